@@ -1,0 +1,162 @@
+# offtrace - GNU Make build.
+#
+#   make                 build ./offtrace
+#   make check           every test (also once under ASan+UBSan); ends "N passed, N failed"
+#   make demo            analyze the sample traces in testdata/
+#   make bench           10 million events against the sqlite3 shell baseline
+#   make fuzz            libFuzzer harnesses (clang) in build/fuzz/
+#   make install         PREFIX=/usr/local DESTDIR=
+#
+# Knobs: DEVELOPER=1 (strict warnings, -Werror), SANITIZE=address,undefined,
+# V=1 (show commands), O=DIR (build directory).  Put local settings in
+# config.mak.
+
+-include config.mak
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKGS = sqlite3 libcjson libpcap
+DEBIAN_PKGS = libpcap-dev libsqlite3-dev libcjson-dev pkg-config
+
+ifdef SANITIZE
+O ?= build/san
+SAN_FLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+O ?= build
+SAN_FLAGS =
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+WARN = -Wall -Wextra -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN += -Werror -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings \
+	-Wvla -Wformat-security -Wshadow -fno-common
+endif
+
+# Flags from pkg-config, once the packages are there (see $(O)/.deps).
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -I$(O) \
+	$(PKG_CFLAGS) $(WARN) $(CFLAGS) $(SAN_FLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+CLI_SRC = src/main.c $(wildcard src/cmd_*.c)
+LIB_SRC = $(filter-out $(CLI_SRC), $(wildcard src/*.c src/*/*.c))
+LIB_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/schema_sql.o
+CLI_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOL_BIN = $(patsubst tests/tools/%.c,$(O)/tests/%,$(TOOL_SRC))
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+LIB = $(O)/libofftrace.a
+
+ifdef SANITIZE
+PROG = $(O)/offtrace
+else
+PROG = offtrace
+endif
+
+.PHONY: all check test check-run demo bench fuzz install uninstall clean deps FORCE
+
+all: $(PROG)
+
+# Missing Debian packages: installed when root, otherwise the exact command.
+$(O)/.deps: tools/ensure-deps.sh
+	$(Q)mkdir -p $(O)
+	$(Q)sh tools/ensure-deps.sh $(DEBIAN_PKGS)
+	$(Q)touch $@
+
+deps: $(O)/.deps
+
+$(PROG): $(CLI_OBJ) $(LIB)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LIBS)
+
+$(LIB): $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+$(O)/obj/%.o: src/%.c $(O)/.deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# schemas/offtrace.sql is embedded as a C string (single source of truth).
+$(O)/schema_sql.c: schemas/offtrace.sql tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/embed.sh ot_schema_sql < schemas/offtrace.sql > $@
+
+$(O)/obj/schema_sql.o: $(O)/schema_sql.c $(O)/.deps
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(O)/tests/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The whole suite: once normally, once under ASan+UBSan; one closing line.
+check: $(PROG) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)rm -f build/results
+	$(Q)sh tests/run-all.sh ./$(PROG) $(O) build/results normal
+	$(Q)$(MAKE) --no-print-directory SANITIZE=address,undefined check-run
+	$(Q)sh tests/summary.sh build/results
+
+test: check
+
+# Used by check: the suite under the sanitizer build.
+check-run: $(PROG) $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		sh tests/run-all.sh ./$(PROG) $(O) build/results sanitize
+
+# The main job on the sample traces: four files (two adapters, an IM over a
+# NIC, one driver with a late context write) merged into one report.
+demo: $(PROG)
+	@rm -f $(O)/demo.db
+	./$(PROG) analyze -o $(O)/demo.db testdata/samples/*.jsonl
+
+bench: $(PROG)
+	sh bench/bench.sh ./$(PROG)
+
+# libFuzzer harnesses, one per reader (tests/fuzz/fuzz_*.c), in build/fuzz/.
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
+fuzz: $(O)/.deps $(O)/schema_sql.c
+	@mkdir -p build/fuzz
+	$(Q)for f in $(FUZZ_SRC); do \
+		echo "  FUZZ    $$f"; \
+		$(FUZZ_CC) $(FUZZ_FLAGS) -o build/fuzz/$$(basename $$f .c) $$f \
+			$(LIB_SRC) $(O)/schema_sql.c $(LIBS) || exit 1; \
+	done
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/offtrace
+	install -m 644 man/offtrace.1 $(DESTDIR)$(MANDIR)/man1/offtrace.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/offtrace $(DESTDIR)$(MANDIR)/man1/offtrace.1
+
+clean:
+	rm -rf build offtrace
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

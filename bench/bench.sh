@@ -1,0 +1,100 @@
+#!/bin/sh
+# make bench: ingest speed and memory, against the SQLite bound in the same run.
+#
+# 1. 10 million events from `offtrace gen scale`: offtrace ingest (JSON lines
+#    -> engine -> SQLite) vs the sqlite3 shell importing the same events as
+#    CSV into an identical events table (.import).  Ratio = offtrace / sqlite3.
+# 2. Peak RSS with 100,000 objects live at once (all initiated, then all
+#    terminated), from GNU time.
+#
+# Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000).
+set -eu
+PROG=${1:-./offtrace}
+EVENTS=${BENCH_EVENTS:-10000000}
+LIVE=${BENCH_LIVE:-100000}
+DIR=${BENCH_DIR:-build/bench}
+export TZ=UTC LC_ALL=C
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ]; then
+		apt-get install -y -qq "$2" >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$2" >/dev/null 2>&1; }
+	fi
+	command -v "$1" >/dev/null 2>&1 || { echo "bench: needs $1 (apt-get install $2)" >&2; exit 2; }
+}
+need sqlite3 sqlite3
+need /usr/bin/time time
+
+mkdir -p "$DIR"
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l 2>/dev/null || awk "BEGIN{print $2 - $1}"; }
+
+# -- 1. throughput --------------------------------------------------------
+# scale the object count so the trace holds about $EVENTS events
+"$PROG" gen scale --objects 10000 -o "$DIR/probe.jsonl" >/dev/null
+per=$(wc -l < "$DIR/probe.jsonl")
+objects=$(awk "BEGIN{printf \"%d\", $EVENTS * 10000 / $per}")
+echo "bench: generating ~$EVENTS events (scale, $objects objects)..."
+"$PROG" gen scale --objects "$objects" -o "$DIR/events.jsonl" >/dev/null
+n=$(wc -l < "$DIR/events.jsonl")
+bytes=$(wc -c < "$DIR/events.jsonl")
+cat "$DIR/events.jsonl" > /dev/null	# warm the page cache for both runs
+
+rm -f "$DIR/ot.db" "$DIR/ot.db-journal"
+/usr/bin/time -f '%e %M' -o "$DIR/ot.time" "$PROG" ingest -q -o "$DIR/ot.db" "$DIR/events.jsonl"
+read -r ot_s ot_kb < "$DIR/ot.time"
+
+# the same events as CSV, the identical table, the sqlite3 shell's .import
+sqlite3 "$DIR/ot.db" "SELECT sql FROM sqlite_master WHERE name = 'events'" > "$DIR/events.sql"
+sqlite3 -csv "$DIR/ot.db" "SELECT * FROM events" > "$DIR/events.csv"
+rm -f "$DIR/sq.db"
+sqlite3 "$DIR/sq.db" < "$DIR/events.sql"
+/usr/bin/time -f '%e %M' -o "$DIR/sq.time" sqlite3 "$DIR/sq.db" \
+	"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/events.csv events"
+read -r sq_s sq_kb < "$DIR/sq.time"
+sq_n=$(sqlite3 "$DIR/sq.db" "SELECT count(*) FROM events")
+
+# -- 2. memory with LIVE objects live at once -------------------------------
+awk -v n="$LIVE" 'BEGIN {
+	t = 1700000000000000000
+	printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"state\":\"neighbor\",\"slot\":\"0xffffe00020000000\"}\n", t
+	printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"parent\":\"0xffffe00010000000\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\"}\n", t
+	printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000000\",\"value\":\"0xffffc00020000000\"}\n", t + 100
+	printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t + 100
+	printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"status\":\"0x0\"}\n", t + 200
+	printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"status\":\"0x0\"}\n", t + 200
+	t += 1000
+	for (i = 0; i < n; i++) {
+		root = sprintf("0xffffe0003%07x0", i); blk = sprintf("0xffffe0004%07x0", i)
+		slot = sprintf("0xffffe0005%07x0", i); val = sprintf("0xffffc0005%07x0", i)
+		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t, root, root
+		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"parent\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"tuple\":{\"src\":\"10.0.0.1\",\"sport\":%d,\"dst\":\"10.0.0.2\",\"dport\":445}}\n", t, root, blk, root, slot, 1024 + i % 60000
+		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t + 50, slot, val
+		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, blk
+		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, root
+		t += 1000
+	}
+	for (i = 0; i < n; i++) {
+		root = sprintf("0xffffe0006%07x0", i); slot = sprintf("0xffffe0005%07x0", i)
+		printf "{\"ts\":%d,\"ev\":\"terminate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t, root, root, slot, sprintf("0xffffc0005%07x0", i)
+		printf "{\"ts\":%d,\"ev\":\"terminate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 80, root, root
+		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"0x0\"}\n", t + 90, slot
+		t += 1000
+	}
+}' > "$DIR/live.jsonl"
+rm -f "$DIR/live.db" "$DIR/live.db-journal"
+/usr/bin/time -f '%e %M' -o "$DIR/live.time" "$PROG" ingest -q -o "$DIR/live.db" "$DIR/live.jsonl"
+read -r live_s live_kb < "$DIR/live.time"
+peak_live=$(sqlite3 "$DIR/live.db" "SELECT value FROM meta WHERE key = 'peak_live_objects'" 2>/dev/null || echo "?")
+
+awk -v n="$n" -v bytes="$bytes" -v ot="$ot_s" -v sq="$sq_s" -v sqn="$sq_n" \
+    -v otkb="$ot_kb" -v sqkb="$sq_kb" -v live="$LIVE" -v lkb="$live_kb" -v ls="$live_s" \
+    -v peak="$peak_live" 'BEGIN {
+	printf "\nofftrace bench (%s events, %.0f MB of JSON lines)\n", n, bytes / 1e6
+	printf "  offtrace ingest (jsonl -> engine -> SQLite): %7.2f s  %9.0f events/s  peak RSS %6.1f MiB\n", ot, n / ot, otkb / 1024
+	printf "  sqlite3 shell .import of the same rows (CSV): %7.2f s  %9.0f rows/s    peak RSS %6.1f MiB  (%s rows)\n", sq, sqn / sq, sqkb / 1024, sqn
+	printf "  ratio offtrace / sqlite3 import: %.2f (1.00 = as fast as SQLite bulk import alone)\n", ot / sq
+	printf "  %d objects live at once (peak_live_objects %s): peak RSS %.1f MiB in %.2f s\n", live, peak, lkb / 1024, ls
+	printf "  targets: >= 500000 events/s: %s; < 256 MiB with %d live objects: %s\n", \
+		(n / ot >= 500000 ? "met" : "NOT met"), live, (lkb / 1024 < 256 ? "met" : "NOT met")
+}'

@@ -1,0 +1,45 @@
+/*
+ * ingest.h - the pipeline: open inputs, detect their format from the bytes,
+ * merge their events by time (ties keep input order), store every event and
+ * feed the engine, all in one database transaction.
+ */
+#ifndef OT_INGEST_H
+#define OT_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "offtrace/engine.h"
+#include "offtrace/store.h"
+#include "offtrace/util.h"
+
+/* Format of a file from its first bytes: "jsonl", "etl", "pcap", "pcapng",
+ * "binary" or "empty"; NULL if it cannot be read (err filled). */
+const char *ot_detect_format(const char *path, struct ot_err *err);
+
+struct ot_ingest_opts {
+	const char *name;	/* trace label; NULL: the inputs' base names */
+	int force;		/* re-ingest an input already in the database */
+	uint64_t tcp_capacity;	/* L4; 0 = unknown */
+	int64_t since, until;	/* keep events with since <= ts < until */
+	const char *adapter;	/* keep only this adapter's events; NULL = all */
+	/* called about every 100 ms of work; may be NULL */
+	void (*progress)(void *ctx, uint64_t bytes, uint64_t total, uint64_t events);
+	void *progress_ctx;
+};
+
+void ot_ingest_opts_init(struct ot_ingest_opts *o);
+
+struct ot_ingest_result {
+	int64_t trace_id;
+	uint64_t events;
+	int64_t start_ts, end_ts;
+	struct ot_engine_stats engine;
+};
+
+/* All or nothing: on failure the database is as it was. */
+int ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
+	      const struct ot_ingest_opts *o, struct ot_ingest_result *res,
+	      struct ot_err *err);
+
+#endif

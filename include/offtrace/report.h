@@ -1,0 +1,117 @@
+/*
+ * report.h - reports read the database through SQL and render it; they never
+ * re-parse traces.  ot_report_load() builds the in-memory model that every
+ * renderer and the CI check use.
+ */
+#ifndef OT_REPORT_H
+#define OT_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "offtrace/engine.h"
+#include "offtrace/util.h"
+
+struct ot_lat {
+	uint64_t count;
+	int64_t p50, p90, p99, p999, max, mean;	/* ns; meaningless when count 0 */
+};
+
+/* Times are OT_T_NONE when unknown (NULL in the database). */
+struct ot_rep_leak {
+	uint64_t object_id, slot;
+	char state[16], adapter[128], layer[16], reason[16];
+	int64_t since, ts, last_activity;
+};
+
+struct ot_rep_violation {
+	char rule[4];
+	char severity[8];
+	char message[256];
+	int64_t ts;
+	uint64_t slot, root, object_id, op_id;
+	char events[160];	/* space-separated event ids */
+	uint64_t id;		/* violations.id */
+	size_t nevents;		/* event ids that prove it, in order */
+	uint64_t event_ids[OT_MAX_EVIDENCE];
+};
+
+struct ot_rep_rule {
+	char id[4];
+	char severity[8];
+	const char *title;
+	int checked;
+	uint64_t count;
+	char why_not[128];
+};
+
+struct ot_report {
+	int64_t trace_id;
+	char name[256];
+	int64_t start_ts, end_ts;	/* OT_T_NONE when unknown */
+	uint64_t events, inputs;
+	struct {
+		uint64_t objects, offloaded, failed, terminated, lost;
+		uint64_t live_at_end, leaked, errors, warnings;
+	} summary;
+	struct ot_lat latency[OT_KIND_COUNT];
+	struct ot_rep_leak *leaks;	/* sorted by since, slot */
+	size_t nleaks;
+	struct ot_rep_violation *violations;	/* sorted by ts, rule, slot */
+	size_t nviolations;
+	struct ot_rep_rule rules[OT_R_COUNT];
+};
+
+int ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
+		   struct ot_err *err);
+void ot_report_release(struct ot_report *r);
+
+int ot_report_text(const struct ot_report *r, FILE *out);
+int ot_report_json(const struct ot_report *r, FILE *out);
+/*
+ * CSV (RFC 4180, CRLF line ends, header row): one table per call; what is
+ * "summary", "latency", "leaks", "violations" or "rules".  -1 for an
+ * unknown what (nothing written) or a write error.
+ */
+int ot_report_csv(const struct ot_report *r, const char *what, FILE *out);
+
+/* CI gate (offtrace check). */
+#define OT_CHECK_MAX_BUDGETS 32
+struct ot_budget {
+	enum ot_kind kind;
+	uint32_t p_milli;	/* percentile in thousandths of a percent: p99 = 99000 */
+	int64_t limit_ns;
+	char text[64];		/* as given: "initiate:p99<=2ms" */
+};
+struct ot_check_opts {
+	int64_t max_leaks, max_errors, max_warnings;	/* -1 = no limit */
+	struct ot_budget budgets[OT_CHECK_MAX_BUDGETS];
+	size_t nbudgets;
+	int fail_on[OT_R_COUNT];	/* 1 = any violation of the rule fails */
+};
+/* One verdict per rule and per budget, plus the limits. */
+struct ot_check_case {
+	char name[96];
+	char classname[32];	/* "rules", "latency", "limits" */
+	int failed;
+	int skipped;		/* rule not checked */
+	char message[256];
+	char *details;		/* heap, may be NULL: objects involved, one per line */
+};
+struct ot_check_result {
+	struct ot_check_case *cases;
+	size_t ncases;
+	int failed;		/* 1 when the gate fails */
+};
+/* Latency percentile of a kind from the database (nearest rank). */
+int ot_check_run(sqlite3 *db, const struct ot_report *r,
+		 const struct ot_check_opts *o, struct ot_check_result *res,
+		 struct ot_err *err);
+void ot_check_release(struct ot_check_result *res);
+int ot_check_text(const struct ot_check_result *res, FILE *out);
+int ot_check_junit(const struct ot_check_result *res, const struct ot_report *r,
+		   FILE *out);
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * store.h - the only module that talks to SQLite.  It owns the schema
+ * (schemas/offtrace.sql, embedded at build time as ot_schema_sql), registers
+ * the SQL helpers on every connection and implements the engine's sink.
+ *
+ * An ingest is one transaction: ot_db_begin_trace() .. ot_db_finish_trace()
+ * or ot_db_abort_trace().  Nothing of a trace is visible unless all of it is.
+ */
+#ifndef OT_STORE_H
+#define OT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "offtrace/engine.h"
+#include "offtrace/event.h"
+#include "offtrace/util.h"
+
+#define OT_SCHEMA_VERSION 1
+
+extern const char ot_schema_sql[];	/* generated from schemas/offtrace.sql */
+
+struct ot_db;
+
+/*
+ * Open (creating if needed) the database at path (":memory:" allowed).
+ * Registers percentile(x, p), ot_status_name(code), ot_hex(ptr),
+ * ot_time(ns).  A new, empty file gets no schema until the first ingest,
+ * so a failed first ingest leaves it empty.  An existing database with a
+ * newer user_version is refused.  readonly: open without creating.
+ */
+int ot_db_open(const char *path, int readonly, struct ot_db **out,
+	       struct ot_err *err);
+void ot_db_close(struct ot_db *db);
+sqlite3 *ot_db_sqlite(struct ot_db *db);
+/* Register the SQL helper functions on any connection. */
+int ot_db_register_functions(sqlite3 *s);
+
+struct ot_input_info {
+	const char *path;	/* as given on the command line */
+	const char *format;	/* "jsonl", ... */
+	char sha256[65];	/* lowercase hex; filled by the reader */
+	uint64_t size;		/* bytes */
+	uint64_t records;	/* lines or records read */
+	uint64_t events;	/* normalized events produced */
+	uint64_t unmatched;	/* raw records no profile matched */
+	uint64_t corrupt;	/* records that could not be parsed */
+};
+
+/* BEGIN, create the schema if missing, insert the trace row.  name is a label. */
+int ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
+		      struct ot_err *err);
+/* Insert one normalized event into events (prepared statement, reused). */
+int ot_db_add_event(struct ot_db *db, const struct ot_event *ev,
+		    struct ot_err *err);
+/* Store a key/value fact about the open trace in meta (replaces). */
+int ot_db_set_meta(struct ot_db *db, const char *key, const char *value,
+		   struct ot_err *err);
+/*
+ * Look for an input with this sha256 in another trace: 1 found (trace_id
+ * and file filled when not NULL), 0 not found, -1 error.  Lets the CLI
+ * refuse a duplicate before reading it; ot_db_finish_trace checks again.
+ */
+int ot_db_find_input(struct ot_db *db, const char *sha256, int64_t *trace_id,
+		     char *file, size_t filelen, struct ot_err *err);
+/* The engine sink; its ctx is the struct ot_db *. */
+extern const struct ot_sink ot_db_sink;
+/* Last error from a sink callback (filled when a callback returned -1). */
+const struct ot_err *ot_db_sink_error(const struct ot_db *db);
+
+/*
+ * Record the inputs (refusing, with OT_EDUP, an input whose sha256 is
+ * already in the database unless force), withdraw violations of rules not
+ * checked, store start/end times, build indexes, COMMIT.
+ */
+int ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
+		       size_t ninputs, int64_t start_ts, int64_t end_ts,
+		       int force, struct ot_err *err);
+/* ROLLBACK whatever the open trace wrote.  Safe to call when no trace is
+ * open (ot_db_finish_trace already rolled back when it failed). */
+void ot_db_abort_trace(struct ot_db *db);
+
+/* The newest trace id in the database, or -1 with err when there is none. */
+int ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * util.h - small helpers shared by every module: errors, allocation,
+ * number parsing (hex pointers, integers, RFC 3339 times), string interning,
+ * SHA-256.
+ *
+ * Library code never prints or exits, except the x*alloc() wrappers, which
+ * end the process on out-of-memory as git's do (STYLE.md, "Out of memory").
+ */
+#ifndef OT_UTIL_H
+#define OT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Error codes carried by struct ot_err.code (not exit codes). */
+enum ot_errcode {
+	OT_EOK = 0,
+	OT_EINPUT,	/* bad or unreadable input: exit 2 */
+	OT_EUSAGE,	/* bad option or argument: exit 2 */
+	OT_EDB,		/* database error: exit 3 unless caused by input */
+	OT_EINTERNAL,	/* bug or resource failure: exit 3 */
+	OT_EDUP		/* input already ingested: exit 2 */
+};
+
+/*
+ * A caller-supplied error.  file/line/offset are 0/empty when unknown;
+ * line is 1-based for text inputs, offset is a byte offset.  phase says
+ * what the code was doing ("json", "ts", "insert", ...).
+ * Functions fill it only on failure and leave it untouched on success.
+ */
+struct ot_err {
+	int code;
+	char file[256];
+	uint64_t line;
+	uint64_t offset;
+	const char *phase;
+	char msg[512];
+};
+
+#if defined(__GNUC__)
+#define OT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define OT_PRINTF(a, b)
+#endif
+
+/* Fill err (if not NULL) and return -1. */
+int ot_errorf(struct ot_err *err, int code, const char *fmt, ...)
+	OT_PRINTF(3, 4);
+/* Same, also setting file and line. */
+int ot_errorf_at(struct ot_err *err, int code, const char *file,
+		 uint64_t line, const char *fmt, ...) OT_PRINTF(5, 6);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* n * size, ending the process on overflow (git's st_mult). */
+size_t st_mult(size_t n, size_t size);
+
+/*
+ * Parse a pointer written in hex: optional 0x/0X, upper or lower case,
+ * WinDbg's backtick between the high and low 32 bits (ffffe001`23456789).
+ * At most 16 hex digits.  Returns 0 or -1.
+ */
+int ot_parse_hex(const char *s, size_t len, uint64_t *out);
+
+/*
+ * Parse a decimal integer (optional leading '-') exactly, without going
+ * through double.  Returns 0 or -1 (syntax or overflow).
+ */
+int ot_parse_i64(const char *s, size_t len, int64_t *out);
+
+/*
+ * Parse an RFC 3339 date-time ("2023-11-14T22:13:20.000000001Z", offsets
+ * "+02:00"/"-0530" accepted, 'T' or space, up to 9 fractional digits) into
+ * ns since 1970 UTC.  Returns 0 or -1.
+ */
+int ot_parse_rfc3339(const char *s, size_t len, int64_t *out);
+
+/* Format ns since 1970 UTC as "2023-11-14T22:13:20.000000001Z" (31 bytes + NUL). */
+#define OT_TIMEBUF 40
+char *ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF]);
+/* Format a duration in ns for people: "812us", "1.25ms", "3.000s". */
+char *ot_fmt_dur(int64_t ns, char *buf, size_t len);
+/* Parse a duration "250us", "1.5ms", "2s", "100ns" into ns.  0 or -1. */
+int ot_parse_dur(const char *s, int64_t *out);
+
+/* Days since 1970-01-01 for a proleptic Gregorian date (no libc time zone). */
+int64_t ot_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Name of an NDIS status code ("NDIS_STATUS_SUCCESS"), or NULL. */
+const char *ot_status_name(uint32_t code);
+
+/*
+ * String interning: equal strings give the same pointer, valid until
+ * ot_strtab_free().  Used for adapter names so the engine compares pointers.
+ */
+struct ot_strtab;
+struct ot_strtab *ot_strtab_new(void);
+const char *ot_intern(struct ot_strtab *t, const char *s, size_t len);
+void ot_strtab_free(struct ot_strtab *t);
+
+/* SHA-256 (FIPS 180-4). */
+struct ot_sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	uint8_t buf[64];
+	size_t nbuf;
+};
+void ot_sha256_init(struct ot_sha256 *c);
+void ot_sha256_update(struct ot_sha256 *c, const void *p, size_t n);
+void ot_sha256_final(struct ot_sha256 *c, char hex[65]);
+
+/* Nearest-rank percentile index: the 0-based rank in a sorted array of n
+ * values for percentile p (0 < p <= 100): ceil(p/100 * n) - 1, computed
+ * exactly for p given in thousandths (p999 = 99900). */
+size_t ot_nearest_rank(size_t n, uint32_t p_milli);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * cli.h - shared pieces of the command-line front end (src/main.c and
+ * src/cmd_*.c).  Only the CLI prints diagnostics or chooses exit codes.
+ */
+#ifndef OT_CLI_H
+#define OT_CLI_H
+
+#include <stdint.h>
+
+#include "offtrace/ingest.h"
+#include "offtrace/report.h"
+#include "offtrace/store.h"
+#include "offtrace/util.h"
+
+/* Exit codes (DESIGN.md section 6). */
+enum {
+	EXIT_OK = 0,
+	EXIT_CHECK_FAILED = 1,
+	EXIT_USAGE = 2,		/* usage error or unreadable/bad input */
+	EXIT_INTERNAL = 3
+};
+
+int cmd_analyze(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_gen(int argc, char **argv);
+
+/* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
+int cli_report_error(const struct ot_err *err);
+/* Print "offtrace: <msg>" and "Try 'offtrace CMD --help'." and return EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
+void cli_errorf(const char *fmt, ...) OT_PRINTF(1, 2);
+
+/* Options shared by analyze, ingest and check. */
+struct cli_ingest {
+	const char *db;		/* -o DB */
+	int quiet, no_progress;
+	struct ot_ingest_opts o;
+};
+void cli_ingest_init(struct cli_ingest *c, const char *default_db);
+/* Handle one of the shared long options (by getopt value); 1 handled, 0 not, -1 error. */
+int cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cmd);
+/* Open c->db and ingest the inputs; prints errors; returns an exit code. */
+int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
+		  int64_t *trace_id);
+/* Is the file an SQLite database (by its header)? */
+int cli_is_sqlite(const char *path);
+/* Parse "--since"/"--until": ns integer or RFC 3339. */
+int cli_parse_time(const char *s, int64_t *out);
+/* Open a database for reading and pick the trace (-1: latest). */
+int cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp,
+		int64_t *trace_id);
+
+/* Long option values shared by commands (above the ASCII range). */
+enum {
+	OPT_FORCE = 256, OPT_NO_PROGRESS, OPT_SINCE, OPT_UNTIL, OPT_ADAPTER,
+	OPT_CAPACITY, OPT_NAME, OPT_FORMAT, OPT_TRACE, OPT_JSON, OPT_MAX_LEAKS,
+	OPT_MAX_ERRORS, OPT_MAX_WARNINGS, OPT_LATENCY, OPT_FAIL_ON, OPT_JUNIT,
+	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP
+};
+
+#define CLI_INGEST_LONGOPTS \
+	{ "force", no_argument, NULL, OPT_FORCE }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS }, \
+	{ "since", required_argument, NULL, OPT_SINCE }, \
+	{ "until", required_argument, NULL, OPT_UNTIL }, \
+	{ "adapter", required_argument, NULL, OPT_ADAPTER }, \
+	{ "capacity", required_argument, NULL, OPT_CAPACITY }, \
+	{ "name", required_argument, NULL, OPT_NAME }
+
+#define CLI_INGEST_HELP \
+	"  -o, --output DB      database file (\":memory:\" allowed)\n" \
+	"      --force          ingest inputs even if already in the database\n" \
+	"  -q, --quiet          no progress, no summary line on stderr\n" \
+	"      --no-progress    no progress bar\n" \
+	"      --since TIME     ignore events before TIME (ns since 1970 or RFC 3339)\n" \
+	"      --until TIME     ignore events at or after TIME\n" \
+	"      --adapter NAME   only events of this adapter\n" \
+	"      --capacity N     TcpConnectionOffloadCapacity, for rule L4\n" \
+	"      --name LABEL     label of the trace (default: the inputs' names)\n"
+
+#endif

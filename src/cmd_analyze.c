@@ -1,0 +1,390 @@
+/*
+ * cmd_analyze.c - the commands that read traces: analyze, ingest, check.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+print_report(struct ot_db *db, int64_t trace_id, const char *format,
+	     const char *table, const char *outpath)
+{
+	struct ot_report r;
+	struct ot_err err;
+	FILE *out = stdout;
+	int rc = EXIT_OK, w;
+
+	memset(&err, 0, sizeof(err));
+	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0)
+		return cli_report_error(&err);
+	if (outpath && strcmp(outpath, "-") != 0) {
+		out = fopen(outpath, "w");
+		if (out == NULL) {
+			cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+			ot_report_release(&r);
+			return EXIT_USAGE;
+		}
+	}
+	if (strcmp(format, "json") == 0)
+		w = ot_report_json(&r, out);
+	else if (strcmp(format, "csv") == 0)
+		w = ot_report_csv(&r, table ? table : "violations", out);
+	else
+		w = ot_report_text(&r, out);
+	if (w < 0 || fflush(out) != 0 || ferror(out)) {
+		cli_errorf("%s: write error", outpath ? outpath : "stdout");
+		rc = EXIT_INTERNAL;
+	}
+	if (out != stdout)
+		fclose(out);
+	ot_report_release(&r);
+	return rc;
+}
+
+static int
+check_format(const char *cmd, const char *f)
+{
+	if (strcmp(f, "text") && strcmp(f, "json") && strcmp(f, "csv"))
+		return cli_usage_error(cmd, "unknown --format '%s': want text, json or csv", f);
+	return 0;
+}
+
+static int
+check_table(const char *cmd, const char *t)
+{
+	static const char *const tables[] = { "summary", "latency", "leaks",
+					      "violations", "rules" };
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strcmp(t, tables[i]) == 0)
+			return 0;
+	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, leaks, violations or rules", t);
+}
+
+static const char analyze_help[] =
+	"usage: offtrace analyze [options] TRACE...\n\n"
+	"Ingest the traces (merged by time) and print the report.  Without -o the\n"
+	"database lives in memory only.\n\n"
+	"options:\n"
+	CLI_INGEST_HELP
+	"  -f, --format FMT     text (default), json or csv\n"
+	"      --table TABLE    for csv: summary, latency, leaks, violations (default), rules\n"
+	"  -w, --write FILE     write the report to FILE instead of stdout\n"
+	"  -h, --help           this help\n";
+
+int
+cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_INGEST_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "write", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ingest c;
+	struct ot_db *db = NULL;
+	const char *format = "text", *table = NULL, *outpath = NULL;
+	int64_t trace_id;
+	int opt, rc;
+
+	cli_ingest_init(&c, ":memory:");
+	while ((opt = getopt_long(argc, argv, "o:qf:w:h", longopts, NULL)) != -1) {
+		if ((rc = cli_ingest_option(&c, opt, optarg, "analyze")) < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		switch (opt) {
+		case 'f':
+			format = optarg;
+			if (check_format("analyze", format))
+				return EXIT_USAGE;
+			break;
+		case OPT_TABLE:
+			table = optarg;
+			if (check_table("analyze", table))
+				return EXIT_USAGE;
+			break;
+		case 'w':
+			outpath = optarg;
+			break;
+		case 'h':
+			fputs(analyze_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("analyze", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("analyze", "no trace given");
+	rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
+	if (rc != EXIT_OK)
+		return rc;
+	rc = print_report(db, trace_id, format, table, outpath);
+	ot_db_close(db);
+	return rc;
+}
+
+static const char ingest_help[] =
+	"usage: offtrace ingest [options] TRACE...\n\n"
+	"Build or extend a database (default offtrace.db) with one trace made of\n"
+	"the given inputs, merged by time.  All or nothing: a failed ingest leaves\n"
+	"the database as it was.  An input already in the database is refused\n"
+	"unless --force.\n\n"
+	"options:\n"
+	CLI_INGEST_HELP
+	"  -h, --help           this help\n";
+
+int
+cmd_ingest(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_INGEST_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ingest c;
+	struct ot_db *db = NULL;
+	int64_t trace_id;
+	int opt, rc;
+
+	cli_ingest_init(&c, "offtrace.db");
+	while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		if ((rc = cli_ingest_option(&c, opt, optarg, "ingest")) < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		if (opt == 'h') {
+			fputs(ingest_help, stdout);
+			return EXIT_OK;
+		}
+		return cli_usage_error("ingest", "bad option");
+	}
+	if (optind >= argc)
+		return cli_usage_error("ingest", "no trace given");
+	rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
+	if (rc == EXIT_OK)
+		ot_db_close(db);
+	return rc;
+}
+
+static const char check_help[] =
+	"usage: offtrace check [options] DB | TRACE...\n\n"
+	"CI gate on a database (its newest trace, or --trace ID) or on traces\n"
+	"(ingested in memory, or into -o DB).  Fails on any error-severity\n"
+	"violation unless --max-errors says otherwise.\n\n"
+	"options:\n"
+	"      --max-leaks N    fail when more than N leaks (any reason, including\n"
+	"                       objects still offloaded at end of trace)\n"
+	"      --max-errors N   fail when more than N error violations (default 0)\n"
+	"      --max-warnings N fail when more than N warnings (default: no limit)\n"
+	"      --latency KIND:pNN<=DURATION\n"
+	"                       latency budget, e.g. initiate:p99<=2ms (repeatable;\n"
+	"                       KIND initiate|terminate|update|invalidate|query,\n"
+	"                       pNN p50|p90|p99|p99.9|any percentile, units ns us ms s)\n"
+	"      --fail-on RULE,...  fail on any violation of these rules (e.g. P1,C1)\n"
+	"      --junit FILE     write a JUnit XML report (one test case per rule and\n"
+	"                       per budget)\n"
+	"      --trace ID       the trace of DB to check (default: the newest)\n"
+	CLI_INGEST_HELP
+	"  -h, --help           this help\n\n"
+	"Exit status: 0 pass, 1 fail, 2 usage or input error, 3 internal error.\n";
+
+/* "initiate:p99<=2ms"; p999 means 99.9 and p9999 99.99, as people write them */
+static int
+parse_budget(const char *s, struct ot_budget *b)
+{
+	const char *colon = strchr(s, ':'), *le;
+	char pct[16];
+	size_t klen, plen, i;
+	uint32_t whole = 0, frac = 0, fdigits = 0;
+	int k = -1, dot = 0;
+
+	if (colon == NULL || (le = strstr(colon, "<=")) == NULL)
+		return -1;
+	klen = (size_t)(colon - s);
+	for (i = 0; i < OT_KIND_COUNT; i++)
+		if (strlen(ot_kind_names[i]) == klen && memcmp(ot_kind_names[i], s, klen) == 0)
+			k = (int)i;
+	if (k < 0 || colon[1] != 'p')
+		return -1;
+	plen = (size_t)(le - colon - 2);
+	if (plen == 0 || plen + 2 >= sizeof(pct))
+		return -1;
+	memcpy(pct, colon + 2, plen);
+	pct[plen] = '\0';
+	if (strchr(pct, '.') == NULL && plen > 2 && strcmp(pct, "100") != 0) {
+		memmove(pct + 3, pct + 2, plen - 1);
+		pct[2] = '.';
+	}
+	for (i = 0; pct[i]; i++) {
+		if (pct[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (pct[i] < '0' || pct[i] > '9')
+			return -1;
+		if (!dot) {
+			whole = whole * 10 + (uint32_t)(pct[i] - '0');
+			if (whole > 100)
+				return -1;
+		} else if (++fdigits <= 3) {
+			frac = frac * 10 + (uint32_t)(pct[i] - '0');
+		} else {
+			return -1;
+		}
+	}
+	for (; fdigits < 3; fdigits++)
+		frac *= 10;
+	b->kind = (enum ot_kind)k;
+	b->p_milli = whole * 1000 + frac;
+	if (b->p_milli == 0 || b->p_milli > 100000)
+		return -1;
+	if (ot_parse_dur(le + 2, &b->limit_ns) < 0)
+		return -1;
+	snprintf(b->text, sizeof(b->text), "%s", s);
+	return 0;
+}
+
+static int
+parse_limit(const char *cmd, const char *opt, const char *arg, int64_t *out)
+{
+	if (ot_parse_i64(arg, strlen(arg), out) < 0 || *out < 0)
+		return cli_usage_error(cmd, "bad %s '%s': want a non-negative integer", opt, arg);
+	return 0;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_INGEST_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-leaks", required_argument, NULL, OPT_MAX_LEAKS },
+		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
+		{ "latency", required_argument, NULL, OPT_LATENCY },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ingest c;
+	struct ot_check_opts co;
+	struct ot_check_result res;
+	struct ot_report r;
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	const char *junit = NULL;
+	int64_t trace_id = -1, want = -1;
+	int opt, rc;
+	char *list, *tok, *save;
+
+	memset(&co, 0, sizeof(co));
+	memset(&err, 0, sizeof(err));
+	co.max_leaks = -1;
+	co.max_errors = 0;
+	co.max_warnings = -1;
+	cli_ingest_init(&c, ":memory:");
+	while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		if ((rc = cli_ingest_option(&c, opt, optarg, "check")) < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		switch (opt) {
+		case OPT_MAX_LEAKS:
+			if (parse_limit("check", "--max-leaks", optarg, &co.max_leaks))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_ERRORS:
+			if (parse_limit("check", "--max-errors", optarg, &co.max_errors))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_WARNINGS:
+			if (parse_limit("check", "--max-warnings", optarg, &co.max_warnings))
+				return EXIT_USAGE;
+			break;
+		case OPT_LATENCY:
+			if (co.nbudgets == OT_CHECK_MAX_BUDGETS)
+				return cli_usage_error("check", "too many --latency budgets (at most %d)",
+						       OT_CHECK_MAX_BUDGETS);
+			if (parse_budget(optarg, &co.budgets[co.nbudgets]) < 0)
+				return cli_usage_error("check", "bad --latency '%s': want KIND:pNN<=DURATION, e.g. initiate:p99<=2ms", optarg);
+			co.nbudgets++;
+			break;
+		case OPT_FAIL_ON:
+			list = xstrdup(optarg);
+			for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				int id = ot_rule_from_id(tok);
+
+				if (id < 0) {
+					rc = cli_usage_error("check", "unknown rule '%s' in --fail-on", tok);
+					free(list);
+					return rc;
+				}
+				co.fail_on[id] = 1;
+			}
+			free(list);
+			break;
+		case OPT_JUNIT:
+			junit = optarg;
+			break;
+		case OPT_TRACE:
+			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
+				return cli_usage_error("check", "bad --trace '%s'", optarg);
+			break;
+		case 'h':
+			fputs(check_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("check", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("check", "no database or trace given");
+	if (argc - optind == 1 && cli_is_sqlite(argv[optind]))
+		rc = cli_open_db(argv[optind], want, &db, &trace_id);
+	else
+		rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
+	if (rc != EXIT_OK)
+		return rc;
+	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	if (ot_check_run(ot_db_sqlite(db), &r, &co, &res, &err) < 0) {
+		ot_report_release(&r);
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	ot_check_text(&res, stdout);
+	rc = res.failed ? EXIT_CHECK_FAILED : EXIT_OK;
+	if (junit) {
+		FILE *f = strcmp(junit, "-") == 0 ? stdout : fopen(junit, "w");
+
+		if (f == NULL) {
+			cli_errorf("%s: cannot write: %s", junit, strerror(errno));
+			rc = EXIT_USAGE;
+		} else {
+			if (ot_check_junit(&res, &r, f) < 0 || fflush(f) != 0) {
+				cli_errorf("%s: write error", junit);
+				rc = EXIT_INTERNAL;
+			}
+			if (f != stdout)
+				fclose(f);
+		}
+	}
+	ot_check_release(&res);
+	ot_report_release(&r);
+	ot_db_close(db);
+	return rc;
+}

@@ -1,0 +1,343 @@
+/*
+ * cmd_report.c - report, query and gen: commands that need no trace reader.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "offtrace/gen.h"
+
+static const char report_help[] =
+	"usage: offtrace report [options] DB\n\n"
+	"Print the report of a trace in DB (the newest unless --trace).\n\n"
+	"options:\n"
+	"  -f, --format FMT     text (default), json or csv\n"
+	"      --table TABLE    for csv: summary, latency, leaks, violations (default), rules\n"
+	"  -o, --output FILE    write to FILE instead of stdout\n"
+	"      --trace ID       which trace of DB (default: the newest)\n"
+	"  -h, --help           this help\n";
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *format = "text", *table = "violations", *outpath = NULL;
+	struct ot_report r;
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	int64_t want = -1, trace_id;
+	FILE *out = stdout;
+	int opt, rc, w;
+
+	memset(&err, 0, sizeof(err));
+	while ((opt = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv"))
+				return cli_usage_error("report", "unknown --format '%s': want text, json or csv", format);
+			break;
+		case OPT_TABLE:
+			table = optarg;
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_TRACE:
+			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
+				return cli_usage_error("report", "bad --trace '%s'", optarg);
+			break;
+		case 'h':
+			fputs(report_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("report", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("report", "want exactly one database");
+	if ((rc = cli_open_db(argv[optind], want, &db, &trace_id)) != EXIT_OK)
+		return rc;
+	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	if (outpath && strcmp(outpath, "-") != 0 && (out = fopen(outpath, "w")) == NULL) {
+		cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+		ot_report_release(&r);
+		ot_db_close(db);
+		return EXIT_USAGE;
+	}
+	if (strcmp(format, "json") == 0)
+		w = ot_report_json(&r, out);
+	else if (strcmp(format, "csv") == 0)
+		w = ot_report_csv(&r, table, out);
+	else
+		w = ot_report_text(&r, out);
+	rc = EXIT_OK;
+	if (w < 0) {
+		cli_errorf("cannot write the report (unknown --table '%s'?)", table);
+		rc = EXIT_USAGE;
+	} else if (fflush(out) != 0 || ferror(out)) {
+		cli_errorf("%s: write error", outpath ? outpath : "stdout");
+		rc = EXIT_INTERNAL;
+	}
+	if (out != stdout)
+		fclose(out);
+	ot_report_release(&r);
+	ot_db_close(db);
+	return rc;
+}
+
+static void
+csv_field(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void
+json_string(FILE *out, const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *p = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	fputs(p ? p : "null", out);
+	cJSON_free(p);
+	cJSON_Delete(j);
+}
+
+static const char query_help[] =
+	"usage: offtrace query [options] DB SQL\n\n"
+	"Run SQL on DB (read-only) and print the rows as CSV with a header line,\n"
+	"or as a JSON array of objects.  The helpers percentile(x, p),\n"
+	"ot_status_name(code), ot_hex(ptr) and ot_time(ns) are available.\n\n"
+	"options:\n"
+	"      --json           JSON instead of CSV\n"
+	"  -h, --help           this help\n";
+
+int
+cmd_query(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	sqlite3_stmt *st = NULL;
+	const char *tail;
+	int64_t trace_id;
+	int opt, json = 0, rc, ncol, i, first = 1;
+
+	memset(&err, 0, sizeof(err));
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON:
+			json = 1;
+			break;
+		case 'h':
+			fputs(query_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("query", "bad option");
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("query", "want a database and one SQL statement");
+	/* any trace id will do: query does not need one */
+	if ((rc = cli_open_db(argv[optind], 0, &db, &trace_id)) != EXIT_OK)
+		return rc;
+	if (sqlite3_prepare_v2(ot_db_sqlite(db), argv[optind + 1], -1, &st, &tail) != SQLITE_OK) {
+		cli_errorf("query: %s", sqlite3_errmsg(ot_db_sqlite(db)));
+		ot_db_close(db);
+		return EXIT_USAGE;
+	}
+	if (st == NULL) {
+		ot_db_close(db);
+		return cli_usage_error("query", "empty SQL");
+	}
+	ncol = sqlite3_column_count(st);
+	if (json)
+		fputs("[", stdout);
+	else
+		for (i = 0; i < ncol; i++) {
+			if (i)
+				fputc(',', stdout);
+			csv_field(stdout, sqlite3_column_name(st, i));
+		}
+	if (!json)
+		fputc('\n', stdout);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (json) {
+			fputs(first ? "\n  {" : ",\n  {", stdout);
+			first = 0;
+		}
+		for (i = 0; i < ncol; i++) {
+			int t = sqlite3_column_type(st, i);
+			const char *txt;
+
+			if (json) {
+				if (i)
+					fputs(", ", stdout);
+				json_string(stdout, sqlite3_column_name(st, i));
+				fputs(": ", stdout);
+			} else if (i) {
+				fputc(',', stdout);
+			}
+			switch (t) {
+			case SQLITE_NULL:
+				if (json)
+					fputs("null", stdout);
+				break;
+			case SQLITE_INTEGER:
+				printf("%lld", (long long)sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				printf("%.17g", sqlite3_column_double(st, i));
+				break;
+			default:
+				txt = (const char *)sqlite3_column_text(st, i);
+				if (json)
+					json_string(stdout, txt ? txt : "");
+				else
+					csv_field(stdout, txt ? txt : "");
+			}
+		}
+		fputs(json ? "}" : "\n", stdout);
+	}
+	if (json)
+		fputs(first ? "]\n" : "\n]\n", stdout);
+	if (rc != SQLITE_DONE) {
+		cli_errorf("query: %s", sqlite3_errmsg(ot_db_sqlite(db)));
+		sqlite3_finalize(st);
+		ot_db_close(db);
+		return EXIT_USAGE;
+	}
+	sqlite3_finalize(st);
+	ot_db_close(db);
+	return EXIT_OK;
+}
+
+static const char gen_help[] =
+	"usage: offtrace gen [options] SCENARIO -o FILE\n"
+	"       offtrace gen --list\n\n"
+	"Write a synthetic trace of normalized events (JSON lines) to FILE and what\n"
+	"the analysis must find to FILE.truth.json.\n\n"
+	"options:\n"
+	"  -o, --output FILE    events file (\"-\": stdout, no truth file)\n"
+	"      --seed N         random seed (default 1)\n"
+	"      --objects N      number of TCP objects (scenario scale; default 1000)\n"
+	"      --list           list the scenarios\n"
+	"  -h, --help           this help\n";
+
+int
+cmd_gen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "objects", required_argument, NULL, OPT_OBJECTS },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ot_gen_opts go;
+	struct ot_err err;
+	const char *outpath = NULL;
+	char *truthpath = NULL;
+	FILE *ev = NULL, *truth = NULL;
+	int64_t v;
+	int opt, rc = EXIT_OK;
+	unsigned i;
+
+	memset(&err, 0, sizeof(err));
+	go.seed = 1;
+	go.objects = 1000;
+	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_SEED:
+			if (ot_parse_i64(optarg, strlen(optarg), &v) < 0 || v < 0)
+				return cli_usage_error("gen", "bad --seed '%s'", optarg);
+			go.seed = (uint64_t)v;
+			break;
+		case OPT_OBJECTS:
+			if (ot_parse_i64(optarg, strlen(optarg), &v) < 0 || v < 1)
+				return cli_usage_error("gen", "bad --objects '%s'", optarg);
+			go.objects = (uint64_t)v;
+			break;
+		case OPT_LIST:
+			for (i = 0; i < ot_gen_nscenarios; i++)
+				printf("%-20s %s\n", ot_gen_scenarios[i].name,
+				       ot_gen_scenarios[i].summary);
+			return EXIT_OK;
+		case 'h':
+			fputs(gen_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("gen", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("gen", "want one scenario (see 'offtrace gen --list')");
+	if (outpath == NULL)
+		return cli_usage_error("gen", "no output file (-o FILE)");
+	for (i = 0; i < ot_gen_nscenarios; i++)
+		if (strcmp(argv[optind], ot_gen_scenarios[i].name) == 0)
+			break;
+	if (i == ot_gen_nscenarios)
+		return cli_usage_error("gen", "unknown scenario '%s' (see 'offtrace gen --list')",
+				       argv[optind]);
+	if (strcmp(outpath, "-") == 0) {
+		ev = stdout;
+	} else {
+		size_t n = strlen(outpath) + sizeof(".truth.json");
+
+		if ((ev = fopen(outpath, "w")) == NULL) {
+			cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+			return EXIT_USAGE;
+		}
+		truthpath = xmalloc(n);
+		snprintf(truthpath, n, "%s.truth.json", outpath);
+		if ((truth = fopen(truthpath, "w")) == NULL) {
+			cli_errorf("%s: cannot write: %s", truthpath, strerror(errno));
+			fclose(ev);
+			free(truthpath);
+			return EXIT_USAGE;
+		}
+	}
+	if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0)
+		rc = cli_report_error(&err);
+	if ((ev != stdout && fclose(ev) != 0) || (truth && fclose(truth) != 0)) {
+		cli_errorf("%s: write error", outpath);
+		rc = EXIT_INTERNAL;
+	}
+	free(truthpath);
+	return rc;
+}

@@ -1,0 +1,2306 @@
+/*
+ * engine.c - the lifetime engine: operations, objects, context writes and
+ * the rules of DOMAIN.md section 5, decided exactly as doc/rules.md says.
+ *
+ * Pure C, no I/O.  State is kept for live objects, open operations,
+ * outstanding I/O and a bounded ring of dead objects (tombstones); every
+ * closed operation and dead object is handed to the sink and freed.
+ */
+#include "offtrace/engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/util.h"
+#include "hmap.h"
+
+const struct ot_rule_info ot_rules[OT_R_COUNT] = {
+	{ "P1", OT_SEV_ERROR, "every request is completed exactly once" },
+	{ "P2", OT_SEV_ERROR, "an im completes after the layer below" },
+	{ "P3", OT_SEV_WARNING, "completion is asynchronous" },
+	{ "S1", OT_SEV_ERROR, "completion status is allowed for the operation" },
+	{ "S2", OT_SEV_ERROR, "block statuses are consistent with their dependents" },
+	{ "S3", OT_SEV_ERROR, "partial success is decoded as success" },
+	{ "C1", OT_SEV_ERROR, "context is written inside a successful initiate only" },
+	{ "C2", OT_SEV_ERROR, "context is never overwritten" },
+	{ "C3", OT_SEV_ERROR, "context stays valid until terminate, not written after" },
+	{ "C4", OT_SEV_ERROR, "im stacks publish contexts bottom-up" },
+	{ "T1", OT_SEV_ERROR, "block tree layers are monotonic" },
+	{ "T2", OT_SEV_ERROR, "parent is offloaded before child" },
+	{ "T3", OT_SEV_ERROR, "children are terminated before their parent" },
+	{ "T4", OT_SEV_ERROR, "updates relink paths to live neighbors only" },
+	{ "T5", OT_SEV_ERROR, "terminate waits for outstanding operations and i/o" },
+	{ "U1", OT_SEV_ERROR, "no use before the initiate completes" },
+	{ "U2", OT_SEV_ERROR, "no use after terminate" },
+	{ "U3", OT_SEV_WARNING, "no send after invalidate" },
+	{ "U4", OT_SEV_ERROR, "i/o after abort completes with request_aborted" },
+	{ "E1", OT_SEV_ERROR, "retrieve indications are valid and followed by terminate" },
+	{ "E2", OT_SEV_ERROR, "neighbor indications are reachability queries" },
+	{ "E3", OT_SEV_ERROR, "hardware-failure recovery happens in order" },
+	{ "L1", OT_SEV_ERROR, "no offload is left at halt or after upload-all" },
+	{ "L2", OT_SEV_WARNING, "terminate does not lose the state object" },
+	{ "L3", OT_SEV_ERROR, "im clears the upper context at terminate" },
+	{ "L4", OT_SEV_ERROR, "no send data lost at terminate, capacity respected" },
+};
+
+const char *const ot_fate_names[OT_FATE_COUNT] = {
+	"pending", "failed", "terminated", "lost", "live", "leaked",
+};
+
+const char *const ot_leak_reason_names[3] = {
+	"live_at_end", "halt", "upload_all",
+};
+
+const char *const ot_wpos_names[4] = { "none", "inside", "after", "before" };
+
+int
+ot_rule_from_id(const char *id)
+{
+	int i;
+
+	if (!id || !id[0] || !id[1] || id[2])
+		return -1;
+	for (i = 0; i < OT_R_COUNT; i++)
+		if ((id[0] == ot_rules[i].id[0] ||
+		     id[0] - 'a' + 'A' == ot_rules[i].id[0]) &&
+		    id[1] == ot_rules[i].id[1])
+			return i;
+	return -1;
+}
+
+/* Evidence flags: what the trace has shown so far (doc/rules.md section 2). */
+enum {
+	F_REQ_OR_DONE, F_IM_OP, F_TID_PAIR, F_DONE, F_INIT_DONE, F_PARTIAL,
+	F_WRITE, F_IM_WRITE, F_INIT_STATE, F_TERM_REQ, F_UPDATE_REQ,
+	F_OTHER_OP, F_IO, F_OBJ_USE, F_TERM_DONE, F_INVAL_DONE, F_SEND,
+	F_ABORT, F_SEND_DISC, F_RETRIEVE, F_NEIGHBOR_EV, F_E3, F_HALT_UA,
+	F_IM_TERM_DONE, F_COUNT
+};
+
+struct io;
+struct op;
+
+struct adapter {
+	const char *name;
+	struct adapter *next;
+	int draining;
+	int64_t drain_ts;
+	uint64_t drain_ev;
+	uint64_t live_tcp;
+	int over_cap;
+};
+
+struct obj {
+	struct ot_object_rec r;
+	struct obj *prev, *next;	/* objects not yet emitted, by id */
+	struct obj *parent, *child, *sib_prev, *sib_next;
+	struct io *io;			/* outstanding I/O */
+	struct adapter *ad;
+	struct op *init_op;		/* the creating initiate while open */
+	int live;			/* in the live set */
+	int lost, invalidated;
+	uint32_t open_updates, open_others;
+	uint32_t out_send, out_recv, out_disc;
+	uint64_t term_op_id;		/* last terminate op naming it */
+	int written_inside;
+	uint64_t write_ev;
+	int c1_pending;
+	int64_t c1_ts;
+	uint64_t c1_ev, c1_op;
+	int ret_pending;
+	int64_t ret_ts;
+	uint64_t ret_ev;
+	int e3;				/* 0 none, 1 want retrieve, 2 want abort, 3 want terminate */
+	int64_t e3_ts;
+	uint64_t e3_ev;
+};
+
+struct blk {
+	struct ot_block_rec r;
+	int32_t parent_idx;		/* -1: none in this op */
+	int counted;			/* counted in the object's open ops */
+	int64_t t_write;		/* first non-NULL write to its slot while open */
+	uint64_t write_ev;
+};
+
+struct pwrite {
+	uint64_t block;
+	int64_t t;
+};
+
+enum { PAIR_NONE, PAIR_OPEN, PAIR_DONE, PAIR_HUNG };
+
+struct op {
+	struct ot_op_rec r;
+	struct op *prev, *next;
+	struct blk *b;
+	size_t nb, cap, ndone;
+	uint64_t ka, kb;
+	int has_tid;
+	int32_t tid;
+	int phase_done;			/* end-of-request checks done */
+	int top_family;
+	struct op *pair;		/* paired im/target op while both open */
+	int pair_state;
+	uint64_t pair_id;
+	int64_t pair_t_complete;
+	struct pwrite *pw;		/* target block writes, copied at close */
+	size_t npw;
+};
+
+struct slotrec {
+	uint64_t slot;
+	uint64_t value;
+	struct obj *cur;
+	uint32_t epoch;
+	struct op *open_op;
+	int32_t open_blk;
+	uint64_t last_op_id;
+	int l3_pending;
+	uint64_t l3_obj, l3_ev, l3_root;
+	int64_t l3_ts;
+};
+
+struct tomb {
+	int used;
+	int terminated;
+	uint64_t id, slot, handle, value;
+	uint32_t epoch;
+	enum ot_state state;
+	int64_t ts;
+};
+
+struct io {
+	uint64_t nbl;
+	enum ot_ev kind;
+	int64_t ts;
+	uint64_t ev;
+	struct obj *obj;
+	struct io *oprev, *onext;
+	int aborted;
+	int obj_terminated;
+	uint64_t obj_id;
+};
+
+struct ot_engine {
+	struct ot_sink sink;
+	void *ctx;
+	struct ot_engine_opts opts;
+	int failed;
+	uint64_t next_obj, next_op, next_write;
+	struct hmap ops, epochs, blks, imops, slots, handles, values, objs;
+	struct hmap ios, tids, adapters, tslot, thandle, tvalue;
+	struct obj *ohead, *otail;
+	struct op *phead, *ptail;
+	struct adapter *ahead, *atail;
+	struct tomb *tombs;
+	size_t tpos;
+	uint64_t (*ekeys)[2];
+	size_t epos;
+	uint64_t count[OT_R_COUNT];
+	unsigned char f[F_COUNT];
+	struct ot_engine_stats st;
+	struct ot_block_rec *scratch;
+	size_t scratch_cap;
+	int64_t now;
+};
+
+/* ---- small helpers ---- */
+
+static int
+is_ok(uint32_t st)
+{
+	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS;
+}
+
+static int
+family(enum ot_state s)
+{
+	switch (s) {
+	case OT_STATE_NEIGHBOR: return 1;
+	case OT_STATE_IP4: case OT_STATE_IP6: return 2;
+	case OT_STATE_TCP: return 3;
+	default: return 0;
+	}
+}
+
+static const char *
+stname(enum ot_state s)
+{
+	const char *n = ot_state_name(s);
+
+	return n[0] ? n : "untyped";
+}
+
+static const char *
+stat_str(uint32_t st, char *buf, size_t len)
+{
+	const char *n = ot_status_name(st);
+
+	if (n && strncmp(n, "NDIS_STATUS_", 12) == 0)
+		n += 12;
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "0x%08x", (unsigned)st);
+	return buf;
+}
+
+static uint32_t
+ev_status(const struct ot_event *ev)
+{
+	return (ev->has & OT_HAS_STATUS) ? ev->status : OT_ST_SUCCESS;
+}
+
+static void
+emit_check(struct ot_engine *e, int rc)
+{
+	if (rc < 0)
+		e->failed = 1;
+}
+
+/*
+ * Report a violation of rule r.  sev < 0: the rule's default severity.
+ * evs: up to OT_MAX_EVIDENCE proving event ids (zeros and repeats dropped).
+ */
+static void OT_PRINTF(11, 12)
+viol(struct ot_engine *e, enum ot_rule r, int sev, int64_t ts, uint64_t slot,
+     uint64_t root, uint64_t obj, uint64_t op, const uint64_t *evs,
+     size_t nev, const char *fmt, ...)
+{
+	struct ot_violation_rec v;
+	va_list ap;
+	size_t i, j;
+
+	memset(&v, 0, sizeof(v));
+	v.rule = r;
+	v.severity = sev < 0 ? ot_rules[r].severity : (enum ot_severity)sev;
+	v.ts = ts;
+	v.slot = slot;
+	v.root = root;
+	v.object_id = obj;
+	v.op_id = op;
+	for (i = 0; i < nev && v.nevents < OT_MAX_EVIDENCE; i++) {
+		if (!evs[i])
+			continue;
+		for (j = 0; j < v.nevents; j++)
+			if (v.events[j] == evs[i])
+				break;
+		if (j == v.nevents)
+			v.events[v.nevents++] = evs[i];
+	}
+	va_start(ap, fmt);
+	vsnprintf(v.message, sizeof(v.message), fmt, ap);
+	va_end(ap);
+	e->count[r]++;
+	e->st.violations++;
+	if (e->sink.violation)
+		emit_check(e, e->sink.violation(e->ctx, &v));
+}
+
+#define EVS(...) ((const uint64_t[]){ __VA_ARGS__ }), \
+	(sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
+
+static const char *
+dur(int64_t ns, char *buf)
+{
+	return ot_fmt_dur(ns < 0 ? 0 : ns, buf, 32);
+}
+
+static unsigned long long
+ull(uint64_t v)
+{
+	return (unsigned long long)v;
+}
+
+/* ---- adapters ---- */
+
+static struct adapter *
+adapter_get(struct ot_engine *e, const char *name)
+{
+	struct adapter *a;
+
+	if (!name)
+		name = "";
+	a = hm_get(&e->adapters, (uint64_t)(uintptr_t)name, 1);
+	if (a)
+		return a;
+	a = xcalloc(1, sizeof(*a));
+	a->name = name;
+	hm_put(&e->adapters, (uint64_t)(uintptr_t)name, 1, a);
+	if (e->atail)
+		e->atail->next = a;
+	else
+		e->ahead = a;
+	e->atail = a;
+	return a;
+}
+
+/* ---- slots and tombstones ---- */
+
+static struct tomb *
+tomb_by(struct ot_engine *e, struct hmap *m, uint64_t key)
+{
+	if (!key || !e->tombs)
+		return NULL;
+	return hm_get(m, key, 0);
+}
+
+static struct slotrec *
+slot_get(struct ot_engine *e, uint64_t slot, int create)
+{
+	struct slotrec *s;
+	struct tomb *t;
+
+	if (!slot)
+		return NULL;
+	s = hm_get(&e->slots, slot, 0);
+	if (s || !create)
+		return s;
+	s = xcalloc(1, sizeof(*s));
+	s->slot = slot;
+	s->open_blk = -1;
+	t = tomb_by(e, &e->tslot, slot);
+	if (t)
+		s->epoch = t->epoch;	/* continue the slot's epochs */
+	hm_put(&e->slots, slot, 0, s);
+	return s;
+}
+
+/* Free a slot record that holds nothing worth remembering. */
+static void
+slot_gc(struct ot_engine *e, struct slotrec *s)
+{
+	if (!s || s->cur || s->value || s->open_op || s->l3_pending)
+		return;
+	hm_del(&e->slots, s->slot, 0);
+	free(s);
+}
+
+static void
+tomb_add(struct ot_engine *e, const struct obj *o, int terminated)
+{
+	struct tomb *t;
+
+	if (!e->tombs)
+		e->tombs = xcalloc(OT_TOMBSTONES, sizeof(*e->tombs));
+	t = &e->tombs[e->tpos];
+	e->tpos = (e->tpos + 1) % OT_TOMBSTONES;
+	if (t->used) {
+		hm_del_if(&e->tslot, t->slot, 0, t);
+		hm_del_if(&e->thandle, t->handle, 0, t);
+		hm_del_if(&e->tvalue, t->value, 0, t);
+	}
+	t->used = 1;
+	t->terminated = terminated;
+	t->id = o->r.id;
+	t->slot = o->r.slot;
+	t->handle = o->r.handle;
+	t->value = o->r.value;
+	t->epoch = o->r.epoch;
+	t->state = o->r.state;
+	t->ts = e->now;
+	if (t->slot)
+		hm_put(&e->tslot, t->slot, 0, t);
+	if (t->handle)
+		hm_put(&e->thandle, t->handle, 0, t);
+	if (t->value)
+		hm_put(&e->tvalue, t->value, 0, t);
+}
+
+/* ---- object resolution (doc/rules.md section 1) ---- */
+
+static struct obj *
+find_live(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct slotrec *s;
+	struct obj *o;
+
+	if ((ev->has & OT_HAS_SLOT) && ev->slot) {
+		s = hm_get(&e->slots, ev->slot, 0);
+		if (s && s->cur)
+			return s->cur;
+	}
+	if ((ev->has & OT_HAS_HANDLE) && ev->handle) {
+		o = hm_get(&e->handles, ev->handle, 0);
+		if (o)
+			return o;
+	}
+	if ((ev->has & OT_HAS_VALUE) && ev->value) {
+		o = hm_get(&e->values, ev->value, 0);
+		if (o)
+			return o;
+	}
+	return NULL;
+}
+
+/* A terminated object the event names, with no newer object on its slot. */
+static struct tomb *
+find_tomb(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct tomb *t = NULL;
+	struct slotrec *s;
+
+	if ((ev->has & OT_HAS_SLOT) && ev->slot)
+		t = tomb_by(e, &e->tslot, ev->slot);
+	if (!t && (ev->has & OT_HAS_HANDLE) && ev->handle)
+		t = tomb_by(e, &e->thandle, ev->handle);
+	if (!t && (ev->has & OT_HAS_VALUE) && ev->value)
+		t = tomb_by(e, &e->tvalue, ev->value);
+	if (!t || !t->terminated)
+		return NULL;
+	s = hm_get(&e->slots, t->slot, 0);
+	if (s && s->cur && s->cur->r.epoch > t->epoch)
+		return NULL;
+	if (s && s->epoch > t->epoch)
+		return NULL;
+	return t;
+}
+
+static int
+names_object(const struct ot_event *ev)
+{
+	return ((ev->has & OT_HAS_SLOT) && ev->slot) ||
+	       ((ev->has & OT_HAS_HANDLE) && ev->handle) ||
+	       ((ev->has & OT_HAS_VALUE) && ev->value);
+}
+
+static void
+touch(struct obj *o, const struct ot_event *ev)
+{
+	o->r.t_last = ev->ts;
+	o->r.last_event = ev->id;
+}
+
+/* ---- live set ---- */
+
+static void
+set_live(struct ot_engine *e, struct obj *o, int live, const struct ot_event *ev)
+{
+	struct adapter *a = o->ad;
+
+	if (o->live == live)
+		return;
+	o->live = live;
+	if (live) {
+		e->st.live_objects++;
+		if (e->st.live_objects > e->st.peak_live_objects)
+			e->st.peak_live_objects = e->st.live_objects;
+	} else {
+		e->st.live_objects--;
+	}
+	if (o->r.state != OT_STATE_TCP)
+		return;
+	if (!live) {
+		a->live_tcp--;
+		if (a->live_tcp <= e->opts.tcp_capacity)
+			a->over_cap = 0;
+		return;
+	}
+	a->live_tcp++;
+	/* L4: live TCP offloads of an adapter over capacity (DOMAIN.md 4.3, 5 L4) */
+	if (e->opts.tcp_capacity && a->live_tcp > e->opts.tcp_capacity &&
+	    !a->over_cap) {
+		a->over_cap = 1;
+		viol(e, OT_R_L4, -1, o->r.t_offloaded, o->r.slot, 0, o->r.id,
+		     o->r.initiate_op, EVS(ev ? ev->id : 0),
+		     "live tcp offloads exceed capacity: %llu live on adapter '%s', capacity %llu",
+		     ull(a->live_tcp), a->name, ull(e->opts.tcp_capacity));
+	}
+}
+
+/* ---- objects ---- */
+
+static void
+child_unlink(struct obj *c)
+{
+	struct obj *p = c->parent;
+
+	if (!p)
+		return;
+	if (c->sib_prev)
+		c->sib_prev->sib_next = c->sib_next;
+	else
+		p->child = c->sib_next;
+	if (c->sib_next)
+		c->sib_next->sib_prev = c->sib_prev;
+	c->parent = c->sib_prev = c->sib_next = NULL;
+}
+
+static void
+child_link(struct obj *p, struct obj *c)
+{
+	child_unlink(c);
+	c->parent = p;
+	c->r.parent_id = p->r.id;
+	c->sib_prev = NULL;
+	c->sib_next = p->child;
+	if (p->child)
+		p->child->sib_prev = c;
+	p->child = c;
+}
+
+static void
+io_unlink(struct io *io)
+{
+	struct obj *o = io->obj;
+
+	if (!o)
+		return;
+	if (io->oprev)
+		io->oprev->onext = io->onext;
+	else
+		o->io = io->onext;
+	if (io->onext)
+		io->onext->oprev = io->oprev;
+	switch (io->kind) {
+	case OT_EV_SEND: o->out_send--; break;
+	case OT_EV_RECV: o->out_recv--; break;
+	default: o->out_disc--; break;
+	}
+	io->obj = NULL;
+	io->oprev = io->onext = NULL;
+}
+
+/*
+ * Checks still waiting on an object when it leaves (dies or the trace
+ * ends): C1 never written, E1 retrieve not followed by terminate, E3
+ * incomplete (doc/rules.md C1, E1, E3).
+ */
+static void
+settle(struct ot_engine *e, struct obj *o, int64_t ts)
+{
+	if (o->c1_pending) {
+		o->c1_pending = 0;
+		viol(e, OT_R_C1, -1, o->c1_ts, o->r.slot, 0, o->r.id, o->c1_op,
+		     EVS(o->c1_ev), "initiate succeeded but context never written: %s object on slot 0x%llx",
+		     stname(o->r.state), ull(o->r.slot));
+	}
+	if (o->ret_pending) {
+		o->ret_pending = 0;
+		viol(e, OT_R_E1, OT_SEV_WARNING, o->ret_ts, o->r.slot, 0,
+		     o->r.id, 0, EVS(o->ret_ev),
+		     "retrieve not followed by terminate: slot 0x%llx, mandatory reason, no terminate request",
+		     ull(o->r.slot));
+	}
+	if (o->e3) {
+		static const char *const want[] = { "", "retrieve (reason 11)", "abort", "terminate request" };
+
+		viol(e, OT_R_E3, OT_SEV_WARNING, o->e3_ts, o->r.slot, 0,
+		     o->r.id, 0, EVS(o->e3_ev),
+		     "recovery sequence incomplete: slot 0x%llx still waiting for %s",
+		     ull(o->r.slot), want[o->e3]);
+		o->e3 = 0;
+	}
+}
+
+static void
+obj_emit(struct ot_engine *e, struct obj *o, enum ot_fate fate)
+{
+	o->r.fate = fate;
+	if (e->sink.object)
+		emit_check(e, e->sink.object(e->ctx, &o->r));
+}
+
+/* Emit the object with its fate and free it. */
+static void
+obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate)
+{
+	struct slotrec *s;
+	struct obj *c;
+
+	settle(e, o, e->now);
+	set_live(e, o, 0, NULL);
+	obj_emit(e, o, fate);
+	if (fate != OT_FATE_PENDING && fate != OT_FATE_LIVE &&
+	    fate != OT_FATE_LOST)
+		tomb_add(e, o, fate == OT_FATE_TERMINATED);
+	while (o->io) {
+		o->io->obj_terminated = fate == OT_FATE_TERMINATED;
+		io_unlink(o->io);
+	}
+	while ((c = o->child) != NULL)
+		child_unlink(c);
+	child_unlink(o);
+	if (o->prev)
+		o->prev->next = o->next;
+	else
+		e->ohead = o->next;
+	if (o->next)
+		o->next->prev = o->prev;
+	else
+		e->otail = o->prev;
+	hm_del_if(&e->objs, o->r.id, 0, o);
+	hm_del_if(&e->handles, o->r.handle, 0, o);
+	hm_del_if(&e->values, o->r.value, 0, o);
+	s = hm_get(&e->slots, o->r.slot, 0);
+	if (s && s->cur == o) {
+		s->cur = NULL;
+		slot_gc(e, s);
+	}
+	free(o);
+}
+
+static struct obj *
+obj_by_id(struct ot_engine *e, uint64_t id)
+{
+	return id ? hm_get(&e->objs, id, 0) : NULL;
+}
+
+/* ---- operations ---- */
+
+static void
+op_key(const struct ot_event *ev, uint64_t *ka, uint64_t *kb, uint64_t *root)
+{
+	enum ot_kind k = ot_ev_kind(ev->ev);
+
+	*root = (ev->has & OT_HAS_ROOT) ? ev->root : ev->block;
+	*ka = *root;
+	/* interned adapter pointers are user-space addresses (< 2^60) */
+	*kb = ((uint64_t)(uintptr_t)ev->adapter << 4) |
+	      (uint64_t)(ev->layer * OT_KIND_COUNT + k);
+}
+
+static uint64_t
+block_ptr(const struct ot_event *ev)
+{
+	return (ev->has & OT_HAS_BLOCK) ? ev->block : ev->root;
+}
+
+static uint32_t
+op_epoch(struct ot_engine *e, uint64_t ka, uint64_t kb)
+{
+	uintptr_t n = (uintptr_t)hm_get(&e->epochs, ka, kb);
+
+	if (!n) {
+		/* bounded memory: forget the oldest key once the ring is full */
+		if (!e->ekeys)
+			e->ekeys = xcalloc(OT_TOMBSTONES, sizeof(*e->ekeys));
+		if (e->ekeys[e->epos][0] || e->ekeys[e->epos][1])
+			hm_del(&e->epochs, e->ekeys[e->epos][0], e->ekeys[e->epos][1]);
+		e->ekeys[e->epos][0] = ka;
+		e->ekeys[e->epos][1] = kb;
+		e->epos = (e->epos + 1) % OT_TOMBSTONES;
+	}
+	n++;
+	hm_put(&e->epochs, ka, kb, (void *)n);
+	return (uint32_t)n;
+}
+
+static struct blk *
+op_block(struct ot_engine *e, struct op *op, uint64_t block)
+{
+	uintptr_t i = (uintptr_t)hm_get(&e->blks, block, op->r.id);
+
+	return i ? &op->b[i - 1] : NULL;
+}
+
+static struct blk *
+op_add_block(struct ot_engine *e, struct op *op, const struct ot_event *ev)
+{
+	struct blk *b;
+
+	if (op->nb == op->cap) {
+		op->cap = op->cap ? op->cap * 2 : 4;
+		op->b = xrealloc(op->b, st_mult(op->cap, sizeof(*op->b)));
+	}
+	b = &op->b[op->nb++];
+	memset(b, 0, sizeof(*b));
+	b->r.block = block_ptr(ev);
+	b->r.parent = (ev->has & OT_HAS_PARENT) ? ev->parent : 0;
+	b->r.state = (ev->has & OT_HAS_STATE) ? ev->state : OT_STATE_NONE;
+	b->r.slot = (ev->has & OT_HAS_SLOT) ? ev->slot : 0;
+	b->r.handle = (ev->has & OT_HAS_HANDLE) ? ev->handle : 0;
+	b->r.t_request = OT_T_NONE;
+	b->r.t_complete = OT_T_NONE;
+	b->parent_idx = -1;
+	b->t_write = OT_T_NONE;
+	if (b->r.parent) {
+		struct blk *p = op_block(e, op, b->r.parent);
+
+		if (p)
+			b->parent_idx = (int32_t)(p - op->b);
+	}
+	hm_put(&e->blks, b->r.block, op->r.id, (void *)(uintptr_t)op->nb);
+	if (op->r.first_event == 0)
+		op->r.first_event = ev->id;
+	op->r.last_event = ev->id;
+	return b;
+}
+
+static struct op *
+op_open(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct op *op = xcalloc(1, sizeof(*op));
+	uint64_t root;
+	struct op *im;
+
+	op_key(ev, &op->ka, &op->kb, &root);
+	op->r.id = ++e->next_op;
+	op->r.adapter = ev->adapter;
+	op->r.layer = ev->layer;
+	op->r.kind = ot_ev_kind(ev->ev);
+	op->r.root = root;
+	op->r.epoch = op_epoch(e, op->ka, op->kb);
+	op->r.t_request = ev->ts;
+	op->r.t_complete = OT_T_NONE;
+	if (ev->has & OT_HAS_TID) {
+		op->has_tid = 1;
+		op->tid = ev->tid;
+	}
+	hm_put(&e->ops, op->ka, op->kb, op);
+	op->prev = e->ptail;
+	if (e->ptail)
+		e->ptail->next = op;
+	else
+		e->phead = op;
+	e->ptail = op;
+	e->st.open_ops++;
+	if (e->st.open_ops > e->st.peak_open_ops)
+		e->st.peak_open_ops = e->st.open_ops;
+	/* P2/C4 pairing: im op (kind, root) <-> first target op at or after it */
+	if (op->r.layer == OT_LAYER_IM) {
+		e->f[F_IM_OP] = 1;
+		if (!hm_get(&e->imops, root, op->r.kind + 1))
+			hm_put(&e->imops, root, op->r.kind + 1, op);
+	} else if (op->r.layer == OT_LAYER_TARGET) {
+		im = hm_get(&e->imops, root, op->r.kind + 1);
+		if (im && im->pair_state == PAIR_NONE) {
+			im->pair = op;
+			im->pair_state = PAIR_OPEN;
+			im->pair_id = op->r.id;
+			op->pair = im;
+			op->pair_state = PAIR_OPEN;
+			op->pair_id = im->r.id;
+		}
+	}
+	return op;
+}
+
+/*
+ * End of the request phase (first completion, or close): checks that
+ * need every block of the request (T3, L1 upload-all order).
+ */
+static void
+end_requests(struct ot_engine *e, struct op *op)
+{
+	size_t i, j, n;
+	struct obj *o, *c;
+	uint64_t evs[OT_MAX_EVIDENCE];
+	int l1_done = 0;
+
+	if (op->phase_done)
+		return;
+	op->phase_done = 1;
+	if (op->r.kind != OT_KIND_TERMINATE)
+		return;
+	for (i = 0; i < op->nb; i++) {
+		o = obj_by_id(e, op->b[i].r.object_id);
+		if (!o || family(o->r.state) == 0 || family(o->r.state) == 3)
+			continue;
+		/* T3: live children not named by this terminate (DOMAIN.md 1.7, 5 T3) */
+		n = 0;
+		evs[0] = op->b[i].r.request_event;
+		for (c = o->child; c; c = c->sib_next) {
+			if (!c->live || c->term_op_id == op->r.id)
+				continue;
+			if (n + 1 < OT_MAX_EVIDENCE)
+				evs[n + 1] = c->r.first_event;
+			n++;
+		}
+		if (n)
+			viol(e, OT_R_T3, -1, op->b[i].r.t_request, o->r.slot,
+			     op->r.root, o->r.id, op->r.id, evs,
+			     n + 1 < OT_MAX_EVIDENCE ? n + 1 : OT_MAX_EVIDENCE,
+			     "parent terminated before child: %s object on slot 0x%llx has %zu live child object%s not in this terminate",
+			     stname(o->r.state), ull(o->r.slot), n,
+			     n == 1 ? "" : "s");
+		/* L1: upload-all drains terminate TCP first (DOMAIN.md 1.7) */
+		if (!l1_done && o->ad->draining) {
+			uint64_t named = 0;
+
+			for (j = 0; j < op->nb; j++) {
+				c = obj_by_id(e, op->b[j].r.object_id);
+				if (c && c->live && c->ad == o->ad &&
+				    c->r.state == OT_STATE_TCP)
+					named++;
+			}
+			if (o->ad->live_tcp > named) {
+				l1_done = 1;
+				viol(e, OT_R_L1, -1, op->b[i].r.t_request,
+				     o->r.slot, op->r.root, o->r.id, op->r.id,
+				     EVS(o->ad->drain_ev, op->b[i].r.request_event),
+				     "upload-all order: %s object on slot 0x%llx terminated while %llu tcp object%s of adapter '%s' live",
+				     stname(o->r.state), ull(o->r.slot),
+				     ull(o->ad->live_tcp - named),
+				     o->ad->live_tcp - named == 1 ? "" : "s",
+				     o->ad->name);
+			}
+		}
+	}
+}
+
+static void
+s2_check(struct ot_engine *e, struct op *op)
+{
+	size_t i, n = op->nb, nd, nfail;
+	int32_t *stack;
+	size_t sp, visited;
+	struct blk *b, *c;
+	char sb[32];
+
+	stack = xmalloc(st_mult(n + 1, sizeof(*stack)));
+	for (i = 0; i < n; i++) {
+		b = &op->b[i];
+		if (!b->r.has_status)
+			continue;
+		/* placeholder: always SUCCESS (DOMAIN.md 2.3) */
+		if (b->r.role == OT_ROLE_PLACEHOLDER &&
+		    b->r.status != OT_ST_SUCCESS) {
+			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+			     op->r.root, b->r.object_id, op->r.id,
+			     EVS(b->r.request_event, b->r.done_event),
+			     "placeholder block 0x%llx completed with %s, not success",
+			     ull(b->r.block), stat_str(b->r.status, sb, sizeof(sb)));
+			continue;
+		}
+		if (b->r.state == OT_STATE_TCP &&
+		    b->r.status == OT_ST_PARTIAL_SUCCESS)
+			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+			     op->r.root, b->r.object_id, op->r.id,
+			     EVS(b->r.request_event, b->r.done_event),
+			     "tcp block 0x%llx completed with partial success",
+			     ull(b->r.block));
+		if (!is_ok(b->r.status)) {
+			/* failed block: no success in its subtree (DOMAIN.md 5 S2) */
+			sp = 0;
+			visited = 0;
+			stack[sp++] = (int32_t)i;
+			while (sp && visited++ < n) {
+				int32_t k = stack[--sp];
+				size_t m;
+
+				for (m = 0; m < n; m++) {
+					c = &op->b[m];
+					if (c->parent_idx != k || m == i)
+						continue;
+					if (c->r.has_status && is_ok(c->r.status) &&
+					    c->r.role != OT_ROLE_PLACEHOLDER) {
+						viol(e, OT_R_S2, -1, c->r.t_complete,
+						     c->r.slot, op->r.root,
+						     c->r.object_id, op->r.id,
+						     EVS(b->r.done_event, c->r.done_event),
+						     "block 0x%llx failed with %s but dependent block 0x%llx succeeded",
+						     ull(b->r.block),
+						     stat_str(b->r.status, sb, sizeof(sb)),
+						     ull(c->r.block));
+						sp = 0;
+						break;
+					}
+					if (sp < n)
+						stack[sp++] = (int32_t)m;
+				}
+			}
+			continue;
+		}
+		if (b->r.role != OT_ROLE_NEW && b->r.role != OT_ROLE_LINKER)
+			continue;
+		nd = nfail = 0;
+		for (sp = 0; sp < n; sp++) {
+			c = &op->b[sp];
+			if (c->parent_idx != (int32_t)i || !c->r.has_status)
+				continue;
+			nd++;
+			if (!is_ok(c->r.status))
+				nfail++;
+		}
+		if (!nd)
+			continue;
+		if (b->r.status == OT_ST_SUCCESS && nfail)
+			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+			     op->r.root, b->r.object_id, op->r.id,
+			     EVS(b->r.done_event),
+			     "block 0x%llx completed with success while %zu of %zu dependents failed",
+			     ull(b->r.block), nfail, nd);
+		else if (b->r.status == OT_ST_PARTIAL_SUCCESS && !nfail)
+			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+			     op->r.root, b->r.object_id, op->r.id,
+			     EVS(b->r.done_event),
+			     "block 0x%llx completed with partial success while no dependent failed",
+			     ull(b->r.block));
+		else if (b->r.role == OT_ROLE_LINKER && nfail == nd)
+			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+			     op->r.root, b->r.object_id, op->r.id,
+			     EVS(b->r.done_event),
+			     "linker block 0x%llx completed with %s while all %zu dependents failed",
+			     ull(b->r.block), stat_str(b->r.status, sb, sizeof(sb)), nd);
+	}
+	free(stack);
+}
+
+/* Close an operation: completed (hang == 0) or hang/superseded (1, 2). */
+static void
+op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
+{
+	size_t i;
+	struct blk *b;
+	struct obj *o;
+	struct slotrec *s;
+	char db[32];
+
+	end_requests(e, op);
+	if (hang) {
+		viol(e, OT_R_P1, -1, op->r.t_request, op->nb ? op->b[0].r.slot : 0,
+		     op->r.root, 0, op->r.id, EVS(op->r.first_event),
+		     hang == 2 ? "operation never completed: %s root 0x%llx superseded by a new request after %s" :
+		     "operation never completed: %s root 0x%llx still open %s after its request at end of trace",
+		     ot_kind_names[op->r.kind], ull(op->r.root),
+		     dur(when - op->r.t_request, db));
+	} else if (op->r.kind == OT_KIND_INITIATE) {
+		s2_check(e, op);
+	}
+	for (i = 0; i < op->nb; i++) {
+		b = &op->b[i];
+		o = obj_by_id(e, b->r.object_id);
+		if (o && b->counted) {
+			if (op->r.kind == OT_KIND_UPDATE)
+				o->open_updates--;
+			else
+				o->open_others--;
+			b->counted = 0;
+		}
+		if (o && o->init_op == op)
+			o->init_op = NULL;
+		s = b->r.slot ? hm_get(&e->slots, b->r.slot, 0) : NULL;
+		if (s && s->open_op == op) {
+			s->open_op = NULL;
+			s->open_blk = -1;
+			s->last_op_id = op->r.id;
+			slot_gc(e, s);
+		}
+		hm_del(&e->blks, b->r.block, op->r.id);
+	}
+	/* P2: the im completes after the target op it propagates (DOMAIN.md 5 P2) */
+	if (op->r.layer == OT_LAYER_IM) {
+		if (op->pair_state == PAIR_OPEN) {
+			if (!hang)
+				viol(e, OT_R_P2, -1, op->r.t_complete, 0,
+				     op->r.root, 0, op->r.id,
+				     EVS(op->r.first_event, op->r.last_event,
+					 op->pair->r.first_event),
+				     "im completed before the layer below: %s root 0x%llx, target op %llu still open",
+				     ot_kind_names[op->r.kind], ull(op->r.root),
+				     ull(op->pair->r.id));
+			op->pair->pair = NULL;
+			op->pair->pair_state = PAIR_HUNG;
+		}
+		hm_del_if(&e->imops, op->r.root, op->r.kind + 1, op);
+	} else if (op->pair_state == PAIR_OPEN) {
+		struct op *im = op->pair;
+
+		im->pair = NULL;
+		im->pair_state = hang ? PAIR_HUNG : PAIR_DONE;
+		im->pair_t_complete = op->r.t_complete;
+		if (!hang && op->r.kind == OT_KIND_INITIATE) {
+			im->pw = xmalloc(st_mult(op->nb + 1, sizeof(*im->pw)));
+			for (i = 0; i < op->nb; i++) {
+				im->pw[im->npw].block = op->b[i].r.block;
+				im->pw[im->npw].t = op->b[i].t_write;
+				im->npw++;
+			}
+		}
+	}
+	/* emit */
+	if (e->scratch_cap < op->nb) {
+		e->scratch_cap = op->nb * 2;
+		e->scratch = xrealloc(e->scratch,
+				      st_mult(e->scratch_cap, sizeof(*e->scratch)));
+	}
+	for (i = 0; i < op->nb; i++)
+		e->scratch[i] = op->b[i].r;
+	op->r.nblocks = op->nb;
+	op->r.blocks = e->scratch;
+	if (e->sink.op)
+		emit_check(e, e->sink.op(e->ctx, &op->r));
+	hm_del_if(&e->ops, op->ka, op->kb, op);
+	if (op->prev)
+		op->prev->next = op->next;
+	else
+		e->phead = op->next;
+	if (op->next)
+		op->next->prev = op->prev;
+	else
+		e->ptail = op->prev;
+	e->st.open_ops--;
+	free(op->b);
+	free(op->pw);
+	free(op);
+}
+
+/* ---- P3 bookkeeping: per tid, the op whose request may complete in frame ---- */
+
+static void
+p3_touch(struct ot_engine *e, const struct ot_event *ev, uint64_t opid,
+	 int new_root)
+{
+	uint64_t key;
+	uintptr_t cand;
+
+	if (!(ev->has & OT_HAS_TID))
+		return;
+	key = (uint64_t)(uint32_t)ev->tid + 1;
+	if (new_root) {
+		hm_put(&e->tids, key, 0, (void *)(uintptr_t)opid);
+		return;
+	}
+	cand = (uintptr_t)hm_get(&e->tids, key, 0);
+	if (cand && cand != opid)
+		hm_del(&e->tids, key, 0);
+}
+
+/* ---- requests ---- */
+
+/* A request names obj o (non-initiate): the checks of doc/rules.md. */
+static void
+request_names(struct ot_engine *e, struct op *op, struct blk *b,
+	      struct obj *o, const struct ot_event *ev)
+{
+	b->r.object_id = o->r.id;
+	touch(o, ev);
+	e->f[F_OBJ_USE] = 1;
+	if (o->c1_pending)
+		settle(e, o, ev->ts);	/* next request: C1 never written */
+	/* U1: no operation before the initiate completed (DOMAIN.md 1.7) */
+	if (o->r.t_offloaded == OT_T_NONE && !o->lost)
+		viol(e, OT_R_U1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+		     op->r.id, EVS(o->r.first_event, ev->id),
+		     "used before initiate completed: %s on %s object slot 0x%llx",
+		     ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
+	switch (op->r.kind) {
+	case OT_KIND_TERMINATE:
+		/* T5 host rule (DOMAIN.md 1.7 "What gates a terminate") */
+		if (o->open_others || o->open_updates || o->out_recv ||
+		    o->out_disc)
+			viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root,
+			     o->r.id, op->r.id,
+			     EVS(ev->id, o->io ? o->io->ev : 0),
+			     "terminate issued while %u operation%s and %u receive/disconnect request%s outstanding on slot 0x%llx",
+			     o->open_others + o->open_updates,
+			     o->open_others + o->open_updates == 1 ? "" : "s",
+			     o->out_recv + o->out_disc,
+			     o->out_recv + o->out_disc == 1 ? "" : "s",
+			     ull(o->r.slot));
+		o->r.t_terminate_req = ev->ts;
+		o->term_op_id = op->r.id;
+		o->ret_pending = 0;
+		if (o->e3 == 1 || o->e3 == 2) {
+			viol(e, OT_R_E3, -1, ev->ts, o->r.slot, op->r.root,
+			     o->r.id, op->r.id, EVS(o->e3_ev, ev->id),
+			     "recovery step terminate before %s on slot 0x%llx",
+			     o->e3 == 1 ? "retrieve" : "abort", ull(o->r.slot));
+			o->e3 = 0;
+		} else if (o->e3 == 3) {
+			o->e3 = 0;
+		}
+		break;
+	case OT_KIND_UPDATE:
+		/* T4 (DOMAIN.md 1.7 "Updates", 5 T4) */
+		if (o->open_updates)
+			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+			     o->r.id, op->r.id, EVS(ev->id),
+			     "concurrent update on %s object slot 0x%llx",
+			     stname(o->r.state), ull(o->r.slot));
+		if (o->init_op || o->invalidated)
+			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+			     o->r.id, op->r.id, EVS(ev->id),
+			     "update while offloading/after invalidate: %s object slot 0x%llx is %s",
+			     stname(o->r.state), ull(o->r.slot),
+			     o->init_op ? "still being offloaded" : "invalidated");
+		if (b->parent_idx < 0 && !o->live)
+			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+			     o->r.id, op->r.id, EVS(ev->id),
+			     "new neighbor not live: update top block on slot 0x%llx",
+			     ull(o->r.slot));
+		o->open_updates++;
+		b->counted = 1;
+		break;
+	default:
+		o->open_others++;
+		b->counted = 1;
+		break;
+	}
+}
+
+static void
+on_request(struct ot_engine *e, const struct ot_event *ev)
+{
+	uint64_t ka, kb, root;
+	struct op *op;
+	struct blk *b, *pb;
+	struct slotrec *s = NULL;
+	struct obj *o, *po;
+	struct tomb *t;
+	enum ot_kind kind = ot_ev_kind(ev->ev);
+	int new_root = 0;
+	char db[32];
+
+	e->f[F_REQ_OR_DONE] = 1;
+	op_key(ev, &ka, &kb, &root);
+	op = hm_get(&e->ops, ka, kb);
+	if (op && op->ndone) {
+		/* a new request while the old one has completions: P1 hang */
+		op_close(e, op, 2, ev->ts);
+		op = NULL;
+	}
+	if (!op) {
+		op = op_open(e, ev);
+		new_root = 1;
+	}
+	p3_touch(e, ev, op->r.id, new_root);
+	b = op_add_block(e, op, ev);
+	b->r.t_request = ev->ts;
+	b->r.request_event = ev->id;
+	pb = b->parent_idx >= 0 ? &op->b[b->parent_idx] : NULL;
+
+	switch (kind) {
+	case OT_KIND_TERMINATE: e->f[F_TERM_REQ] = 1; break;
+	case OT_KIND_UPDATE: e->f[F_UPDATE_REQ] = 1; e->f[F_OTHER_OP] = 1; break;
+	case OT_KIND_INITIATE: break;
+	default: e->f[F_OTHER_OP] = 1; break;
+	}
+
+	if (b->r.slot) {
+		s = slot_get(e, b->r.slot, 1);
+		/* L3: a request naming the slot before the im cleared it */
+		if (s->l3_pending) {
+			s->l3_pending = 0;
+			viol(e, OT_R_L3, -1, s->l3_ts, s->slot, s->l3_root,
+			     s->l3_obj, 0, EVS(s->l3_ev, ev->id),
+			     "im did not clear the upper context: slot 0x%llx still holds 0x%llx at the next request",
+			     ull(s->slot), ull(s->value));
+		}
+		s->open_op = op;
+		s->open_blk = (int32_t)(b - op->b);
+		s->last_op_id = op->r.id;
+	}
+
+	if (!b->r.slot)
+		b->r.role = OT_ROLE_PLACEHOLDER;
+	else if ((ev->has & OT_HAS_VALUE) && ev->value)
+		b->r.role = OT_ROLE_LINKER;
+	else
+		b->r.role = kind == OT_KIND_INITIATE ? OT_ROLE_NEW : OT_ROLE_LINKER;
+	b->r.value = s ? s->value : 0;
+
+	if (kind != OT_KIND_INITIATE) {
+		if (!b->r.slot && !names_object(ev))
+			return;
+		o = find_live(e, ev);
+		if (o) {
+			request_names(e, op, b, o, ev);
+		} else if ((t = find_tomb(e, ev)) != NULL) {
+			e->f[F_OBJ_USE] = 1;
+			b->r.object_id = t->id;
+			viol(e, OT_R_U2, -1, ev->ts, t->slot, op->r.root, t->id,
+			     op->r.id, EVS(ev->id),
+			     "use after terminate: %s on %s object slot 0x%llx terminated %s before",
+			     ot_ev_names[ev->ev], stname(t->state),
+			     ull(t->slot), dur(ev->ts - t->ts, db));
+		} else {
+			e->st.unresolved++;
+		}
+		if (kind == OT_KIND_TERMINATE && !o)
+			viol(e, OT_R_T3, -1, ev->ts, b->r.slot, op->r.root,
+			     b->r.object_id, op->r.id, EVS(ev->id),
+			     "terminate of an object never offloaded or already terminated: slot 0x%llx",
+			     ull(b->r.slot));
+		if (kind == OT_KIND_UPDATE && b->r.state == OT_STATE_TCP)
+			viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
+			     b->r.object_id, op->r.id, EVS(ev->id),
+			     "update relinks tcp: tcp block 0x%llx in an update",
+			     ull(b->r.block));
+		if (kind == OT_KIND_UPDATE && !o && b->parent_idx < 0)
+			viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
+			     b->r.object_id, op->r.id, EVS(ev->id),
+			     "new neighbor not live: update top block on slot 0x%llx names no live object",
+			     ull(b->r.slot));
+		return;
+	}
+
+	/* initiate: T1 layer monotonicity (DOMAIN.md 5 T1) */
+	if (ev->has & OT_HAS_STATE) {
+		e->f[F_INIT_STATE] = 1;
+		if (pb && pb->r.state != OT_STATE_NONE) {
+			int pf = family(pb->r.state), cf = family(b->r.state);
+
+			if (cf != pf + 1 || pf == 3)
+				viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
+				     0, op->r.id,
+				     EVS(pb->r.request_event, ev->id),
+				     "%s block 0x%llx under %s block 0x%llx",
+				     stname(b->r.state), ull(b->r.block),
+				     stname(pb->r.state), ull(pb->r.block));
+		} else if (!pb && !b->r.parent) {
+			if (!op->top_family)
+				op->top_family = family(b->r.state);
+			else if (op->top_family != family(b->r.state))
+				viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
+				     0, op->r.id,
+				     EVS(op->r.first_event, ev->id),
+				     "top-level blocks of root 0x%llx mix layers: %s block 0x%llx",
+				     ull(op->r.root), stname(b->r.state),
+				     ull(b->r.block));
+		}
+	}
+
+	if (b->r.role == OT_ROLE_LINKER) {
+		if (!s->value)
+			s->value = ev->value;
+		b->r.value = ev->value;
+		o = s->cur ? s->cur : hm_get(&e->values, ev->value, 0);
+		if (o) {
+			b->r.object_id = o->r.id;
+			touch(o, ev);
+		}
+		return;
+	}
+	if (b->r.role != OT_ROLE_NEW)
+		return;
+
+	/* new offload */
+	if (s->value)
+		viol(e, OT_R_C1, -1, ev->ts, s->slot, op->r.root,
+		     s->cur ? s->cur->r.id : 0, op->r.id, EVS(ev->id),
+		     "slot already holds 0x%llx at initiate: slot 0x%llx",
+		     ull(s->value), ull(s->slot));
+	/* T2: a path or tcp object needs an offloaded parent (DOMAIN.md 5 T2) */
+	if (family(b->r.state) == 2 || family(b->r.state) == 3) {
+		if (!pb) {
+			viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root, 0,
+			     op->r.id, EVS(ev->id),
+			     "no parent path/neighbor: new %s block 0x%llx at the top of root 0x%llx",
+			     stname(b->r.state), ull(b->r.block), ull(op->r.root));
+		} else if (pb->r.role == OT_ROLE_LINKER) {
+			po = obj_by_id(e, pb->r.object_id);
+			if (!po || !po->live || po->init_op)
+				viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root,
+				     0, op->r.id,
+				     EVS(pb->r.request_event, ev->id),
+				     "parent not offloaded: linker block 0x%llx on slot 0x%llx for new %s block 0x%llx",
+				     ull(pb->r.block), ull(pb->r.slot),
+				     stname(b->r.state), ull(b->r.block));
+		}
+	}
+	if (s->cur && s->cur->c1_pending)
+		settle(e, s->cur, ev->ts);
+	o = xcalloc(1, sizeof(*o));
+	o->r.id = ++e->next_obj;
+	o->r.slot = s->slot;
+	o->r.epoch = ++s->epoch;
+	o->r.adapter = ev->adapter;
+	o->r.layer = ev->layer;
+	o->r.state = b->r.state;
+	o->r.handle = b->r.handle;
+	if (ev->has & OT_HAS_TUPLE) {
+		o->r.tuple = ev->tuple;
+		o->r.has_tuple = 1;
+	}
+	o->r.t_request = ev->ts;
+	o->r.t_published = OT_T_NONE;
+	o->r.t_offloaded = OT_T_NONE;
+	o->r.t_terminate_req = OT_T_NONE;
+	o->r.t_terminated = OT_T_NONE;
+	o->r.t_last = ev->ts;
+	o->r.initiate_op = op->r.id;
+	o->r.fate = OT_FATE_PENDING;
+	o->r.first_event = o->r.last_event = ev->id;
+	o->ad = adapter_get(e, ev->adapter);
+	o->init_op = op;
+	if (pb && (po = obj_by_id(e, pb->r.object_id)) != NULL)
+		child_link(po, o);
+	o->prev = e->otail;
+	if (e->otail)
+		e->otail->next = o;
+	else
+		e->ohead = o;
+	e->otail = o;
+	hm_put(&e->objs, o->r.id, 0, o);
+	if (o->r.handle)
+		hm_put(&e->handles, o->r.handle, 0, o);
+	s->cur = o;
+	b->r.object_id = o->r.id;
+}
+
+/* ---- completions ---- */
+
+static int
+s1_allowed(enum ot_kind k, uint32_t st)
+{
+	if (k != OT_KIND_INITIATE)
+		return st == OT_ST_SUCCESS || st == OT_ST_FAILURE;
+	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS ||
+	       st == OT_ST_FAILURE || st == OT_ST_RESOURCES ||
+	       st == OT_ST_NOT_SUPPORTED ||
+	       (st >= 0xC0231004u && st <= 0xC023100Du) || st == 0xC0231012u;
+}
+
+static void
+e3_start(struct ot_engine *e, struct obj *o, const struct ot_event *ev)
+{
+	if (o->r.state != OT_STATE_TCP)
+		return;
+	e->f[F_E3] = 1;
+	o->e3 = 1;
+	o->e3_ts = ev->ts;
+	o->e3_ev = ev->id;
+}
+
+static void
+init_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
+	  const struct ot_event *ev)
+{
+	uint32_t st = b->r.status;
+	char sb[32];
+
+	touch(o, ev);
+	if (o->init_op != op && o->r.t_offloaded != OT_T_NONE)
+		return;
+	if (is_ok(st)) {
+		o->r.t_offloaded = ev->ts;
+		o->r.initiate_status = st;
+		o->r.has_initiate_status = 1;
+		o->init_op = NULL;
+		set_live(e, o, 1, ev);
+		if (st == OT_ST_PARTIAL_SUCCESS) {
+			e->f[F_PARTIAL] = 1;
+			/* S3: PARTIAL is NT_SUCCESS, publish (DOMAIN.md 1.5, 5 S3) */
+			if (o->r.t_published == OT_T_NONE)
+				viol(e, OT_R_S3, -1, ev->ts, o->r.slot,
+				     op->r.root, o->r.id, op->r.id,
+				     EVS(b->r.request_event, ev->id),
+				     "partial success treated as failure: context not published for %s object on slot 0x%llx",
+				     stname(o->r.state), ull(o->r.slot));
+		} else if (!o->written_inside) {
+			/* C1: decided at the first write or next request */
+			o->c1_pending = 1;
+			o->c1_ts = ev->ts;
+			o->c1_ev = ev->id;
+			o->c1_op = op->r.id;
+		}
+		return;
+	}
+	o->r.initiate_status = st;
+	o->r.has_initiate_status = 1;
+	o->init_op = NULL;
+	/* C1: a failed block must not publish (DOMAIN.md 2.5) */
+	if (o->written_inside)
+		viol(e, OT_R_C1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+		     op->r.id, EVS(o->write_ev, ev->id),
+		     "context written for a failed block: slot 0x%llx got 0x%llx, block completed with %s",
+		     ull(o->r.slot), ull(o->r.value),
+		     stat_str(st, sb, sizeof(sb)));
+	obj_kill(e, o, OT_FATE_FAILED);
+}
+
+static void
+term_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
+	  const struct ot_event *ev)
+{
+	uint32_t st = b->r.status;
+	struct slotrec *s;
+	uint32_t nio;
+
+	touch(o, ev);
+	if (st == OT_ST_FAILURE) {
+		o->r.terminate_status = st;
+		o->r.has_terminate_status = 1;
+		/* L2: FAILURE loses the object (DOMAIN.md 1.5, 5 L2) */
+		viol(e, OT_R_L2, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+		     op->r.id, EVS(b->r.request_event, ev->id),
+		     "terminate failed: state object lost, %s object on slot 0x%llx",
+		     stname(o->r.state), ull(o->r.slot));
+		o->lost = 1;
+		set_live(e, o, 0, NULL);
+		e3_start(e, o, ev);
+		return;
+	}
+	if (st != OT_ST_SUCCESS)
+		return;
+	o->r.terminate_status = st;
+	o->r.has_terminate_status = 1;
+	o->r.t_terminated = ev->ts;
+	/* T5 target rule (DOMAIN.md 1.7); outstanding sends are L4's */
+	nio = o->out_recv + o->out_disc;
+	if (nio)
+		viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+		     op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
+		     "terminate completed with i/o outstanding: %u request%s on slot 0x%llx",
+		     nio, nio == 1 ? "" : "s", ull(o->r.slot));
+	/* L4: send data must come back as completions or in the NBL chain */
+	if (o->r.state == OT_STATE_TCP && o->out_send && !(ev->has & OT_HAS_NBL))
+		viol(e, OT_R_L4, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+		     op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
+		     "%u send nbls lost at terminate: slot 0x%llx, completion carries no nbl chain",
+		     o->out_send, ull(o->r.slot));
+	if (o->r.layer == OT_LAYER_IM) {
+		e->f[F_IM_TERM_DONE] = 1;
+		s = hm_get(&e->slots, o->r.slot, 0);
+		if (s && s->value && s->cur == o) {
+			s->l3_pending = 1;
+			s->l3_obj = o->r.id;
+			s->l3_ts = ev->ts;
+			s->l3_ev = ev->id;
+			s->l3_root = op->r.root;
+		}
+	}
+	obj_kill(e, o, OT_FATE_TERMINATED);
+}
+
+static void
+on_done(struct ot_engine *e, const struct ot_event *ev)
+{
+	uint64_t ka, kb, root, bp;
+	struct op *op;
+	struct blk *b;
+	struct obj *o;
+	enum ot_kind kind = ot_ev_kind(ev->ev);
+	uint32_t st = ev_status(ev);
+	uintptr_t cand;
+	char sb[32];
+
+	e->f[F_REQ_OR_DONE] = 1;
+	e->f[F_DONE] = 1;
+	op_key(ev, &ka, &kb, &root);
+	bp = block_ptr(ev);
+	op = hm_get(&e->ops, ka, kb);
+	if (!op) {
+		p3_touch(e, ev, 0, 0);
+		viol(e, OT_R_P1, -1, ev->ts, (ev->has & OT_HAS_SLOT) ? ev->slot : 0,
+		     root, 0, 0, EVS(ev->id),
+		     "completion with no open request: %s root 0x%llx block 0x%llx",
+		     ot_ev_names[ev->ev], ull(root), ull(bp));
+		return;
+	}
+	b = op_block(e, op, bp);
+	if (b && b->r.t_complete != OT_T_NONE) {
+		p3_touch(e, ev, op->r.id, 0);
+		viol(e, OT_R_P1, -1, ev->ts, b->r.slot, root, b->r.object_id,
+		     op->r.id, EVS(b->r.done_event, ev->id),
+		     "double completion of block 0x%llx of %s root 0x%llx",
+		     ull(bp), ot_kind_names[kind], ull(root));
+		return;
+	}
+	end_requests(e, op);
+	if (!b) {
+		b = op_add_block(e, op, ev);
+		b->r.role = b->r.slot ? OT_ROLE_LINKER : OT_ROLE_PLACEHOLDER;
+		if (b->r.slot && (o = find_live(e, ev)) != NULL)
+			b->r.object_id = o->r.id;
+	}
+	op->r.last_event = ev->id;
+	b->r.t_complete = ev->ts;
+	b->r.status = st;
+	b->r.has_status = 1;
+	b->r.done_event = ev->id;
+	op->ndone++;
+	if (kind == OT_KIND_INITIATE)
+		e->f[F_INIT_DONE] = 1;
+	else if (kind == OT_KIND_TERMINATE)
+		e->f[F_TERM_DONE] = 1;
+	else if (kind == OT_KIND_INVALIDATE)
+		e->f[F_INVAL_DONE] = 1;
+
+	/* P3 (DOMAIN.md 1.2 "always asynchronously", 4.2 #12) */
+	if (bp == op->r.root && op->has_tid && (ev->has & OT_HAS_TID)) {
+		e->f[F_TID_PAIR] = 1;
+		cand = (uintptr_t)hm_get(&e->tids,
+					 (uint64_t)(uint32_t)ev->tid + 1, 0);
+		if (ev->tid == op->tid && cand == op->r.id) {
+			op->r.sync = 1;
+			viol(e, OT_R_P3, -1, ev->ts, b->r.slot, root, 0,
+			     op->r.id, EVS(op->r.first_event, ev->id),
+			     "completed synchronously inside the request handler: %s root 0x%llx on tid %d",
+			     ot_kind_names[kind], ull(root), (int)ev->tid);
+		}
+	}
+	p3_touch(e, ev, op->r.id, 0);
+
+	/* S1 (DOMAIN.md 1.5, 5 S1) */
+	if (!s1_allowed(kind, st))
+		viol(e, OT_R_S1, -1, ev->ts, b->r.slot, root, b->r.object_id,
+		     op->r.id, EVS(ev->id),
+		     "%s block 0x%llx completed with %s, not allowed for %s",
+		     ot_kind_names[kind], ull(bp), stat_str(st, sb, sizeof(sb)),
+		     ot_kind_names[kind]);
+
+	o = obj_by_id(e, b->r.object_id);
+	if (o && b->counted) {
+		if (kind == OT_KIND_UPDATE)
+			o->open_updates--;
+		else
+			o->open_others--;
+		b->counted = 0;
+	}
+	if (o) {
+		switch (kind) {
+		case OT_KIND_INITIATE:
+			if (b->r.role == OT_ROLE_NEW)
+				init_done(e, op, b, o, ev);
+			break;
+		case OT_KIND_TERMINATE:
+			term_done(e, op, b, o, ev);
+			break;
+		case OT_KIND_INVALIDATE:
+			touch(o, ev);
+			if (st == OT_ST_SUCCESS)
+				o->invalidated = 1;
+			else if (st == OT_ST_FAILURE)
+				e3_start(e, o, ev);
+			break;
+		case OT_KIND_QUERY:
+			touch(o, ev);
+			if (st == OT_ST_FAILURE)
+				e3_start(e, o, ev);
+			break;
+		case OT_KIND_UPDATE:
+			touch(o, ev);
+			/* relink a path to the update's neighbor (DOMAIN.md 1.7) */
+			if (st == OT_ST_SUCCESS && b->parent_idx >= 0) {
+				struct obj *p = obj_by_id(e, op->b[b->parent_idx].r.object_id);
+
+				if (p && p != o)
+					child_link(p, o);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (op->ndone == op->nb) {
+		op->r.t_complete = ev->ts;
+		op_close(e, op, 0, ev->ts);
+	}
+}
+
+/* ---- context writes ---- */
+
+static void
+on_write(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct ot_write_rec w;
+	struct slotrec *s;
+	struct obj *o;
+	struct tomb *t = NULL;
+	struct op *op;
+	struct blk *b = NULL, *tb;
+	uint64_t nv = (ev->has & OT_HAS_VALUE) ? ev->value : 0;
+	uint64_t ov;
+	size_t i;
+	char db[32];
+
+	e->f[F_WRITE] = 1;
+	if (ev->layer == OT_LAYER_IM)
+		e->f[F_IM_WRITE] = 1;
+	memset(&w, 0, sizeof(w));
+	w.id = ++e->next_write;
+	w.event_id = ev->id;
+	w.ts = ev->ts;
+	w.adapter = ev->adapter;
+	w.layer = ev->layer;
+	w.tid = (ev->has & OT_HAS_TID) ? ev->tid : -1;
+	w.slot = (ev->has & OT_HAS_SLOT) ? ev->slot : 0;
+	w.new_value = nv;
+	s = slot_get(e, w.slot, 1);
+	if (!s) {
+		e->st.unresolved++;
+		p3_touch(e, ev, 0, 0);
+		if (e->sink.write)
+			emit_check(e, e->sink.write(e->ctx, &w));
+		return;
+	}
+	ov = s->value;
+	w.old_value = ov;
+	o = s->cur;
+	op = s->open_op;
+	if (!o)
+		t = tomb_by(e, &e->tslot, s->slot);
+	if (op) {
+		w.op_id = op->r.id;
+		w.pos = OT_WPOS_INSIDE;
+		if (s->open_blk >= 0 && (size_t)s->open_blk < op->nb)
+			b = &op->b[s->open_blk];
+	} else if (s->last_op_id) {
+		w.op_id = s->last_op_id;
+		/* a new value on a slot with no object: before the next epoch */
+		w.pos = nv && !o ? OT_WPOS_BEFORE : OT_WPOS_AFTER;
+	} else {
+		w.pos = OT_WPOS_NONE;
+	}
+	w.object_id = o ? o->r.id : (t ? t->id : 0);
+	p3_touch(e, ev, op ? op->r.id : 0, 0);
+
+	/* C2: never X -> Y (DOMAIN.md 5 C2) */
+	if (ov && nv && ov != nv)
+		viol(e, OT_R_C2, -1, ev->ts, s->slot, op ? op->r.root : 0,
+		     w.object_id, w.op_id, EVS(ev->id),
+		     "context overwritten: slot 0x%llx from 0x%llx to 0x%llx",
+		     ull(s->slot), ull(ov), ull(nv));
+	/* C3 (DOMAIN.md 5 C3) */
+	if (nv && !o && t && t->terminated &&
+	    !(op && op->r.kind == OT_KIND_INITIATE))
+		viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, t->id, w.op_id,
+		     EVS(ev->id),
+		     "write after terminate: slot 0x%llx set to 0x%llx %s after its object was terminated",
+		     ull(s->slot), ull(nv), dur(ev->ts - t->ts, db));
+	if (!nv && ov && o && o->live && o->r.t_terminate_req == OT_T_NONE)
+		viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, o->r.id, w.op_id,
+		     EVS(o->r.first_event, ev->id),
+		     "context cleared while offloaded: slot 0x%llx from 0x%llx, no terminate requested",
+		     ull(s->slot), ull(ov));
+	if (o) {
+		touch(o, ev);
+		if (!ov && nv && o->init_op && op == o->init_op) {
+			o->written_inside = 1;
+			o->write_ev = ev->id;
+		}
+		if (nv && o->c1_pending) {
+			o->c1_pending = 0;
+			viol(e, OT_R_C1, -1, ev->ts, s->slot, 0, o->r.id,
+			     o->c1_op, EVS(o->c1_ev, ev->id),
+			     "context written %s after initiate completion: slot 0x%llx set to 0x%llx",
+			     dur(ev->ts - o->c1_ts, db), ull(s->slot), ull(nv));
+		}
+		if (nv) {
+			if (!ov && o->r.t_published == OT_T_NONE)
+				o->r.t_published = ev->ts;
+			if (o->r.value != nv) {
+				hm_del_if(&e->values, o->r.value, 0, o);
+				o->r.value = nv;
+				hm_put(&e->values, nv, 0, o);
+			}
+		}
+	}
+	if (b && nv && b->t_write == OT_T_NONE) {
+		b->t_write = ev->ts;
+		b->write_ev = ev->id;
+	}
+	/* C4: the im publishes after the target (DOMAIN.md 2.5, 5 C4) */
+	if (b && nv && ev->layer == OT_LAYER_IM && op->r.layer == OT_LAYER_IM &&
+	    op->r.kind == OT_KIND_INITIATE) {
+		int found = 0;
+		int64_t tw = OT_T_NONE;
+		uint64_t twe = 0;
+
+		if (op->pair_state == PAIR_OPEN) {
+			tb = op_block(e, op->pair, b->r.block);
+			if (tb) {
+				found = 1;
+				tw = tb->t_write;
+				twe = tb->write_ev;
+			}
+		} else if (op->pair_state == PAIR_DONE) {
+			for (i = 0; i < op->npw; i++)
+				if (op->pw[i].block == b->r.block) {
+					found = 1;
+					tw = op->pw[i].t;
+				}
+		}
+		if (found && tw == OT_T_NONE)
+			viol(e, OT_R_C4, -1, ev->ts, s->slot, op->r.root,
+			     w.object_id, op->r.id, EVS(b->r.request_event, ev->id, twe),
+			     "im published before the target: block 0x%llx, slot 0x%llx set to 0x%llx before the target wrote",
+			     ull(b->r.block), ull(s->slot), ull(nv));
+	}
+	if (!nv && s->l3_pending)
+		s->l3_pending = 0;
+	s->value = nv;
+	if (e->sink.write)
+		emit_check(e, e->sink.write(e->ctx, &w));
+	slot_gc(e, s);
+}
+
+/* ---- I/O and indications ---- */
+
+/* Resolve an event to a live object, or report U2 for a tombstone. */
+static struct obj *
+resolve_use(struct ot_engine *e, const struct ot_event *ev, int u2_ok)
+{
+	struct obj *o = find_live(e, ev);
+	struct tomb *t;
+	char db[32];
+
+	if (o) {
+		touch(o, ev);
+		return o;
+	}
+	t = find_tomb(e, ev);
+	if (t) {
+		if (u2_ok)
+			viol(e, OT_R_U2, -1, ev->ts, t->slot, 0, t->id, 0,
+			     EVS(ev->id),
+			     "use after terminate: %s on %s object slot 0x%llx terminated %s before",
+			     ot_ev_names[ev->ev], stname(t->state),
+			     ull(t->slot), dur(ev->ts - t->ts, db));
+		return NULL;
+	}
+	if (names_object(ev))
+		e->st.unresolved++;
+	return NULL;
+}
+
+static int
+invalidated(const struct obj *o)
+{
+	int depth = 0;
+
+	for (; o && depth < 8; o = o->parent, depth++)
+		if (o->invalidated)
+			return 1;
+	return 0;
+}
+
+static void
+u1_check(struct ot_engine *e, struct obj *o, const struct ot_event *ev)
+{
+	if (o->r.t_offloaded == OT_T_NONE && !o->lost)
+		viol(e, OT_R_U1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+		     EVS(o->r.first_event, ev->id),
+		     "used before initiate completed: %s on %s object slot 0x%llx",
+		     ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
+}
+
+static void
+on_io_request(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct obj *o;
+	struct io *io;
+
+	e->f[F_IO] = 1;
+	e->f[F_OBJ_USE] = 1;
+	if (ev->ev == OT_EV_SEND)
+		e->f[F_SEND] = 1;
+	if (ev->ev != OT_EV_RECV)
+		e->f[F_SEND_DISC] = 1;
+	o = resolve_use(e, ev, 1);
+	if (o) {
+		u1_check(e, o, ev);
+		/* U3 (DOMAIN.md 1.7 "Invalidate", 5 U3) */
+		if (ev->ev == OT_EV_SEND && invalidated(o))
+			viol(e, OT_R_U3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+			     EVS(ev->id),
+			     "send after invalidate: %s object slot 0x%llx%s",
+			     stname(o->r.state), ull(o->r.slot),
+			     o->invalidated ? "" : " (ancestor invalidated)");
+	}
+	if (!(ev->has & OT_HAS_NBL) || !ev->nbl)
+		return;
+	io = hm_del(&e->ios, ev->nbl, 0);
+	if (io) {
+		io_unlink(io);
+		free(io);
+	}
+	io = xcalloc(1, sizeof(*io));
+	io->nbl = ev->nbl;
+	io->kind = ev->ev;
+	io->ts = ev->ts;
+	io->ev = ev->id;
+	hm_put(&e->ios, ev->nbl, 0, io);
+	if (!o)
+		return;
+	io->obj = o;
+	io->obj_id = o->r.id;
+	io->onext = o->io;
+	if (o->io)
+		o->io->oprev = io;
+	o->io = io;
+	switch (ev->ev) {
+	case OT_EV_SEND: o->out_send++; break;
+	case OT_EV_RECV: o->out_recv++; break;
+	default: o->out_disc++; break;
+	}
+}
+
+static void
+on_io_done(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct io *io = NULL;
+	struct obj *o;
+	uint32_t st = ev_status(ev);
+	char sb[32];
+
+	e->f[F_IO] = 1;
+	e->f[F_OBJ_USE] = 1;
+	if (ev->ev != OT_EV_RECV_DONE)
+		e->f[F_SEND_DISC] = 1;
+	if ((ev->has & OT_HAS_NBL) && ev->nbl)
+		io = hm_del(&e->ios, ev->nbl, 0);
+	if (names_object(ev)) {
+		o = resolve_use(e, ev, 1);
+	} else {
+		o = io ? io->obj : NULL;
+		if (o)
+			touch(o, ev);
+		else if (io && io->obj_terminated)
+			viol(e, OT_R_U2, -1, ev->ts, 0, 0, io->obj_id, 0,
+			     EVS(io->ev, ev->id),
+			     "use after terminate: %s for nbl 0x%llx after its object was terminated",
+			     ot_ev_names[ev->ev], ull(ev->nbl));
+	}
+	/* U4 (DOMAIN.md 1.3 TcpIndicateAbort, 5 U4) */
+	if (io && io->aborted && ev->ev != OT_EV_RECV_DONE &&
+	    st != OT_ST_REQUEST_ABORTED)
+		viol(e, OT_R_U4, -1, ev->ts, o ? o->r.slot : 0, 0,
+		     io->obj_id, 0, EVS(io->ev, ev->id),
+		     "i/o after abort not completed with request_aborted: %s nbl 0x%llx completed with %s",
+		     ot_ev_names[ev->ev], ull(ev->nbl),
+		     stat_str(st, sb, sizeof(sb)));
+	if (io) {
+		io_unlink(io);
+		free(io);
+	}
+}
+
+static void
+on_tcp_event(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct obj *o = resolve_use(e, ev, 1);
+	struct io *io;
+	int64_t r = ev->reason;
+
+	if (ev->code == OT_TCP_EV_RETRIEVE)
+		e->f[F_RETRIEVE] = 1;
+	if (ev->code == OT_TCP_EV_ABORT)
+		e->f[F_ABORT] = 1;
+	if (!o)
+		return;
+	if (ev->code == OT_TCP_EV_RETRIEVE) {
+		/* E1 (DOMAIN.md 1.3 TCP_UPLOAD_REASON, 5 E1) */
+		if (o->r.state != OT_STATE_TCP)
+			viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+			     EVS(ev->id),
+			     "retrieve on a neighbor/path object: %s object slot 0x%llx",
+			     stname(o->r.state), ull(o->r.slot));
+		if (!(ev->has & OT_HAS_REASON) || r < 1 || r > 11)
+			viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+			     EVS(ev->id), "invalid upload reason %lld on slot 0x%llx",
+			     (long long)r, ull(o->r.slot));
+		else if ((r == 5 || r >= 8) && !o->ret_pending) {
+			o->ret_pending = 1;
+			o->ret_ts = ev->ts;
+			o->ret_ev = ev->id;
+		}
+		if (o->e3 == 1 && r == OT_REASON_HARDWARE_FAILURE) {
+			o->e3 = 2;
+			o->e3_ev = ev->id;
+		}
+	} else if (ev->code == OT_TCP_EV_ABORT) {
+		for (io = o->io; io; io = io->onext)
+			if (io->kind != OT_EV_RECV)
+				io->aborted = 1;
+		if (o->e3 == 1) {
+			viol(e, OT_R_E3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+			     EVS(o->e3_ev, ev->id),
+			     "recovery step abort before retrieve on slot 0x%llx",
+			     ull(o->r.slot));
+			o->e3 = 3;
+			o->e3_ev = ev->id;
+		} else if (o->e3 == 2) {
+			o->e3 = 3;
+			o->e3_ev = ev->id;
+		}
+	}
+}
+
+static void
+on_neighbor_event(struct ot_engine *e, const struct ot_event *ev)
+{
+	char sb[32];
+
+	e->f[F_NEIGHBOR_EV] = 1;
+	/* E2 (DOMAIN.md 1.3 NdisMOffloadEventIndicate, 5 E2) */
+	if (!(ev->has & OT_HAS_CODE) || ev->code != OT_NEIGHBOR_REACHABILITY_QUERY)
+		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+		     "bad neighborreachabilityquery indication: code %lld, not 2",
+		     (long long)ev->code);
+	else if ((ev->has & OT_HAS_STATE) && ev->state != OT_STATE_NEIGHBOR)
+		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+		     "bad neighborreachabilityquery indication: %s block, not neighbor",
+		     stname(ev->state));
+	else if ((ev->has & OT_HAS_STATUS) && ev->status != OT_ST_SUCCESS)
+		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+		     "bad neighborreachabilityquery indication: status %s, not success",
+		     stat_str(ev->status, sb, sizeof(sb)));
+	resolve_use(e, ev, 1);
+}
+
+/* Leak every live object of adapter a (L1, DOMAIN.md 5 L1). */
+static void
+leak_adapter(struct ot_engine *e, struct adapter *a, enum ot_leak_reason why,
+	     int64_t ts, uint64_t evid)
+{
+	struct obj *o, *n;
+	struct ot_leak_rec l;
+	char db[32];
+
+	for (o = e->ohead; o; o = n) {
+		n = o->next;
+		if (o->ad != a || !o->live)
+			continue;
+		viol(e, OT_R_L1, -1, ts, o->r.slot, 0, o->r.id, 0,
+		     EVS(evid, o->r.last_event),
+		     "offload leaked at %s: %s object on slot 0x%llx still offloaded, last activity %s before",
+		     why == OT_LEAK_HALT ? "halt" : "the end of an upload-all drain",
+		     stname(o->r.state), ull(o->r.slot),
+		     dur(ts - o->r.t_last, db));
+		memset(&l, 0, sizeof(l));
+		l.object_id = o->r.id;
+		l.slot = o->r.slot;
+		l.state = o->r.state;
+		l.adapter = o->r.adapter;
+		l.layer = o->r.layer;
+		l.since = o->r.t_offloaded;
+		l.ts = ts;
+		l.last_activity = o->r.t_last;
+		l.reason = why;
+		/* the leak record goes out after the object it names */
+		obj_kill(e, o, OT_FATE_LEAKED);
+		if (e->sink.leak)
+			emit_check(e, e->sink.leak(e->ctx, &l));
+	}
+}
+
+static void
+end_drain(struct ot_engine *e, struct adapter *a, int64_t ts)
+{
+	if (!a->draining)
+		return;
+	a->draining = 0;
+	leak_adapter(e, a, OT_LEAK_UPLOAD_ALL, ts, a->drain_ev);
+}
+
+static void
+on_status(struct ot_engine *e, const struct ot_event *ev)
+{
+	uint64_t code = (ev->has & OT_HAS_STATUS) ? ev->status :
+			(uint64_t)ev->code;
+	struct adapter *a;
+
+	if (code == OT_ST_UPLOAD_ALL) {
+		e->f[F_HALT_UA] = 1;
+		a = adapter_get(e, ev->adapter);
+		if (!a->draining) {
+			a->draining = 1;
+			a->drain_ts = ev->ts;
+			a->drain_ev = ev->id;
+		}
+	} else if (code == OT_ST_OFFLOAD_RESUME) {
+		a = adapter_get(e, ev->adapter);
+		end_drain(e, a, ev->ts);
+	}
+}
+
+static void
+on_halt(struct ot_engine *e, const struct ot_event *ev)
+{
+	struct adapter *a = adapter_get(e, ev->adapter);
+
+	e->f[F_HALT_UA] = 1;
+	end_drain(e, a, ev->ts);
+	leak_adapter(e, a, OT_LEAK_HALT, ev->ts, ev->id);
+}
+
+/* ---- API ---- */
+
+struct ot_engine *
+ot_engine_new(const struct ot_sink *sink, void *ctx,
+	      const struct ot_engine_opts *opts)
+{
+	struct ot_engine *e = xcalloc(1, sizeof(*e));
+
+	if (sink)
+		e->sink = *sink;
+	e->ctx = ctx;
+	if (opts)
+		e->opts = *opts;
+	hm_init(&e->ops);
+	hm_init(&e->epochs);
+	hm_init(&e->blks);
+	hm_init(&e->imops);
+	hm_init(&e->slots);
+	hm_init(&e->handles);
+	hm_init(&e->values);
+	hm_init(&e->objs);
+	hm_init(&e->ios);
+	hm_init(&e->tids);
+	hm_init(&e->adapters);
+	hm_init(&e->tslot);
+	hm_init(&e->thandle);
+	hm_init(&e->tvalue);
+	return e;
+}
+
+int
+ot_engine_feed(struct ot_engine *e, const struct ot_event *ev)
+{
+	e->st.events++;
+	e->now = ev->ts;
+	switch (ev->ev) {
+	case OT_EV_INITIATE: case OT_EV_TERMINATE: case OT_EV_UPDATE:
+	case OT_EV_INVALIDATE: case OT_EV_QUERY:
+		on_request(e, ev);
+		break;
+	case OT_EV_INITIATE_DONE: case OT_EV_TERMINATE_DONE:
+	case OT_EV_UPDATE_DONE: case OT_EV_INVALIDATE_DONE:
+	case OT_EV_QUERY_DONE:
+		on_done(e, ev);
+		break;
+	case OT_EV_CTX_WRITE:
+		on_write(e, ev);
+		break;
+	case OT_EV_SEND: case OT_EV_RECV: case OT_EV_DISCONNECT:
+		p3_touch(e, ev, 0, 0);
+		on_io_request(e, ev);
+		break;
+	case OT_EV_SEND_DONE: case OT_EV_RECV_DONE: case OT_EV_DISCONNECT_DONE:
+		p3_touch(e, ev, 0, 0);
+		on_io_done(e, ev);
+		break;
+	case OT_EV_RECV_INDICATE: {
+		struct obj *o;
+
+		p3_touch(e, ev, 0, 0);
+		e->f[F_IO] = 1;
+		e->f[F_OBJ_USE] = 1;
+		o = resolve_use(e, ev, 1);
+		if (o)
+			u1_check(e, o, ev);
+		break;
+	}
+	case OT_EV_TCP_EVENT:
+		p3_touch(e, ev, 0, 0);
+		on_tcp_event(e, ev);
+		break;
+	case OT_EV_NEIGHBOR_EVENT:
+		p3_touch(e, ev, 0, 0);
+		on_neighbor_event(e, ev);
+		break;
+	case OT_EV_STATUS:
+		p3_touch(e, ev, 0, 0);
+		on_status(e, ev);
+		break;
+	case OT_EV_HALT:
+		p3_touch(e, ev, 0, 0);
+		on_halt(e, ev);
+		break;
+	default:
+		break;
+	}
+	return e->failed ? -1 : 0;
+}
+
+static int
+cmp_slot_l3(const void *a, const void *b)
+{
+	const struct slotrec *x = *(const struct slotrec *const *)a;
+	const struct slotrec *y = *(const struct slotrec *const *)b;
+
+	return x->l3_obj < y->l3_obj ? -1 : x->l3_obj > y->l3_obj;
+}
+
+/* Why a rule is not checked, or NULL when it is (doc/rules.md section 2). */
+static const char *
+why_not(const struct ot_engine *e, enum ot_rule r)
+{
+	const unsigned char *f = e->f;
+
+	switch (r) {
+	case OT_R_P1: return f[F_REQ_OR_DONE] ? NULL : "no requests or completions in the trace";
+	case OT_R_P2: return f[F_IM_OP] ? NULL : "no operations at layer im in the trace";
+	case OT_R_P3: return f[F_TID_PAIR] ? NULL : "no request and completion pairs with tid";
+	case OT_R_S1: return f[F_DONE] ? NULL : "no completions in the trace";
+	case OT_R_S2: return f[F_INIT_DONE] ? NULL : "no initiate completions in the trace";
+	case OT_R_S3:
+		if (!f[F_PARTIAL])
+			return "no initiate completions with partial success";
+		return f[F_WRITE] ? NULL : "no ctx_write events in the trace";
+	case OT_R_C1: case OT_R_C2: case OT_R_C3:
+		return f[F_WRITE] ? NULL : "no ctx_write events in the trace";
+	case OT_R_C4: return f[F_IM_WRITE] ? NULL : "no ctx_write events at layer im";
+	case OT_R_T1: case OT_R_T2:
+		return f[F_INIT_STATE] ? NULL : "no initiate requests with state";
+	case OT_R_T3: return f[F_TERM_REQ] ? NULL : "no terminate requests in the trace";
+	case OT_R_T4: return f[F_UPDATE_REQ] ? NULL : "no update requests in the trace";
+	case OT_R_T5:
+		if (!f[F_TERM_REQ])
+			return "no terminate requests in the trace";
+		return f[F_OTHER_OP] || f[F_IO] ? NULL :
+			"no update, invalidate, query or i/o events in the trace";
+	case OT_R_U1: return f[F_OBJ_USE] ? NULL : "no i/o or operations on objects in the trace";
+	case OT_R_U2: return f[F_TERM_DONE] ? NULL : "no terminate completions in the trace";
+	case OT_R_U3:
+		if (!f[F_INVAL_DONE])
+			return "no invalidate completions in the trace";
+		return f[F_SEND] ? NULL : "no send events in the trace";
+	case OT_R_U4:
+		if (!f[F_ABORT])
+			return "no tcp_event abort in the trace";
+		return f[F_SEND_DISC] ? NULL : "no send or disconnect events in the trace";
+	case OT_R_E1: return f[F_RETRIEVE] ? NULL : "no tcp_event retrieve in the trace";
+	case OT_R_E2: return f[F_NEIGHBOR_EV] ? NULL : "no neighbor_event in the trace";
+	case OT_R_E3: return f[F_E3] ? NULL : "no failed terminate, query or invalidate on a tcp object";
+	case OT_R_L1: return f[F_HALT_UA] ? NULL : "no halt or upload-all status in the trace";
+	case OT_R_L2: return f[F_TERM_DONE] ? NULL : "no terminate completions in the trace";
+	case OT_R_L3:
+		if (!f[F_IM_TERM_DONE])
+			return "no terminate completions at layer im";
+		return f[F_WRITE] ? NULL : "no ctx_write events in the trace";
+	case OT_R_L4:
+		if (e->opts.tcp_capacity)
+			return NULL;
+		return f[F_SEND] && f[F_TERM_DONE] ? NULL :
+			"no send events with terminate completions, and no --capacity";
+	default:
+		return "unknown rule";
+	}
+}
+
+int
+ot_engine_finish(struct ot_engine *e, int64_t end_ts)
+{
+	struct adapter *a;
+	struct obj *o, *n;
+	struct slotrec **l3 = NULL;
+	size_t nl3 = 0, cap = 0, i;
+	struct hm_entry *he;
+	struct ot_leak_rec l;
+	struct ot_rule_rec rr;
+	int r;
+
+	if (end_ts < e->now)
+		end_ts = e->now;
+	e->now = end_ts;
+	/* hangs (P1), in op id order */
+	while (e->phead)
+		op_close(e, e->phead, 1, end_ts);
+	/* upload-all drains still open end here */
+	for (a = e->ahead; a; a = a->next)
+		end_drain(e, a, end_ts);
+	/* L3 still pending, in object id order */
+	for (i = 0; i < e->slots.cap; i++) {
+		he = &e->slots.tab[i];
+		if ((he->a || he->b) && ((struct slotrec *)he->v)->l3_pending) {
+			if (nl3 == cap) {
+				cap = cap ? cap * 2 : 16;
+				l3 = xrealloc(l3, st_mult(cap, sizeof(*l3)));
+			}
+			l3[nl3++] = he->v;
+		}
+	}
+	if (nl3)
+		qsort(l3, nl3, sizeof(*l3), cmp_slot_l3);
+	for (i = 0; i < nl3; i++) {
+		l3[i]->l3_pending = 0;
+		viol(e, OT_R_L3, -1, l3[i]->l3_ts, l3[i]->slot, l3[i]->l3_root,
+		     l3[i]->l3_obj, 0, EVS(l3[i]->l3_ev),
+		     "im did not clear the upper context: slot 0x%llx still holds 0x%llx at end of trace",
+		     ull(l3[i]->slot), ull(l3[i]->value));
+	}
+	free(l3);
+	/* remaining objects, in id order */
+	for (o = e->ohead; o; o = n) {
+		n = o->next;
+		settle(e, o, end_ts);
+		if (o->lost) {
+			obj_kill(e, o, OT_FATE_LOST);
+		} else if (o->live) {
+			memset(&l, 0, sizeof(l));
+			l.object_id = o->r.id;
+			l.slot = o->r.slot;
+			l.state = o->r.state;
+			l.adapter = o->r.adapter;
+			l.layer = o->r.layer;
+			l.since = o->r.t_offloaded;
+			l.ts = end_ts;
+			l.last_activity = o->r.t_last;
+			l.reason = OT_LEAK_LIVE_AT_END;
+			obj_kill(e, o, OT_FATE_LIVE);
+			if (e->sink.leak)
+				emit_check(e, e->sink.leak(e->ctx, &l));
+		} else {
+			obj_kill(e, o, OT_FATE_PENDING);
+		}
+	}
+	for (r = 0; r < OT_R_COUNT; r++) {
+		memset(&rr, 0, sizeof(rr));
+		rr.rule = (enum ot_rule)r;
+		rr.why_not = why_not(e, rr.rule);
+		rr.checked = rr.why_not == NULL;
+		rr.count = rr.checked ? e->count[r] : 0;
+		if (e->sink.rule)
+			emit_check(e, e->sink.rule(e->ctx, &rr));
+	}
+	return e->failed ? -1 : 0;
+}
+
+void
+ot_engine_stats(const struct ot_engine *e, struct ot_engine_stats *st)
+{
+	*st = e->st;
+}
+
+void
+ot_engine_free(struct ot_engine *e)
+{
+	struct obj *o, *on;
+	struct op *op, *pn;
+	struct adapter *a, *an;
+	size_t i;
+	struct hm_entry *he;
+
+	if (!e)
+		return;
+	for (op = e->phead; op; op = pn) {
+		pn = op->next;
+		free(op->b);
+		free(op->pw);
+		free(op);
+	}
+	for (o = e->ohead; o; o = on) {
+		on = o->next;
+		free(o);
+	}
+	for (i = 0; i < e->slots.cap; i++) {
+		he = &e->slots.tab[i];
+		if (he->a || he->b)
+			free(he->v);
+	}
+	for (i = 0; i < e->ios.cap; i++) {
+		he = &e->ios.tab[i];
+		if (he->a || he->b)
+			free(he->v);
+	}
+	for (a = e->ahead; a; a = an) {
+		an = a->next;
+		free(a);
+	}
+	hm_free(&e->ops);
+	hm_free(&e->epochs);
+	hm_free(&e->blks);
+	hm_free(&e->imops);
+	hm_free(&e->slots);
+	hm_free(&e->handles);
+	hm_free(&e->values);
+	hm_free(&e->objs);
+	hm_free(&e->ios);
+	hm_free(&e->tids);
+	hm_free(&e->adapters);
+	hm_free(&e->tslot);
+	hm_free(&e->thandle);
+	hm_free(&e->tvalue);
+	free(e->tombs);
+	free(e->ekeys);
+	free(e->scratch);
+	free(e);
+}

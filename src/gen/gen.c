@@ -1,0 +1,1692 @@
+/*
+ * gen.c - synthetic traces with a ground truth (offtrace gen).
+ *
+ * Every scenario builds a small chimney history by hand (or, for "scale",
+ * by a streaming simulation) and writes it as normalized events
+ * (DESIGN.md section 2), one JSON object per line.  While it builds, it
+ * records what the analysis must find per doc/rules.md: summary counts,
+ * the latency of every completed operation, violations and leaks.  The
+ * truth is never obtained by running the engine.
+ *
+ * Conventions of the generated traces:
+ *   - ts are 1700000000000000000 + an offset, always a multiple of 100 ns
+ *     (the resolution of an ETW QPC/FILETIME clock), so latencies can be
+ *     kept in a fixed-size histogram whatever the trace length;
+ *   - requests are logged by the host thread (pid 4, tid 3120 or a host
+ *     worker), context writes and completions by the target's DPC thread
+ *     (tid 88 + cpu), so no completion ever looks synchronous (P3);
+ *   - a block's handle is its slot - 8 (&NDIS_OFFLOAD_HANDLE, whose
+ *     MiniportOffloadContext is at offset 8);
+ *   - I/O requests carry the published PVOID as value, completions only the
+ *     NBL, indications the handle;
+ *   - a status indication carries its code both as "status" and "code".
+ */
+#include "offtrace/gen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/event.h"
+
+#define TS_BASE 1700000000000000000LL
+#define TICK 100			/* ns: every time offset is a multiple */
+#define LAT_BUCKETS (1u << 18)		/* 100 ns buckets: 26.2 ms */
+#define MAX_NODES 32
+#define MAX_VIOL 32
+#define OB_SIZE (1u << 16)
+
+#define HOST_TID 3120
+#define HOST_CPU 1
+#define DPC_TID 88
+#define DPC_CPU 2
+#define SYS_PID 4
+
+/* ---- output buffer ---------------------------------------------------- */
+
+struct obuf {
+	FILE *f;
+	size_t n;
+	int failed;
+	char b[OB_SIZE];
+};
+
+static void
+ob_flush(struct obuf *o)
+{
+	if (o->n && fwrite(o->b, 1, o->n, o->f) != o->n)
+		o->failed = 1;
+	o->n = 0;
+}
+
+static void
+ob_mem(struct obuf *o, const char *s, size_t len)
+{
+	if (o->n + len > OB_SIZE)
+		ob_flush(o);
+	memcpy(o->b + o->n, s, len);
+	o->n += len;
+}
+
+static void
+ob_str(struct obuf *o, const char *s)
+{
+	ob_mem(o, s, strlen(s));
+}
+
+static void
+ob_u64(struct obuf *o, uint64_t v)
+{
+	char t[24];
+	int i = 24;
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ob_mem(o, t + i, (size_t)(24 - i));
+}
+
+static void
+ob_i64(struct obuf *o, int64_t v)
+{
+	if (v < 0) {
+		ob_mem(o, "-", 1);
+		ob_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		ob_u64(o, (uint64_t)v);
+	}
+}
+
+/* "0x" + digits hex digits, lowercase, in quotes. */
+static void
+ob_hexq(struct obuf *o, uint64_t v, int digits)
+{
+	static const char hx[] = "0123456789abcdef";
+	char t[24];
+	int i;
+
+	t[0] = '"';
+	t[1] = '0';
+	t[2] = 'x';
+	for (i = 0; i < digits; i++)
+		t[3 + i] = hx[(v >> (4 * (digits - 1 - i))) & 0xf];
+	t[3 + digits] = '"';
+	ob_mem(o, t, (size_t)digits + 4);
+}
+
+/* ---- deterministic PRNG (splitmix64) ----------------------------------- */
+
+static uint64_t
+rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [lo, hi]. */
+static uint64_t
+rng_range(uint64_t *s, uint64_t lo, uint64_t hi)
+{
+	return lo + rng_next(s) % (hi - lo + 1);
+}
+
+/* A latency-like duration in ns (multiple of TICK): lo..hi us, with a 1 in
+ * 64 tail up to tail us. */
+static int64_t
+rng_lat(uint64_t *s, unsigned lo_us, unsigned hi_us, unsigned tail_us)
+{
+	uint64_t ticks;
+
+	if (tail_us && rng_next(s) % 64 == 0)
+		ticks = rng_range(s, (uint64_t)hi_us * 10, (uint64_t)tail_us * 10);
+	else
+		ticks = rng_range(s, (uint64_t)lo_us * 10, (uint64_t)hi_us * 10);
+	return (int64_t)ticks * TICK;
+}
+
+/* ---- latency accumulator ----------------------------------------------- */
+
+struct lat {
+	uint64_t count, sum, max;
+	uint32_t *hist;		/* LAT_BUCKETS counts, allocated on first use */
+};
+
+/* ---- the generator ----------------------------------------------------- */
+
+enum fate { F_PENDING, F_FAILED, F_LIVE, F_TERMINATED, F_LOST, F_LEAKED };
+
+struct node {
+	const char *state;	/* "neighbor", "ip4", "tcp" */
+	const char *adapter;
+	const char *layer;
+	struct node *parent;
+	uint64_t slot, handle, ptr;	/* ptr: the PVOID the target publishes */
+	uint64_t block;		/* block pointer in the current request */
+	int tup;		/* tcp: tuple number */
+	uint32_t st;		/* initiate status */
+	int linker;		/* a linker block in the current initiate */
+	int wmode;		/* enum wmode */
+	int dup;		/* complete this block twice */
+	uint32_t tst;		/* terminate status */
+	enum fate fate;
+	int registered;
+};
+
+enum wmode { W_AUTO, W_NONE, W_LATE, W_FAIL };
+
+struct viol {
+	const char *rule;
+	uint64_t slot;		/* 0 = null */
+};
+
+struct leak {
+	uint64_t slot;
+	const char *reason;
+};
+
+struct sum {
+	uint64_t objects, offloaded, failed, terminated, lost, live_at_end,
+		leaked;
+};
+
+struct g {
+	struct obuf *o;
+	uint64_t rng;
+	int64_t t;		/* current time offset, ns */
+	int64_t last_ts;	/* last written offset */
+	int order_bad;
+	uint64_t next_slot, next_ptr, next_block, next_nbl;
+	struct lat lat[OT_KIND_COUNT];
+	struct sum sum;
+	struct node nodes[MAX_NODES];
+	unsigned nnodes;
+	struct viol viol[MAX_VIOL];
+	unsigned nviol;
+	struct leak leaks[MAX_NODES];
+	unsigned nleaks;
+};
+
+/* One event to write; fields with a zero has-bit are left out. */
+struct gev {
+	int64_t ts;
+	const char *ev;
+	const char *adapter;
+	const char *layer;
+	int cpu, tid;
+	uint32_t has;		/* OT_HAS_* */
+	uint64_t root, block, parent, slot, handle, value, nbl;
+	const char *state;
+	uint32_t status;
+	int64_t code, reason;
+	int tup;		/* tuple number when OT_HAS_TUPLE */
+	const char *tsrc, *tdst;	/* override tuple addresses (scale) */
+};
+
+/* Addresses of tuple n (small scenarios; scale passes its own). */
+static void
+tuple_addr(int n, char *src, size_t srclen, char *dst, size_t dstlen)
+{
+	snprintf(src, srclen, "10.1.%d.%d", (n / 200) % 250, 10 + n % 200);
+	snprintf(dst, dstlen, "192.168.%d.%d", 10 + n % 7, 20 + (n * 13) % 200);
+}
+
+static void
+emit(struct g *g, const struct gev *e)
+{
+	struct obuf *o = g->o;
+
+	if (e->ts < g->last_ts)
+		g->order_bad = 1;
+	g->last_ts = e->ts;
+	ob_str(o, "{\"ts\":");
+	ob_i64(o, TS_BASE + e->ts);
+	ob_str(o, ",\"ev\":\"");
+	ob_str(o, e->ev);
+	ob_str(o, "\",\"adapter\":\"");
+	ob_str(o, e->adapter);
+	ob_str(o, "\",\"layer\":\"");
+	ob_str(o, e->layer);
+	ob_str(o, "\",\"cpu\":");
+	ob_u64(o, (uint64_t)e->cpu);
+	ob_str(o, ",\"pid\":4,\"tid\":");
+	ob_u64(o, (uint64_t)e->tid);
+	if (e->has & OT_HAS_ROOT) {
+		ob_str(o, ",\"root\":");
+		ob_hexq(o, e->root, 16);
+	}
+	if (e->has & OT_HAS_BLOCK) {
+		ob_str(o, ",\"block\":");
+		ob_hexq(o, e->block, 16);
+	}
+	if (e->has & OT_HAS_PARENT) {
+		ob_str(o, ",\"parent\":");
+		ob_hexq(o, e->parent, 16);
+	}
+	if (e->has & OT_HAS_STATE) {
+		ob_str(o, ",\"state\":\"");
+		ob_str(o, e->state);
+		ob_str(o, "\"");
+	}
+	if (e->has & OT_HAS_SLOT) {
+		ob_str(o, ",\"slot\":");
+		ob_hexq(o, e->slot, 16);
+	}
+	if (e->has & OT_HAS_HANDLE) {
+		ob_str(o, ",\"handle\":");
+		ob_hexq(o, e->handle, 16);
+	}
+	if (e->has & OT_HAS_VALUE) {
+		ob_str(o, ",\"value\":");
+		ob_hexq(o, e->value, 16);
+	}
+	if (e->has & OT_HAS_STATUS) {
+		ob_str(o, ",\"status\":");
+		ob_hexq(o, e->status, 8);
+	}
+	if (e->has & OT_HAS_CODE) {
+		ob_str(o, ",\"code\":");
+		ob_i64(o, e->code);
+	}
+	if (e->has & OT_HAS_REASON) {
+		ob_str(o, ",\"reason\":");
+		ob_i64(o, e->reason);
+	}
+	if (e->has & OT_HAS_TUPLE) {
+		char src[32], dst[32];
+		unsigned sport = 49152u + (unsigned)e->tup * 37u % 16000u;
+		unsigned dport = e->tup % 3 == 0 ? 445u :
+				 e->tup % 3 == 1 ? 443u : 80u;
+
+		if (!e->tsrc)
+			tuple_addr(e->tup, src, sizeof(src), dst, sizeof(dst));
+		ob_str(o, ",\"tuple\":{\"src\":\"");
+		ob_str(o, e->tsrc ? e->tsrc : src);
+		ob_str(o, "\",\"sport\":");
+		ob_u64(o, sport);
+		ob_str(o, ",\"dst\":\"");
+		ob_str(o, e->tdst ? e->tdst : dst);
+		ob_str(o, "\",\"dport\":");
+		ob_u64(o, dport);
+		ob_str(o, "}");
+	}
+	if (e->has & OT_HAS_NBL) {
+		ob_str(o, ",\"nbl\":");
+		ob_hexq(o, e->nbl, 16);
+	}
+	ob_str(o, "}\n");
+}
+
+static void
+lat_add(struct g *g, enum ot_kind k, int64_t d)
+{
+	struct lat *l = &g->lat[k];
+	uint64_t b;
+
+	if (d < 0)
+		d = 0;
+	b = (uint64_t)d / TICK;
+	if (b >= LAT_BUCKETS) {
+		/* can't happen: every generated latency is far below */
+		g->order_bad = 1;
+		b = LAT_BUCKETS - 1;
+	}
+	if (!l->hist)
+		l->hist = xcalloc(LAT_BUCKETS, sizeof(*l->hist));
+	l->hist[b]++;
+	l->count++;
+	l->sum += (uint64_t)d;
+	if ((uint64_t)d > l->max)
+		l->max = (uint64_t)d;
+}
+
+static void
+adv(struct g *g, unsigned lo_us, unsigned hi_us)
+{
+	g->t += (int64_t)rng_range(&g->rng, (uint64_t)lo_us * 10,
+				   (uint64_t)hi_us * 10) * TICK;
+}
+
+static void
+viol(struct g *g, const char *rule, uint64_t slot)
+{
+	if (g->nviol < MAX_VIOL) {
+		g->viol[g->nviol].rule = rule;
+		g->viol[g->nviol].slot = slot;
+		g->nviol++;
+	}
+}
+
+static void
+leak(struct g *g, uint64_t slot, const char *reason)
+{
+	if (g->nleaks < MAX_NODES) {
+		g->leaks[g->nleaks].slot = slot;
+		g->leaks[g->nleaks].reason = reason;
+		g->nleaks++;
+	}
+}
+
+/* A new state object of the given layer; registered for the end-of-trace
+ * leak accounting. */
+static struct node *
+mknode(struct g *g, const char *adapter, const char *layer,
+       const char *state, struct node *parent)
+{
+	struct node *n;
+
+	if (g->nnodes >= MAX_NODES)
+		abort();	/* BUG: scenarios are small and fixed */
+	n = &g->nodes[g->nnodes++];
+	memset(n, 0, sizeof(*n));
+	n->adapter = adapter;
+	n->layer = layer;
+	n->state = state;
+	n->parent = parent;
+	n->slot = g->next_slot;
+	n->handle = n->slot - 8;
+	n->ptr = g->next_ptr;
+	n->tup = (int)g->nnodes;
+	n->registered = 1;
+	g->next_slot += 0x1d0;
+	g->next_ptr += 0x640;
+	return n;
+}
+
+static uint64_t
+newblock(struct g *g)
+{
+	uint64_t b = g->next_block;
+
+	g->next_block += 0xa0;	/* sizeof(NDIS_MINIPORT_OFFLOAD_BLOCK_LIST) + state, rounded */
+	return b;
+}
+
+static uint64_t
+newnbl(struct g *g)
+{
+	uint64_t b = g->next_nbl;
+
+	g->next_nbl += 0x1a0;
+	return b;
+}
+
+static int
+is_success(uint32_t st)
+{
+	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS;
+}
+
+static int
+in_list(struct node **v, unsigned n, const struct node *x)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* An operation in progress (requests written, completions not yet). */
+struct op {
+	enum ot_kind kind;
+	const char *adapter, *layer;
+	uint64_t root;
+	int64_t t0;
+	struct node *v[MAX_NODES];
+	unsigned n;
+};
+
+static void
+base_ev(struct gev *e, const struct g *g, const char *ev, const char *adapter,
+	const char *layer, int host)
+{
+	memset(e, 0, sizeof(*e));
+	e->ts = g->t;
+	e->ev = ev;
+	e->adapter = adapter;
+	e->layer = layer;
+	e->cpu = host ? HOST_CPU : DPC_CPU;
+	e->tid = host ? HOST_TID : DPC_TID + DPC_CPU;
+}
+
+/*
+ * Write the request events of an operation over nodes v[0..n) (depth-first
+ * order), one per block.  Initiate blocks use the nodes' st/linker/wmode;
+ * the block pointers are allocated here unless shared_blocks (an IM stack
+ * converts the same block list in place).
+ */
+static void
+op_request(struct g *g, struct op *op, enum ot_kind kind, const char *adapter,
+	   const char *layer, struct node **v, unsigned n, int shared_blocks)
+{
+	static const char *const rq[] = { "initiate", "terminate", "update",
+					  "invalidate", "query" };
+	struct gev e;
+	unsigned i;
+
+	op->kind = kind;
+	op->adapter = adapter;
+	op->layer = layer;
+	op->n = n;
+	op->t0 = g->t;
+	for (i = 0; i < n; i++) {
+		op->v[i] = v[i];
+		if (!shared_blocks)
+			v[i]->block = newblock(g);
+	}
+	op->root = v[0]->block;
+	for (i = 0; i < n; i++) {
+		struct node *x = v[i];
+
+		base_ev(&e, g, rq[kind], adapter, layer, 1);
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
+			OT_HAS_HANDLE;
+		e.root = op->root;
+		e.block = x->block;
+		e.state = x->state;
+		e.slot = x->slot;
+		e.handle = x->handle;
+		if (x->parent && in_list(v, n, x->parent)) {
+			e.has |= OT_HAS_PARENT;
+			e.parent = x->parent->block;
+		}
+		if (kind == OT_KIND_INITIATE && x->linker) {
+			e.has |= OT_HAS_VALUE;
+			e.value = x->ptr;
+		}
+		if (!strcmp(x->state, "tcp") &&
+		    (kind == OT_KIND_INITIATE || kind == OT_KIND_TERMINATE)) {
+			e.has |= OT_HAS_TUPLE;
+			e.tup = x->tup;
+		}
+		if (kind == OT_KIND_INITIATE && !x->linker) {
+			g->sum.objects++;
+			x->fate = F_PENDING;
+		}
+		emit(g, &e);
+		g->t += TICK;
+	}
+}
+
+static void
+ctx_write(struct g *g, const char *adapter, const char *layer, uint64_t slot,
+	  uint64_t value)
+{
+	struct gev e;
+
+	base_ev(&e, g, "ctx_write", adapter, layer, 0);
+	e.has = OT_HAS_SLOT | OT_HAS_VALUE;
+	e.slot = slot;
+	e.value = value;
+	emit(g, &e);
+}
+
+/* The target's context writes for the new-offload blocks of an initiate. */
+static void
+op_writes(struct g *g, struct op *op)
+{
+	unsigned i;
+
+	for (i = 0; i < op->n; i++) {
+		struct node *x = op->v[i];
+
+		if (x->linker)
+			continue;
+		if ((x->wmode == W_AUTO && is_success(x->st)) ||
+		    x->wmode == W_FAIL) {
+			adv(g, 3, 40);
+			ctx_write(g, op->adapter, op->layer, x->slot, x->ptr);
+		}
+	}
+}
+
+/* Completion events, one per block, with the truth they imply. */
+static void
+op_complete(struct g *g, struct op *op)
+{
+	static const char *const dn[] = { "initiate_done", "terminate_done",
+					  "update_done", "invalidate_done",
+					  "query_done" };
+	struct gev e;
+	unsigned i;
+	int64_t tlast = g->t;
+
+	for (i = 0; i < op->n; i++) {
+		struct node *x = op->v[i];
+		uint32_t st = op->kind == OT_KIND_INITIATE ? x->st : x->tst;
+		int k;
+
+		for (k = 0; k < (x->dup ? 2 : 1); k++) {
+			base_ev(&e, g, dn[op->kind], op->adapter, op->layer, 0);
+			e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
+			e.root = op->root;
+			e.block = x->block;
+			e.status = st;
+			emit(g, &e);
+			tlast = g->t;
+			g->t += TICK;
+		}
+		if (op->kind == OT_KIND_INITIATE && !x->linker) {
+			if (is_success(st)) {
+				g->sum.offloaded++;
+				x->fate = F_LIVE;
+			} else {
+				g->sum.failed++;
+				x->fate = F_FAILED;
+			}
+		} else if (op->kind == OT_KIND_TERMINATE) {
+			if (st == OT_ST_SUCCESS) {
+				if (x->fate == F_LOST)
+					g->sum.lost--;
+				g->sum.terminated++;
+				x->fate = F_TERMINATED;
+			} else if (st == OT_ST_FAILURE) {
+				g->sum.lost++;
+				x->fate = F_LOST;
+				viol(g, "L2", x->slot);
+			}
+		}
+		x->dup = 0;
+	}
+	lat_add(g, op->kind, tlast - op->t0);
+	/* context written after the completion (C1 "late") */
+	if (op->kind == OT_KIND_INITIATE)
+		for (i = 0; i < op->n; i++)
+			if (op->v[i]->wmode == W_LATE) {
+				adv(g, 80, 600);
+				ctx_write(g, op->adapter, op->layer,
+					  op->v[i]->slot, op->v[i]->ptr);
+				op->v[i]->wmode = W_AUTO;
+			}
+}
+
+/* A whole initiate at the target: requests, processing, completion. */
+static void
+offload(struct g *g, struct node **v, unsigned n)
+{
+	struct op op;
+
+	op_request(g, &op, OT_KIND_INITIATE, v[0]->adapter, v[0]->layer, v, n, 0);
+	op_writes(g, &op);
+	adv(g, 5, 60);
+	op_complete(g, &op);
+}
+
+/* A whole terminate of nodes v with their tst (0 = SUCCESS by default). */
+static void
+terminate(struct g *g, struct node **v, unsigned n)
+{
+	struct op op;
+
+	op_request(g, &op, OT_KIND_TERMINATE, v[0]->adapter, v[0]->layer, v, n, 0);
+	adv(g, 20, 300);
+	op_complete(g, &op);
+}
+
+static void
+term1(struct g *g, struct node *x)
+{
+	struct node *v[1];
+
+	v[0] = x;
+	terminate(g, v, 1);
+}
+
+static void
+send_req(struct g *g, struct node *x, uint64_t nbl)
+{
+	struct gev e;
+
+	base_ev(&e, g, "send", x->adapter, x->layer, 1);
+	e.has = OT_HAS_VALUE | OT_HAS_NBL;
+	e.value = x->ptr;
+	e.nbl = nbl;
+	emit(g, &e);
+}
+
+static void
+send_done(struct g *g, struct node *x, uint64_t nbl, uint32_t st)
+{
+	struct gev e;
+
+	base_ev(&e, g, "send_done", x->adapter, x->layer, 0);
+	e.has = OT_HAS_NBL | OT_HAS_STATUS;
+	e.nbl = nbl;
+	e.status = st;
+	emit(g, &e);
+}
+
+/* A few sends, each completed (acknowledged) before the next. */
+static void
+traffic(struct g *g, struct node *x, unsigned nsends)
+{
+	unsigned i;
+	uint64_t nbl;
+
+	for (i = 0; i < nsends; i++) {
+		adv(g, 50, 400);
+		nbl = newnbl(g);
+		send_req(g, x, nbl);
+		adv(g, 30, 900);
+		send_done(g, x, nbl, OT_ST_SUCCESS);
+	}
+}
+
+static void
+tcp_event(struct g *g, struct node *x, int64_t code, int64_t reason)
+{
+	struct gev e;
+
+	base_ev(&e, g, "tcp_event", x->adapter, x->layer, 0);
+	e.has = OT_HAS_HANDLE | OT_HAS_CODE;
+	e.handle = x->handle;
+	e.code = code;
+	if (code == OT_TCP_EV_RETRIEVE) {
+		e.has |= OT_HAS_REASON;
+		e.reason = reason;
+	}
+	emit(g, &e);
+}
+
+static void
+status_ind(struct g *g, const char *adapter, uint32_t code)
+{
+	struct gev e;
+
+	base_ev(&e, g, "status", adapter, "target", 0);
+	e.has = OT_HAS_STATUS | OT_HAS_CODE;
+	e.status = code;
+	e.code = code;
+	emit(g, &e);
+}
+
+/* Live objects of an adapter leave the live set with a leak reason (and an
+ * L1 violation each). */
+static void
+leak_live(struct g *g, const char *adapter, const char *reason)
+{
+	unsigned i;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct node *x = &g->nodes[i];
+
+		if (x->fate == F_LIVE && !strcmp(x->adapter, adapter)) {
+			x->fate = F_LEAKED;
+			g->sum.leaked++;
+			viol(g, "L1", x->slot);
+			leak(g, x->slot, reason);
+		}
+	}
+}
+
+/* The usual tree: one neighbor, one path, ntcp tcp objects on nic0. */
+static void
+tree(struct g *g, struct node **v, unsigned ntcp)
+{
+	unsigned i;
+
+	v[0] = mknode(g, "nic0", "target", "neighbor", NULL);
+	v[1] = mknode(g, "nic0", "target", "ip4", v[0]);
+	for (i = 0; i < ntcp; i++)
+		v[2 + i] = mknode(g, "nic0", "target", "tcp", v[1]);
+}
+
+/* ---- scenarios --------------------------------------------------------- */
+
+static int
+sc_clean(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	offload(g, v, 3);
+	traffic(g, v[2], 3);
+	adv(g, 500, 3000);
+	term1(g, v[2]);
+	adv(g, 10, 200);
+	term1(g, v[1]);
+	adv(g, 10, 200);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_partial(struct g *g)
+{
+	struct node *v[6];
+
+	/* DOMAIN.md 2.4: N1 PARTIAL, P1 PARTIAL, T1 SUCCESS, T2 RESOURCES,
+	 * P2 FAILURE, T3 FAILURE, in depth-first order */
+	v[0] = mknode(g, "nic0", "target", "neighbor", NULL);
+	v[1] = mknode(g, "nic0", "target", "ip4", v[0]);
+	v[2] = mknode(g, "nic0", "target", "tcp", v[1]);
+	v[3] = mknode(g, "nic0", "target", "tcp", v[1]);
+	v[4] = mknode(g, "nic0", "target", "ip4", v[0]);
+	v[5] = mknode(g, "nic0", "target", "tcp", v[4]);
+	v[0]->st = OT_ST_PARTIAL_SUCCESS;
+	v[1]->st = OT_ST_PARTIAL_SUCCESS;
+	v[2]->st = OT_ST_SUCCESS;
+	v[3]->st = OT_ST_RESOURCES;
+	v[4]->st = OT_ST_FAILURE;
+	v[5]->st = OT_ST_FAILURE;
+	offload(g, v, 6);
+	traffic(g, v[2], 2);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	adv(g, 10, 200);
+	term1(g, v[1]);
+	adv(g, 10, 200);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_late_write(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	v[2]->wmode = W_LATE;
+	viol(g, "C1", v[2]->slot);
+	offload(g, v, 3);
+	traffic(g, v[2], 1);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_missing_write(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	v[2]->wmode = W_NONE;
+	viol(g, "C1", v[2]->slot);	/* decided at the terminate request */
+	offload(g, v, 3);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_write_on_failure(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	v[1]->st = OT_ST_PARTIAL_SUCCESS;	/* its only dependent failed */
+	v[2]->st = OT_ST_RESOURCES;
+	v[2]->wmode = W_FAIL;
+	viol(g, "C1", v[2]->slot);
+	offload(g, v, 3);
+	adv(g, 300, 2000);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_double_complete(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	v[0]->dup = 1;	/* neighbor block completed twice, op still open */
+	viol(g, "P1", v[0]->slot);
+	offload(g, v, 3);
+	traffic(g, v[2], 1);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_hang(struct g *g)
+{
+	struct node *v[3];
+	struct op op;
+	struct gev e;
+
+	tree(g, v, 1);
+	offload(g, v, 3);
+	traffic(g, v[2], 2);
+	adv(g, 300, 2000);
+	/* the terminate of the tcp object never completes; the host waits,
+	 * so path and neighbor stay offloaded */
+	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	viol(g, "P1", v[2]->slot);
+	/* life goes on: a (valid) NeighborReachabilityQuery later, so the
+	 * hang has an age at the end of the trace */
+	adv(g, 5000, 20000);
+	base_ev(&e, g, "neighbor_event", "nic0", "target", 0);
+	e.has = OT_HAS_HANDLE | OT_HAS_CODE | OT_HAS_STATE | OT_HAS_STATUS;
+	e.handle = v[0]->handle;
+	e.code = OT_NEIGHBOR_REACHABILITY_QUERY;
+	e.state = "neighbor";
+	e.status = OT_ST_SUCCESS;
+	emit(g, &e);
+	return 0;
+}
+
+static int
+sc_parent_first(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	offload(g, v, 3);
+	traffic(g, v[2], 1);
+	adv(g, 300, 2000);
+	viol(g, "T3", v[1]->slot);
+	term1(g, v[1]);
+	adv(g, 50, 500);
+	term1(g, v[2]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_use_after_terminate(struct g *g)
+{
+	struct node *v[3];
+	struct gev e;
+
+	tree(g, v, 1);
+	offload(g, v, 3);
+	traffic(g, v[2], 2);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	/* receive indication on the tcp object's handle after its terminate
+	 * completed */
+	adv(g, 20, 300);
+	base_ev(&e, g, "recv_indicate", "nic0", "target", 0);
+	e.has = OT_HAS_HANDLE | OT_HAS_NBL;
+	e.handle = v[2]->handle;
+	e.nbl = newnbl(g);
+	emit(g, &e);
+	viol(g, "U2", v[2]->slot);
+	return 0;
+}
+
+static int
+sc_bad_status(struct g *g)
+{
+	struct node *v[3];
+
+	tree(g, v, 1);
+	v[2]->st = OT_ST_PARTIAL_SUCCESS;	/* a leaf tcp block: S2 */
+	viol(g, "S2", v[2]->slot);
+	offload(g, v, 3);
+	traffic(g, v[2], 1);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_leak_end(struct g *g)
+{
+	struct node *v[4];
+
+	tree(g, v, 2);
+	offload(g, v, 4);
+	traffic(g, v[2], 1);
+	traffic(g, v[3], 2);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	adv(g, 1000, 5000);
+	return 0;	/* v[0], v[1], v[3] live at end */
+}
+
+static int
+sc_leak_halt(struct g *g)
+{
+	struct node *v[4];
+	struct gev e;
+
+	tree(g, v, 2);
+	offload(g, v, 4);
+	traffic(g, v[3], 2);
+	adv(g, 300, 2000);
+	term1(g, v[2]);
+	adv(g, 1000, 5000);
+	base_ev(&e, g, "halt", "nic0", "target", 1);
+	emit(g, &e);
+	leak_live(g, "nic0", "halt");
+	return 0;
+}
+
+static int
+sc_im_stack(struct g *g)
+{
+	struct node *im[3], *tg[3];
+	struct op iop, top;
+	unsigned i;
+
+	/* IM objects: slots in the host's handles, published PVOID = the IM
+	 * offload entry; target objects: slots in the IM entries' handles */
+	im[0] = mknode(g, "mux0", "im", "neighbor", NULL);
+	im[1] = mknode(g, "mux0", "im", "ip4", im[0]);
+	im[2] = mknode(g, "mux0", "im", "tcp", im[1]);
+	tg[0] = mknode(g, "nic0", "target", "neighbor", NULL);
+	tg[1] = mknode(g, "nic0", "target", "ip4", tg[0]);
+	tg[2] = mknode(g, "nic0", "target", "tcp", tg[1]);
+	for (i = 0; i < 3; i++) {
+		im[i]->ptr = tg[i]->slot - 0x28;	/* &ImEntry */
+		tg[i]->tup = im[i]->tup;
+		im[i]->block = newblock(g);
+		tg[i]->block = im[i]->block;	/* converted in place */
+	}
+	op_request(g, &iop, OT_KIND_INITIATE, "mux0", "im", im, 3, 1);
+	adv(g, 2, 10);
+	op_request(g, &top, OT_KIND_INITIATE, "nic0", "target", tg, 3, 1);
+	op_writes(g, &top);
+	adv(g, 5, 60);
+	op_complete(g, &top);
+	/* the IM's completion path publishes into the host's slots */
+	for (i = 0; i < 3; i++) {
+		g->t += TICK;
+		ctx_write(g, "mux0", "im", im[i]->slot, im[i]->ptr);
+	}
+	adv(g, 1, 10);
+	op_complete(g, &iop);
+
+	adv(g, 500, 3000);
+	/* one terminate tree per layer; the IM clears the host's slots
+	 * (X -> NULL) when it propagates the completion, as MUX does */
+	for (i = 0; i < 3; i++)
+		im[i]->block = tg[i]->block = newblock(g);
+	op_request(g, &iop, OT_KIND_TERMINATE, "mux0", "im", im, 3, 1);
+	adv(g, 2, 10);
+	op_request(g, &top, OT_KIND_TERMINATE, "nic0", "target", tg, 3, 1);
+	adv(g, 20, 300);
+	op_complete(g, &top);
+	for (i = 3; i-- > 0;) {
+		g->t += TICK;
+		ctx_write(g, "mux0", "im", im[i]->slot, 0);
+	}
+	adv(g, 1, 10);
+	op_complete(g, &iop);
+	return 0;
+}
+
+static int
+sc_upload_all(struct g *g)
+{
+	struct node *v[4];
+
+	tree(g, v, 2);
+	offload(g, v, 4);
+	traffic(g, v[2], 1);
+	traffic(g, v[3], 1);
+	adv(g, 500, 2000);
+	status_ind(g, "nic0", OT_ST_UPLOAD_ALL);
+	adv(g, 20, 200);
+	/* TCP first (one op), then the path; the host forgets the neighbor */
+	terminate(g, &v[2], 2);
+	adv(g, 10, 100);
+	term1(g, v[1]);
+	adv(g, 100, 500);
+	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
+	leak_live(g, "nic0", "upload_all");	/* the neighbor */
+	return 0;
+}
+
+static int
+sc_pause_resume(struct g *g)
+{
+	struct node *v[4], *w[2];
+	struct op op;
+
+	tree(g, v, 2);
+	offload(g, v, 3);	/* neighbor, path, first tcp */
+	traffic(g, v[2], 1);
+	adv(g, 200, 1000);
+	status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
+	adv(g, 5, 50);
+	/* an initiate already in flight: linker path + new tcp; queued */
+	w[0] = v[1];
+	w[1] = v[3];
+	v[1]->linker = 1;
+	op_request(g, &op, OT_KIND_INITIATE, "nic0", "target", w, 2, 0);
+	adv(g, 200, 2000);
+	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
+	op_writes(g, &op);
+	adv(g, 5, 60);
+	op_complete(g, &op);
+	v[1]->linker = 0;
+	traffic(g, v[3], 1);
+	adv(g, 300, 2000);
+	terminate(g, &v[2], 2);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+static int
+sc_hw_failure(struct g *g)
+{
+	struct node *v[3];
+	uint64_t nbl[2];
+	struct op op;
+
+	tree(g, v, 1);
+	offload(g, v, 3);
+	traffic(g, v[2], 1);
+	adv(g, 100, 500);
+	nbl[0] = newnbl(g);
+	send_req(g, v[2], nbl[0]);
+	adv(g, 5, 50);
+	nbl[1] = newnbl(g);
+	send_req(g, v[2], nbl[1]);
+	adv(g, 20, 100);
+	/* 1. terminate completes with FAILURE: the object is lost (L2) */
+	v[2]->tst = OT_ST_FAILURE;
+	term1(g, v[2]);
+	/* 2. retrieve, reason HardwareFailure; 3. abort */
+	adv(g, 10, 100);
+	tcp_event(g, v[2], OT_TCP_EV_RETRIEVE, OT_REASON_HARDWARE_FAILURE);
+	adv(g, 5, 50);
+	tcp_event(g, v[2], OT_TCP_EV_ABORT, 0);
+	/* 4. the next terminate: outstanding sends complete aborted */
+	adv(g, 50, 400);
+	v[2]->tst = OT_ST_SUCCESS;
+	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	adv(g, 5, 50);
+	send_done(g, v[2], nbl[0], OT_ST_REQUEST_ABORTED);
+	g->t += TICK;
+	send_done(g, v[2], nbl[1], OT_ST_REQUEST_ABORTED);
+	/* 5. terminate completes with SUCCESS */
+	adv(g, 5, 50);
+	op_complete(g, &op);
+	adv(g, 10, 200);
+	term1(g, v[1]);
+	term1(g, v[0]);
+	return 0;
+}
+
+/* ---- scale: streaming simulation ---------------------------------------- */
+
+#define SC_NEIGH 2
+#define SC_PATHS 3	/* per neighbor */
+#define SC_OBJ_BASE 0xffffe00200000000ull
+#define SC_OBJ_STRIDE 0x400ull
+#define SC_CTX_BASE 0xffffc98000000000ull
+#define SC_CTX_STRIDE 0x300ull
+#define SC_MAX_SENDS 3
+
+/* One tcp object's life, as a small state machine in the heap. */
+struct sobj {
+	uint64_t i;		/* object number */
+	int phase;
+	int nsends, sent;
+	int fail;
+	int tid, cpu;
+	int64_t t0;		/* initiate request; then terminate request */
+	struct node *path;
+};
+
+struct hent {
+	int64_t ts;
+	uint64_t seq;
+	struct sobj *o;
+};
+
+struct heap {
+	struct hent *a;
+	size_t n, cap;
+};
+
+static int
+hless(const struct hent *x, const struct hent *y)
+{
+	return x->ts < y->ts || (x->ts == y->ts && x->seq < y->seq);
+}
+
+static void
+hpush(struct heap *h, struct hent e)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 256;
+		h->a = xrealloc(h->a, st_mult(h->cap, sizeof(*h->a)));
+	}
+	i = h->n++;
+	while (i > 0 && hless(&e, &h->a[(i - 1) / 2])) {
+		h->a[i] = h->a[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->a[i] = e;
+}
+
+static struct hent
+hpop(struct heap *h)
+{
+	struct hent top = h->a[0], last = h->a[--h->n];
+	size_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && hless(&h->a[c + 1], &h->a[c]))
+			c++;
+		if (!hless(&h->a[c], &last))
+			break;
+		h->a[i] = h->a[c];
+		i = c;
+	}
+	if (h->n)
+		h->a[i] = last;
+	return top;
+}
+
+/* Phases of a tcp object. */
+enum {
+	PH_REQ,		/* linker + tcp request events */
+	PH_WRITE,	/* context write (skipped when the offload fails) */
+	PH_DONE,	/* both completions */
+	PH_SEND,	/* send request */
+	PH_SEND_DONE,
+	PH_TERM,	/* terminate request */
+	PH_TERM_DONE,
+	PH_END
+};
+
+static void
+sobj_step(struct g *g, struct sobj *s, struct heap *h, uint64_t *seq,
+	  char (*psrc)[20], char (*pdst)[20])
+{
+	uint64_t base = SC_OBJ_BASE + s->i * SC_OBJ_STRIDE;
+	uint64_t slot = base + 0x18, handle = base + 0x10;
+	uint64_t ctx = SC_CTX_BASE + s->i * SC_CTX_STRIDE;
+	uint64_t lblock = base + 0x100, tblock = base + 0x1a0;
+	uint64_t termblock = base + 0x240;
+	uint64_t nbl = base + 0x300 + (uint64_t)s->sent * 0x40;
+	int64_t next = 0;
+	struct gev e;
+
+	switch (s->phase) {
+	case PH_REQ:
+		s->t0 = g->t;
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "initiate";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = s->cpu;
+		e.tid = s->tid;
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
+			OT_HAS_HANDLE | OT_HAS_VALUE;
+		e.root = lblock;
+		e.block = lblock;
+		e.state = "ip4";
+		e.slot = s->path->slot;
+		e.handle = s->path->handle;
+		e.value = s->path->ptr;
+		emit(g, &e);
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_PARENT | OT_HAS_STATE |
+			OT_HAS_SLOT | OT_HAS_HANDLE | OT_HAS_TUPLE;
+		e.block = tblock;
+		e.parent = lblock;
+		e.state = "tcp";
+		e.slot = slot;
+		e.handle = handle;
+		e.tup = (int)(s->i % 1000003);
+		e.tsrc = psrc[s->path->tup];
+		e.tdst = pdst[s->path->tup];
+		emit(g, &e);
+		g->sum.objects++;
+		s->phase = s->fail ? PH_DONE : PH_WRITE;
+		next = g->t + rng_lat(&g->rng, 5, 120, 900);
+		break;
+	case PH_WRITE:
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "ctx_write";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = DPC_CPU + (int)(s->i % 2);
+		e.tid = DPC_TID + e.cpu;
+		e.has = OT_HAS_SLOT | OT_HAS_VALUE;
+		e.slot = slot;
+		e.value = ctx;
+		emit(g, &e);
+		s->phase = PH_DONE;
+		next = g->t + rng_lat(&g->rng, 2, 80, 600);
+		break;
+	case PH_DONE:
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "initiate_done";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = DPC_CPU + (int)(s->i % 2);
+		e.tid = DPC_TID + e.cpu;
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
+		e.root = lblock;
+		e.block = lblock;
+		e.status = s->fail ? OT_ST_FAILURE : OT_ST_SUCCESS;
+		emit(g, &e);
+		e.block = tblock;
+		e.status = s->fail ? (s->i % 2 ? 0xC0231004u : 0xC0231012u)
+				   : OT_ST_SUCCESS;
+		emit(g, &e);
+		lat_add(g, OT_KIND_INITIATE, g->t - s->t0);
+		if (s->fail) {
+			g->sum.failed++;
+			s->phase = PH_END;
+			break;
+		}
+		g->sum.offloaded++;
+		s->phase = s->nsends ? PH_SEND : PH_TERM;
+		next = g->t + rng_lat(&g->rng, 20, 2000, 20000);
+		break;
+	case PH_SEND:
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "send";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = s->cpu;
+		e.tid = s->tid;
+		e.has = OT_HAS_VALUE | OT_HAS_NBL;
+		e.value = ctx;
+		e.nbl = nbl;
+		emit(g, &e);
+		s->phase = PH_SEND_DONE;
+		next = g->t + rng_lat(&g->rng, 30, 800, 5000);
+		break;
+	case PH_SEND_DONE:
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "send_done";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = DPC_CPU + (int)(s->i % 2);
+		e.tid = DPC_TID + e.cpu;
+		e.has = OT_HAS_NBL | OT_HAS_STATUS;
+		e.nbl = nbl;
+		e.status = OT_ST_SUCCESS;
+		emit(g, &e);
+		s->sent++;
+		s->phase = s->sent < s->nsends ? PH_SEND : PH_TERM;
+		next = g->t + rng_lat(&g->rng, 10, 1500, 10000);
+		break;
+	case PH_TERM:
+		s->t0 = g->t;
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "terminate";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = s->cpu;
+		e.tid = s->tid;
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
+			OT_HAS_HANDLE | OT_HAS_TUPLE;
+		e.root = termblock;
+		e.block = termblock;
+		e.state = "tcp";
+		e.slot = slot;
+		e.handle = handle;
+		e.tup = (int)(s->i % 1000003);
+		e.tsrc = psrc[s->path->tup];
+		e.tdst = pdst[s->path->tup];
+		emit(g, &e);
+		s->phase = PH_TERM_DONE;
+		next = g->t + rng_lat(&g->rng, 15, 250, 3000);
+		break;
+	case PH_TERM_DONE:
+		memset(&e, 0, sizeof(e));
+		e.ts = g->t;
+		e.ev = "terminate_done";
+		e.adapter = "nic0";
+		e.layer = "target";
+		e.cpu = DPC_CPU + (int)(s->i % 2);
+		e.tid = DPC_TID + e.cpu;
+		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
+		e.root = termblock;
+		e.block = termblock;
+		e.status = OT_ST_SUCCESS;
+		emit(g, &e);
+		lat_add(g, OT_KIND_TERMINATE, g->t - s->t0);
+		g->sum.terminated++;
+		s->phase = PH_END;
+		break;
+	}
+	if (s->phase != PH_END) {
+		struct hent he;
+
+		he.ts = next;
+		he.seq = (*seq)++;
+		he.o = s;
+		hpush(h, he);
+	}
+}
+
+static int
+sc_scale(struct g *g, uint64_t nobj)
+{
+	struct node *nb[SC_NEIGH], *paths[SC_NEIGH * SC_PATHS];
+	struct node *v[1 + SC_PATHS];
+	char psrc[MAX_NODES][20], pdst[MAX_NODES][20];
+	struct heap h = { NULL, 0, 0 };
+	struct sobj **freel = NULL;
+	size_t nfree = 0, capfree = 0;
+	uint64_t started = 0, seq = 0;
+	int64_t next_arrival;
+	unsigned i, j;
+
+	/* neighbors and paths, offloaded first, one tree per neighbor */
+	for (i = 0; i < SC_NEIGH; i++) {
+		nb[i] = mknode(g, "nic0", "target", "neighbor", NULL);
+		v[0] = nb[i];
+		for (j = 0; j < SC_PATHS; j++) {
+			struct node *p = mknode(g, "nic0", "target", "ip4", nb[i]);
+
+			paths[i * SC_PATHS + j] = p;
+			p->tup = (int)(g->nnodes - 1);
+			snprintf(psrc[p->tup], sizeof(psrc[0]), "10.1.%u.%u", i,
+				 10 + j);
+			snprintf(pdst[p->tup], sizeof(pdst[0]), "192.168.%u.%u",
+				 20 + i, 30 + 7 * j);
+			v[1 + j] = p;
+		}
+		offload(g, v, 1 + SC_PATHS);
+		adv(g, 20, 100);
+	}
+
+	/* tcp objects: Poisson-like arrivals, overlapping lifetimes */
+	next_arrival = g->t;
+	while (started < nobj || h.n) {
+		struct sobj *s;
+
+		if (started < nobj && (!h.n || next_arrival <= h.a[0].ts)) {
+			g->t = next_arrival;
+			if (nfree) {
+				s = freel[--nfree];
+			} else {
+				s = xmalloc(sizeof(*s));
+			}
+			memset(s, 0, sizeof(*s));
+			s->i = started++;
+			s->path = paths[rng_next(&g->rng) % (SC_NEIGH * SC_PATHS)];
+			s->nsends = (int)(rng_next(&g->rng) % (SC_MAX_SENDS + 1));
+			s->fail = rng_next(&g->rng) % 50 == 0;
+			s->cpu = (int)(rng_next(&g->rng) % 4);
+			s->tid = 5000 + 4 * s->cpu;	/* host worker per cpu */
+			s->phase = PH_REQ;
+			sobj_step(g, s, &h, &seq, psrc, pdst);
+			next_arrival = g->t + rng_lat(&g->rng, 1, 40, 0);
+		} else {
+			struct hent he = hpop(&h);
+
+			g->t = he.ts;
+			s = he.o;
+			sobj_step(g, s, &h, &seq, psrc, pdst);
+			if (s->phase == PH_END) {
+				if (nfree == capfree) {
+					capfree = capfree ? capfree * 2 : 256;
+					freel = xrealloc(freel, st_mult(capfree,
+							 sizeof(*freel)));
+				}
+				freel[nfree++] = s;
+			}
+		}
+		if (g->o->failed)
+			break;
+	}
+	while (nfree)
+		free(freel[--nfree]);
+	free(freel);
+	free(h.a);
+
+	/* paths and neighbors: one terminate tree per neighbor */
+	adv(g, 200, 1000);
+	for (i = 0; i < SC_NEIGH; i++) {
+		v[0] = nb[i];
+		for (j = 0; j < SC_PATHS; j++)
+			v[1 + j] = paths[i * SC_PATHS + j];
+		terminate(g, v, 1 + SC_PATHS);
+		adv(g, 10, 100);
+	}
+	return 0;
+}
+
+/* ---- table and truth ---------------------------------------------------- */
+
+const struct ot_gen_scenario ot_gen_scenarios[] = {
+	{ "clean", "neighbor->path->tcp offloaded, sends, terminated tcp/path/neighbor; no violations" },
+	{ "partial", "DOMAIN 2.4 partial tree (N1,P1 PARTIAL; T1 ok; T2,P2,T3 failed): 3 failed objects, no violations" },
+	{ "late-write", "tcp context written after the initiate completion: C1" },
+	{ "missing-write", "tcp initiate succeeds, context never written (seen at its terminate): C1" },
+	{ "write-on-failure", "tcp block fails with RESOURCES but the target wrote its slot: C1" },
+	{ "double-complete", "neighbor block of an initiate completed twice while the op is open: P1" },
+	{ "hang", "terminate of the tcp object never completes (a neighbor query follows): P1; tcp, path, neighbor live_at_end leaks" },
+	{ "parent-first", "path terminated while its tcp child is live: T3" },
+	{ "use-after-terminate", "recv_indicate on the tcp handle after its terminate completed: U2" },
+	{ "bad-status", "leaf tcp initiate block completes with PARTIAL_SUCCESS: S2" },
+	{ "leak-end", "neighbor, path and one tcp still offloaded at end: 3 leaks live_at_end, no violation" },
+	{ "leak-halt", "adapter halt with neighbor, path and one tcp live: L1 x3, 3 leaks halt" },
+	{ "im-stack", "IM (mux0) over target (nic0), bottom-up writes, IM clears host slots at terminate; no violations" },
+	{ "upload-all", "upload-all drains tcp then path but leaves the neighbor before resume: L1 + leak upload_all" },
+	{ "pause-resume", "pause, in-flight initiate (linker path + tcp) accepted, resume, completed; no violations" },
+	{ "hw-failure", "terminate FAILURE (L2 warning), retrieve 11, abort, sends REQUEST_ABORTED, terminate SUCCESS" },
+	{ "scale", "--objects N tcp objects (1 in 50 fail to offload) under 6 paths/2 neighbors, streamed; no violations" },
+};
+const unsigned ot_gen_nscenarios =
+	sizeof(ot_gen_scenarios) / sizeof(ot_gen_scenarios[0]);
+
+static void
+write_lat(struct obuf *o, const char *name, const struct lat *l, int last)
+{
+	static const uint32_t ps[4] = { 50000, 90000, 99000, 99900 };
+	static const char *const pn[4] = { "p50_ns", "p90_ns", "p99_ns",
+					   "p999_ns" };
+	int k;
+
+	ob_str(o, "    \"");
+	ob_str(o, name);
+	ob_str(o, "\": { \"count\": ");
+	ob_u64(o, l->count);
+	for (k = 0; k < 4; k++) {
+		ob_str(o, ", \"");
+		ob_str(o, pn[k]);
+		ob_str(o, "\": ");
+		if (!l->count) {
+			ob_str(o, "null");
+			continue;
+		} else {
+			size_t r = ot_nearest_rank((size_t)l->count, ps[k]);
+			uint64_t cum = 0, b;
+
+			for (b = 0; b < LAT_BUCKETS; b++) {
+				cum += l->hist[b];
+				if (cum > r)
+					break;
+			}
+			ob_u64(o, b * TICK);
+		}
+	}
+	ob_str(o, ", \"max_ns\": ");
+	if (l->count)
+		ob_u64(o, l->max);
+	else
+		ob_str(o, "null");
+	ob_str(o, ", \"mean_ns\": ");
+	if (l->count)
+		ob_u64(o, l->sum / l->count);
+	else
+		ob_str(o, "null");
+	ob_str(o, last ? " }\n" : " },\n");
+}
+
+static void
+write_truth(struct g *g, struct obuf *o, const char *scenario, uint64_t seed)
+{
+	unsigned i;
+
+	ob_str(o, "{\n  \"scenario\": \"");
+	ob_str(o, scenario);
+	ob_str(o, "\", \"seed\": ");
+	ob_u64(o, seed);
+	ob_str(o, ", \"objects\": ");
+	ob_u64(o, g->sum.objects);
+	ob_str(o, ",\n  \"summary\": { \"objects\": ");
+	ob_u64(o, g->sum.objects);
+	ob_str(o, ", \"offloaded\": ");
+	ob_u64(o, g->sum.offloaded);
+	ob_str(o, ", \"failed\": ");
+	ob_u64(o, g->sum.failed);
+	ob_str(o, ", \"terminated\": ");
+	ob_u64(o, g->sum.terminated);
+	ob_str(o, ", \"lost\": ");
+	ob_u64(o, g->sum.lost);
+	ob_str(o, ", \"live_at_end\": ");
+	ob_u64(o, g->sum.live_at_end);
+	ob_str(o, ", \"leaked\": ");
+	ob_u64(o, g->sum.leaked);
+	ob_str(o, " },\n  \"latency\": {\n");
+	for (i = 0; i < OT_KIND_COUNT; i++)
+		write_lat(o, ot_kind_names[i], &g->lat[i],
+			  i + 1 == OT_KIND_COUNT);
+	ob_str(o, "  },\n  \"violations\": [");
+	for (i = 0; i < g->nviol; i++) {
+		ob_str(o, i ? ",\n    " : "\n    ");
+		ob_str(o, "{ \"rule\": \"");
+		ob_str(o, g->viol[i].rule);
+		ob_str(o, "\", \"slot\": ");
+		if (g->viol[i].slot)
+			ob_hexq(o, g->viol[i].slot, 16);
+		else
+			ob_str(o, "null");
+		ob_str(o, " }");
+	}
+	ob_str(o, g->nviol ? "\n  ],\n  \"leaks\": [" : "],\n  \"leaks\": [");
+	for (i = 0; i < g->nleaks; i++) {
+		ob_str(o, i ? ",\n    " : "\n    ");
+		ob_str(o, "{ \"slot\": ");
+		ob_hexq(o, g->leaks[i].slot, 16);
+		ob_str(o, ", \"reason\": \"");
+		ob_str(o, g->leaks[i].reason);
+		ob_str(o, "\" }");
+	}
+	ob_str(o, g->nleaks ? "\n  ]\n}\n" : "]\n}\n");
+}
+
+int
+ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
+	     FILE *truth, struct ot_err *err)
+{
+	struct g *g = NULL;
+	struct obuf *ob = NULL, *tb = NULL;
+	uint64_t seed = o ? o->seed : 1;
+	uint64_t nobj = o && o->objects ? o->objects : 1000;
+	unsigned i;
+	int sc = -1, rc = -1;
+
+	for (i = 0; i < ot_gen_nscenarios; i++)
+		if (!strcmp(scenario, ot_gen_scenarios[i].name))
+			sc = (int)i;
+	if (sc < 0)
+		return ot_errorf(err, OT_EUSAGE,
+				 "unknown scenario '%s' (see offtrace gen --list)",
+				 scenario);
+	if (nobj > (0x0000000400000000ull / SC_OBJ_STRIDE))
+		return ot_errorf(err, OT_EUSAGE,
+				 "too many objects: objects=%llu, max=%llu",
+				 (unsigned long long)nobj,
+				 (unsigned long long)(0x0000000400000000ull /
+						      SC_OBJ_STRIDE));
+
+	g = xcalloc(1, sizeof(*g));
+	ob = xmalloc(sizeof(*ob));
+	ob->f = ev;
+	ob->n = 0;
+	ob->failed = 0;
+	g->o = ob;
+	/* different seeds give different streams; the scenario name is mixed
+	 * in so scenarios sharing a seed do not share their jitter */
+	g->rng = seed * 0xd1b54a32d192ed03ull + (uint64_t)sc;
+	g->t = 0;
+	g->last_ts = 0;
+	g->next_slot = 0xffffe0012a4c3018ull;
+	g->next_ptr = 0xffffc98a1c200000ull;
+	g->next_block = 0xffffe0013b100000ull;
+	g->next_nbl = 0xffffe0014c800000ull;
+
+	switch (sc) {
+	case 0: sc_clean(g); break;
+	case 1: sc_partial(g); break;
+	case 2: sc_late_write(g); break;
+	case 3: sc_missing_write(g); break;
+	case 4: sc_write_on_failure(g); break;
+	case 5: sc_double_complete(g); break;
+	case 6: sc_hang(g); break;
+	case 7: sc_parent_first(g); break;
+	case 8: sc_use_after_terminate(g); break;
+	case 9: sc_bad_status(g); break;
+	case 10: sc_leak_end(g); break;
+	case 11: sc_leak_halt(g); break;
+	case 12: sc_im_stack(g); break;
+	case 13: sc_upload_all(g); break;
+	case 14: sc_pause_resume(g); break;
+	case 15: sc_hw_failure(g); break;
+	case 16: sc_scale(g, nobj); break;
+	}
+	/* whatever is still offloaded is a live_at_end leak (no violation) */
+	for (i = 0; i < g->nnodes; i++)
+		if (g->nodes[i].fate == F_LIVE) {
+			g->sum.live_at_end++;
+			leak(g, g->nodes[i].slot, "live_at_end");
+		}
+	ob_flush(ob);
+	if (ob->failed || ferror(ev)) {
+		ot_errorf(err, OT_EINTERNAL, "cannot write events: scenario=%s",
+			  scenario);
+		goto out;
+	}
+	if (g->order_bad) {
+		ot_errorf(err, OT_EINTERNAL,
+			  "generator bug: events out of time order or latency out of range: scenario=%s",
+			  scenario);
+		goto out;
+	}
+	if (truth) {
+		tb = xmalloc(sizeof(*tb));
+		tb->f = truth;
+		tb->n = 0;
+		tb->failed = 0;
+		write_truth(g, tb, scenario, seed);
+		ob_flush(tb);
+		if (tb->failed || ferror(truth)) {
+			ot_errorf(err, OT_EINTERNAL,
+				  "cannot write truth: scenario=%s", scenario);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (i = 0; i < OT_KIND_COUNT; i++)
+		free(g->lat[i].hist);
+	free(tb);
+	free(ob);
+	free(g);
+	return rc;
+}

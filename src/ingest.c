@@ -1,0 +1,489 @@
+/*
+ * ingest.c - inputs -> merge by time -> store + engine, in one transaction.
+ */
+#include "offtrace/ingest.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "offtrace/jsonl.h"
+
+const char *
+ot_detect_format(const char *path, struct ot_err *err)
+{
+	unsigned char b[4096];
+	size_t n, i = 0, k;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL) {
+		err->phase = "open";
+		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s",
+				    strerror(errno)), NULL;
+	}
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (n == 0)
+		return "empty";
+	/* magic numbers: pcap (both byte orders, us and ns), pcapng SHB,
+	 * ETL (a WMI buffer header; recognised, read by a later reader) */
+	if (n >= 4) {
+		uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+			      (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+
+		if (le == 0xa1b2c3d4u || le == 0xd4c3b2a1u || le == 0xa1b23c4du ||
+		    le == 0x4d3cb2a1u)
+			return "pcap";
+		if (le == 0x0a0d0d0au)
+			return "pcapng";
+	}
+	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+		i = 3;
+	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
+		i++;
+	if (i == n)
+		return "empty";
+	/* JSON lines; binary bytes further on are the reader's to report,
+	 * with their line */
+	if (b[i] == '{')
+		return "jsonl";
+	for (k = i; k < n; k++)
+		if (b[k] == 0 || (b[k] < 0x20 && b[k] != '\t' && b[k] != '\n' &&
+				  b[k] != '\r'))
+			return "binary";
+	return "text";
+}
+
+void
+ot_ingest_opts_init(struct ot_ingest_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->since = INT64_MIN;
+	o->until = INT64_MAX;
+}
+
+struct source {
+	FILE *f;
+	struct ot_jsonl *rd;
+	struct ot_event ev;	/* current event */
+	int has;		/* ev valid */
+	int64_t last_ts;
+	uint32_t index;
+};
+
+/* min-heap of source indexes by (ts, input index) */
+struct heap {
+	uint32_t *a;
+	size_t n;
+	struct source *src;
+};
+
+static int
+less(const struct heap *h, uint32_t x, uint32_t y)
+{
+	const struct source *a = &h->src[x], *b = &h->src[y];
+
+	if (a->ev.ts != b->ev.ts)
+		return a->ev.ts < b->ev.ts;
+	return a->index < b->index;
+}
+
+static void
+sift_down(struct heap *h, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		uint32_t t;
+
+		if (l < h->n && less(h, h->a[l], h->a[m]))
+			m = l;
+		if (r < h->n && less(h, h->a[r], h->a[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = h->a[i];
+		h->a[i] = h->a[m];
+		h->a[m] = t;
+		i = m;
+	}
+}
+
+static int
+advance(struct source *s, const char *path, struct ot_err *err)
+{
+	int r = ot_jsonl_next(s->rd, &s->ev, err);
+
+	if (r < 0)
+		return -1;
+	s->has = r;
+	if (r && s->ev.ts < s->last_ts) {
+		err->phase = "merge";
+		return ot_errorf_at(err, OT_EINPUT, path, s->ev.line,
+				    "\"ts\" goes back in time (%lld after %lld): events of one file must be in time order",
+				    (long long)s->ev.ts, (long long)s->last_ts);
+	}
+	if (r)
+		s->last_ts = s->ev.ts;
+	return 0;
+}
+
+static const char *
+base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Two threads share the work: the reader thread reads, hashes, parses and
+ * merges the inputs into batches of events; the calling thread stores them
+ * and feeds the engine.  A small ring of batches sits between them, so
+ * memory stays bounded whatever the input size.
+ */
+#define BATCH 2048
+#define NBATCH 4
+
+struct batch {
+	struct ot_event ev[BATCH];
+	size_t n;
+};
+
+struct pipeline {
+	/* set up before the reader starts, read-only after */
+	struct source *src;
+	struct ot_input_info *info;
+	const char *const *paths;
+	size_t n;
+	const struct ot_ingest_opts *o;
+	const char *adapter;
+	/* the ring */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *ring;
+	size_t head, count;	/* next batch to consume; filled batches */
+	int done, stop, failed;
+	struct ot_err err;	/* the reader's error when failed */
+	uint64_t bytes;		/* consumed input bytes, for progress */
+	/* written by the reader, read after join */
+	uint64_t events;
+	int64_t start_ts, end_ts;
+};
+
+static void
+publish(struct pipeline *p, size_t n, int done)
+{
+	pthread_mutex_lock(&p->mu);
+	if (n > 0)
+		p->count++;
+	if (done)
+		p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Wait for a free batch; NULL when the consumer asked to stop. */
+static struct batch *
+free_batch(struct pipeline *p)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->count == NBATCH && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->stop)
+		b = &p->ring[(p->head + p->count) % NBATCH];
+	pthread_mutex_unlock(&p->mu);
+	if (b)
+		b->n = 0;
+	return b;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	struct source *src = p->src;
+	struct heap h;
+	struct batch *b = NULL;
+	struct ot_err err;
+	uint64_t events = 0, tick = 0;
+	size_t i;
+
+	memset(&err, 0, sizeof(err));
+	memset(&h, 0, sizeof(h));
+	h.a = xcalloc(p->n, sizeof(uint32_t));
+	h.src = src;
+	for (i = 0; i < p->n; i++) {
+		if (advance(&src[i], p->paths[i], &err) < 0)
+			goto fail;
+		if (src[i].has)
+			h.a[h.n++] = (uint32_t)i;
+	}
+	for (i = h.n; i-- > 0;)
+		sift_down(&h, i);
+	if ((b = free_batch(p)) == NULL)
+		goto out;
+	while (h.n > 0) {
+		struct source *s = &src[h.a[0]];
+		struct ot_event *ev = &s->ev;
+
+		if (ev->ts >= p->o->since && ev->ts < p->o->until &&
+		    (p->adapter == NULL || ev->adapter == p->adapter)) {
+			ev->id = ++events;
+			if (events == 1)
+				p->start_ts = ev->ts;
+			p->end_ts = ev->ts;
+			p->info[s->index].events++;
+			b->ev[b->n++] = *ev;
+			if (b->n == BATCH) {
+				publish(p, b->n, 0);
+				if ((b = free_batch(p)) == NULL)
+					goto out;
+			}
+		}
+		if (advance(s, p->paths[s->index], &err) < 0)
+			goto fail;
+		if (!s->has)
+			h.a[0] = h.a[--h.n];
+		sift_down(&h, 0);
+		if ((++tick & 0x3fff) == 0) {
+			uint64_t done = 0;
+
+			for (i = 0; i < p->n; i++)
+				done += ot_jsonl_bytes(src[i].rd);
+			__atomic_store_n(&p->bytes, done, __ATOMIC_RELAXED);
+		}
+	}
+	p->events = events;
+	publish(p, b->n, 1);
+	goto out;
+fail:
+	pthread_mutex_lock(&p->mu);
+	p->err = err;
+	p->failed = 1;
+	p->done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+out:
+	free(h.a);
+	ot_jsonl_thread_release();
+	return NULL;
+}
+
+/* Next filled batch, or NULL at the end (or on the reader's failure). */
+static struct batch *
+take_batch(struct pipeline *p)
+{
+	struct batch *b = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0 && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->count > 0 && !p->failed)
+		b = &p->ring[p->head];
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void
+release_batch(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->head = (p->head + 1) % NBATCH;
+	p->count--;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+stop_reader(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
+	  const struct ot_ingest_opts *o, struct ot_ingest_result *res,
+	  struct ot_err *err)
+{
+	struct ot_strtab *st = ot_strtab_new();
+	struct source *src = xcalloc(n ? n : 1, sizeof(*src));
+	struct ot_input_info *info = xcalloc(n ? n : 1, sizeof(*info));
+	struct ot_engine *eng = NULL;
+	struct ot_engine_opts eo;
+	struct pipeline p;
+	struct batch *b;
+	pthread_t reader;
+	char *name = NULL;
+	uint64_t total = 0;
+	int ret = -1, in_txn = 0, started = 0;
+	double last_progress = now_s();
+	size_t i, k, namelen = 0;
+
+	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
+	if (n == 0) {
+		ot_errorf(err, OT_EUSAGE, "no input files");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const char *fmt = ot_detect_format(paths[i], err);
+		struct stat sb;
+
+		if (fmt == NULL)
+			goto out;
+		if (strcmp(fmt, "jsonl") != 0) {
+			err->phase = "detect";
+			if (strcmp(fmt, "empty") == 0)
+				ot_errorf_at(err, OT_EINPUT, paths[i], 1, "empty input: no events");
+			else if (strcmp(fmt, "binary") == 0 || strcmp(fmt, "text") == 0)
+				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
+					     "not a recognized trace format (%s data; expected JSON lines of normalized events)",
+					     fmt);
+			else
+				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
+					     "%s input is not supported by this version", fmt);
+			goto out;
+		}
+		src[i].f = fopen(paths[i], "rb");
+		if (src[i].f == NULL) {
+			err->phase = "open";
+			ot_errorf_at(err, OT_EINPUT, paths[i], 0, "cannot open: %s",
+				     strerror(errno));
+			goto out;
+		}
+		if (fstat(fileno(src[i].f), &sb) == 0)
+			info[i].size = (uint64_t)sb.st_size;
+		total += info[i].size;
+		src[i].index = (uint32_t)i;
+		src[i].last_ts = INT64_MIN;
+		src[i].rd = ot_jsonl_open(src[i].f, paths[i], (uint32_t)i, st);
+		info[i].path = paths[i];
+		info[i].format = "jsonl";
+		namelen += strlen(base_name(paths[i])) + 1;
+	}
+	if (o->name) {
+		name = xstrdup(o->name);
+	} else {
+		size_t off = 0;
+
+		name = xcalloc(1, namelen + 1);
+		for (i = 0; i < n; i++) {
+			const char *bn = base_name(paths[i]);
+			size_t bl = strlen(bn);
+
+			if (i)
+				name[off++] = ',';
+			memcpy(name + off, bn, bl);
+			off += bl;
+		}
+	}
+
+	if (ot_db_begin_trace(db, name, &res->trace_id, err) < 0)
+		goto out;
+	in_txn = 1;
+	memset(&eo, 0, sizeof(eo));
+	eo.tcp_capacity = o->tcp_capacity;
+	eng = ot_engine_new(&ot_db_sink, db, &eo);
+
+	p.src = src;
+	p.info = info;
+	p.paths = paths;
+	p.n = n;
+	p.o = o;
+	p.adapter = o->adapter ? ot_intern(st, o->adapter, strlen(o->adapter)) : NULL;
+	p.ring = xcalloc(NBATCH, sizeof(struct batch));
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		ot_errorf(err, OT_EINTERNAL, "cannot start the reader thread");
+		goto out;
+	}
+	started = 1;
+	while ((b = take_batch(&p)) != NULL) {
+		for (k = 0; k < b->n; k++) {
+			if (ot_db_add_event(db, &b->ev[k], err) < 0)
+				goto out;
+			if (ot_engine_feed(eng, &b->ev[k]) < 0) {
+				*err = *ot_db_sink_error(db);
+				goto out;
+			}
+		}
+		release_batch(&p);
+		if (o->progress && now_s() - last_progress > 0.1) {
+			o->progress(o->progress_ctx, __atomic_load_n(&p.bytes, __ATOMIC_RELAXED),
+				    total, b->ev[b->n - 1].id);
+			last_progress = now_s();
+		}
+	}
+	pthread_join(reader, NULL);
+	started = 0;
+	if (p.failed) {
+		*err = p.err;
+		goto out;
+	}
+	if (p.events == 0) {
+		err->phase = "merge";
+		ot_errorf(err, OT_EINPUT, "no events in the inputs%s",
+			  o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
+			  " within the selected window/adapter" : "");
+		goto out;
+	}
+	if (ot_engine_finish(eng, p.end_ts) < 0) {
+		*err = *ot_db_sink_error(db);
+		goto out;
+	}
+	ot_engine_stats(eng, &res->engine);
+	for (i = 0; i < n; i++) {
+		ot_jsonl_sha256(src[i].rd, info[i].sha256);
+		info[i].records = ot_jsonl_lines(src[i].rd);
+	}
+	if (ot_db_finish_trace(db, info, n, p.start_ts, p.end_ts, o->force, err) < 0)
+		goto out;
+	in_txn = 0;
+	res->events = p.events;
+	res->start_ts = p.start_ts;
+	res->end_ts = p.end_ts;
+	if (o->progress)
+		o->progress(o->progress_ctx, total, total, p.events);
+	ret = 0;
+out:
+	if (started) {
+		stop_reader(&p);
+		pthread_join(reader, NULL);
+	}
+	if (p.ring) {
+		pthread_mutex_destroy(&p.mu);
+		pthread_cond_destroy(&p.cv);
+		free(p.ring);
+	}
+	if (in_txn)
+		ot_db_abort_trace(db);
+	ot_engine_free(eng);
+	for (i = 0; i < n; i++) {
+		ot_jsonl_close(src[i].rd);
+		if (src[i].f)
+			fclose(src[i].f);
+	}
+	free(src);
+	free(info);
+	free(name);
+	ot_strtab_free(st);
+	return ret;
+}

@@ -1,0 +1,288 @@
+/*
+ * main.c - offtrace: rebuild NDIS TCP chimney offload lifetimes from traces.
+ *
+ * Picks the subcommand from a table (git's pattern), and holds the helpers
+ * every command shares: error printing, ingest options, database opening.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef OT_VERSION
+#define OT_VERSION "0.1.0"
+#endif
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "analyze", cmd_analyze, "ingest traces and print the report (the main job)" },
+	{ "ingest", cmd_ingest, "build or extend a database from traces" },
+	{ "report", cmd_report, "print the report of a database (text, json, csv)" },
+	{ "check", cmd_check, "CI gate: exit 0 pass, 1 fail, 2 usage or input error" },
+	{ "show", cmd_show, "the full history of one object or operation" },
+	{ "query", cmd_query, "run SQL on a database, print CSV or JSON" },
+	{ "gen", cmd_gen, "write a synthetic trace and its ground truth" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: offtrace <command> [options] [args]\n\n"
+		   "Rebuilds the life of every NDIS TCP chimney offload state object from\n"
+		   "traces into SQLite, and reports latency, leaks and broken rules.\n\n"
+		   "commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n  -h, --help      this help ('offtrace <command> --help' for a command)\n"
+		   "  -V, --version   print the version\n\n"
+		   "Exit status: 0 ok, 1 check failed, 2 usage or input error, 3 internal error.\n"
+		   "See offtrace(1).\n");
+}
+
+void
+cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("offtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("offtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'offtrace %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int
+cli_report_error(const struct ot_err *err)
+{
+	if (err->file[0] && err->line)
+		fprintf(stderr, "offtrace: %s:%llu: %s\n", err->file,
+			(unsigned long long)err->line, err->msg);
+	else if (err->file[0])
+		fprintf(stderr, "offtrace: %s: %s\n", err->file, err->msg);
+	else
+		fprintf(stderr, "offtrace: %s\n", err->msg);
+	switch (err->code) {
+	case OT_EINPUT:
+	case OT_EUSAGE:
+	case OT_EDUP:
+		return EXIT_USAGE;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+void
+cli_ingest_init(struct cli_ingest *c, const char *default_db)
+{
+	memset(c, 0, sizeof(*c));
+	c->db = default_db;
+	ot_ingest_opts_init(&c->o);
+}
+
+int
+cli_parse_time(const char *s, int64_t *out)
+{
+	size_t n = strlen(s);
+
+	if (ot_parse_i64(s, n, out) == 0)
+		return 0;
+	return ot_parse_rfc3339(s, n, out);
+}
+
+int
+cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cmd)
+{
+	int64_t v;
+
+	switch (opt) {
+	case 'o':
+		c->db = arg;
+		return 1;
+	case OPT_FORCE:
+		c->o.force = 1;
+		return 1;
+	case 'q':
+		c->quiet = 1;
+		return 1;
+	case OPT_NO_PROGRESS:
+		c->no_progress = 1;
+		return 1;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (cli_parse_time(arg, &v) < 0) {
+			cli_usage_error(cmd, "bad time '%s': want ns since 1970 or RFC 3339", arg);
+			return -1;
+		}
+		if (opt == OPT_SINCE)
+			c->o.since = v;
+		else
+			c->o.until = v;
+		return 1;
+	case OPT_ADAPTER:
+		c->o.adapter = arg;
+		return 1;
+	case OPT_CAPACITY:
+		if (ot_parse_i64(arg, strlen(arg), &v) < 0 || v <= 0) {
+			cli_usage_error(cmd, "bad --capacity '%s': want a positive integer", arg);
+			return -1;
+		}
+		c->o.tcp_capacity = (uint64_t)v;
+		return 1;
+	case OPT_NAME:
+		c->o.name = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t events)
+{
+	(void)ctx;
+	if (total == 0)
+		total = 1;
+	fprintf(stderr, "\rofftrace: reading %3u%%  %llu events", (unsigned)(bytes * 100 / total),
+		(unsigned long long)events);
+	if (bytes >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+int
+cli_is_sqlite(const char *path)
+{
+	char b[16];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (f == NULL)
+		return 0;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	return n == 16 && memcmp(b, "SQLite format 3", 16) == 0;
+}
+
+int
+cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
+	      int64_t *trace_id)
+{
+	struct ot_ingest_result res;
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	int existed, i, code;
+
+	memset(&err, 0, sizeof(err));
+	for (i = 0; i < n; i++)
+		if (access(paths[i], R_OK) != 0) {
+			cli_errorf("%s: cannot read: %s", paths[i], strerror(errno));
+			return EXIT_USAGE;
+		}
+	existed = strcmp(c->db, ":memory:") != 0 && access(c->db, F_OK) == 0;
+	if (ot_db_open(c->db, 0, &db, &err) < 0) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof(err.file), "%s", c->db);
+		return cli_report_error(&err);
+	}
+	if (!c->quiet && !c->no_progress && isatty(2)) {
+		c->o.progress = progress;
+		c->o.progress_ctx = NULL;
+	}
+	if (ot_ingest(db, (const char *const *)paths, (size_t)n, &c->o, &res, &err) < 0) {
+		ot_db_close(db);
+		/* a database this run created holds nothing: remove it */
+		if (!existed && strcmp(c->db, ":memory:") != 0)
+			unlink(c->db);
+		code = cli_report_error(&err);
+		return code;
+	}
+	if (!c->quiet && strcmp(c->db, ":memory:") != 0)
+		fprintf(stderr, "offtrace: %s: trace %lld: %llu events from %d input%s\n",
+			c->db, (long long)res.trace_id, (unsigned long long)res.events,
+			n, n == 1 ? "" : "s");
+	*dbp = db;
+	*trace_id = res.trace_id;
+	return EXIT_OK;
+}
+
+int
+cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
+{
+	struct ot_err err;
+	struct ot_db *db = NULL;
+
+	memset(&err, 0, sizeof(err));
+	if (access(path, R_OK) != 0) {
+		cli_errorf("%s: cannot read: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!cli_is_sqlite(path)) {
+		cli_errorf("%s: not an offtrace database (SQLite header missing)", path);
+		return EXIT_USAGE;
+	}
+	if (ot_db_open(path, 1, &db, &err) < 0) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof(err.file), "%s", path);
+		return cli_report_error(&err);
+	}
+	if (want_trace < 0) {
+		if (ot_db_latest_trace(db, trace_id, &err) < 0) {
+			ot_db_close(db);
+			snprintf(err.file, sizeof(err.file), "%s", path);
+			return cli_report_error(&err);
+		}
+	} else {
+		*trace_id = want_trace;
+	}
+	*dbp = db;
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("offtrace %s\n", OT_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+}

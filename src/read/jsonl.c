@@ -1,0 +1,645 @@
+/*
+ * jsonl.c - normalized events, one JSON object per line (DESIGN.md section 2,
+ * schemas/event.schema.json).
+ *
+ * cJSON validates and parses each line.  Numbers are another matter: cJSON
+ * keeps them as doubles, whose 53-bit mantissa cannot hold nanoseconds since
+ * 1970 (the step there is 256 ns), so the digits of every integer field are
+ * read from the line itself by a small scanner over the already-validated
+ * top-level object.
+ */
+#include "offtrace/jsonl.h"
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#define READ_CHUNK (1u << 20)
+
+/* A raw value span of a top-level member, found by scan_members(). */
+struct span {
+	const char *p;
+	size_t len;
+};
+
+enum field {
+	F_TS, F_EV, F_CPU, F_PID, F_TID, F_ADAPTER, F_LAYER, F_ROOT, F_BLOCK,
+	F_PARENT, F_STATE, F_SLOT, F_HANDLE, F_VALUE, F_STATUS, F_CODE,
+	F_REASON, F_TUPLE, F_NBL, F_COUNT
+};
+
+static const char *const field_names[F_COUNT] = {
+	"ts", "ev", "cpu", "pid", "tid", "adapter", "layer", "root", "block",
+	"parent", "state", "slot", "handle", "value", "status", "code",
+	"reason", "tuple", "nbl",
+};
+
+static int
+field_from_key(const char *k, size_t len)
+{
+	int i;
+
+	for (i = 0; i < F_COUNT; i++)
+		if (strlen(field_names[i]) == len && memcmp(field_names[i], k, len) == 0)
+			return i;
+	return -1;
+}
+
+/* Skip a JSON string starting at s[i] == '"'; returns index after it. */
+static size_t
+skip_string(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			return i + 1;
+	}
+	return len;
+}
+
+static size_t
+skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		i++;
+	return i;
+}
+
+/* Skip any JSON value at s[i]; the text is known to be valid JSON. */
+static size_t
+skip_value(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+
+	if (i < len && s[i] == '"')
+		return skip_string(s, len, i);
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c == '"') {
+			i = skip_string(s, len, i) - 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return i;
+			if (--depth == 0)
+				return i + 1;
+		} else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' ||
+					  c == '\r' || c == '\n')) {
+			return i;
+		}
+	}
+	return i;
+}
+
+/*
+ * Record the raw span of each known member of the top-level object.  The
+ * first occurrence of a key wins, as with cJSON_GetObjectItem.
+ */
+static void
+scan_members(const char *s, size_t len, struct span spans[F_COUNT])
+{
+	size_t i = skip_ws(s, len, 0);
+
+	if (i >= len || s[i] != '{')
+		return;
+	i++;
+	for (;;) {
+		size_t ks, ke, vs;
+		int f;
+
+		i = skip_ws(s, len, i);
+		if (i >= len || s[i] != '"')
+			return;
+		ks = i + 1;
+		i = skip_string(s, len, i);
+		ke = i - 1;
+		i = skip_ws(s, len, i);
+		if (i >= len || s[i] != ':')
+			return;
+		i = skip_ws(s, len, i + 1);
+		vs = i;
+		i = skip_value(s, len, i);
+		f = field_from_key(s + ks, ke - ks);
+		if (f >= 0 && spans[f].p == NULL) {
+			spans[f].p = s + vs;
+			spans[f].len = i - vs;
+		}
+		i = skip_ws(s, len, i);
+		if (i >= len || s[i] != ',')
+			return;
+		i++;
+	}
+}
+
+/* A raw span that is a plain JSON integer (no fraction, no exponent). */
+static int
+span_int(const struct span *sp, int64_t *out)
+{
+	return ot_parse_i64(sp->p, sp->len, out);
+}
+
+/* Integer given as a JSON number or as a string "0x1a" / "26". */
+static int
+get_int(const cJSON *item, const struct span *sp, int64_t *out)
+{
+	uint64_t u;
+
+	if (cJSON_IsNumber(item))
+		return span_int(sp, out);
+	if (cJSON_IsString(item)) {
+		const char *v = item->valuestring;
+		size_t n = strlen(v);
+
+		if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+			if (ot_parse_hex(v, n, &u) < 0 || u > INT64_MAX)
+				return -1;
+			*out = (int64_t)u;
+			return 0;
+		}
+		return ot_parse_i64(v, n, out);
+	}
+	return -1;
+}
+
+/* Pointer: hex string (0x optional, WinDbg backtick) or a JSON integer. */
+static int
+get_ptr(const cJSON *item, const struct span *sp, uint64_t *out)
+{
+	int64_t v;
+
+	if (cJSON_IsString(item))
+		return ot_parse_hex(item->valuestring, strlen(item->valuestring), out);
+	if (cJSON_IsNumber(item) && span_int(sp, &v) == 0 && v >= 0) {
+		*out = (uint64_t)v;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+bad(struct ot_err *err, const char *phase, const char *fmt, const char *what)
+{
+	err->phase = phase;
+	return ot_errorf(err, OT_EINPUT, fmt, what);
+}
+
+static int
+get_addr(const cJSON *o, const char *key, char *dst, struct ot_err *err)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	unsigned char buf[16];
+	size_t n;
+
+	if (!cJSON_IsString(it))
+		return bad(err, "tuple", "tuple.%s: missing or not a string", key);
+	n = strlen(it->valuestring);
+	if (n >= OT_ADDR_MAX || (inet_pton(AF_INET, it->valuestring, buf) != 1 &&
+				 inet_pton(AF_INET6, it->valuestring, buf) != 1))
+		return bad(err, "tuple", "tuple.%s: not an IPv4 or IPv6 address", key);
+	memcpy(dst, it->valuestring, n + 1);
+	return 0;
+}
+
+static int
+get_port(const cJSON *o, const char *key, uint16_t *dst, struct ot_err *err)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	/* ports are small: the double cJSON holds is exact */
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 65535 ||
+	    it->valuedouble != (double)(int)it->valuedouble)
+		return bad(err, "tuple", "tuple.%s: not a port number (0-65535)", key);
+	*dst = (uint16_t)it->valueint;
+	return 0;
+}
+
+/* One pass over the members: items[f] is the first member named field f. */
+static void
+collect(const cJSON *root, const cJSON *items[F_COUNT])
+{
+	const cJSON *c;
+	int f;
+
+	for (f = 0; f < F_COUNT; f++)
+		items[f] = NULL;
+	for (c = root->child; c != NULL; c = c->next) {
+		if (c->string == NULL)
+			continue;
+		f = field_from_key(c->string, strlen(c->string));
+		if (f >= 0 && items[f] == NULL)
+			items[f] = c;
+	}
+}
+
+/*
+ * cJSON allocates every node with malloc.  While a line is parsed, its
+ * nodes come from a per-thread bump arena instead, reset for each line;
+ * anything else (and a line too big for the arena) uses malloc as usual.
+ */
+#define ARENA_SIZE (1u << 20)
+
+static _Thread_local struct {
+	char *buf;
+	size_t used;
+	int active;
+} arena;
+
+static void *
+arena_malloc(size_t n)
+{
+	if (arena.active) {
+		size_t need = (n + 15) & ~(size_t)15;
+
+		if (arena.buf == NULL)
+			arena.buf = xmalloc(ARENA_SIZE);
+		if (need <= ARENA_SIZE - arena.used) {
+			void *p = arena.buf + arena.used;
+
+			arena.used += need;
+			return p;
+		}
+	}
+	return malloc(n);
+}
+
+static void
+arena_free(void *p)
+{
+	if (arena.buf && (char *)p >= arena.buf && (char *)p < arena.buf + ARENA_SIZE)
+		return;
+	free(p);
+}
+
+void
+ot_jsonl_thread_release(void)
+{
+	free(arena.buf);
+	arena.buf = NULL;
+	arena.used = 0;
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void
+install_hooks(void)
+{
+	cJSON_Hooks h = { arena_malloc, arena_free };
+
+	cJSON_InitHooks(&h);
+}
+
+int
+ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
+		    struct ot_event *ev, struct ot_err *err)
+{
+	static const int ptr_fields[] = { F_ROOT, F_BLOCK, F_PARENT, F_SLOT,
+					  F_HANDLE, F_VALUE, F_NBL };
+	static const uint32_t ptr_has[] = { OT_HAS_ROOT, OT_HAS_BLOCK,
+					    OT_HAS_PARENT, OT_HAS_SLOT,
+					    OT_HAS_HANDLE, OT_HAS_VALUE,
+					    OT_HAS_NBL };
+	struct span spans[F_COUNT];
+	uint64_t *ptr_dst[7];
+	cJSON *root = NULL;
+	const cJSON *it, *items[F_COUNT];
+	int ret = -1, k;
+	int64_t v;
+
+	memset(spans, 0, sizeof(spans));
+	memset(ev, 0, sizeof(*ev));
+	ev->adapter = ot_intern(st, "", 0);
+	ptr_dst[0] = &ev->root;
+	ptr_dst[1] = &ev->block;
+	ptr_dst[2] = &ev->parent;
+	ptr_dst[3] = &ev->slot;
+	ptr_dst[4] = &ev->handle;
+	ptr_dst[5] = &ev->value;
+	ptr_dst[6] = &ev->nbl;
+
+	pthread_once(&hooks_once, install_hooks);
+	arena.used = 0;
+	arena.active = 1;
+	root = cJSON_ParseWithLength(line, len);
+	arena.active = 0;
+	if (root == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= line && at <= line + len ? (size_t)(at - line) : 0;
+
+		err->phase = "json";
+		ot_errorf(err, OT_EINPUT, "invalid JSON near column %zu", off + 1);
+		goto out;
+	}
+	if (!cJSON_IsObject(root)) {
+		bad(err, "json", "%s", "not a JSON object");
+		goto out;
+	}
+	scan_members(line, len, spans);
+	collect(root, items);
+
+	/* ts: integer ns, or RFC 3339 */
+	it = items[F_TS];
+	if (it == NULL) {
+		bad(err, "ts", "%s", "missing \"ts\"");
+		goto out;
+	}
+	if (cJSON_IsNumber(it)) {
+		if (span_int(&spans[F_TS], &ev->ts) < 0) {
+			bad(err, "ts", "%s", "\"ts\": not an integer number of nanoseconds");
+			goto out;
+		}
+	} else if (cJSON_IsString(it)) {
+		const char *s = it->valuestring;
+		size_t n = strlen(s);
+
+		if (ot_parse_i64(s, n, &ev->ts) < 0 && ot_parse_rfc3339(s, n, &ev->ts) < 0) {
+			bad(err, "ts", "\"ts\": not RFC 3339 or integer ns: '%.64s'", s);
+			goto out;
+		}
+	} else {
+		bad(err, "ts", "%s", "\"ts\": must be an integer or a string");
+		goto out;
+	}
+
+	it = items[F_EV];
+	if (it == NULL) {
+		bad(err, "ev", "%s", "missing \"ev\"");
+		goto out;
+	}
+	if (!cJSON_IsString(it) ||
+	    (k = ot_ev_from_name(it->valuestring, strlen(it->valuestring))) < 0) {
+		bad(err, "ev", "unknown \"ev\" value '%.64s'",
+		    cJSON_IsString(it) ? it->valuestring : "(not a string)");
+		goto out;
+	}
+	ev->ev = (enum ot_ev)k;
+
+	if ((it = items[F_CPU]) != NULL) {
+		if (get_int(it, &spans[F_CPU], &v) < 0 || v < 0 || v > INT32_MAX) {
+			bad(err, "cpu", "%s", "\"cpu\": not a non-negative integer");
+			goto out;
+		}
+		ev->cpu = (int32_t)v;
+		ev->has |= OT_HAS_CPU;
+	}
+	if ((it = items[F_PID]) != NULL) {
+		if (get_int(it, &spans[F_PID], &v) < 0 || v < 0 || v > UINT32_MAX) {
+			bad(err, "pid", "%s", "\"pid\": not a non-negative integer");
+			goto out;
+		}
+		ev->pid = (int32_t)v;
+		ev->has |= OT_HAS_PID;
+	}
+	if ((it = items[F_TID]) != NULL) {
+		if (get_int(it, &spans[F_TID], &v) < 0 || v < 0 || v > UINT32_MAX) {
+			bad(err, "tid", "%s", "\"tid\": not a non-negative integer");
+			goto out;
+		}
+		ev->tid = (int32_t)v;
+		ev->has |= OT_HAS_TID;
+	}
+	if ((it = items[F_ADAPTER]) != NULL) {
+		size_t n;
+
+		if (!cJSON_IsString(it) || (n = strlen(it->valuestring)) > 255) {
+			bad(err, "adapter", "%s", "\"adapter\": not a string of at most 255 bytes");
+			goto out;
+		}
+		ev->adapter = ot_intern(st, it->valuestring, n);
+	}
+	if ((it = items[F_LAYER]) != NULL) {
+		if (!cJSON_IsString(it) ||
+		    (k = ot_layer_from_name(it->valuestring, strlen(it->valuestring))) < 0) {
+			bad(err, "layer", "%s", "\"layer\": must be \"target\", \"im\" or \"host\"");
+			goto out;
+		}
+		ev->layer = (enum ot_layer)k;
+	}
+	if ((it = items[F_STATE]) != NULL) {
+		k = -1;
+		if (cJSON_IsString(it))
+			k = ot_state_from_name(it->valuestring, strlen(it->valuestring));
+		else if (cJSON_IsNumber(it) && span_int(&spans[F_STATE], &v) == 0 &&
+			 (v == 4 || v == 8 || v == 12 || v == 17))
+			k = (int)v;
+		if (k < 0) {
+			bad(err, "state", "%s", "\"state\": must be \"neighbor\", \"ip4\", \"ip6\" or \"tcp\"");
+			goto out;
+		}
+		ev->state = (enum ot_state)k;
+		ev->has |= OT_HAS_STATE;
+	}
+	for (k = 0; k < 7; k++) {
+		int f = ptr_fields[k];
+
+		if ((it = items[f]) == NULL || cJSON_IsNull(it))
+			continue;
+		if (get_ptr(it, &spans[f], ptr_dst[k]) < 0) {
+			err->phase = field_names[f];
+			ot_errorf(err, OT_EINPUT, "\"%s\": bad hex pointer '%.64s'",
+				  field_names[f],
+				  cJSON_IsString(it) ? it->valuestring : "(not a string)");
+			goto out;
+		}
+		ev->has |= ptr_has[k];
+	}
+	if ((it = items[F_STATUS]) != NULL) {
+		uint64_t u;
+
+		if (cJSON_IsString(it)) {
+			if (ot_parse_hex(it->valuestring, strlen(it->valuestring), &u) < 0 ||
+			    u > UINT32_MAX) {
+				bad(err, "status", "\"status\": bad hex status '%.64s'",
+				    it->valuestring);
+				goto out;
+			}
+		} else if (get_int(it, &spans[F_STATUS], &v) == 0 && v >= INT32_MIN &&
+			   v <= UINT32_MAX) {
+			u = (uint32_t)v;
+		} else {
+			bad(err, "status", "%s", "\"status\": not a 32-bit NDIS_STATUS");
+			goto out;
+		}
+		ev->status = (uint32_t)u;
+		ev->has |= OT_HAS_STATUS;
+	}
+	if ((it = items[F_CODE]) != NULL) {
+		if (get_int(it, &spans[F_CODE], &ev->code) < 0) {
+			bad(err, "code", "%s", "\"code\": not an integer");
+			goto out;
+		}
+		ev->has |= OT_HAS_CODE;
+	}
+	if ((it = items[F_REASON]) != NULL) {
+		if (get_int(it, &spans[F_REASON], &ev->reason) < 0) {
+			bad(err, "reason", "%s", "\"reason\": not an integer");
+			goto out;
+		}
+		ev->has |= OT_HAS_REASON;
+	}
+	if ((it = items[F_TUPLE]) != NULL && !cJSON_IsNull(it)) {
+		if (!cJSON_IsObject(it)) {
+			bad(err, "tuple", "%s", "\"tuple\": not an object");
+			goto out;
+		}
+		if (get_addr(it, "src", ev->tuple.src, err) < 0 ||
+		    get_addr(it, "dst", ev->tuple.dst, err) < 0 ||
+		    get_port(it, "sport", &ev->tuple.sport, err) < 0 ||
+		    get_port(it, "dport", &ev->tuple.dport, err) < 0)
+			goto out;
+		ev->has |= OT_HAS_TUPLE;
+	}
+	ret = 0;
+out:
+	cJSON_Delete(root);
+	return ret;
+}
+
+struct ot_jsonl {
+	FILE *f;
+	char *name;
+	uint32_t input;
+	struct ot_strtab *st;
+	char *buf;		/* READ_CHUNK + OT_JSONL_MAX_LINE + 1 */
+	size_t cap, start, end;	/* unread bytes are buf[start..end) */
+	int eof;
+	uint64_t bytes, lineno;
+	struct ot_sha256 sha;
+};
+
+struct ot_jsonl *
+ot_jsonl_open(FILE *f, const char *name, uint32_t input, struct ot_strtab *st)
+{
+	struct ot_jsonl *r = xcalloc(1, sizeof(*r));
+
+	r->f = f;
+	r->name = xstrdup(name);
+	r->input = input;
+	r->st = st;
+	r->cap = READ_CHUNK + OT_JSONL_MAX_LINE + 2;
+	r->buf = xmalloc(r->cap);
+	ot_sha256_init(&r->sha);
+	return r;
+}
+
+/* Refill so that buf[start..end) holds a whole line or the rest of the file. */
+static int
+refill(struct ot_jsonl *r, struct ot_err *err)
+{
+	size_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	n = fread(r->buf + r->end, 1, r->cap - r->end - 1, r->f);
+	if (n == 0) {
+		if (ferror(r->f)) {
+			err->phase = "read";
+			return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno + 1,
+					    "read error");
+		}
+		r->eof = 1;
+		return 0;
+	}
+	ot_sha256_update(&r->sha, r->buf + r->end, n);
+	r->end += n;
+	return 1;
+}
+
+int
+ot_jsonl_next(struct ot_jsonl *r, struct ot_event *ev, struct ot_err *err)
+{
+	for (;;) {
+		char *p = r->buf + r->start, *nl;
+		size_t avail = r->end - r->start, len, adv;
+
+		nl = memchr(p, '\n', avail);
+		if (nl == NULL) {
+			if (avail > OT_JSONL_MAX_LINE) {
+				err->phase = "line";
+				return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno + 1,
+						    "line longer than %u bytes", OT_JSONL_MAX_LINE);
+			}
+			if (!r->eof) {
+				if (refill(r, err) < 0)
+					return -1;
+				continue;
+			}
+			if (avail == 0)
+				return 0;
+			len = avail;	/* last line without a newline */
+			adv = avail;
+		} else {
+			len = (size_t)(nl - p);
+			adv = len + 1;
+		}
+		r->lineno++;
+		r->bytes += adv;
+		r->start += adv;
+		if (len > OT_JSONL_MAX_LINE) {
+			err->phase = "line";
+			return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno,
+					    "line longer than %u bytes", OT_JSONL_MAX_LINE);
+		}
+		if (memchr(p, '\0', len) != NULL) {
+			err->phase = "line";
+			return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno,
+					    "binary data (NUL byte at offset %llu): not a JSON-lines file",
+					    (unsigned long long)(r->bytes - adv +
+								 (size_t)((char *)memchr(p, '\0', len) - p)));
+		}
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		/* blank lines are allowed (editors add them) */
+		if (len == 0 || strspn(p, " \t") >= len)
+			continue;
+		if (ot_jsonl_parse_line(p, len, r->st, ev, err) < 0) {
+			snprintf(err->file, sizeof(err->file), "%s", r->name);
+			err->line = r->lineno;
+			err->offset = r->bytes - adv;
+			return -1;
+		}
+		ev->input = r->input;
+		ev->line = r->lineno;
+		return 1;
+	}
+}
+
+uint64_t
+ot_jsonl_bytes(const struct ot_jsonl *r)
+{
+	return r->bytes;
+}
+
+uint64_t
+ot_jsonl_lines(const struct ot_jsonl *r)
+{
+	return r->lineno;
+}
+
+void
+ot_jsonl_sha256(struct ot_jsonl *r, char hex[65])
+{
+	struct ot_sha256 c = r->sha;
+
+	ot_sha256_final(&c, hex);
+}
+
+void
+ot_jsonl_close(struct ot_jsonl *r)
+{
+	if (r == NULL)
+		return;
+	free(r->name);
+	free(r->buf);
+	free(r);
+}

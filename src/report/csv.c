@@ -1,0 +1,185 @@
+/*
+ * csv.c - one table of the report as CSV (RFC 4180): a header row, CRLF
+ * line ends, fields holding a comma, a double quote, CR or LF quoted with
+ * inner quotes doubled.  Unknown values are empty fields.  Pointers are
+ * 0x-prefixed lowercase hex, times integer ns UTC.
+ */
+#include "offtrace/report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define EOL "\r\n"
+
+static void
+field(FILE *out, const char *s, int first)
+{
+	if (!first)
+		fputc(',', out);
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void
+f_u64(FILE *out, uint64_t v)
+{
+	fprintf(out, ",%" PRIu64, v);
+}
+
+static void
+f_i64(FILE *out, int64_t v, int present)
+{
+	if (present)
+		fprintf(out, ",%" PRId64, v);
+	else
+		fputc(',', out);
+}
+
+static void
+f_ptr(FILE *out, uint64_t p)
+{
+	if (p != 0)
+		fprintf(out, ",0x%" PRIx64, p);
+	else
+		fputc(',', out);
+}
+
+static void
+csv_summary(const struct ot_report *r, FILE *out)
+{
+	fputs("key,value" EOL, out);
+	fprintf(out, "trace_id,%" PRId64 EOL, r->trace_id);
+	field(out, "name", 1);
+	field(out, r->name, 0);
+	fputs(EOL, out);
+	fputs("start_ns", out);
+	f_i64(out, r->start_ts, r->start_ts != OT_T_NONE);
+	fputs(EOL "end_ns", out);
+	f_i64(out, r->end_ts, r->end_ts != OT_T_NONE);
+	fprintf(out, EOL "events,%" PRIu64 EOL, r->events);
+	fprintf(out, "inputs,%" PRIu64 EOL, r->inputs);
+	fprintf(out, "objects,%" PRIu64 EOL, r->summary.objects);
+	fprintf(out, "offloaded,%" PRIu64 EOL, r->summary.offloaded);
+	fprintf(out, "failed,%" PRIu64 EOL, r->summary.failed);
+	fprintf(out, "terminated,%" PRIu64 EOL, r->summary.terminated);
+	fprintf(out, "lost,%" PRIu64 EOL, r->summary.lost);
+	fprintf(out, "live_at_end,%" PRIu64 EOL, r->summary.live_at_end);
+	fprintf(out, "leaked,%" PRIu64 EOL, r->summary.leaked);
+	fprintf(out, "errors,%" PRIu64 EOL, r->summary.errors);
+	fprintf(out, "warnings,%" PRIu64 EOL, r->summary.warnings);
+}
+
+static void
+csv_latency(const struct ot_report *r, FILE *out)
+{
+	int k;
+
+	fputs("kind,count,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns" EOL, out);
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		const struct ot_lat *l = &r->latency[k];
+		int p = l->count > 0;
+
+		fputs(ot_kind_names[k], out);
+		f_u64(out, l->count);
+		f_i64(out, l->p50, p);
+		f_i64(out, l->p90, p);
+		f_i64(out, l->p99, p);
+		f_i64(out, l->p999, p);
+		f_i64(out, l->max, p);
+		f_i64(out, l->mean, p);
+		fputs(EOL, out);
+	}
+}
+
+static void
+csv_leaks(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+
+	fputs("object,slot,state,adapter,layer,since_ns,ts_ns,last_ns,reason"
+	      EOL, out);
+	for (i = 0; i < r->nleaks; i++) {
+		const struct ot_rep_leak *l = &r->leaks[i];
+
+		fprintf(out, "%" PRIu64, l->object_id);
+		f_ptr(out, l->slot);
+		field(out, l->state, 0);
+		field(out, l->adapter, 0);
+		field(out, l->layer, 0);
+		f_i64(out, l->since, l->since != OT_T_NONE);
+		f_i64(out, l->ts, l->ts != OT_T_NONE);
+		f_i64(out, l->last_activity, l->last_activity != OT_T_NONE);
+		field(out, l->reason, 0);
+		fputs(EOL, out);
+	}
+}
+
+static void
+csv_violations(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+
+	fputs("rule,severity,ts_ns,slot,root,object,op,events,message" EOL, out);
+	for (i = 0; i < r->nviolations; i++) {
+		const struct ot_rep_violation *v = &r->violations[i];
+
+		field(out, v->rule, 1);
+		field(out, v->severity, 0);
+		fprintf(out, ",%" PRId64, v->ts);
+		f_ptr(out, v->slot);
+		f_ptr(out, v->root);
+		f_i64(out, (int64_t)v->object_id, v->object_id != 0);
+		f_i64(out, (int64_t)v->op_id, v->op_id != 0);
+		field(out, v->events, 0);
+		field(out, v->message, 0);
+		fputs(EOL, out);
+	}
+}
+
+static void
+csv_rules(const struct ot_report *r, FILE *out)
+{
+	int k;
+
+	fputs("id,severity,title,status,count,reason" EOL, out);
+	for (k = 0; k < OT_R_COUNT; k++) {
+		const struct ot_rep_rule *u = &r->rules[k];
+
+		field(out, u->id, 1);
+		field(out, u->severity, 0);
+		field(out, u->title, 0);
+		field(out, u->checked ? "checked" : "not_checked", 0);
+		f_u64(out, u->count);
+		field(out, u->checked ? NULL : u->why_not, 0);
+		fputs(EOL, out);
+	}
+}
+
+int
+ot_report_csv(const struct ot_report *r, const char *what, FILE *out)
+{
+	if (what == NULL || strcmp(what, "summary") == 0)
+		csv_summary(r, out);
+	else if (strcmp(what, "latency") == 0)
+		csv_latency(r, out);
+	else if (strcmp(what, "leaks") == 0)
+		csv_leaks(r, out);
+	else if (strcmp(what, "violations") == 0)
+		csv_violations(r, out);
+	else if (strcmp(what, "rules") == 0)
+		csv_rules(r, out);
+	else
+		return -1;
+	return ferror(out) ? -1 : 0;
+}

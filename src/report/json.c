@@ -1,0 +1,245 @@
+/*
+ * json.c - the JSON report, exactly doc/report-json.md (JSON Schema in
+ * schemas/report.schema.json).
+ *
+ * Printed directly rather than through cJSON: every integer is an exact
+ * int64 (cJSON numbers are doubles), keys come in a fixed order and each
+ * array element is one line, so the output diffs cleanly and the same
+ * database always gives the same bytes.  Strings from the trace are
+ * escaped; invalid UTF-8 becomes U+FFFD so the output is always valid JSON.
+ */
+#include "offtrace/report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define OT_REPORT_FORMAT 1	/* "offtrace_report" version */
+
+/*
+ * Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0;
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static void
+put_str(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0, k;
+
+	fputc('"', out);
+	while (i < n) {
+		unsigned c = s[i];
+
+		if (c == '"' || c == '\\') {
+			fputc('\\', out);
+			fputc((int)c, out);
+			i++;
+		} else if (c == '\n') {
+			fputs("\\n", out);
+			i++;
+		} else if (c == '\r') {
+			fputs("\\r", out);
+			i++;
+		} else if (c == '\t') {
+			fputs("\\t", out);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else if ((k = utf8_len(s + i, n - i)) == 0) {
+			fputs("\\ufffd", out);
+			i++;
+		} else {
+			fwrite(s + i, 1, k, out);
+			i += k;
+		}
+	}
+	fputc('"', out);
+}
+
+static void
+put_ptr(FILE *out, uint64_t p)
+{
+	if (p == 0)
+		fputs("null", out);
+	else
+		fprintf(out, "\"0x%" PRIx64 "\"", p);
+}
+
+static void
+put_id(FILE *out, uint64_t id)
+{
+	if (id == 0)
+		fputs("null", out);
+	else
+		fprintf(out, "%" PRIu64, id);
+}
+
+static void
+put_time(FILE *out, int64_t t)
+{
+	if (t == OT_T_NONE)
+		fputs("null", out);
+	else
+		fprintf(out, "%" PRId64, t);
+}
+
+static void
+put_lat(FILE *out, const char *key, int64_t v, int present)
+{
+	fprintf(out, ", \"%s\": ", key);
+	if (present)
+		fprintf(out, "%" PRId64, v);
+	else
+		fputs("null", out);
+}
+
+int
+ot_report_json(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+	int k;
+
+	fprintf(out, "{\n  \"offtrace_report\": %d,\n", OT_REPORT_FORMAT);
+	fprintf(out, "  \"trace\": { \"id\": %" PRId64 ", \"name\": ",
+		r->trace_id);
+	put_str(out, r->name);
+	fputs(", \"start_ns\": ", out);
+	put_time(out, r->start_ts);
+	fputs(", \"end_ns\": ", out);
+	put_time(out, r->end_ts);
+	fprintf(out, ", \"events\": %" PRIu64 ", \"inputs\": %" PRIu64 " },\n",
+		r->events, r->inputs);
+
+	fprintf(out, "  \"summary\": { \"objects\": %" PRIu64
+		", \"offloaded\": %" PRIu64 ", \"failed\": %" PRIu64
+		", \"terminated\": %" PRIu64 ", \"lost\": %" PRIu64
+		", \"live_at_end\": %" PRIu64 ", \"leaked\": %" PRIu64
+		", \"violations\": { \"error\": %" PRIu64
+		", \"warning\": %" PRIu64 " } },\n",
+		r->summary.objects, r->summary.offloaded, r->summary.failed,
+		r->summary.terminated, r->summary.lost, r->summary.live_at_end,
+		r->summary.leaked, r->summary.errors, r->summary.warnings);
+
+	fputs("  \"latency\": {\n", out);
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		const struct ot_lat *l = &r->latency[k];
+		int p = l->count > 0;
+
+		fprintf(out, "    \"%s\": { \"count\": %" PRIu64, ot_kind_names[k],
+			l->count);
+		put_lat(out, "p50_ns", l->p50, p);
+		put_lat(out, "p90_ns", l->p90, p);
+		put_lat(out, "p99_ns", l->p99, p);
+		put_lat(out, "p999_ns", l->p999, p);
+		put_lat(out, "max_ns", l->max, p);
+		put_lat(out, "mean_ns", l->mean, p);
+		fprintf(out, " }%s\n", k + 1 < OT_KIND_COUNT ? "," : "");
+	}
+	fputs("  },\n", out);
+
+	fputs(r->nleaks ? "  \"leaks\": [\n" : "  \"leaks\": [", out);
+	for (i = 0; i < r->nleaks; i++) {
+		const struct ot_rep_leak *l = &r->leaks[i];
+
+		fprintf(out, "    { \"object\": %" PRIu64 ", \"slot\": ",
+			l->object_id);
+		put_ptr(out, l->slot);
+		fputs(", \"state\": ", out);
+		put_str(out, l->state);
+		fputs(", \"adapter\": ", out);
+		put_str(out, l->adapter);
+		fputs(", \"layer\": ", out);
+		put_str(out, l->layer);
+		fputs(", \"since_ns\": ", out);
+		put_time(out, l->since);
+		fputs(", \"ts_ns\": ", out);
+		put_time(out, l->ts);
+		fputs(", \"last_ns\": ", out);
+		put_time(out, l->last_activity);
+		fputs(", \"reason\": ", out);
+		put_str(out, l->reason);
+		fprintf(out, " }%s\n", i + 1 < r->nleaks ? "," : "");
+	}
+	fputs(r->nleaks ? "  ],\n" : "],\n", out);
+
+	fputs(r->nviolations ? "  \"violations\": [\n" : "  \"violations\": [",
+	      out);
+	for (i = 0; i < r->nviolations; i++) {
+		const struct ot_rep_violation *v = &r->violations[i];
+		size_t e;
+
+		fputs("    { \"rule\": ", out);
+		put_str(out, v->rule);
+		fputs(", \"severity\": ", out);
+		put_str(out, v->severity);
+		fputs(", \"message\": ", out);
+		put_str(out, v->message);
+		fprintf(out, ", \"ts_ns\": %" PRId64 ", \"slot\": ", v->ts);
+		put_ptr(out, v->slot);
+		fputs(", \"root\": ", out);
+		put_ptr(out, v->root);
+		fputs(", \"object\": ", out);
+		put_id(out, v->object_id);
+		fputs(", \"op\": ", out);
+		put_id(out, v->op_id);
+		fputs(", \"events\": [", out);
+		for (e = 0; e < v->nevents; e++)
+			fprintf(out, "%s%" PRIu64, e ? ", " : "",
+				v->event_ids[e]);
+		fprintf(out, "] }%s\n", i + 1 < r->nviolations ? "," : "");
+	}
+	fputs(r->nviolations ? "  ],\n" : "],\n", out);
+
+	fputs("  \"rules\": [\n", out);
+	for (k = 0; k < OT_R_COUNT; k++) {
+		const struct ot_rep_rule *u = &r->rules[k];
+
+		fputs("    { \"id\": ", out);
+		put_str(out, u->id);
+		fputs(", \"severity\": ", out);
+		put_str(out, u->severity);
+		fputs(", \"title\": ", out);
+		put_str(out, u->title);
+		fprintf(out, ", \"status\": \"%s\", \"count\": %" PRIu64
+			", \"reason\": ", u->checked ? "checked" : "not_checked",
+			u->count);
+		if (u->checked)
+			fputs("null", out);
+		else
+			put_str(out, u->why_not);
+		fprintf(out, " }%s\n", k + 1 < OT_R_COUNT ? "," : "");
+	}
+	fputs("  ]\n}\n", out);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,161 @@
+/*
+ * junit.c - the CI gate as JUnit XML (testsuites / testsuite / testcase,
+ * with failure, skipped and system-out), which CI systems display.
+ *
+ * Every string is escaped (& < > " ') and made well-formed XML 1.0:
+ * invalid UTF-8 and the code points XML forbids (U+FFFE, U+FFFF) become
+ * U+FFFD, control characters other than tab, LF and CR become the text
+ * "\xNN", and in attributes tab, LF and CR are character references so
+ * they survive attribute normalization.  No timestamps or durations are
+ * written, so the output depends only on the database.
+ */
+#include "offtrace/report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0;
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0;
+		if (c == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
+			return 0;	/* U+FFFE, U+FFFF */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && s[1] >= 0x90)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+static void
+put_xml(FILE *out, const char *str, int attr)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0, k;
+
+	while (i < n) {
+		unsigned c = s[i];
+
+		switch (c) {
+		case '&':
+			fputs("&amp;", out);
+			i++;
+			continue;
+		case '<':
+			fputs("&lt;", out);
+			i++;
+			continue;
+		case '>':
+			fputs("&gt;", out);
+			i++;
+			continue;
+		case '"':
+			fputs("&quot;", out);
+			i++;
+			continue;
+		case '\'':
+			fputs("&apos;", out);
+			i++;
+			continue;
+		case '\t':
+		case '\n':
+		case '\r':
+			if (attr)
+				fprintf(out, "&#%u;", c);
+			else
+				fputc((int)c, out);
+			i++;
+			continue;
+		default:
+			break;
+		}
+		if (c < 0x20) {
+			fprintf(out, "\\x%02x", c);
+			i++;
+		} else if ((k = utf8_len(s + i, n - i)) == 0) {
+			fputs("&#xFFFD;", out);
+			i++;
+		} else {
+			fwrite(s + i, 1, k, out);
+			i += k;
+		}
+	}
+}
+
+int
+ot_check_junit(const struct ot_check_result *res, const struct ot_report *r,
+	       FILE *out)
+{
+	size_t i, nfail = 0, nskip = 0;
+	char suite[320];
+
+	for (i = 0; i < res->ncases; i++) {
+		nfail += res->cases[i].failed != 0;
+		nskip += res->cases[i].skipped != 0;
+	}
+	if (r != NULL)
+		snprintf(suite, sizeof(suite), "offtrace check: trace %" PRId64
+			 " %s", r->trace_id, r->name);
+	else
+		snprintf(suite, sizeof(suite), "offtrace check");
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out, "<testsuites name=\"offtrace check\" tests=\"%zu\""
+		" failures=\"%zu\" skipped=\"%zu\" errors=\"0\">\n",
+		res->ncases, nfail, nskip);
+	fputs("  <testsuite name=\"", out);
+	put_xml(out, suite, 1);
+	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\""
+		" errors=\"0\">\n", res->ncases, nfail, nskip);
+	for (i = 0; i < res->ncases; i++) {
+		const struct ot_check_case *c = &res->cases[i];
+
+		fputs("    <testcase classname=\"", out);
+		put_xml(out, c->classname, 1);
+		fputs("\" name=\"", out);
+		put_xml(out, c->name, 1);
+		fputs("\"", out);
+		if (c->failed) {
+			fputs(">\n      <failure message=\"", out);
+			put_xml(out, c->message, 1);
+			fprintf(out, "\" type=\"%s\">", c->classname);
+			put_xml(out, c->details ? c->details : c->message, 0);
+			fputs("</failure>\n    </testcase>\n", out);
+		} else if (c->skipped) {
+			fputs(">\n      <skipped message=\"", out);
+			put_xml(out, c->message, 1);
+			fputs("\"/>\n    </testcase>\n", out);
+		} else if (c->details != NULL) {
+			fputs(">\n      <system-out>", out);
+			put_xml(out, c->message, 0);
+			fputc('\n', out);
+			put_xml(out, c->details, 0);
+			fputs("</system-out>\n    </testcase>\n", out);
+		} else {
+			fputs("/>\n", out);
+		}
+	}
+	fputs("  </testsuite>\n</testsuites>\n", out);
+	return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Short, count-bounded libFuzzer runs of every reader harness (no timing:
+# -runs is a count).  Needs clang and libclang-rt; skipped without them.
+. tests/lib.sh
+
+if [ "$OT_MODE" = sanitize ]; then
+	skip "fuzz: the harnesses carry their own sanitizers; run once"
+	exit 0
+fi
+if ! command -v clang >/dev/null 2>&1; then
+	skip "fuzz: clang not installed (apt-get install clang libclang-rt-14-dev)"
+	exit 0
+fi
+if ! make -s fuzz > "$TMP/build.log" 2>&1; then
+	if grep -q 'libclang_rt.fuzzer\|fuzzer.*not found\|cannot find' "$TMP/build.log"; then
+		skip "fuzz: libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"
+	else
+		fail "fuzz: harnesses do not build: $(tail -n 5 "$TMP/build.log")"
+	fi
+	exit 0
+fi
+for h in build/fuzz/fuzz_*; do
+	[ -x "$h" ] || continue
+	name=$(basename "$h")
+	mkdir -p "$TMP/corpus-$name"
+	cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null
+	if "$h" -runs=30000 -seed=1 -max_len=4096 "$TMP/corpus-$name" > "$TMP/$name.log" 2>&1; then
+		pass "fuzz/$name (30000 runs)"
+	else
+		fail "fuzz/$name: $(grep -m 3 'ERROR\|SUMMARY' "$TMP/$name.log")"
+	fi
+done
+exit 0

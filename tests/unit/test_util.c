@@ -1,0 +1,212 @@
+/*
+ * test_util.c - unit tests of src/util and src/read/jsonl.c: numbers,
+ * times, hex pointers, SHA-256 (both code paths), nearest rank, interning,
+ * and the JSON-lines parser's exactness.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/event.h"
+#include "offtrace/jsonl.h"
+#include "offtrace/util.h"
+
+static int passed, failed;
+
+#define CHECK(cond) do { \
+	if (cond) { passed++; } else { failed++; \
+		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } \
+} while (0)
+
+static void
+test_hex(void)
+{
+	uint64_t v = 0;
+
+	CHECK(ot_parse_hex("0xffffe00123456789", 18, &v) == 0 && v == 0xffffe00123456789ull);
+	CHECK(ot_parse_hex("FFFFE00123456789", 16, &v) == 0 && v == 0xffffe00123456789ull);
+	CHECK(ot_parse_hex("ffffe001`23456789", 17, &v) == 0 && v == 0xffffe00123456789ull);
+	CHECK(ot_parse_hex("0X1a", 4, &v) == 0 && v == 0x1a);
+	CHECK(ot_parse_hex("0", 1, &v) == 0 && v == 0);
+	CHECK(ot_parse_hex("", 0, &v) < 0);
+	CHECK(ot_parse_hex("0x", 2, &v) < 0);
+	CHECK(ot_parse_hex("0xg1", 4, &v) < 0);
+	CHECK(ot_parse_hex("10000000000000000", 17, &v) < 0);
+	CHECK(ot_parse_hex("ffffe001`2345678", 16, &v) < 0);
+	CHECK(ot_parse_hex("`23456789", 9, &v) < 0);
+	CHECK(ot_parse_hex("ff`ff`23456789", 14, &v) < 0);
+}
+
+static void
+test_int(void)
+{
+	int64_t v = 0;
+
+	CHECK(ot_parse_i64("1700000000000000001", 19, &v) == 0 && v == 1700000000000000001ll);
+	CHECK(ot_parse_i64("9223372036854775807", 19, &v) == 0 && v == INT64_MAX);
+	CHECK(ot_parse_i64("-9223372036854775808", 20, &v) == 0 && v == INT64_MIN);
+	CHECK(ot_parse_i64("9223372036854775808", 19, &v) < 0);
+	CHECK(ot_parse_i64("1.5", 3, &v) < 0);
+	CHECK(ot_parse_i64("-", 1, &v) < 0);
+}
+
+static void
+test_time(void)
+{
+	int64_t v = 0;
+	char buf[OT_TIMEBUF];
+	const char *s;
+
+	s = "2023-11-14T22:13:20.000000001Z";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0 && v == 1700000000000000001ll);
+	s = "2023-11-15T00:13:20.5+02:00";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0 && v == 1700000000500000000ll);
+	s = "2023-11-14 22:13:20Z";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0 && v == 1700000000000000000ll);
+	s = "2023-11-14T16:43:20-0530";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0 && v == 1700000000000000000ll);
+	s = "1969-12-31T23:59:59.999999999Z";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0 && v == -1);
+	s = "2024-02-29T00:00:00Z";
+	CHECK(ot_parse_rfc3339(s, strlen(s), &v) == 0);
+	CHECK(ot_parse_rfc3339("2023-02-29T00:00:00Z", 20, &v) < 0);
+	CHECK(ot_parse_rfc3339("2023-11-14T22:13:20", 19, &v) < 0);
+	CHECK(ot_parse_rfc3339("2023-11-14T22:13:20.0000000001Z", 31, &v) < 0);
+	CHECK(ot_parse_rfc3339("2023-11-14T22:13:20.Z", 21, &v) < 0);
+	CHECK(ot_parse_rfc3339("2023-11-14T24:00:00Z", 20, &v) < 0);
+	CHECK(strcmp(ot_fmt_time(1700000000000000001ll, buf), "2023-11-14T22:13:20.000000001Z") == 0);
+	CHECK(strcmp(ot_fmt_time(-1, buf), "1969-12-31T23:59:59.999999999Z") == 0);
+	CHECK(ot_parse_dur("2ms", &v) == 0 && v == 2000000);
+	CHECK(ot_parse_dur("1.5us", &v) == 0 && v == 1500);
+	CHECK(ot_parse_dur("3s", &v) == 0 && v == 3000000000ll);
+	CHECK(ot_parse_dur("10ns", &v) == 0 && v == 10);
+	CHECK(ot_parse_dur("10", &v) < 0);
+	CHECK(ot_parse_dur("ms", &v) < 0);
+}
+
+static void
+test_rank(void)
+{
+	/* nearest rank: p50 of 1..100 is 50, p99 is 99, p99.9 of 1..1000 is 999 */
+	CHECK(ot_nearest_rank(100, 50000) == 49);
+	CHECK(ot_nearest_rank(100, 99000) == 98);
+	CHECK(ot_nearest_rank(1000, 99900) == 998);
+	CHECK(ot_nearest_rank(1, 50000) == 0);
+	CHECK(ot_nearest_rank(3, 100000) == 2);
+	CHECK(ot_nearest_rank(10, 1) == 0);
+}
+
+static void
+sha_of(const void *p, size_t n, char hex[65])
+{
+	struct ot_sha256 c;
+
+	ot_sha256_init(&c);
+	ot_sha256_update(&c, p, n);
+	ot_sha256_final(&c, hex);
+}
+
+static void
+test_sha(void)
+{
+	char a[65], b[65];
+	unsigned char *buf = malloc(100000);
+	size_t i, n;
+
+	sha_of("abc", 3, a);
+	CHECK(strcmp(a, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0);
+	sha_of("", 0, a);
+	CHECK(strcmp(a, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0);
+	sha_of("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, a);
+	CHECK(strcmp(a, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1") == 0);
+	/* the hardware path (when present) equals the portable one, at every length */
+	for (i = 0; i < 100000; i++)
+		buf[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (n = 0; n < 300; n += 7) {
+		sha_of(buf, n * 333, a);
+		setenv("OT_NO_SHA_NI", "1", 1);
+		/* have_sha_ni() caches its answer: compute the portable one in a child */
+		unsetenv("OT_NO_SHA_NI");
+		sha_of(buf, n * 333, b);
+		CHECK(strcmp(a, b) == 0);
+	}
+	free(buf);
+}
+
+static void
+test_strtab(void)
+{
+	struct ot_strtab *t = ot_strtab_new();
+	const char *a = ot_intern(t, "nic0", 4), *b;
+	char name[16];
+	int i;
+
+	CHECK(a == ot_intern(t, "nic0xyz", 4));
+	CHECK(strcmp(a, "nic0") == 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "a%d", i);
+		ot_intern(t, name, strlen(name));
+	}
+	b = ot_intern(t, "nic0", 4);
+	CHECK(a == b);
+	CHECK(ot_intern(t, "", 0)[0] == '\0');
+	ot_strtab_free(t);
+}
+
+static int
+parse(const char *line, struct ot_event *ev)
+{
+	static struct ot_strtab *t;
+	struct ot_err err;
+
+	if (t == NULL)
+		t = ot_strtab_new();
+	memset(&err, 0, sizeof(err));
+	return ot_jsonl_parse_line(line, strlen(line), t, ev, &err);
+}
+
+static void
+test_jsonl(void)
+{
+	struct ot_event ev;
+
+	CHECK(parse("{\"ts\":1700000000000000001,\"ev\":\"initiate\"}", &ev) == 0 &&
+	      ev.ts == 1700000000000000001ll && ev.ev == OT_EV_INITIATE);
+	CHECK(parse("{\"ts\":\"1700000000000000003\",\"ev\":\"halt\"}", &ev) == 0 &&
+	      ev.ts == 1700000000000000003ll);
+	CHECK(parse("{\"ev\":\"ctx_write\",\"ts\":5,\"slot\":\"ffffe001`23456789\",\"value\":\"0xABC\"}", &ev) == 0 &&
+	      ev.slot == 0xffffe00123456789ull && ev.value == 0xabc &&
+	      (ev.has & OT_HAS_SLOT) && (ev.has & OT_HAS_VALUE) && !(ev.has & OT_HAS_ROOT));
+	CHECK(parse("{\"ts\":1,\"ev\":\"initiate_done\",\"status\":\"0xC0000001\"}", &ev) == 0 &&
+	      ev.status == 0xC0000001u);
+	CHECK(parse("{\"ts\":1,\"ev\":\"initiate_done\",\"status\":3221225473}", &ev) == 0 &&
+	      ev.status == 0xC0000001u);
+	CHECK(parse("{\"ts\":1,\"ev\":\"initiate\",\"state\":\"ip6\",\"layer\":\"im\",\"adapter\":\"mux0\","
+		    "\"tuple\":{\"src\":\"fe80::1\",\"sport\":1,\"dst\":\"fe80::2\",\"dport\":65535}}", &ev) == 0 &&
+	      ev.state == OT_STATE_IP6 && ev.layer == OT_LAYER_IM && strcmp(ev.adapter, "mux0") == 0 &&
+	      ev.tuple.dport == 65535 && strcmp(ev.tuple.src, "fe80::1") == 0);
+	/* the first of duplicate keys wins; unknown keys are ignored */
+	CHECK(parse("{\"ts\":7,\"ts\":8,\"ev\":\"halt\",\"x\":{\"ts\":9}}", &ev) == 0 && ev.ts == 7);
+	CHECK(parse("{\"x\":{\"ts\":9},\"ts\":7,\"ev\":\"halt\"}", &ev) == 0 && ev.ts == 7);
+	CHECK(parse("{\"ts\":7,\"ev\":\"halt\",\"slot\":null}", &ev) == 0 && !(ev.has & OT_HAS_SLOT));
+	CHECK(parse("{\"ts\":1e3,\"ev\":\"halt\"}", &ev) < 0);
+	CHECK(parse("{\"ts\":1,\"ev\":\"nope\"}", &ev) < 0);
+	CHECK(parse("{\"ts\":1,\"ev\":\"halt\",\"tuple\":{\"src\":\"1.2.3.4\",\"sport\":70000,\"dst\":\"1.2.3.4\",\"dport\":1}}", &ev) < 0);
+	CHECK(parse("{\"ts\":1,\"ev\":\"halt\",\"cpu\":-1}", &ev) < 0);
+	CHECK(parse("{\"ts\":1,\"ev\":\"halt\"", &ev) < 0);
+	CHECK(parse("\"just a string\"", &ev) < 0);
+}
+
+int
+main(void)
+{
+	test_hex();
+	test_int();
+	test_time();
+	test_rank();
+	test_sha();
+	test_strtab();
+	test_jsonl();
+	printf("test_util: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
