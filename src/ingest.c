@@ -148,17 +148,39 @@ now_s(void)
 }
 
 /*
- * Two threads share the work: the reader thread reads, hashes, parses and
- * merges the inputs into batches of events; the calling thread stores them
- * and feeds the engine.  A small ring of batches sits between them, so
- * memory stays bounded whatever the input size.
+ * Two threads share the work.  The reader thread reads, hashes, parses and
+ * merges the inputs, and runs the engine; the calling thread owns the
+ * SQLite connection and stores the events and the engine's records.  Between
+ * them sits a small ring of batches; the engine's sink copies each record
+ * into the batch of the event that produced it, and the calling thread
+ * replays them through the store's sink in the same order.  Memory stays
+ * bounded whatever the input size.
  */
 #define BATCH 2048
 #define NBATCH 4
 
+enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE };
+
+struct rec {
+	enum rec_kind kind;
+	size_t first_block;	/* R_OP: its blocks in batch.blocks */
+	union {
+		struct ot_object_rec object;
+		struct ot_op_rec op;
+		struct ot_write_rec write;
+		struct ot_violation_rec violation;
+		struct ot_leak_rec leak;
+		struct ot_rule_rec rule;
+	} u;
+};
+
 struct batch {
 	struct ot_event ev[BATCH];
 	size_t n;
+	struct rec *recs;	/* grown as needed, kept across uses */
+	size_t nrecs, caprecs;
+	struct ot_block_rec *blocks;
+	size_t nblocks, capblocks;
 };
 
 struct pipeline {
@@ -169,6 +191,7 @@ struct pipeline {
 	size_t n;
 	const struct ot_ingest_opts *o;
 	const char *adapter;
+	struct ot_engine *eng;
 	/* the ring */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -177,26 +200,138 @@ struct pipeline {
 	int done, stop, failed;
 	struct ot_err err;	/* the reader's error when failed */
 	uint64_t bytes;		/* consumed input bytes, for progress */
+	/* the reader's own */
+	struct batch *cur;	/* batch being filled */
 	/* written by the reader, read after join */
 	uint64_t events;
 	int64_t start_ts, end_ts;
 };
 
+static struct rec *
+new_rec(struct pipeline *p, enum rec_kind kind)
+{
+	struct batch *b = p->cur;
+
+	if (b->nrecs == b->caprecs) {
+		b->caprecs = b->caprecs ? 2 * b->caprecs : 256;
+		b->recs = xrealloc(b->recs, st_mult(b->caprecs, sizeof(*b->recs)));
+	}
+	b->recs[b->nrecs].kind = kind;
+	return &b->recs[b->nrecs++];
+}
+
+static int
+q_object(void *ctx, const struct ot_object_rec *o)
+{
+	new_rec(ctx, R_OBJECT)->u.object = *o;
+	return 0;
+}
+
+static int
+q_op(void *ctx, const struct ot_op_rec *op)
+{
+	struct pipeline *p = ctx;
+	struct batch *b = p->cur;
+	struct rec *r = new_rec(p, R_OP);
+
+	r->u.op = *op;
+	r->u.op.blocks = NULL;
+	r->first_block = b->nblocks;
+	if (b->nblocks + op->nblocks > b->capblocks) {
+		b->capblocks = 2 * (b->nblocks + op->nblocks) + 64;
+		b->blocks = xrealloc(b->blocks, st_mult(b->capblocks, sizeof(*b->blocks)));
+	}
+	if (op->nblocks)
+		memcpy(b->blocks + b->nblocks, op->blocks, op->nblocks * sizeof(*b->blocks));
+	b->nblocks += op->nblocks;
+	return 0;
+}
+
+static int
+q_write(void *ctx, const struct ot_write_rec *w)
+{
+	new_rec(ctx, R_WRITE)->u.write = *w;
+	return 0;
+}
+
+static int
+q_violation(void *ctx, const struct ot_violation_rec *v)
+{
+	new_rec(ctx, R_VIOLATION)->u.violation = *v;
+	return 0;
+}
+
+static int
+q_leak(void *ctx, const struct ot_leak_rec *l)
+{
+	new_rec(ctx, R_LEAK)->u.leak = *l;
+	return 0;
+}
+
+static int
+q_rule(void *ctx, const struct ot_rule_rec *r)
+{
+	/* why_not strings are the engine's literals */
+	new_rec(ctx, R_RULE)->u.rule = *r;
+	return 0;
+}
+
+static const struct ot_sink queue_sink = {
+	q_object, q_op, q_write, q_violation, q_leak, q_rule
+};
+
+/* Hand the records of a batch to the store, in the order they were made. */
+static int
+replay(const struct batch *b, struct ot_db *db)
+{
+	const struct ot_sink *s = &ot_db_sink;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < b->nrecs && rc == 0; i++) {
+		const struct rec *r = &b->recs[i];
+		struct ot_op_rec op;
+
+		switch (r->kind) {
+		case R_OBJECT:
+			rc = s->object(db, &r->u.object);
+			break;
+		case R_OP:
+			op = r->u.op;
+			op.blocks = b->blocks + r->first_block;
+			rc = s->op(db, &op);
+			break;
+		case R_WRITE:
+			rc = s->write(db, &r->u.write);
+			break;
+		case R_VIOLATION:
+			rc = s->violation(db, &r->u.violation);
+			break;
+		case R_LEAK:
+			rc = s->leak(db, &r->u.leak);
+			break;
+		case R_RULE:
+			rc = s->rule(db, &r->u.rule);
+			break;
+		}
+	}
+	return rc;
+}
+
 static void
-publish(struct pipeline *p, size_t n, int done)
+publish(struct pipeline *p, int done)
 {
 	pthread_mutex_lock(&p->mu);
-	if (n > 0)
-		p->count++;
+	p->count++;
 	if (done)
 		p->done = 1;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Wait for a free batch; NULL when the consumer asked to stop. */
-static struct batch *
-free_batch(struct pipeline *p)
+/* Wait for a free batch and make it current; 0, or -1 when asked to stop. */
+static int
+next_batch(struct pipeline *p)
 {
 	struct batch *b = NULL;
 
@@ -206,9 +341,13 @@ free_batch(struct pipeline *p)
 	if (!p->stop)
 		b = &p->ring[(p->head + p->count) % NBATCH];
 	pthread_mutex_unlock(&p->mu);
-	if (b)
-		b->n = 0;
-	return b;
+	p->cur = b;
+	if (b == NULL)
+		return -1;
+	b->n = 0;
+	b->nrecs = 0;
+	b->nblocks = 0;
+	return 0;
 }
 
 static void *
@@ -217,7 +356,6 @@ reader_main(void *arg)
 	struct pipeline *p = arg;
 	struct source *src = p->src;
 	struct heap h;
-	struct batch *b = NULL;
 	struct ot_err err;
 	uint64_t events = 0, tick = 0;
 	size_t i;
@@ -226,6 +364,8 @@ reader_main(void *arg)
 	memset(&h, 0, sizeof(h));
 	h.a = xcalloc(p->n, sizeof(uint32_t));
 	h.src = src;
+	if (next_batch(p) < 0)
+		goto out;
 	for (i = 0; i < p->n; i++) {
 		if (advance(&src[i], p->paths[i], &err) < 0)
 			goto fail;
@@ -234,23 +374,25 @@ reader_main(void *arg)
 	}
 	for (i = h.n; i-- > 0;)
 		sift_down(&h, i);
-	if ((b = free_batch(p)) == NULL)
-		goto out;
 	while (h.n > 0) {
 		struct source *s = &src[h.a[0]];
 		struct ot_event *ev = &s->ev;
 
 		if (ev->ts >= p->o->since && ev->ts < p->o->until &&
 		    (p->adapter == NULL || ev->adapter == p->adapter)) {
+			struct batch *b = p->cur;
+
 			ev->id = ++events;
 			if (events == 1)
 				p->start_ts = ev->ts;
 			p->end_ts = ev->ts;
 			p->info[s->index].events++;
 			b->ev[b->n++] = *ev;
+			/* the queue sink never fails */
+			ot_engine_feed(p->eng, ev);
 			if (b->n == BATCH) {
-				publish(p, b->n, 0);
-				if ((b = free_batch(p)) == NULL)
+				publish(p, 0);
+				if (next_batch(p) < 0)
 					goto out;
 			}
 		}
@@ -268,7 +410,9 @@ reader_main(void *arg)
 		}
 	}
 	p->events = events;
-	publish(p, b->n, 1);
+	if (events > 0)
+		ot_engine_finish(p->eng, p->end_ts);
+	publish(p, 1);
 	goto out;
 fail:
 	pthread_mutex_lock(&p->mu);
@@ -315,6 +459,29 @@ stop_reader(struct pipeline *p)
 	p->stop = 1;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* The engine's counters, for people sizing a machine (meta table). */
+static int
+store_stats(struct ot_db *db, const struct ot_engine_stats *st, struct ot_err *err)
+{
+	const struct {
+		const char *key;
+		uint64_t v;
+	} kv[] = {
+		{ "peak_live_objects", st->peak_live_objects },
+		{ "peak_open_ops", st->peak_open_ops },
+		{ "unresolved_events", st->unresolved },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(kv) / sizeof(kv[0]); i++) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kv[i].v);
+		if (ot_db_set_meta(db, kv[i].key, buf, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int
@@ -400,7 +567,6 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	in_txn = 1;
 	memset(&eo, 0, sizeof(eo));
 	eo.tcp_capacity = o->tcp_capacity;
-	eng = ot_engine_new(&ot_db_sink, db, &eo);
 
 	p.src = src;
 	p.info = info;
@@ -408,6 +574,7 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	p.n = n;
 	p.o = o;
 	p.adapter = o->adapter ? ot_intern(st, o->adapter, strlen(o->adapter)) : NULL;
+	p.eng = eng = ot_engine_new(&queue_sink, &p, &eo);
 	p.ring = xcalloc(NBATCH, sizeof(struct batch));
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
@@ -417,20 +584,19 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	}
 	started = 1;
 	while ((b = take_batch(&p)) != NULL) {
-		for (k = 0; k < b->n; k++) {
+		for (k = 0; k < b->n; k++)
 			if (ot_db_add_event(db, &b->ev[k], err) < 0)
 				goto out;
-			if (ot_engine_feed(eng, &b->ev[k]) < 0) {
-				*err = *ot_db_sink_error(db);
-				goto out;
-			}
+		if (replay(b, db) < 0) {
+			*err = *ot_db_sink_error(db);
+			goto out;
 		}
-		release_batch(&p);
-		if (o->progress && now_s() - last_progress > 0.1) {
+		if (o->progress && b->n > 0 && now_s() - last_progress > 0.1) {
 			o->progress(o->progress_ctx, __atomic_load_n(&p.bytes, __ATOMIC_RELAXED),
 				    total, b->ev[b->n - 1].id);
 			last_progress = now_s();
 		}
+		release_batch(&p);
 	}
 	pthread_join(reader, NULL);
 	started = 0;
@@ -445,11 +611,9 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 			  " within the selected window/adapter" : "");
 		goto out;
 	}
-	if (ot_engine_finish(eng, p.end_ts) < 0) {
-		*err = *ot_db_sink_error(db);
-		goto out;
-	}
 	ot_engine_stats(eng, &res->engine);
+	if (store_stats(db, &res->engine, err) < 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		ot_jsonl_sha256(src[i].rd, info[i].sha256);
 		info[i].records = ot_jsonl_lines(src[i].rd);
@@ -471,6 +635,10 @@ out:
 	if (p.ring) {
 		pthread_mutex_destroy(&p.mu);
 		pthread_cond_destroy(&p.cv);
+		for (i = 0; i < NBATCH; i++) {
+			free(p.ring[i].recs);
+			free(p.ring[i].blocks);
+		}
 		free(p.ring);
 	}
 	if (in_txn)

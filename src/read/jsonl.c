@@ -31,11 +31,18 @@ enum field {
 	F_REASON, F_TUPLE, F_NBL, F_COUNT
 };
 
-static const char *const field_names[F_COUNT] = {
-	"ts", "ev", "cpu", "pid", "tid", "adapter", "layer", "root", "block",
-	"parent", "state", "slot", "handle", "value", "status", "code",
-	"reason", "tuple", "nbl",
+#define FIELD(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} fields[F_COUNT] = {
+	FIELD("ts"), FIELD("ev"), FIELD("cpu"), FIELD("pid"), FIELD("tid"),
+	FIELD("adapter"), FIELD("layer"), FIELD("root"), FIELD("block"),
+	FIELD("parent"), FIELD("state"), FIELD("slot"), FIELD("handle"),
+	FIELD("value"), FIELD("status"), FIELD("code"), FIELD("reason"),
+	FIELD("tuple"), FIELD("nbl"),
 };
+#undef FIELD
 
 static int
 field_from_key(const char *k, size_t len)
@@ -43,7 +50,8 @@ field_from_key(const char *k, size_t len)
 	int i;
 
 	for (i = 0; i < F_COUNT; i++)
-		if (strlen(field_names[i]) == len && memcmp(field_names[i], k, len) == 0)
+		if (fields[i].len == len && k[0] == fields[i].name[0] &&
+		    memcmp(fields[i].name, k, len) == 0)
 			return i;
 	return -1;
 }
@@ -440,9 +448,9 @@ ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
 		if ((it = items[f]) == NULL || cJSON_IsNull(it))
 			continue;
 		if (get_ptr(it, &spans[f], ptr_dst[k]) < 0) {
-			err->phase = field_names[f];
+			err->phase = fields[f].name;
 			ot_errorf(err, OT_EINPUT, "\"%s\": bad hex pointer '%.64s'",
-				  field_names[f],
+				  fields[f].name,
 				  cJSON_IsString(it) ? it->valuestring : "(not a string)");
 			goto out;
 		}
