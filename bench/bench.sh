@@ -65,8 +65,8 @@ awk -v n="$LIVE" 'BEGIN {
 	printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"status\":\"0x0\"}\n", t + 200
 	t += 1000
 	for (i = 0; i < n; i++) {
-		root = sprintf("0xffffe0003%07x0", i); blk = sprintf("0xffffe0004%07x0", i)
-		slot = sprintf("0xffffe0005%07x0", i); val = sprintf("0xffffc0005%07x0", i)
+		root = sprintf("0xffffe003%07x0", i); blk = sprintf("0xffffe004%07x0", i)
+		slot = sprintf("0xffffe005%07x0", i); val = sprintf("0xffffc005%07x0", i)
 		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t, root, root
 		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"parent\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"tuple\":{\"src\":\"10.0.0.1\",\"sport\":%d,\"dst\":\"10.0.0.2\",\"dport\":445}}\n", t, root, blk, root, slot, 1024 + i % 60000
 		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t + 50, slot, val
@@ -75,8 +75,8 @@ awk -v n="$LIVE" 'BEGIN {
 		t += 1000
 	}
 	for (i = 0; i < n; i++) {
-		root = sprintf("0xffffe0006%07x0", i); slot = sprintf("0xffffe0005%07x0", i)
-		printf "{\"ts\":%d,\"ev\":\"terminate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t, root, root, slot, sprintf("0xffffc0005%07x0", i)
+		root = sprintf("0xffffe006%07x0", i); slot = sprintf("0xffffe005%07x0", i)
+		printf "{\"ts\":%d,\"ev\":\"terminate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t, root, root, slot, sprintf("0xffffc005%07x0", i)
 		printf "{\"ts\":%d,\"ev\":\"terminate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 80, root, root
 		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"0x0\"}\n", t + 90, slot
 		t += 1000

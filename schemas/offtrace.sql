@@ -4,7 +4,9 @@
 -- and run by src/store/db.c inside the first ingest transaction, so a
 -- failed first ingest leaves an empty file.  The text up to the line
 -- "-- @indexes" creates tables and views; the text after it creates the
--- indexes and is run again after each bulk load (IF NOT EXISTS).
+-- indexes, run after each bulk load (IF NOT EXISTS), up to the line
+-- "-- @show-indexes", which starts the indexes the first 'offtrace show'
+-- builds.
 --
 -- Conventions, for every table:
 --   * trace_id     the trace (one ingest) the row belongs to; several traces
@@ -54,7 +56,12 @@ CREATE TABLE inputs (
 
 -- Every normalized event (DESIGN.md section 2), in merged time order.
 -- Optional fields absent from the input are NULL.
+-- The rowid eid = trace_id * 2^40 + id keeps the events of a trace in id
+-- order on disk, so "the events of trace T between ids A and B" is a rowid
+-- range (eid BETWEEN T*2^40+A AND T*2^40+B) and the table needs no index
+-- built after the load.
 CREATE TABLE events (
+	eid INTEGER PRIMARY KEY,	-- trace_id << 40 | id
 	trace_id INTEGER NOT NULL,
 	id INTEGER NOT NULL,		-- 1-based position in the merged stream
 	ts INTEGER NOT NULL,		-- ns UTC
@@ -84,7 +91,10 @@ CREATE TABLE events (
 );
 
 -- Offloaded state objects: one per (slot, epoch) at one layer.
+-- oid = trace_id << 40 | id, the rowid: an object is found by id
+-- without an index (objects are written when they die, in nearly id order).
 CREATE TABLE objects (
+	oid INTEGER PRIMARY KEY,	-- trace_id << 40 | id
 	trace_id INTEGER NOT NULL,
 	id INTEGER NOT NULL,		-- object id
 	slot INTEGER NOT NULL,		-- MiniportOffloadContext slot address
@@ -114,7 +124,9 @@ CREATE TABLE objects (
 );
 
 -- Operations: one request and its completion, per (adapter, layer, kind, root, epoch).
+-- opid = trace_id << 40 | id, the rowid, as for objects.
 CREATE TABLE operations (
+	opid INTEGER PRIMARY KEY,	-- trace_id << 40 | id
 	trace_id INTEGER NOT NULL,
 	id INTEGER NOT NULL,		-- operation id
 	adapter TEXT NOT NULL,
@@ -242,17 +254,22 @@ CREATE VIEW latency AS
 	WHERE t_complete IS NOT NULL;
 
 -- @indexes
--- Created after each bulk load (src/store/db.c splits the text here).
-CREATE INDEX IF NOT EXISTS events_id ON events (trace_id, id);
-CREATE INDEX IF NOT EXISTS events_slot ON events (trace_id, slot) WHERE slot IS NOT NULL;
+-- Created after each bulk load (src/store/db.c splits the text here), for
+-- the reports and the duplicate check.  Events, objects and operations are
+-- found by id through their rowids and need none.
 CREATE INDEX IF NOT EXISTS inputs_sha256 ON inputs (sha256);
-CREATE INDEX IF NOT EXISTS objects_id ON objects (trace_id, id);
-CREATE INDEX IF NOT EXISTS objects_slot ON objects (trace_id, slot);
-CREATE INDEX IF NOT EXISTS operations_id ON operations (trace_id, id);
-CREATE INDEX IF NOT EXISTS operations_kind ON operations (trace_id, kind, layer);
-CREATE INDEX IF NOT EXISTS blocks_op ON blocks (trace_id, op_id);
-CREATE INDEX IF NOT EXISTS blocks_slot ON blocks (trace_id, slot);
-CREATE INDEX IF NOT EXISTS ctx_writes_slot ON ctx_writes (trace_id, slot);
 CREATE INDEX IF NOT EXISTS violations_ts ON violations (trace_id, ts);
 CREATE INDEX IF NOT EXISTS violation_events_id ON violation_events (trace_id, violation_id);
 CREATE INDEX IF NOT EXISTS leaks_trace ON leaks (trace_id, since);
+
+-- @show-indexes
+-- Only 'offtrace show' needs these (objects by slot, operations by root,
+-- the blocks of an operation or of an object, the writes to a slot).  They
+-- cost about a sixth of a large ingest, so the first 'show' on a database
+-- builds them (ot_db_ensure_show_indexes) and the ingest does not; once
+-- they exist, later ingests keep them up.
+CREATE INDEX IF NOT EXISTS objects_slot ON objects (trace_id, slot);
+CREATE INDEX IF NOT EXISTS operations_root ON operations (trace_id, root);
+CREATE INDEX IF NOT EXISTS blocks_op ON blocks (trace_id, op_id);
+CREATE INDEX IF NOT EXISTS blocks_object ON blocks (trace_id, object_id);
+CREATE INDEX IF NOT EXISTS ctx_writes_slot ON ctx_writes (trace_id, slot);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char show_help[] =
 	"usage: offtrace show object SLOT DB\n"
@@ -62,7 +63,8 @@ print_events(sqlite3 *db, const char *where, int64_t trace, int64_t a, int64_t b
 		 "SELECT id, ts, ev, adapter, layer, ot_hex(root), ot_hex(block), ot_hex(slot),"
 		 " ot_hex(value), ot_status_name(status), code, reason, tid, ot_hex(nbl), line,"
 		 " (SELECT file FROM inputs i WHERE i.trace_id = e.trace_id AND i.input = e.input)"
-		 " FROM events e WHERE trace_id = ?1 AND id BETWEEN ?2 AND ?3 AND (%s) ORDER BY id",
+		 " FROM events e WHERE eid BETWEEN ?1 * 1099511627776 + ?2 AND ?1 * 1099511627776 + ?3"
+		 " AND (%s) ORDER BY eid",
 		 where);
 	if (prep(db, sql, &st) < 0)
 		return -1;
@@ -174,7 +176,7 @@ show_object(sqlite3 *db, int64_t trace, int64_t slot)
 
 		if (prep(db, "SELECT o.id, o.kind, o.layer, ot_hex(o.root), ot_hex(b.block), b.role,"
 			     " ot_status_name(b.status), b.latency_ns, o.t_complete - o.t_request"
-			     " FROM blocks b JOIN operations o ON o.trace_id = b.trace_id AND o.id = b.op_id"
+			     " FROM blocks b JOIN operations o ON o.opid = b.trace_id * 1099511627776 + b.op_id"
 			     " WHERE b.trace_id = ?1 AND b.object_id = ?2 ORDER BY o.t_request, o.id", &o) < 0)
 			goto fail;
 		sqlite3_bind_int64(o, 1, trace);
@@ -321,6 +323,7 @@ cmd_show(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ot_db *db = NULL;
+	struct ot_err err;
 	int64_t want = -1, trace_id;
 	uint64_t key;
 	const char *what, *id;
@@ -349,6 +352,13 @@ cmd_show(int argc, char **argv)
 		return cli_usage_error("show", "bad pointer '%s'", id);
 	if ((rc = cli_open_db(argv[optind + 2], want, &db, &trace_id)) != EXIT_OK)
 		return rc;
+	memset(&err, 0, sizeof(err));
+	if (isatty(2) && ot_db_show_indexes_missing(db))
+		fputs("offtrace: indexing the database for show (once)\n", stderr);
+	if (ot_db_ensure_show_indexes(db, &err) < 0) {
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
 	if (strcmp(what, "object") == 0)
 		rc = show_object(ot_db_sqlite(db), trace_id, (int64_t)key);
 	else

@@ -82,6 +82,15 @@ int ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
  * open (ot_db_finish_trace already rolled back when it failed). */
 void ot_db_abort_trace(struct ot_db *db);
 
+/*
+ * Build the indexes only 'offtrace show' needs (schemas/offtrace.sql,
+ * after "-- @show-indexes") if they are missing: 1 built, 0 nothing to do
+ * (or a database we may not write), -1 error.
+ */
+int ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err);
+/* Would ot_db_ensure_show_indexes() build anything? */
+int ot_db_show_indexes_missing(struct ot_db *db);
+
 /* The newest trace id in the database, or -1 with err when there is none. */
 int ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err);
 

@@ -19,8 +19,9 @@
 #include <unistd.h>
 
 #define OT_INDEX_MARK "\n-- @indexes"
-#define OT_CACHE_KIB 65536	/* cache_size: 64 MiB */
-#define OT_PAGE_SIZE 4096	/* page size of a new database */
+#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
+#define OT_CACHE_KIB 32768	/* cache_size: 32 MiB (as fast as 64 here, less RSS) */
+#define OT_PAGE_SIZE 16384	/* page size of a new database */
 
 enum ot_stmt {
 	ST_EVENT, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
@@ -30,20 +31,22 @@ enum ot_stmt {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_EVENT] = "INSERT INTO events (trace_id, id, ts, ev, cpu, pid, tid,"
 		" adapter, layer, root, block, parent, state, slot, handle, value,"
-		" status, code, reason, src, sport, dst, dport, nbl, input, line)"
+		" status, code, reason, src, sport, dst, dport, nbl, input, line, eid)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+		" ?1 * 1099511627776 + ?2)",
 	[ST_OBJECT] = "INSERT INTO objects (trace_id, id, slot, epoch, adapter,"
 		" layer, state, handle, value, parent_id, src, sport, dst, dport,"
 		" t_request, t_published, t_offloaded, t_terminate_req,"
 		" t_terminated, t_last, initiate_status, terminate_status,"
-		" initiate_op, fate, first_event, last_event)"
+		" initiate_op, fate, first_event, last_event, oid)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+		" ?1 * 1099511627776 + ?2)",
 	[ST_OP] = "INSERT INTO operations (trace_id, id, adapter, layer, kind,"
 		" root, epoch, t_request, t_complete, sync, nblocks, first_event,"
-		" last_event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13)",
+		" last_event, opid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		" ?11, ?12, ?13, ?1 * 1099511627776 + ?2)",
 	[ST_BLOCK] = "INSERT INTO blocks (trace_id, op_id, idx, block, parent,"
 		" state, role, slot, value, handle, object_id, t_request,"
 		" t_complete, latency_ns, status, request_event, done_event)"
@@ -448,12 +451,84 @@ schema_tables(void)
 	return s;
 }
 
-static const char *
+/* The text between "-- @indexes" and "-- @show-indexes" (heap). */
+static char *
 schema_indexes(void)
 {
-	const char *mark = strstr(ot_schema_sql, OT_INDEX_MARK);
+	const char *mark = strstr(ot_schema_sql, OT_INDEX_MARK), *end;
+	size_t n;
+	char *s;
 
-	return mark ? mark + 1 : "";
+	if (mark == NULL)
+		return xstrdup("");
+	mark++;
+	end = strstr(mark, OT_SHOW_INDEX_MARK);
+	n = end ? (size_t)(end - mark) + 1 : strlen(mark);
+	s = xmalloc(n + 1);
+	memcpy(s, mark, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* The indexes after "-- @show-indexes" that the database lacks. */
+static int64_t
+show_indexes_missing(struct ot_db *db, struct ot_err *err)
+{
+	const char *p = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
+	int64_t missing = 0, have;
+	sqlite3_stmt *st = NULL;
+
+	if (p == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(db->s, "SELECT count(*) FROM sqlite_master WHERE"
+			       " type = 'index' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
+		return sql_error(db->s, err, "index", "list indexes");
+	while ((p = strstr(p, "CREATE INDEX IF NOT EXISTS ")) != NULL) {
+		const char *name = p + strlen("CREATE INDEX IF NOT EXISTS ");
+		size_t n = strcspn(name, " ");
+
+		sqlite3_bind_text(st, 1, name, (int)n, SQLITE_TRANSIENT);
+		have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		missing += have == 0;
+		p = name;
+	}
+	sqlite3_finalize(st);
+	return missing;
+}
+
+int
+ot_db_show_indexes_missing(struct ot_db *db)
+{
+	return show_indexes_missing(db, NULL) > 0 &&
+	       sqlite3_db_readonly(db->s, "main") != 1;
+}
+
+int
+ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
+{
+	const char *mark = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
+	int64_t missing;
+	int rc = 1;
+
+	if (mark == NULL)
+		return 0;
+	if ((missing = show_indexes_missing(db, err)) < 0)
+		return -1;
+	/* a file we may not write stays unindexed: show still works, slower */
+	if (missing == 0 || sqlite3_db_readonly(db->s, "main") == 1)
+		return 0;
+	if (exec_sql(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
+	    exec_sql(db->s, "BEGIN", err, "index") < 0)
+		return -1;
+	if (exec_sql(db->s, mark + 1, err, "index") < 0 ||
+	    exec_sql(db->s, "COMMIT", err, "index") < 0) {
+		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
+		rc = -1;
+	}
+	if (db->readonly && exec_sql(db->s, "PRAGMA query_only = 1", err, "index") < 0)
+		return -1;
+	return rc;
 }
 
 static int
@@ -1101,7 +1176,8 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 		   int force, struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	char ver[16];
+	char ver[16], *idx;
+	int rc;
 
 	if (!db->in_trace)
 		return ot_errorf(err, OT_EINTERNAL, "finish trace: no open trace");
@@ -1140,8 +1216,10 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 	}
 	sqlite3_finalize(st);
 	finalize_all(db);
-	if (exec_sql(db->s, schema_indexes(), err, "index") < 0 ||
-	    exec_sql(db->s, "COMMIT", err, "commit") < 0)
+	idx = schema_indexes();
+	rc = exec_sql(db->s, idx, err, "index");
+	free(idx);
+	if (rc < 0 || exec_sql(db->s, "COMMIT", err, "commit") < 0)
 		goto fail;
 	db->in_trace = 0;
 	return 0;

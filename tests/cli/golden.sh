@@ -1,13 +1,32 @@
 #!/bin/sh
 # Golden CLI tests from testdata/TESTLIST, plus exact-input checks.
-#   TESTLIST line: NAME<TAB>EXIT<TAB>ARGS (ARGS split by the shell; no quotes)
-# Expected stdout in testdata/golden/NAME.out; tests/update-golden.sh NAME rewrites it.
+#   TESTLIST line: NAME<TAB>EXIT<TAB>ARG<TAB>ARG... (tabs separate the
+#   arguments, so they may hold spaces); @DB@ stands for a database of the
+#   samples.  Expected stdout in testdata/golden/NAME.out; run
+#   tests/update-golden.sh to rewrite them after a deliberate change.
 . tests/lib.sh
 
-grep -v '^#' testdata/TESTLIST | while IFS='	' read -r name want args; do
-	[ -n "$name" ] || continue
+db=$TMP/samples.db
+"$PROG" ingest -q -o "$db" testdata/samples/*.jsonl || fail "golden: cannot ingest the samples"
+tab=$(printf '\t')
+grep -v '^#' testdata/TESTLIST | while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	# NAME<TAB>EXIT<TAB>ARG<TAB>ARG...; @DB@ is the samples' database
+	set -f
+	old_ifs=$IFS
+	IFS=$tab
 	# shellcheck disable=SC2086
-	"$PROG" $args > "$TMP/out" 2> "$TMP/err"
+	set -- $line
+	IFS=$old_ifs
+	set +f
+	name=$1 want=$2
+	shift 2
+	for a in "$@"; do
+		shift
+		[ "$a" = @DB@ ] && a=$db
+		set -- "$@" "$a"
+	done
+	"$PROG" "$@" > "$TMP/out" 2> "$TMP/err"
 	rc=$?
 	if [ "$rc" -ne "$want" ]; then
 		fail "golden/$name: exit $rc, want $want: $(head -c 500 "$TMP/err")"
