@@ -28,8 +28,9 @@ ot_detect_format(const char *path, struct ot_err *err)
 	fclose(f);
 	if (n == 0)
 		return "empty";
-	/* magic numbers: pcap (both byte orders, us and ns), pcapng SHB,
-	 * ETL (a WMI buffer header; recognised, read by a later reader) */
+	/* magic numbers: pcap (both byte orders, us and ns) and the pcapng
+	 * section header block (FORMATS.md section 4); other binary files,
+	 * ETL among them, are "binary" until their reader exists */
 	if (n >= 4) {
 		uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
 			      (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -121,6 +122,7 @@ advance(struct source *s, const char *path, struct ot_err *err)
 	s->has = r;
 	if (r && s->ev.ts < s->last_ts) {
 		err->phase = "merge";
+		err->offset = ot_jsonl_line_offset(s->rd);
 		return ot_errorf_at(err, OT_EINPUT, path, s->ev.line,
 				    "\"ts\" goes back in time (%lld after %lld): events of one file must be in time order",
 				    (long long)s->ev.ts, (long long)s->last_ts);

@@ -80,12 +80,17 @@ int
 cli_report_error(const struct ot_err *err)
 {
 	if (err->file[0] && err->line)
-		fprintf(stderr, "offtrace: %s:%llu: %s\n", err->file,
+		fprintf(stderr, "offtrace: %s:%llu: %s", err->file,
 			(unsigned long long)err->line, err->msg);
 	else if (err->file[0])
-		fprintf(stderr, "offtrace: %s: %s\n", err->file, err->msg);
+		fprintf(stderr, "offtrace: %s: %s", err->file, err->msg);
 	else
-		fprintf(stderr, "offtrace: %s\n", err->msg);
+		fprintf(stderr, "offtrace: %s", err->msg);
+	/* where in the input, and what the reader was doing */
+	if (err->code == OT_EINPUT && err->file[0] && err->phase)
+		fprintf(stderr, " (offset=%llu, phase=%s)", (unsigned long long)err->offset,
+			err->phase);
+	fputc('\n', stderr);
 	switch (err->code) {
 	case OT_EINPUT:
 	case OT_EUSAGE:

@@ -35,6 +35,8 @@ struct ot_jsonl *ot_jsonl_open(FILE *f, const char *name, uint32_t input,
 int ot_jsonl_next(struct ot_jsonl *r, struct ot_event *ev, struct ot_err *err);
 uint64_t ot_jsonl_bytes(const struct ot_jsonl *r);	/* bytes consumed */
 uint64_t ot_jsonl_lines(const struct ot_jsonl *r);
+/* Byte offset of the line of the last event returned. */
+uint64_t ot_jsonl_line_offset(const struct ot_jsonl *r);
 /* sha256 of every byte read so far (complete at end of input). */
 void ot_jsonl_sha256(struct ot_jsonl *r, char hex[65]);
 void ot_jsonl_close(struct ot_jsonl *r);

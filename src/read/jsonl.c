@@ -517,6 +517,7 @@ struct ot_jsonl {
 	size_t cap, start, end;	/* unread bytes are buf[start..end) */
 	int eof;
 	uint64_t bytes, lineno;
+	uint64_t line_offset;	/* byte offset of the last line returned */
 	struct ot_sha256 sha;
 };
 
@@ -567,13 +568,14 @@ int
 ot_jsonl_next(struct ot_jsonl *r, struct ot_event *ev, struct ot_err *err)
 {
 	for (;;) {
-		char *p = r->buf + r->start, *nl;
+		char *p = r->buf + r->start, *nl, *nul;
 		size_t avail = r->end - r->start, len, adv;
 
 		nl = memchr(p, '\n', avail);
 		if (nl == NULL) {
 			if (avail > OT_JSONL_MAX_LINE) {
 				err->phase = "line";
+				err->offset = r->bytes;
 				return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno + 1,
 						    "line longer than %u bytes", OT_JSONL_MAX_LINE);
 			}
@@ -593,17 +595,18 @@ ot_jsonl_next(struct ot_jsonl *r, struct ot_event *ev, struct ot_err *err)
 		r->lineno++;
 		r->bytes += adv;
 		r->start += adv;
+		r->line_offset = r->bytes - adv;
 		if (len > OT_JSONL_MAX_LINE) {
 			err->phase = "line";
+			err->offset = r->line_offset;
 			return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno,
 					    "line longer than %u bytes", OT_JSONL_MAX_LINE);
 		}
-		if (memchr(p, '\0', len) != NULL) {
+		if ((nul = memchr(p, '\0', len)) != NULL) {
 			err->phase = "line";
+			err->offset = r->bytes - adv + (uint64_t)(nul - p);
 			return ot_errorf_at(err, OT_EINPUT, r->name, r->lineno,
-					    "binary data (NUL byte at offset %llu): not a JSON-lines file",
-					    (unsigned long long)(r->bytes - adv +
-								 (size_t)((char *)memchr(p, '\0', len) - p)));
+					    "binary data (a NUL byte): not a JSON-lines file");
 		}
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
@@ -626,6 +629,12 @@ uint64_t
 ot_jsonl_bytes(const struct ot_jsonl *r)
 {
 	return r->bytes;
+}
+
+uint64_t
+ot_jsonl_line_offset(const struct ot_jsonl *r)
+{
+	return r->line_offset;
 }
 
 uint64_t
