@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cJSON.h>
-
 #include "offtrace/gen.h"
 
 static const char report_help[] =
@@ -102,33 +100,6 @@ cmd_report(int argc, char **argv)
 	return rc;
 }
 
-static void
-csv_field(FILE *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void
-json_string(FILE *out, const char *s)
-{
-	cJSON *j = cJSON_CreateString(s);
-	char *p = j ? cJSON_PrintUnformatted(j) : NULL;
-
-	fputs(p ? p : "null", out);
-	cJSON_free(p);
-	cJSON_Delete(j);
-}
-
 static const char query_help[] =
 	"usage: offtrace query [options] DB SQL\n\n"
 	"Run SQL on DB (read-only) and print the rows as CSV with a header line,\n"
@@ -187,7 +158,7 @@ cmd_query(int argc, char **argv)
 		for (i = 0; i < ncol; i++) {
 			if (i)
 				fputc(',', stdout);
-			csv_field(stdout, sqlite3_column_name(st, i));
+			ot_csv_string(stdout, sqlite3_column_name(st, i));
 		}
 	if (!json)
 		fputc('\n', stdout);
@@ -203,7 +174,7 @@ cmd_query(int argc, char **argv)
 			if (json) {
 				if (i)
 					fputs(", ", stdout);
-				json_string(stdout, sqlite3_column_name(st, i));
+				ot_json_string(stdout, sqlite3_column_name(st, i));
 				fputs(": ", stdout);
 			} else if (i) {
 				fputc(',', stdout);
@@ -222,9 +193,9 @@ cmd_query(int argc, char **argv)
 			default:
 				txt = (const char *)sqlite3_column_text(st, i);
 				if (json)
-					json_string(stdout, txt ? txt : "");
+					ot_json_string(stdout, txt ? txt : "");
 				else
-					csv_field(stdout, txt ? txt : "");
+					ot_csv_string(stdout, txt ? txt : "");
 			}
 		}
 		fputs(json ? "}" : "\n", stdout);

@@ -77,6 +77,11 @@ int ot_report_json(const struct ot_report *r, FILE *out);
  */
 int ot_report_csv(const struct ot_report *r, const char *what, FILE *out);
 
+/* One CSV field, quoted as RFC 4180 says when it needs to be. */
+void ot_csv_string(FILE *out, const char *s);
+/* One JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
+void ot_json_string(FILE *out, const char *s);
+
 /* CI gate (offtrace check). */
 #define OT_CHECK_MAX_BUDGETS 32
 struct ot_budget {

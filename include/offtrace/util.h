@@ -89,6 +89,13 @@ int ot_parse_dur(const char *s, int64_t *out);
 /* Days since 1970-01-01 for a proleptic Gregorian date (no libc time zone). */
 int64_t ot_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0 bytes left), 0 when it is
+ * not valid UTF-8 (overlong forms, surrogates, above U+10FFFF).  Reports
+ * use it to escape strings that came from a trace.
+ */
+size_t ot_utf8_len(const unsigned char *s, size_t n);
+
 /* Name of an NDIS status code ("NDIS_STATUS_SUCCESS"), or NULL. */
 const char *ot_status_name(uint32_t code);
 

@@ -643,6 +643,31 @@ obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate)
 	free(o);
 }
 
+/*
+ * A live object leaves as a leak: its record (with fate), then the leak
+ * record that names it.
+ */
+static void
+leak_obj(struct ot_engine *e, struct obj *o, int64_t ts,
+	 enum ot_leak_reason why, enum ot_fate fate)
+{
+	struct ot_leak_rec l;
+
+	memset(&l, 0, sizeof(l));
+	l.object_id = o->r.id;
+	l.slot = o->r.slot;
+	l.state = o->r.state;
+	l.adapter = o->r.adapter;
+	l.layer = o->r.layer;
+	l.since = o->r.t_offloaded;
+	l.ts = ts;
+	l.last_activity = o->r.t_last;
+	l.reason = why;
+	obj_kill(e, o, fate);
+	if (e->sink.leak)
+		emit_check(e, e->sink.leak(e->ctx, &l));
+}
+
 static struct obj *
 obj_by_id(struct ot_engine *e, uint64_t id)
 {
@@ -1941,7 +1966,6 @@ leak_adapter(struct ot_engine *e, struct adapter *a, enum ot_leak_reason why,
 	     int64_t ts, uint64_t evid)
 {
 	struct obj *o, *n;
-	struct ot_leak_rec l;
 	char db[32];
 
 	for (o = e->ohead; o; o = n) {
@@ -1954,20 +1978,7 @@ leak_adapter(struct ot_engine *e, struct adapter *a, enum ot_leak_reason why,
 		     why == OT_LEAK_HALT ? "halt" : "the end of an upload-all drain",
 		     stname(o->r.state), ull(o->r.slot),
 		     dur(ts - o->r.t_last, db));
-		memset(&l, 0, sizeof(l));
-		l.object_id = o->r.id;
-		l.slot = o->r.slot;
-		l.state = o->r.state;
-		l.adapter = o->r.adapter;
-		l.layer = o->r.layer;
-		l.since = o->r.t_offloaded;
-		l.ts = ts;
-		l.last_activity = o->r.t_last;
-		l.reason = why;
-		/* the leak record goes out after the object it names */
-		obj_kill(e, o, OT_FATE_LEAKED);
-		if (e->sink.leak)
-			emit_check(e, e->sink.leak(e->ctx, &l));
+		leak_obj(e, o, ts, why, OT_FATE_LEAKED);
 	}
 }
 
@@ -2174,7 +2185,6 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 	struct slotrec **l3 = NULL;
 	size_t nl3 = 0, cap = 0, i;
 	struct hm_entry *he;
-	struct ot_leak_rec l;
 	struct ot_rule_rec rr;
 	int r;
 
@@ -2215,19 +2225,7 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 		if (o->lost) {
 			obj_kill(e, o, OT_FATE_LOST);
 		} else if (o->live) {
-			memset(&l, 0, sizeof(l));
-			l.object_id = o->r.id;
-			l.slot = o->r.slot;
-			l.state = o->r.state;
-			l.adapter = o->r.adapter;
-			l.layer = o->r.layer;
-			l.since = o->r.t_offloaded;
-			l.ts = end_ts;
-			l.last_activity = o->r.t_last;
-			l.reason = OT_LEAK_LIVE_AT_END;
-			obj_kill(e, o, OT_FATE_LIVE);
-			if (e->sink.leak)
-				emit_check(e, e->sink.leak(e->ctx, &l));
+			leak_obj(e, o, end_ts, OT_LEAK_LIVE_AT_END, OT_FATE_LIVE);
 		} else {
 			obj_kill(e, o, OT_FATE_PENDING);
 		}

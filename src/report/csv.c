@@ -11,13 +11,9 @@
 
 #define EOL "\r\n"
 
-static void
-field(FILE *out, const char *s, int first)
+void
+ot_csv_string(FILE *out, const char *s)
 {
-	if (!first)
-		fputc(',', out);
-	if (s == NULL)
-		return;
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, out);
 		return;
@@ -29,6 +25,15 @@ field(FILE *out, const char *s, int first)
 		fputc(*s, out);
 	}
 	fputc('"', out);
+}
+
+static void
+field(FILE *out, const char *s, int first)
+{
+	if (!first)
+		fputc(',', out);
+	if (s != NULL)
+		ot_csv_string(out, s);
 }
 
 static void

@@ -15,43 +15,8 @@
 
 #define OT_REPORT_FORMAT 1	/* "offtrace_report" version */
 
-/*
- * Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid.
- * Rejects overlong forms, surrogates and code points above U+10FFFF.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-static void
-put_str(FILE *out, const char *str)
+void
+ot_json_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
 	size_t n = strlen((const char *)s), i = 0, k;
@@ -76,7 +41,7 @@ put_str(FILE *out, const char *str)
 		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\u%04x", c);
 			i++;
-		} else if ((k = utf8_len(s + i, n - i)) == 0) {
+		} else if ((k = ot_utf8_len(s + i, n - i)) == 0) {
 			fputs("\\ufffd", out);
 			i++;
 		} else {
@@ -133,7 +98,7 @@ ot_report_json(const struct ot_report *r, FILE *out)
 	fprintf(out, "{\n  \"offtrace_report\": %d,\n", OT_REPORT_FORMAT);
 	fprintf(out, "  \"trace\": { \"id\": %" PRId64 ", \"name\": ",
 		r->trace_id);
-	put_str(out, r->name);
+	ot_json_string(out, r->name);
 	fputs(", \"start_ns\": ", out);
 	put_time(out, r->start_ts);
 	fputs(", \"end_ns\": ", out);
@@ -176,11 +141,11 @@ ot_report_json(const struct ot_report *r, FILE *out)
 			l->object_id);
 		put_ptr(out, l->slot);
 		fputs(", \"state\": ", out);
-		put_str(out, l->state);
+		ot_json_string(out, l->state);
 		fputs(", \"adapter\": ", out);
-		put_str(out, l->adapter);
+		ot_json_string(out, l->adapter);
 		fputs(", \"layer\": ", out);
-		put_str(out, l->layer);
+		ot_json_string(out, l->layer);
 		fputs(", \"since_ns\": ", out);
 		put_time(out, l->since);
 		fputs(", \"ts_ns\": ", out);
@@ -188,7 +153,7 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		fputs(", \"last_ns\": ", out);
 		put_time(out, l->last_activity);
 		fputs(", \"reason\": ", out);
-		put_str(out, l->reason);
+		ot_json_string(out, l->reason);
 		fprintf(out, " }%s\n", i + 1 < r->nleaks ? "," : "");
 	}
 	fputs(r->nleaks ? "  ],\n" : "],\n", out);
@@ -200,11 +165,11 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		size_t e;
 
 		fputs("    { \"rule\": ", out);
-		put_str(out, v->rule);
+		ot_json_string(out, v->rule);
 		fputs(", \"severity\": ", out);
-		put_str(out, v->severity);
+		ot_json_string(out, v->severity);
 		fputs(", \"message\": ", out);
-		put_str(out, v->message);
+		ot_json_string(out, v->message);
 		fprintf(out, ", \"ts_ns\": %" PRId64 ", \"slot\": ", v->ts);
 		put_ptr(out, v->slot);
 		fputs(", \"root\": ", out);
@@ -226,18 +191,18 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		const struct ot_rep_rule *u = &r->rules[k];
 
 		fputs("    { \"id\": ", out);
-		put_str(out, u->id);
+		ot_json_string(out, u->id);
 		fputs(", \"severity\": ", out);
-		put_str(out, u->severity);
+		ot_json_string(out, u->severity);
 		fputs(", \"title\": ", out);
-		put_str(out, u->title);
+		ot_json_string(out, u->title);
 		fprintf(out, ", \"status\": \"%s\", \"count\": %" PRIu64
 			", \"reason\": ", u->checked ? "checked" : "not_checked",
 			u->count);
 		if (u->checked)
 			fputs("null", out);
 		else
-			put_str(out, u->why_not);
+			ot_json_string(out, u->why_not);
 		fprintf(out, " }%s\n", k + 1 < OT_R_COUNT ? "," : "");
 	}
 	fputs("  ]\n}\n", out);

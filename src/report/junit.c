@@ -14,40 +14,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xe0 && s[1] < 0xa0)
-			return 0;
-		if (c == 0xed && s[1] >= 0xa0)
-			return 0;
-		if (c == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf))
-			return 0;	/* U+FFFE, U+FFFF */
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if (c == 0xf0 && s[1] < 0x90)
-			return 0;
-		if (c == 0xf4 && s[1] >= 0x90)
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static void
 put_xml(FILE *out, const char *str, int attr)
 {
@@ -93,7 +59,9 @@ put_xml(FILE *out, const char *str, int attr)
 		if (c < 0x20) {
 			fprintf(out, "\\x%02x", c);
 			i++;
-		} else if ((k = utf8_len(s + i, n - i)) == 0) {
+		} else if ((k = ot_utf8_len(s + i, n - i)) == 0 ||
+			   (k == 3 && c == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe)) {
+			/* invalid UTF-8, or U+FFFE/U+FFFF, which XML forbids */
 			fputs("&#xFFFD;", out);
 			i++;
 		} else {

@@ -134,6 +134,20 @@ test_sha(void)
 }
 
 static void
+test_utf8(void)
+{
+	CHECK(ot_utf8_len((const unsigned char *)"a", 1) == 1);
+	CHECK(ot_utf8_len((const unsigned char *)"\xc3\xa9", 2) == 2);
+	CHECK(ot_utf8_len((const unsigned char *)"\xe2\x82\xac", 3) == 3);
+	CHECK(ot_utf8_len((const unsigned char *)"\xf0\x9f\x98\x80", 4) == 4);
+	CHECK(ot_utf8_len((const unsigned char *)"\xc0\xaf", 2) == 0);	/* overlong */
+	CHECK(ot_utf8_len((const unsigned char *)"\xed\xa0\x80", 3) == 0);	/* surrogate */
+	CHECK(ot_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4) == 0);	/* > U+10FFFF */
+	CHECK(ot_utf8_len((const unsigned char *)"\xe2\x82", 2) == 0);	/* truncated */
+	CHECK(ot_utf8_len((const unsigned char *)"\x80", 1) == 0);
+}
+
+static void
 test_strtab(void)
 {
 	struct ot_strtab *t = ot_strtab_new();
@@ -205,6 +219,7 @@ main(void)
 	test_time();
 	test_rank();
 	test_sha();
+	test_utf8();
 	test_strtab();
 	test_jsonl();
 	printf("test_util: %d passed, %d failed\n", passed, failed);
