@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "offtrace/util.h"
-#include "hmap.h"
+#include "offtrace/hmap.h"
 
 const struct ot_rule_info ot_rules[OT_R_COUNT] = {
 	{ "P1", OT_SEV_ERROR, "every request is completed exactly once" },

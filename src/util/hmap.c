@@ -1,7 +1,7 @@
 /*
- * hmap.c - open-addressing hash map for the engine (see hmap.h).
+ * hmap.c - open-addressing hash map (see offtrace/hmap.h).
  */
-#include "hmap.h"
+#include "offtrace/hmap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
 /*
- * hmap.h - a small open-addressing hash map private to the engine: keys are
+ * hmap.h - a small open-addressing hash map (engine, decoders): keys are
  * two 64-bit words (a, b), values are pointers.  The key (0, 0) is
  * reserved for empty buckets and must never be inserted.  Linear probing,
  * backward-shift deletion, power-of-two capacity, load <= 1/2.
  */
-#ifndef OT_ENGINE_HMAP_H
-#define OT_ENGINE_HMAP_H
+#ifndef OT_HMAP_H
+#define OT_HMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
