@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/etlw.h"
 #include "offtrace/gen.h"
+#include "offtrace/jsonl.h"
 
 static const char report_help[] =
 	"usage: offtrace report [options] DB\n\n"
@@ -213,13 +215,52 @@ cmd_query(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Copy the JSON-lines events in tmp into an .etl file (chimney provider). */
+static int
+write_etl(FILE *tmp, FILE *out, struct ot_err *err)
+{
+	struct ot_etlw_opts eo = { 0x2000, 20000000, 4 };
+	struct ot_strtab *st = ot_strtab_new();
+	struct ot_jsonl *rd = NULL;
+	struct ot_etlw *w = NULL;
+	struct ot_event ev;
+	int64_t last = 0;
+	int r, rc = -1;
+
+	/*
+	 * QPC at 20 MHz: not the usual 10 MHz, so readers must honour
+	 * PerfFreq, and a multiple of it, so the 100 ns steps of gen's times
+	 * round-trip exactly and the .etl gives the same report as the JSON.
+	 */
+	rewind(tmp);
+	rd = ot_jsonl_open(tmp, "scenario", 0, st);
+	while ((r = ot_jsonl_next(rd, &ev, err)) > 0) {
+		if (w == NULL && (w = ot_etlw_open(out, &eo, ev.ts, err)) == NULL)
+			goto out;
+		if (ot_etlw_event(w, &ev, err) < 0)
+			goto out;
+		last = ev.ts;
+	}
+	if (r == 0 && w != NULL) {
+		rc = ot_etlw_close(w, last, err);
+		w = NULL;
+	}
+out:
+	ot_etlw_close(w, last, NULL);
+	ot_jsonl_close(rd);
+	ot_strtab_free(st);
+	return rc;
+}
+
 static const char gen_help[] =
 	"usage: offtrace gen [options] SCENARIO -o FILE\n"
 	"       offtrace gen --list\n\n"
-	"Write a synthetic trace of normalized events (JSON lines) to FILE and what\n"
-	"the analysis must find to FILE.truth.json.\n\n"
+	"Write a synthetic trace to FILE and what the analysis must find to\n"
+	"FILE.truth.json.  The trace is normalized events (JSON lines), or an .etl\n"
+	"file of the chimney provider when FILE ends in .etl or with --format etl.\n\n"
 	"options:\n"
-	"  -o, --output FILE    events file (\"-\": stdout, no truth file)\n"
+	"  -o, --output FILE    trace file (\"-\": JSON lines on stdout, no truth file)\n"
+	"  -f, --format FMT     jsonl or etl (default: from FILE's name)\n"
 	"      --seed N         random seed (default 1)\n"
 	"      --objects N      number of TCP objects (scenario scale; default 1000)\n"
 	"      --list           list the scenarios\n"
@@ -230,6 +271,7 @@ cmd_gen(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "objects", required_argument, NULL, OPT_OBJECTS },
 		{ "list", no_argument, NULL, OPT_LIST },
@@ -238,8 +280,9 @@ cmd_gen(int argc, char **argv)
 	};
 	struct ot_gen_opts go;
 	struct ot_err err;
-	const char *outpath = NULL;
+	const char *outpath = NULL, *format = NULL;
 	char *truthpath = NULL;
+	int etl;
 	FILE *ev = NULL, *truth = NULL;
 	int64_t v;
 	int opt, rc = EXIT_OK;
@@ -248,10 +291,15 @@ cmd_gen(int argc, char **argv)
 	memset(&err, 0, sizeof(err));
 	go.seed = 1;
 	go.objects = 1000;
-	while ((opt = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:f:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			outpath = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "jsonl") && strcmp(optarg, "etl"))
+				return cli_usage_error("gen", "unknown --format '%s': want jsonl or etl", optarg);
+			format = optarg;
 			break;
 		case OPT_SEED:
 			if (ot_parse_i64(optarg, strlen(optarg), &v) < 0 || v < 0)
@@ -285,7 +333,15 @@ cmd_gen(int argc, char **argv)
 	if (i == ot_gen_nscenarios)
 		return cli_usage_error("gen", "unknown scenario '%s' (see 'offtrace gen --list')",
 				       argv[optind]);
+	if (format == NULL) {
+		size_t n = strlen(outpath);
+
+		format = n > 4 && strcmp(outpath + n - 4, ".etl") == 0 ? "etl" : "jsonl";
+	}
+	etl = strcmp(format, "etl") == 0;
 	if (strcmp(outpath, "-") == 0) {
+		if (etl)
+			return cli_usage_error("gen", "an .etl file cannot go to stdout (its header is rewritten at the end)");
 		ev = stdout;
 	} else {
 		size_t n = strlen(outpath) + sizeof(".truth.json");
@@ -303,8 +359,22 @@ cmd_gen(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0)
+	if (etl) {
+		/* the scenario as JSON lines, then each event into the .etl */
+		FILE *tmp = tmpfile();
+
+		if (tmp == NULL) {
+			cli_errorf("cannot create a temporary file: %s", strerror(errno));
+			rc = EXIT_INTERNAL;
+		} else {
+			if (ot_gen_write(argv[optind], &go, tmp, truth, &err) < 0 ||
+			    write_etl(tmp, ev, &err) < 0)
+				rc = cli_report_error(&err);
+			fclose(tmp);
+		}
+	} else if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0) {
 		rc = cli_report_error(&err);
+	}
 	if ((ev != stdout && fclose(ev) != 0) || (truth && fclose(truth) != 0)) {
 		cli_errorf("%s: write error", outpath);
 		rc = EXIT_INTERNAL;
