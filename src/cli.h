@@ -27,6 +27,8 @@ int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "offtrace/etl.h"
+#include "offtrace/etlsrc.h"
 #include "offtrace/jsonl.h"
 
 const char *
@@ -29,8 +31,8 @@ ot_detect_format(const char *path, struct ot_err *err)
 	if (n == 0)
 		return "empty";
 	/* magic numbers: pcap (both byte orders, us and ns) and the pcapng
-	 * section header block (FORMATS.md section 4); other binary files,
-	 * ETL among them, are "binary" until their reader exists */
+	 * section header block (FORMATS.md section 4); other binary files
+	 * are "binary" */
 	if (n >= 4) {
 		uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
 			      (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -41,6 +43,10 @@ ot_detect_format(const char *path, struct ot_err *err)
 		if (le == 0x0a0d0d0au)
 			return "pcapng";
 	}
+	/* ETL: the first buffer's header and log-file header event
+	 * (FORMATS.md section 1.7) */
+	if (ot_etl_probe(b, n))
+		return "etl";
 	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
 		i = 3;
 	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
@@ -68,7 +74,8 @@ ot_ingest_opts_init(struct ot_ingest_opts *o)
 
 struct source {
 	FILE *f;
-	struct ot_jsonl *rd;
+	struct ot_jsonl *rd;	/* JSON lines, or */
+	struct ot_etlsrc *etl;	/* .etl through the built-in profiles */
 	struct ot_event ev;	/* current event */
 	int has;		/* ev valid */
 	int64_t last_ts;
@@ -115,14 +122,26 @@ sift_down(struct heap *h, size_t i)
 static int
 advance(struct source *s, const char *path, struct ot_err *err)
 {
-	int r = ot_jsonl_next(s->rd, &s->ev, err);
+	int r;
 
-	if (r < 0)
-		return -1;
+	if (s->etl) {
+		r = ot_etlsrc_next(s->etl, &s->ev, err);
+		if (r < 0) {
+			if (!err->file[0])
+				snprintf(err->file, sizeof(err->file), "%s", path);
+			return -1;
+		}
+		s->ev.input = s->index;
+		s->ev.line = ot_etlsrc_records(s->etl);	/* the record's number */
+	} else {
+		r = ot_jsonl_next(s->rd, &s->ev, err);
+		if (r < 0)
+			return -1;
+	}
 	s->has = r;
 	if (r && s->ev.ts < s->last_ts) {
 		err->phase = "merge";
-		err->offset = ot_jsonl_line_offset(s->rd);
+		err->offset = s->rd ? ot_jsonl_line_offset(s->rd) : 0;
 		return ot_errorf_at(err, OT_EINPUT, path, s->ev.line,
 				    "\"ts\" goes back in time (%lld after %lld): events of one file must be in time order",
 				    (long long)s->ev.ts, (long long)s->last_ts);
@@ -407,7 +426,8 @@ reader_main(void *arg)
 			uint64_t done = 0;
 
 			for (i = 0; i < p->n; i++)
-				done += ot_jsonl_bytes(src[i].rd);
+				done += src[i].rd ? ot_jsonl_bytes(src[i].rd) :
+					ot_etlsrc_bytes(src[i].etl);
 			__atomic_store_n(&p->bytes, done, __ATOMIC_RELAXED);
 		}
 	}
@@ -461,6 +481,61 @@ stop_reader(struct pipeline *p)
 	p->stop = 1;
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* sha256 of a whole file (the .etl reader reads it by buffers, not in order). */
+static int
+file_sha256(const char *path, char hex[65], struct ot_err *err)
+{
+	struct ot_sha256 c;
+	uint8_t *buf = xmalloc(1 << 20);
+	FILE *f = fopen(path, "rb");
+	size_t k;
+	int rc = 0;
+
+	if (f == NULL) {
+		free(buf);
+		err->phase = "sha256";
+		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));
+	}
+	ot_sha256_init(&c);
+	while ((k = fread(buf, 1, 1 << 20, f)) > 0)
+		ot_sha256_update(&c, buf, k);
+	if (ferror(f)) {
+		err->phase = "sha256";
+		rc = ot_errorf_at(err, OT_EINPUT, path, 0, "read error");
+	}
+	ot_sha256_final(&c, hex);
+	fclose(f);
+	free(buf);
+	return rc;
+}
+
+/*
+ * An .etl input's counts, and which providers and events no profile
+ * matched (meta "unmatched <input> <provider> <id>": never hidden).
+ */
+static int
+etl_inputs(struct ot_db *db, size_t input, const char *path, struct ot_etlsrc *s,
+	   struct ot_input_info *in, struct ot_err *err)
+{
+	const struct ot_etlsrc_unmatched *kinds;
+	char key[96], val[32];
+	size_t nk, i;
+
+	if (file_sha256(path, in->sha256, err) < 0)
+		return -1;
+	in->records = ot_etlsrc_records(s);
+	in->corrupt = ot_etlsrc_unparsed(s);
+	in->unmatched = ot_etlsrc_unmatched(s, &kinds, &nk);
+	for (i = 0; i < nk; i++) {
+		snprintf(key, sizeof(key), "unmatched %zu %s %u", input, kinds[i].provider,
+			 (unsigned)kinds[i].id);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)kinds[i].count);
+		if (ot_db_set_meta(db, key, val, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The engine's counters, for people sizing a machine (meta table). */
@@ -517,6 +592,22 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 
 		if (fmt == NULL)
 			goto out;
+		if (strcmp(fmt, "etl") == 0) {
+			struct stat sb;
+
+			src[i].etl = ot_etlsrc_open(paths[i], st, err);
+			if (src[i].etl == NULL)
+				goto out;
+			if (stat(paths[i], &sb) == 0)
+				info[i].size = (uint64_t)sb.st_size;
+			total += info[i].size;
+			src[i].index = (uint32_t)i;
+			src[i].last_ts = INT64_MIN;
+			info[i].path = paths[i];
+			info[i].format = "etl";
+			namelen += strlen(base_name(paths[i])) + 1;
+			continue;
+		}
 		if (strcmp(fmt, "jsonl") != 0) {
 			err->phase = "detect";
 			if (strcmp(fmt, "empty") == 0)
@@ -607,16 +698,32 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		goto out;
 	}
 	if (p.events == 0) {
+		uint64_t unmatched = 0;
+		const struct ot_etlsrc_unmatched *kinds;
+		size_t nk;
+
+		for (i = 0; i < n; i++)
+			if (src[i].etl)
+				unmatched += ot_etlsrc_unmatched(src[i].etl, &kinds, &nk);
 		err->phase = "merge";
-		ot_errorf(err, OT_EINPUT, "no events in the inputs%s",
-			  o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
-			  " within the selected window/adapter" : "");
+		if (unmatched)
+			ot_errorf(err, OT_EINPUT, "no events: %llu .etl records, none of a known provider (chimney, TCPIP 1099); 'offtrace dump' lists them",
+				  (unsigned long long)unmatched);
+		else
+			ot_errorf(err, OT_EINPUT, "no events in the inputs%s",
+				  o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
+				  " within the selected window/adapter" : "");
 		goto out;
 	}
 	ot_engine_stats(eng, &res->engine);
 	if (store_stats(db, &res->engine, err) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
+		if (src[i].etl) {
+			if (etl_inputs(db, i, paths[i], src[i].etl, &info[i], err) < 0)
+				goto out;
+			continue;
+		}
 		ot_jsonl_sha256(src[i].rd, info[i].sha256);
 		info[i].records = ot_jsonl_lines(src[i].rd);
 	}
@@ -648,6 +755,7 @@ out:
 	ot_engine_free(eng);
 	for (i = 0; i < n; i++) {
 		ot_jsonl_close(src[i].rd);
+		ot_etlsrc_close(src[i].etl);
 		if (src[i].f)
 			fclose(src[i].f);
 	}

@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "the full history of one object or operation" },
 	{ "query", cmd_query, "run SQL on a database, print CSV or JSON" },
 	{ "gen", cmd_gen, "write a synthetic trace and its ground truth" },
+	{ "info", cmd_info, "print the log-file header and buffers of an .etl file" },
+	{ "dump", cmd_dump, "print the records of an .etl file in time order" },
 };
 
 static void

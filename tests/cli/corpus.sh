@@ -1,14 +1,15 @@
 #!/bin/sh
-# Real traces and captures written by others (../shared/corpus): this version
+# Real traces and captures written by others (../shared/corpus): ingest
 # reads normalized events only, so each must be refused cleanly (exit 2,
-# file named, no crash, no database left), never misread.
+# file named, no crash, no database left), never misread.  The .etl files
+# are read by dump and info, and tests/cli/etl.sh checks them.
 . tests/lib.sh
 
 if [ ! -d "$SHARED/corpus" ]; then
 	skip "corpus: $SHARED/corpus not present"
 	exit 0
 fi
-for f in "$SHARED"/corpus/etl/*.etl "$SHARED"/corpus/pcap/*.pcap* "$SHARED"/corpus/pcapng/*.pcapng \
+for f in "$SHARED"/corpus/pcap/*.pcap* "$SHARED"/corpus/pcapng/*.pcapng \
 	"$SHARED"/corpus/tmf/*.tmf; do
 	[ -e "$f" ] || continue
 	"$PROG" ingest -q -o "$TMP/c.db" "$f" > /dev/null 2> "$TMP/err"

@@ -23,8 +23,17 @@ for h in build/fuzz/fuzz_*; do
 	[ -x "$h" ] || continue
 	name=$(basename "$h")
 	mkdir -p "$TMP/corpus-$name"
-	cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null
-	if "$h" -runs=30000 -seed=1 -max_len=4096 "$TMP/corpus-$name" > "$TMP/$name.log" 2>&1; then
+	case $name in
+	fuzz_etl|fuzz_xca)
+		# seeds: the real .etl files when present, and gen's own
+		cp "$SHARED"/corpus/etl/*.etl "$TMP/corpus-$name/" 2>/dev/null
+		"$PROG" gen clean -o "$TMP/corpus-$name/clean.etl" >/dev/null 2>&1
+		"$PROG" gen hw-failure -o "$TMP/corpus-$name/hw.etl" >/dev/null 2>&1
+		rm -f "$TMP/corpus-$name"/*.truth.json ;;
+	*)
+		cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null ;;
+	esac
+	if "$h" -runs=30000 -seed=1 -max_len=65536 "$TMP/corpus-$name" > "$TMP/$name.log" 2>&1; then
 		pass "fuzz/$name (30000 runs)"
 	else
 		fail "fuzz/$name: $(grep -m 3 'ERROR\|SUMMARY' "$TMP/$name.log")"

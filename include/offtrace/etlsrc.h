@@ -1,0 +1,52 @@
+/*
+ * etlsrc.h - normalized events from an .etl file: the reader's records go
+ * through the built-in profiles (DESIGN.md section 3):
+ *
+ *   chimney  the reference provider (chimney.h): one event per record;
+ *   tcpip    Microsoft-Windows-TCPIP event 1099 TcpConnectionOffloadStateChange
+ *            (provider {2F07E2EE-15DB-40F1-90EF-9D7BA282188A}): the host's
+ *            offload state of each connection, keyed by its Tcb pointer,
+ *            becomes host-layer operations: InHost->Offloading an initiate,
+ *            Offloading->Offloaded its completion (Offloading->InHost a
+ *            failed one), Offloaded->Uploading a terminate, Uploading->InHost
+ *            its completion, with the event's Status.
+ *
+ * Records no profile matches are counted per provider and event id.
+ */
+#ifndef OT_ETLSRC_H
+#define OT_ETLSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "offtrace/event.h"
+#include "offtrace/util.h"
+
+#define OT_ETLSRC_MAX_UNMATCHED 64	/* distinct (provider, id) kept */
+
+struct ot_etlsrc_unmatched {
+	char provider[37];	/* GUID, lowercase, no braces */
+	uint16_t id;
+	uint64_t count;
+};
+
+struct ot_etlsrc;
+
+struct ot_etlsrc *ot_etlsrc_open(const char *path, struct ot_strtab *st,
+				 struct ot_err *err);
+/* 1 an event, 0 the end, -1 an error (err has file, offset, phase). */
+int ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err);
+uint64_t ot_etlsrc_records(const struct ot_etlsrc *s);	/* records read */
+uint64_t ot_etlsrc_unparsed(const struct ot_etlsrc *s);
+/* Records no profile matched: total, and the most frequent kinds. */
+uint64_t ot_etlsrc_unmatched(struct ot_etlsrc *s,
+			     const struct ot_etlsrc_unmatched **kinds, size_t *n);
+/* Bytes of the file read so far, for progress. */
+uint64_t ot_etlsrc_bytes(const struct ot_etlsrc *s);
+void ot_etlsrc_close(struct ot_etlsrc *s);
+
+/* The TCPIP provider GUID in Windows memory order. */
+extern const uint8_t ot_tcpip_guid[16];
+#define OT_TCPIP_OFFLOAD_STATE_CHANGE 1099
+
+#endif

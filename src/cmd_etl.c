@@ -1,0 +1,430 @@
+/*
+ * cmd_etl.c - offtrace info and offtrace dump: the native .etl reader's
+ * view of a file (log-file header, buffers, records in time order).
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/etl.h"
+#include "offtrace/tlg.h"
+
+static const char info_help[] =
+	"usage: offtrace info FILE\n\n"
+	"Print the log-file header of an .etl file (every TRACE_LOGFILE_HEADER\n"
+	"field, times in UTC), its buffers (count, size, per processor), clock,\n"
+	"pointer size, compression, and lost events and buffers.  Reads every\n"
+	"record to count them and to report damage.\n\n"
+	"options:\n"
+	"  -h, --help           this help\n\n"
+	"Exit status: 0 ok, 2 unreadable or damaged input.\n";
+
+static const char dump_help[] =
+	"usage: offtrace dump [options] FILE\n\n"
+	"Print one line per record of an .etl file, in time order across\n"
+	"processors: time (UTC and ms since the log-file header's start), header\n"
+	"type, provider, event id, version, opcode, task, level, keyword, PID,\n"
+	"TID, CPU and payload length.  The log-file header is the first record.\n\n"
+	"options:\n"
+	"      --format FMT     text (default) or jsonl (one JSON object a line)\n"
+	"      --limit N        stop after N records\n"
+	"      --payload        add the payload: TraceLogging fields, else hex\n"
+	"      --count          only count the records: prints \"N records\"\n"
+	"  -h, --help           this help\n\n"
+	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the records\n"
+	"before the damage are printed; the damage is named on stderr).\n";
+
+enum { OPT_LIMIT = OPT_HELP + 1, OPT_PAYLOAD, OPT_COUNT };
+
+/* Print the problems the reader kept and how many there were. */
+static void
+print_problems(const char *path, const struct ot_etl *e)
+{
+	const struct ot_etl_problem *p;
+	const struct ot_etl_stats *st = ot_etl_stats(e);
+	size_t n, i;
+
+	p = ot_etl_problems(e, &n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "offtrace: %s: buffer %" PRIu64 ", offset %" PRIu64 ": %s\n",
+			path, p[i].buffer_index, p[i].offset, p[i].msg);
+	if (st->unparsed > n)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " more unparsed records not listed\n",
+			path, st->unparsed - n);
+	if (st->unparsed)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " records could not be parsed\n", path,
+			st->unparsed);
+}
+
+static const char *
+clock_name(uint32_t c)
+{
+	switch (c) {
+	case 1: return "QPC";
+	case 2: return "system time";
+	case 3: return "CPU cycles";
+	default: return "unknown";
+	}
+}
+
+static void
+put_ft(const char *label, uint64_t ft)
+{
+	char buf[OT_TIMEBUF];
+
+	printf("%-20s %s (FILETIME %" PRIu64 ")\n", label,
+	       ot_fmt_time(ot_etl_filetime_ns(ft), buf), ft);
+}
+
+static void
+put_st(const char *label, const struct ot_etl_systemtime *t)
+{
+	printf("%-20s month %u, day-of-week %u, week %u, %02u:%02u:%02u.%03u (year %u)\n",
+	       label, t->month, t->dow, t->day, t->hour, t->minute, t->second, t->ms, t->year);
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ot_err err;
+	struct ot_etl *e;
+	const struct ot_etl_header *h;
+	const struct ot_etl_stats *st;
+	struct ot_etl_record rec;
+	uint32_t i;
+	int opt, r, rc = EXIT_OK;
+
+	memset(&err, 0, sizeof(err));
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(info_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("info", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("info", "want one FILE");
+	e = ot_etl_open(argv[optind], &err);
+	if (e == NULL)
+		return cli_report_error(&err);
+	while ((r = ot_etl_next(e, &rec, &err)) > 0)
+		;
+	h = ot_etl_header(e);
+	st = ot_etl_stats(e);
+	printf("file                 %s\n", argv[optind]);
+	printf("file size            %" PRIu64 "\n", st->file_size);
+	printf("buffer size          %" PRIu32 "\n", h->buffer_size);
+	printf("version              %" PRIu32 " (%u.%u, layout %u.%u)\n", h->version,
+	       h->version & 0xFF, (h->version >> 8) & 0xFF, (h->version >> 16) & 0xFF,
+	       h->version >> 24);
+	printf("provider version     %" PRIu32 "\n", h->provider_version);
+	printf("processors           %" PRIu32 "\n", h->nprocessors);
+	put_ft("end time", h->end_time);
+	printf("timer resolution     %" PRIu32 " (100 ns units)\n", h->timer_resolution);
+	printf("maximum file size    %" PRIu32 " MB\n", h->max_file_size);
+	printf("log-file mode        0x%08" PRIx32 " (%" PRIu32 ")\n", h->log_file_mode,
+	       h->log_file_mode);
+	printf("buffers written      %" PRIu32 "\n", h->buffers_written);
+	printf("start buffers        %" PRIu32 "\n", h->start_buffers);
+	printf("pointer size         %" PRIu32 "\n", h->pointer_size);
+	printf("events lost          %" PRIu32 "\n", h->events_lost);
+	printf("cpu speed            %" PRIu32 " MHz\n", h->cpu_speed_mhz);
+	printf("logger name pointer  0x%" PRIx64 "\n", h->logger_name_ptr);
+	printf("log file name ptr    0x%" PRIx64 "\n", h->log_file_name_ptr);
+	printf("utc offset           %" PRId32 " minutes (time-zone bias: UTC = local + bias)\n",
+	       h->tz_bias);
+	printf("tz standard name     %s\n", h->tz_standard_name);
+	put_st("tz standard date", &h->tz_standard_date);
+	printf("tz standard bias     %" PRId32 "\n", h->tz_standard_bias);
+	printf("tz daylight name     %s\n", h->tz_daylight_name);
+	put_st("tz daylight date", &h->tz_daylight_date);
+	printf("tz daylight bias     %" PRId32 "\n", h->tz_daylight_bias);
+	put_ft("boot time", h->boot_time);
+	printf("perf frequency       %" PRIu64 "\n", h->perf_freq);
+	put_ft("start time", h->start_time);
+	printf("clock type           %" PRIu32 " (%s)\n", h->clock_type, clock_name(h->clock_type));
+	printf("buffers lost         %" PRIu32 "\n", h->buffers_lost);
+	printf("logger name          %s\n", h->logger_name);
+	printf("log file name        %s\n", h->log_file_name);
+	printf("header layout        %s\n", h->layout64 ? "64-bit" : "32-bit");
+	if (h->compression)
+		printf("compression          %" PRIu32 "%s\n", h->compression,
+		       h->compression == 3 ? " (XPRESS plain LZ77)" : " (unsupported)");
+	else
+		printf("compression          none\n");
+	printf("buffers              %" PRIu64 " (%" PRIu64 " compressed)\n", st->buffers,
+	       st->buffers_compressed);
+	printf("buffers per cpu     ");
+	for (i = 0; i < st->ncpus; i++) {
+		uint32_t cpu;
+		uint64_t n;
+
+		ot_etl_cpu_buffers(e, i, &cpu, &n);
+		printf(" %" PRIu32 ":%" PRIu64, cpu, n);
+	}
+	printf("\n");
+	printf("buffers flagged lost %" PRIu64 "\n", st->buffers_flag_lost);
+	printf("buffers with lost events flag %" PRIu64 "\n", st->buffers_flag_events_lost);
+	printf("records              %" PRIu64 "\n", st->records);
+	for (i = 0; i < OT_ETL_NHDR; i++)
+		if (st->by_hdr[i])
+			printf("  %-18s %" PRIu64 "\n", ot_etl_hdr_name((int)i), st->by_hdr[i]);
+	printf("unparsed records     %" PRIu64 "\n", st->unparsed);
+	print_problems(argv[optind], e);
+	if (r < 0)
+		rc = cli_report_error(&err);
+	else if (st->unparsed)
+		rc = EXIT_USAGE;
+	ot_etl_close(e);
+	return rc;
+}
+
+/* Provider name, TraceLogging event name and metadata of a record. */
+struct names {
+	const char *provider;
+	const char *event;
+	int has_meta;
+	struct ot_tlg_event meta;
+	char kernel[64];
+};
+
+static void
+record_names(const struct ot_etl_record *rec, struct names *n)
+{
+	unsigned i;
+
+	n->provider = NULL;
+	n->event = NULL;
+	n->has_meta = 0;
+	if (rec->kernel_group >= 0) {
+		uint8_t g[16];
+		const char *name;
+
+		if (ot_etl_kernel_group((unsigned)rec->kernel_group, rec->opcode, g, &name) == 0)
+			snprintf(n->kernel, sizeof(n->kernel), "Kernel/%s", name);
+		else
+			snprintf(n->kernel, sizeof(n->kernel), "Kernel/Group%d", rec->kernel_group);
+		n->provider = n->kernel;
+		return;
+	}
+	for (i = 0; i < rec->next; i++) {
+		const struct ot_etl_ext *x = &rec->ext[i];
+		const char *why;
+
+		if (x->type == 12)
+			ot_tlg_provider(x->data, x->size, &n->provider);
+		else if (x->type == 11 && ot_tlg_meta(x->data, x->size, &n->meta, &why) == 0) {
+			n->has_meta = 1;
+			n->event = n->meta.name;
+		}
+	}
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7F)
+			fprintf(f, "\\u%04x", *p);
+		else if (*p < 0x80)
+			putc(*p, f);
+		else {
+			size_t k = ot_utf8_len(p, strlen((const char *)p));
+
+			if (k == 0) {
+				fputs("\\ufffd", f);
+			} else {
+				fwrite(p, 1, k, f);
+				p += k - 1;
+			}
+		}
+	}
+	putc('"', f);
+}
+
+/* ms since start with 6 decimals, from ns, without floating point. */
+static void
+put_ms(FILE *f, int64_t ns)
+{
+	uint64_t a = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+
+	fprintf(f, "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "", a / 1000000, a % 1000000);
+}
+
+static void
+put_id(FILE *f, uint32_t v)
+{
+	if (v == 0xFFFFFFFFu)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu32, v);
+}
+
+static void
+dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
+{
+	struct names n;
+	char g[37];
+
+	record_names(rec, &n);
+	ot_etl_guid_str(rec->provider, g);
+	fprintf(f, "{\"ts_ns\":%" PRId64 ",\"rel_ms\":", rec->ts_ns);
+	put_ms(f, rec->rel_ns);
+	fprintf(f, ",\"hdr\":\"%s\",\"provider\":\"%s\",\"name\":", ot_etl_hdr_name(rec->hdr), g);
+	if (n.provider)
+		json_str(f, n.provider);
+	else
+		fputs("null", f);
+	if (n.event) {
+		fputs(",\"event\":", f);
+		json_str(f, n.event);
+	}
+	if (rec->kernel_group >= 0)
+		fprintf(f, ",\"hook\":%u", (unsigned)rec->hook_id);
+	fprintf(f, ",\"id\":%u,\"version\":%u,\"opcode\":%u,\"task\":%u,\"level\":%u,"
+		"\"keyword\":%" PRIu64 ",\"pid\":",
+		(unsigned)rec->id, (unsigned)rec->version, (unsigned)rec->opcode,
+		(unsigned)rec->task, (unsigned)rec->level, rec->keyword);
+	put_id(f, rec->pid);
+	fputs(",\"tid\":", f);
+	put_id(f, rec->tid);
+	fprintf(f, ",\"cpu\":%" PRIu32 ",\"len\":%zu", rec->cpu, rec->len);
+	if (payload) {
+		if (n.has_meta) {
+			fputs(",\"fields\":{", f);
+			ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 1);
+			putc('}', f);
+		} else {
+			fputs(",\"payload\":\"", f);
+			ot_tlg_hex(f, rec->payload, rec->len);
+			putc('"', f);
+		}
+	}
+	fputs("}\n", f);
+}
+
+static void
+dump_text(FILE *f, const struct ot_etl_record *rec, int payload)
+{
+	struct names n;
+	char g[37], tb[OT_TIMEBUF];
+
+	record_names(rec, &n);
+	ot_etl_guid_str(rec->provider, g);
+	fprintf(f, "%s ", ot_fmt_time(rec->ts_ns, tb));
+	put_ms(f, rec->rel_ns);
+	fprintf(f, " %-8s %s", ot_etl_hdr_name(rec->hdr), n.provider ? n.provider : g);
+	if (n.event)
+		fprintf(f, "/%s", n.event);
+	if (rec->kernel_group >= 0)
+		fprintf(f, " hook=0x%04x", (unsigned)rec->hook_id);
+	fprintf(f, " id=%u v=%u op=%u task=%u lvl=%u kw=0x%" PRIx64,
+		(unsigned)rec->id, (unsigned)rec->version, (unsigned)rec->opcode,
+		(unsigned)rec->task, (unsigned)rec->level, rec->keyword);
+	fputs(" pid=", f);
+	put_id(f, rec->pid);
+	fputs(" tid=", f);
+	put_id(f, rec->tid);
+	fprintf(f, " cpu=%" PRIu32 " len=%zu", rec->cpu, rec->len);
+	if (payload) {
+		if (n.has_meta) {
+			fputs(" |", f);
+			ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 0);
+		} else {
+			fputs(" | ", f);
+			ot_tlg_hex(f, rec->payload, rec->len);
+		}
+	}
+	putc('\n', f);
+}
+
+int
+cmd_dump(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "payload", no_argument, NULL, OPT_PAYLOAD },
+		{ "count", no_argument, NULL, OPT_COUNT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ot_err err;
+	struct ot_etl *e;
+	struct ot_etl_record rec;
+	int64_t limit = -1;
+	uint64_t n = 0;
+	int opt, r = 0, rc = EXIT_OK, json = 0, payload = 0, count = 0;
+
+	memset(&err, 0, sizeof(err));
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				json = 0;
+			else if (strcmp(optarg, "jsonl") == 0)
+				json = 1;
+			else
+				return cli_usage_error("dump", "bad --format '%s': want text or jsonl",
+						       optarg);
+			break;
+		case OPT_LIMIT:
+			if (ot_parse_i64(optarg, strlen(optarg), &limit) < 0 || limit < 0)
+				return cli_usage_error("dump", "bad --limit '%s'", optarg);
+			break;
+		case OPT_PAYLOAD:
+			payload = 1;
+			break;
+		case OPT_COUNT:
+			count = 1;
+			break;
+		case 'h':
+			fputs(dump_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("dump", "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("dump", "want one FILE");
+	e = ot_etl_open(argv[optind], &err);
+	if (e == NULL)
+		return cli_report_error(&err);
+	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_etl_next(e, &rec, &err)) > 0) {
+		n++;
+		if (count)
+			continue;
+		if (json)
+			dump_jsonl(stdout, &rec, payload);
+		else
+			dump_text(stdout, &rec, payload);
+	}
+	if (count)
+		printf("%" PRIu64 " records\n", n);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_errorf("dump: cannot write the output");
+		rc = EXIT_INTERNAL;
+	}
+	print_problems(argv[optind], e);
+	if (r < 0)
+		rc = cli_report_error(&err);
+	else if (ot_etl_stats(e)->unparsed && rc == EXIT_OK)
+		rc = EXIT_USAGE;
+	ot_etl_close(e);
+	return rc;
+}

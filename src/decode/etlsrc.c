@@ -1,0 +1,283 @@
+/*
+ * etlsrc.c - .etl records -> normalized events through the built-in
+ * profiles (etlsrc.h).
+ */
+#include "offtrace/etlsrc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/chimney.h"
+#include "offtrace/etl.h"
+#include "offtrace/hmap.h"
+
+/* {2F07E2EE-15DB-40F1-90EF-9D7BA282188A} (DOMAIN.md 3.1), Windows order */
+const uint8_t ot_tcpip_guid[16] = {
+	0xee, 0xe2, 0x07, 0x2f, 0xdb, 0x15, 0xf1, 0x40,
+	0x90, 0xef, 0x9d, 0x7b, 0xa2, 0x82, 0x18, 0x8a,
+};
+
+/* TCP_CONNECTION_OFFLOAD_STATE (DOMAIN.md 2.8; OcbState, an inference) */
+enum { OCB_INHOST, OCB_OFFLOADING, OCB_OFFLOADED, OCB_UPLOADING };
+
+struct ot_etlsrc {
+	struct ot_etl *etl;
+	struct ot_strtab *st;
+	const char *host;		/* interned "" */
+	struct hmap tcb;		/* Tcb -> OcbState + 1 */
+	struct ot_event pending[2];	/* events made by one record */
+	int npending, next_pending;
+	uint64_t records, unmatched;
+	struct ot_etlsrc_unmatched kinds[OT_ETLSRC_MAX_UNMATCHED];
+	size_t nkinds;
+};
+
+struct ot_etlsrc *
+ot_etlsrc_open(const char *path, struct ot_strtab *st, struct ot_err *err)
+{
+	struct ot_etl *etl = ot_etl_open(path, err);
+	struct ot_etlsrc *s;
+
+	if (etl == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->etl = etl;
+	s->st = st;
+	s->host = ot_intern(st, "", 0);
+	hm_init(&s->tcb);
+	return s;
+}
+
+static void
+count_unmatched(struct ot_etlsrc *s, const struct ot_etl_record *r)
+{
+	char g[37];
+	size_t i;
+
+	s->unmatched++;
+	ot_etl_guid_str(r->provider, g);
+	for (i = 0; i < s->nkinds; i++)
+		if (s->kinds[i].id == r->id && strcmp(s->kinds[i].provider, g) == 0) {
+			s->kinds[i].count++;
+			return;
+		}
+	if (s->nkinds < OT_ETLSRC_MAX_UNMATCHED) {
+		memcpy(s->kinds[s->nkinds].provider, g, sizeof(g));
+		s->kinds[s->nkinds].id = r->id;
+		s->kinds[s->nkinds].count = 1;
+		s->nkinds++;
+	}
+}
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* Time, processor, process and thread: from the record, for every profile. */
+static void
+from_record(struct ot_event *ev, const struct ot_etl_record *r)
+{
+	ev->ts = r->ts_ns;
+	ev->cpu = (int32_t)r->cpu;
+	ev->has |= OT_HAS_CPU;
+	if (r->pid != 0xffffffffu) {
+		ev->pid = (int32_t)r->pid;
+		ev->has |= OT_HAS_PID;
+	}
+	if (r->tid != 0xffffffffu) {
+		ev->tid = (int32_t)r->tid;
+		ev->has |= OT_HAS_TID;
+	}
+}
+
+static struct ot_event *
+host_event(struct ot_etlsrc *s, const struct ot_etl_record *r, enum ot_ev what,
+	   uint64_t tcb, uint32_t status, int with_status)
+{
+	struct ot_event *ev = &s->pending[s->npending++];
+
+	memset(ev, 0, sizeof(*ev));
+	from_record(ev, r);
+	ev->ev = what;
+	ev->layer = OT_LAYER_HOST;
+	ev->adapter = s->host;
+	ev->root = ev->block = tcb;
+	ev->has |= OT_HAS_ROOT | OT_HAS_BLOCK;
+	if (what == OT_EV_INITIATE || what == OT_EV_TERMINATE) {
+		/* no state: a host Tcb has no parent block in this view, and
+		 * the tree rules (T1, T2) must not read that as an error */
+		ev->slot = tcb;
+		ev->has |= OT_HAS_SLOT;
+		if (what == OT_EV_TERMINATE) {
+			ev->value = tcb;	/* the slot is published */
+			ev->has |= OT_HAS_VALUE;
+		}
+	}
+	if (with_status) {
+		ev->status = status;
+		ev->has |= OT_HAS_STATUS;
+	}
+	return ev;
+}
+
+/*
+ * TcpConnectionOffloadStateChange: TcbState u32, OcbState u32, SndNxt u32,
+ * RcvNxt u32, Tcb pointer, Status u32 (DOMAIN.md 3.1).  Returns the number
+ * of events made (0 when the state did not change), -1 when malformed.
+ */
+static int
+tcpip_1099(struct ot_etlsrc *s, const struct ot_etl_record *r)
+{
+	size_t ps = r->ptr_size == 4 ? 4 : 8;
+	uint32_t ocb, status, prev;
+	uint64_t tcb;
+	void *v;
+
+	if (r->len < 16 + ps + 4)
+		return -1;
+	ocb = le32(r->payload + 4);
+	tcb = ps == 8 ? le64(r->payload + 16) : le32(r->payload + 16);
+	status = le32(r->payload + 16 + ps);
+	if (ocb > OCB_UPLOADING || tcb == 0)
+		return -1;
+	v = hm_get(&s->tcb, tcb, 1);
+	prev = v ? (uint32_t)(uintptr_t)v - 1 : OCB_INHOST;
+	if (ocb == OCB_INHOST)
+		hm_del(&s->tcb, tcb, 1);
+	else
+		hm_put(&s->tcb, tcb, 1, (void *)(uintptr_t)(ocb + 1));
+	s->npending = s->next_pending = 0;
+	switch (prev * 4 + ocb) {
+	case OCB_INHOST * 4 + OCB_OFFLOADING:
+		host_event(s, r, OT_EV_INITIATE, tcb, 0, 0);
+		break;
+	case OCB_INHOST * 4 + OCB_OFFLOADED:	/* the Offloading event was lost */
+		host_event(s, r, OT_EV_INITIATE, tcb, 0, 0);
+		host_event(s, r, OT_EV_INITIATE_DONE, tcb, status, 1);
+		break;
+	case OCB_OFFLOADING * 4 + OCB_OFFLOADED:
+		host_event(s, r, OT_EV_INITIATE_DONE, tcb, status, 1);
+		break;
+	case OCB_OFFLOADING * 4 + OCB_INHOST:	/* the offload failed */
+		host_event(s, r, OT_EV_INITIATE_DONE, tcb,
+			   status ? status : OT_ST_FAILURE, 1);
+		break;
+	case OCB_OFFLOADED * 4 + OCB_UPLOADING:
+		host_event(s, r, OT_EV_TERMINATE, tcb, 0, 0);
+		break;
+	case OCB_OFFLOADED * 4 + OCB_INHOST:	/* the Uploading event was lost */
+		host_event(s, r, OT_EV_TERMINATE, tcb, 0, 0);
+		host_event(s, r, OT_EV_TERMINATE_DONE, tcb, status, 1);
+		break;
+	case OCB_UPLOADING * 4 + OCB_INHOST:
+		host_event(s, r, OT_EV_TERMINATE_DONE, tcb, status, 1);
+		break;
+	default:
+		break;	/* no change, or a transition the host never makes */
+	}
+	return s->npending;
+}
+
+int
+ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err)
+{
+	struct ot_etl_record r;
+	int rc, n;
+
+	for (;;) {
+		if (s->next_pending < s->npending) {
+			*ev = s->pending[s->next_pending++];
+			return 1;
+		}
+		rc = ot_etl_next(s->etl, &r, err);
+		if (rc <= 0)
+			return rc;
+		s->records++;
+		if (r.hdr != OT_ETL_EVENT) {
+			if (!r.is_logfile_header)
+				count_unmatched(s, &r);
+			continue;
+		}
+		if (memcmp(r.provider, ot_chimney_guid, 16) == 0) {
+			memset(ev, 0, sizeof(*ev));
+			if (ot_chimney_decode(r.id, r.payload, r.len, s->st, ev, err) < 0) {
+				err->offset = r.offset;
+				return -1;
+			}
+			from_record(ev, &r);
+			return 1;
+		}
+		if (memcmp(r.provider, ot_tcpip_guid, 16) == 0 &&
+		    r.id == OT_TCPIP_OFFLOAD_STATE_CHANGE) {
+			if ((n = tcpip_1099(s, &r)) < 0) {
+				err->phase = "tcpip";
+				err->offset = r.offset;
+				return ot_errorf(err, OT_EINPUT,
+						 "TCPIP event 1099: malformed payload (%zu bytes) in buffer %llu",
+						 r.len, (unsigned long long)r.buffer_index);
+			}
+			continue;
+		}
+		count_unmatched(s, &r);
+	}
+}
+
+uint64_t
+ot_etlsrc_records(const struct ot_etlsrc *s)
+{
+	return s->records;
+}
+
+uint64_t
+ot_etlsrc_unparsed(const struct ot_etlsrc *s)
+{
+	return ot_etl_stats(s->etl)->unparsed;
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct ot_etlsrc_unmatched *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->provider, y->provider) != 0 ? strcmp(x->provider, y->provider) :
+	       (int)x->id - (int)y->id;
+}
+
+uint64_t
+ot_etlsrc_unmatched(struct ot_etlsrc *s, const struct ot_etlsrc_unmatched **kinds,
+		    size_t *n)
+{
+	qsort(s->kinds, s->nkinds, sizeof(s->kinds[0]), by_count);
+	*kinds = s->kinds;
+	*n = s->nkinds;
+	return s->unmatched;
+}
+
+uint64_t
+ot_etlsrc_bytes(const struct ot_etlsrc *s)
+{
+	const struct ot_etl_stats *st = ot_etl_stats(s->etl);
+
+	return st->buffers ? st->file_size * st->buffers_read / st->buffers : 0;
+}
+
+void
+ot_etlsrc_close(struct ot_etlsrc *s)
+{
+	if (s == NULL)
+		return;
+	ot_etl_close(s->etl);
+	hm_free(&s->tcb);
+	free(s);
+}
