@@ -7,11 +7,17 @@
 # 2. Peak RSS with 100,000 objects live at once (all initiated, then all
 #    terminated), from GNU time.
 #
-# Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000).
+# 3. A generated .etl of at least 1 GiB (BENCH_ETL_MB): records/s of a
+#    count-only pass and of dump --format jsonl, and ingest events/s against
+#    the sqlite3 shell loading the same rows.
+#
+# Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000),
+# BENCH_ETL_MB (default 1100; 0 skips the .etl part).
 set -eu
 PROG=${1:-./offtrace}
 EVENTS=${BENCH_EVENTS:-10000000}
 LIVE=${BENCH_LIVE:-100000}
+ETL_MB=${BENCH_ETL_MB:-1100}
 DIR=${BENCH_DIR:-build/bench}
 export TZ=UTC LC_ALL=C
 
@@ -87,6 +93,34 @@ rm -f "$DIR/live.db" "$DIR/live.db-journal"
 read -r live_s live_kb < "$DIR/live.time"
 peak_live=$(sqlite3 "$DIR/live.db" "SELECT value FROM meta WHERE key = 'peak_live_objects'" 2>/dev/null || echo "?")
 
+# -- 3. a large .etl ---------------------------------------------------------
+if [ "$ETL_MB" -gt 0 ]; then
+	# about 150 bytes per record in the .etl: scale objects to the size asked
+	"$PROG" gen scale --objects 10000 -o "$DIR/probe.etl" >/dev/null
+	per=$(wc -c < "$DIR/probe.etl")
+	eobj=$(awk "BEGIN{printf \"%d\", $ETL_MB * 1048576 * 10000 / $per + 1}")
+	echo "bench: generating a ${ETL_MB} MB .etl (scale, $eobj objects)..."
+	"$PROG" gen scale --objects "$eobj" -o "$DIR/big.etl" >/dev/null
+	ebytes=$(wc -c < "$DIR/big.etl")
+	cat "$DIR/big.etl" > /dev/null
+	/usr/bin/time -f '%e %M' -o "$DIR/cnt.time" "$PROG" dump --count "$DIR/big.etl" > "$DIR/cnt.out"
+	read -r cnt_s cnt_kb < "$DIR/cnt.time"
+	erec=$(grep -o '[0-9][0-9]*' "$DIR/cnt.out" | head -n 1)
+	/usr/bin/time -f '%e %M' -o "$DIR/dj.time" sh -c "\"$PROG\" dump --format jsonl \"$DIR/big.etl\" > /dev/null"
+	read -r dj_s dj_kb < "$DIR/dj.time"
+	rm -f "$DIR/etl.db" "$DIR/etl.db-journal"
+	/usr/bin/time -f '%e %M' -o "$DIR/ei.time" "$PROG" ingest -q -o "$DIR/etl.db" "$DIR/big.etl"
+	read -r ei_s ei_kb < "$DIR/ei.time"
+	een=$(sqlite3 "$DIR/etl.db" "SELECT count(*) FROM events")
+	sqlite3 -csv "$DIR/etl.db" "SELECT * FROM events" > "$DIR/etl-events.csv"
+	rm -f "$DIR/sq2.db"
+	sqlite3 "$DIR/sq2.db" < "$DIR/events.sql"
+	/usr/bin/time -f '%e %M' -o "$DIR/sq2.time" sqlite3 "$DIR/sq2.db" \
+		"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/etl-events.csv events"
+	read -r sq2_s sq2_kb < "$DIR/sq2.time"
+	rm -f "$DIR/etl-events.csv" "$DIR/sq2.db"
+fi
+
 awk -v n="$n" -v bytes="$bytes" -v ot="$ot_s" -v sq="$sq_s" -v sqn="$sq_n" \
     -v otkb="$ot_kb" -v sqkb="$sq_kb" -v live="$LIVE" -v lkb="$live_kb" -v ls="$live_s" \
     -v peak="$peak_live" 'BEGIN {
@@ -98,3 +132,16 @@ awk -v n="$n" -v bytes="$bytes" -v ot="$ot_s" -v sq="$sq_s" -v sqn="$sq_n" \
 	printf "  targets: >= 500000 events/s: %s; < 256 MiB with %d live objects: %s\n", \
 		(n / ot >= 500000 ? "met" : "NOT met"), live, (lkb / 1024 < 256 ? "met" : "NOT met")
 }'
+if [ "$ETL_MB" -gt 0 ]; then
+	awk -v eb="$ebytes" -v er="$erec" -v cs="$cnt_s" -v ckb="$cnt_kb" -v ds="$dj_s" \
+	    -v es="$ei_s" -v ekb="$ei_kb" -v en="$een" -v qs="$sq2_s" 'BEGIN {
+		printf "\n.etl (%.0f MiB, %s records, chimney provider, 4 CPUs, 8 KiB buffers)\n", eb / 1048576, er
+		printf "  dump --count:                 %7.2f s  %10.0f records/s  peak RSS %6.1f MiB\n", cs, er / cs, ckb / 1024
+		printf "  dump --format jsonl >/dev/null: %5.2f s  %10.0f records/s\n", ds, er / ds
+		printf "  ingest (etl -> engine -> SQLite): %5.2f s  %10.0f events/s   peak RSS %6.1f MiB\n", es, en / es, ekb / 1024
+		printf "  sqlite3 shell .import of the same %s rows: %.2f s\n", en, qs
+		printf "  ratio ingest / sqlite3 import: %.2f\n", es / qs
+		printf "  targets: count-only >= 5M records/s: %s; ingest within 1.5x of sqlite3: %s\n", \
+			(er / cs >= 5000000 ? "met" : "NOT met"), (es / qs <= 1.5 ? "met" : "NOT met")
+	}'
+fi

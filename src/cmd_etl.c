@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/chimney.h"
 #include "offtrace/etl.h"
+#include "offtrace/etlsrc.h"
 #include "offtrace/tlg.h"
 
 static const char info_help[] =
@@ -32,7 +34,8 @@ static const char dump_help[] =
 	"options:\n"
 	"      --format FMT     text (default) or jsonl (one JSON object a line)\n"
 	"      --limit N        stop after N records\n"
-	"      --payload        add the payload: TraceLogging fields, else hex\n"
+	"      --payload        add the payload: the fields a profile (chimney, TCPIP\n"
+	"                       1099) or TraceLogging decodes, else hex\n"
 	"      --count          only count the records: prints \"N records\"\n"
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the records\n"
@@ -217,6 +220,16 @@ record_names(const struct ot_etl_record *rec, struct names *n)
 		n->provider = n->kernel;
 		return;
 	}
+	/* manifest providers offtrace knows by GUID (DOMAIN.md 3.1) */
+	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0) {
+		n->provider = "offtrace-chimney";
+		if (rec->id >= 1 && rec->id <= OT_EV_COUNT)
+			n->event = ot_ev_names[rec->id - 1];
+	} else if (memcmp(rec->provider, ot_tcpip_guid, 16) == 0) {
+		n->provider = "Microsoft-Windows-TCPIP";
+		if (rec->id == OT_TCPIP_OFFLOAD_STATE_CHANGE)
+			n->event = "TcpConnectionOffloadStateChange";
+	}
 	for (i = 0; i < rec->next; i++) {
 		const struct ot_etl_ext *x = &rec->ext[i];
 		const char *why;
@@ -228,33 +241,6 @@ record_names(const struct ot_etl_record *rec, struct names *n)
 			n->event = n->meta.name;
 		}
 	}
-}
-
-static void
-json_str(FILE *f, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putc('"', f);
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7F)
-			fprintf(f, "\\u%04x", *p);
-		else if (*p < 0x80)
-			putc(*p, f);
-		else {
-			size_t k = ot_utf8_len(p, strlen((const char *)p));
-
-			if (k == 0) {
-				fputs("\\ufffd", f);
-			} else {
-				fwrite(p, 1, k, f);
-				p += k - 1;
-			}
-		}
-	}
-	putc('"', f);
 }
 
 /* ms since start with 6 decimals, from ns, without floating point. */
@@ -275,6 +261,89 @@ put_id(FILE *f, uint32_t v)
 		fprintf(f, "%" PRIu32, v);
 }
 
+/* The strings of decoded chimney payloads (adapter names) during a dump. */
+static struct ot_strtab *dump_strings;
+
+/*
+ * The fields of a record a built-in profile decodes (chimney: the
+ * normalized event; TCPIP 1099: its six fields), as " name=value" or
+ * "\"name\":value" pairs; 0 when no profile applies.
+ */
+static int
+profile_fields(FILE *f, const struct ot_etl_record *rec, int json)
+{
+	struct ot_event ev;
+	struct ot_err err;
+	const char *sep = json ? "," : " ";
+
+	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0) {
+		static const char *const pn[7] = { "root", "block", "parent", "slot",
+						   "handle", "value", "nbl" };
+		static const uint32_t ph[7] = { OT_HAS_ROOT, OT_HAS_BLOCK, OT_HAS_PARENT,
+						OT_HAS_SLOT, OT_HAS_HANDLE, OT_HAS_VALUE,
+						OT_HAS_NBL };
+		uint64_t pv[7];
+		int i;
+
+		memset(&ev, 0, sizeof(ev));
+		memset(&err, 0, sizeof(err));
+		if (ot_chimney_decode(rec->id, rec->payload, rec->len, dump_strings, &ev, &err) < 0)
+			return 0;
+		pv[0] = ev.root; pv[1] = ev.block; pv[2] = ev.parent; pv[3] = ev.slot;
+		pv[4] = ev.handle; pv[5] = ev.value; pv[6] = ev.nbl;
+		fputs(json ? ",\"fields\":{\"adapter\":" : " | adapter=", f);
+		if (json)
+			ot_json_string(f, ev.adapter);
+		else
+			fputs(ev.adapter[0] ? ev.adapter : "\"\"", f);
+		fprintf(f, json ? ",\"layer\":\"%s\"" : " layer=%s", ot_layer_names[ev.layer]);
+		if (ev.has & OT_HAS_STATE)
+			fprintf(f, json ? ",\"state\":\"%s\"" : " state=%s", ot_state_name(ev.state));
+		for (i = 0; i < 7; i++)
+			if (ev.has & ph[i])
+				fprintf(f, json ? "%s\"%s\":\"0x%" PRIx64 "\"" : "%s%s=0x%" PRIx64,
+					sep, pn[i], pv[i]);
+		if (ev.has & OT_HAS_STATUS)
+			fprintf(f, json ? ",\"status\":\"0x%08" PRIx32 "\"" : " status=0x%08" PRIx32,
+				ev.status);
+		if (ev.has & OT_HAS_CODE)
+			fprintf(f, json ? ",\"code\":%" PRId64 : " code=%" PRId64, ev.code);
+		if (ev.has & OT_HAS_REASON)
+			fprintf(f, json ? ",\"reason\":%" PRId64 : " reason=%" PRId64, ev.reason);
+		if (ev.has & OT_HAS_TUPLE)
+			fprintf(f, json ? ",\"tuple\":{\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u}" :
+				" tuple=%s:%u-%s:%u", ev.tuple.src, ev.tuple.sport, ev.tuple.dst,
+				ev.tuple.dport);
+		if (json)
+			putc('}', f);
+		return 1;
+	}
+	if (memcmp(rec->provider, ot_tcpip_guid, 16) == 0 &&
+	    rec->id == OT_TCPIP_OFFLOAD_STATE_CHANGE &&
+	    rec->len >= 16 + (size_t)(rec->ptr_size == 4 ? 4 : 8) + 4) {
+		const uint8_t *p = rec->payload;
+		size_t ps = rec->ptr_size == 4 ? 4 : 8, k;
+		uint64_t tcb = 0;
+		static const char *const names[4] = { "TcbState", "OcbState", "SndNxt", "RcvNxt" };
+
+		for (k = 0; k < ps; k++)
+			tcb |= (uint64_t)p[16 + k] << (8 * k);
+		fputs(json ? ",\"fields\":{" : " |", f);
+		for (k = 0; k < 4; k++) {
+			uint32_t v = (uint32_t)p[4 * k] | (uint32_t)p[4 * k + 1] << 8 |
+				     (uint32_t)p[4 * k + 2] << 16 | (uint32_t)p[4 * k + 3] << 24;
+
+			fprintf(f, json ? "%s\"%s\":%" PRIu32 : "%s%s=%" PRIu32,
+				json && k == 0 ? "" : sep, names[k], v);
+		}
+		fprintf(f, json ? ",\"Tcb\":\"0x%" PRIx64 "\",\"Status\":\"0x%02x%02x%02x%02x\"}" :
+			" Tcb=0x%" PRIx64 " Status=0x%02x%02x%02x%02x", tcb,
+			p[16 + ps + 3], p[16 + ps + 2], p[16 + ps + 1], p[16 + ps]);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
 {
@@ -287,12 +356,12 @@ dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
 	put_ms(f, rec->rel_ns);
 	fprintf(f, ",\"hdr\":\"%s\",\"provider\":\"%s\",\"name\":", ot_etl_hdr_name(rec->hdr), g);
 	if (n.provider)
-		json_str(f, n.provider);
+		ot_json_string(f, n.provider);
 	else
 		fputs("null", f);
 	if (n.event) {
 		fputs(",\"event\":", f);
-		json_str(f, n.event);
+		ot_json_string(f, n.event);
 	}
 	if (rec->kernel_group >= 0)
 		fprintf(f, ",\"hook\":%u", (unsigned)rec->hook_id);
@@ -304,7 +373,7 @@ dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
 	fputs(",\"tid\":", f);
 	put_id(f, rec->tid);
 	fprintf(f, ",\"cpu\":%" PRIu32 ",\"len\":%zu", rec->cpu, rec->len);
-	if (payload) {
+	if (payload && !profile_fields(f, rec, 1)) {
 		if (n.has_meta) {
 			fputs(",\"fields\":{", f);
 			ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 1);
@@ -341,7 +410,7 @@ dump_text(FILE *f, const struct ot_etl_record *rec, int payload)
 	fputs(" tid=", f);
 	put_id(f, rec->tid);
 	fprintf(f, " cpu=%" PRIu32 " len=%zu", rec->cpu, rec->len);
-	if (payload) {
+	if (payload && !profile_fields(f, rec, 0)) {
 		if (n.has_meta) {
 			fputs(" |", f);
 			ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 0);
@@ -405,6 +474,7 @@ cmd_dump(int argc, char **argv)
 	e = ot_etl_open(argv[optind], &err);
 	if (e == NULL)
 		return cli_report_error(&err);
+	dump_strings = ot_strtab_new();
 	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_etl_next(e, &rec, &err)) > 0) {
 		n++;
 		if (count)
@@ -426,5 +496,7 @@ cmd_dump(int argc, char **argv)
 	else if (ot_etl_stats(e)->unparsed && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	ot_etl_close(e);
+	ot_strtab_free(dump_strings);
+	dump_strings = NULL;
 	return rc;
 }

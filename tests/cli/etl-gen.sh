@@ -30,4 +30,13 @@ for sc in $("$PROG" gen --list | cut -d' ' -f1); do
 		pass "etl-gen/$sc"
 	fi
 done
+
+# dump decodes the chimney profile's fields
+"$PROG" gen late-write -o "$TMP/lw.etl" >/dev/null 2>&1
+"$PROG" dump --payload "$TMP/lw.etl" > "$TMP/dump.txt" 2> "$TMP/err"
+if grep -q 'offtrace-chimney/ctx_write .*| adapter=nic0 layer=target slot=0xffffe0012a4c33b8 value=0x' "$TMP/dump.txt"; then
+	pass "etl-gen/dump-payload-chimney"
+else
+	fail "etl-gen/dump-payload-chimney: $(grep ctx_write "$TMP/dump.txt" | head -2)"
+fi
 exit 0
