@@ -27,7 +27,7 @@
 --   ot_time(ns)        RFC 3339 UTC with 9 fractional digits
 --   ot_status_name(c)  'NDIS_STATUS_SUCCESS', ..., else '0x' + 8 hex digits
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- One row per ingested trace.
 CREATE TABLE traces (
@@ -51,6 +51,8 @@ CREATE TABLE inputs (
 	events INTEGER NOT NULL,	-- normalized events produced
 	unmatched INTEGER NOT NULL,	-- raw records no profile rule matched
 	corrupt INTEGER NOT NULL,	-- records that could not be parsed
+	lost_events INTEGER NOT NULL DEFAULT 0,	-- events the logger says it lost (ETL EventsLost)
+	lost_buffers INTEGER NOT NULL DEFAULT 0,	-- buffers lost (ETL BuffersLost + buffers flagged lost)
 	PRIMARY KEY (trace_id, input)
 );
 

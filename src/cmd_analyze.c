@@ -57,13 +57,13 @@ static int
 check_table(const char *cmd, const char *t)
 {
 	static const char *const tables[] = { "summary", "latency", "leaks",
-					      "violations", "rules" };
+					      "violations", "rules", "inputs" };
 	size_t i;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (strcmp(t, tables[i]) == 0)
 			return 0;
-	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, leaks, violations or rules", t);
+	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, leaks, violations, rules or inputs", t);
 }
 
 static const char analyze_help[] =
@@ -73,7 +73,8 @@ static const char analyze_help[] =
 	"options:\n"
 	CLI_INGEST_HELP
 	"  -f, --format FMT     text (default), json or csv\n"
-	"      --table TABLE    for csv: summary, latency, leaks, violations (default), rules\n"
+	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
+	"                       rules, inputs\n"
 	"  -w, --write FILE     write the report to FILE instead of stdout\n"
 	"  -h, --help           this help\n";
 

@@ -18,7 +18,8 @@ static const char report_help[] =
 	"Print the report of a trace in DB (the newest unless --trace).\n\n"
 	"options:\n"
 	"  -f, --format FMT     text (default), json or csv\n"
-	"      --table TABLE    for csv: summary, latency, leaks, violations (default), rules\n"
+	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
+	"                       rules, inputs\n"
 	"  -o, --output FILE    write to FILE instead of stdout\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"  -h, --help           this help\n";
@@ -219,7 +220,7 @@ cmd_query(int argc, char **argv)
 static int
 write_etl(FILE *tmp, FILE *out, struct ot_err *err)
 {
-	struct ot_etlw_opts eo = { 0x2000, 20000000, 4 };
+	struct ot_etlw_opts eo = { 0x2000, 20000000, 4, 0 };
 	struct ot_strtab *st = ot_strtab_new();
 	struct ot_jsonl *rd = NULL;
 	struct ot_etlw *w = NULL;

@@ -528,6 +528,7 @@ etl_inputs(struct ot_db *db, size_t input, const char *path, struct ot_etlsrc *s
 	in->records = ot_etlsrc_records(s);
 	in->corrupt = ot_etlsrc_unparsed(s);
 	in->unmatched = ot_etlsrc_unmatched(s, &kinds, &nk);
+	ot_etlsrc_lost(s, &in->lost_events, &in->lost_buffers);
 	for (i = 0; i < nk; i++) {
 		snprintf(key, sizeof(key), "unmatched %zu %s %u", input, kinds[i].provider,
 			 (unsigned)kinds[i].id);

@@ -41,6 +41,9 @@ uint64_t ot_etlsrc_unparsed(const struct ot_etlsrc *s);
 /* Records no profile matched: total, and the most frequent kinds. */
 uint64_t ot_etlsrc_unmatched(struct ot_etlsrc *s,
 			     const struct ot_etlsrc_unmatched **kinds, size_t *n);
+/* What the file says was lost: the header's EventsLost; its BuffersLost
+ * plus buffers flagged lost. */
+void ot_etlsrc_lost(const struct ot_etlsrc *s, uint64_t *events, uint64_t *buffers);
 /* Bytes of the file read so far, for progress. */
 uint64_t ot_etlsrc_bytes(const struct ot_etlsrc *s);
 void ot_etlsrc_close(struct ot_etlsrc *s);

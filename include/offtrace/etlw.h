@@ -17,6 +17,7 @@ struct ot_etlw_opts {
 	uint32_t buffer_size;	/* bytes per buffer, multiple of 8, >= 4096 */
 	uint64_t perf_freq;	/* QPC ticks per second */
 	uint32_t ncpu;		/* processors; events' cpu is taken modulo */
+	uint32_t events_lost;	/* EventsLost to record in the header (tests) */
 };
 
 struct ot_etlw;

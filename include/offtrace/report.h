@@ -47,11 +47,21 @@ struct ot_rep_rule {
 	char why_not[128];
 };
 
+struct ot_rep_input {
+	char file[256];
+	char format[16];
+	char sha256[65];
+	uint64_t size, records, events, unmatched, corrupt;
+	uint64_t lost_events, lost_buffers;
+};
+
 struct ot_report {
 	int64_t trace_id;
 	char name[256];
 	int64_t start_ts, end_ts;	/* OT_T_NONE when unknown */
 	uint64_t events, inputs;
+	struct ot_rep_input *in;	/* the inputs, in command-line order */
+	size_t nin;
 	struct {
 		uint64_t objects, offloaded, failed, terminated, lost;
 		uint64_t live_at_end, leaked, errors, warnings;

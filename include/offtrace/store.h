@@ -18,7 +18,7 @@
 #include "offtrace/event.h"
 #include "offtrace/util.h"
 
-#define OT_SCHEMA_VERSION 1
+#define OT_SCHEMA_VERSION 2
 
 extern const char ot_schema_sql[];	/* generated from schemas/offtrace.sql */
 
@@ -47,6 +47,8 @@ struct ot_input_info {
 	uint64_t events;	/* normalized events produced */
 	uint64_t unmatched;	/* raw records no profile matched */
 	uint64_t corrupt;	/* records that could not be parsed */
+	uint64_t lost_events;	/* the logger's EventsLost */
+	uint64_t lost_buffers;	/* BuffersLost + buffers flagged lost */
 };
 
 /* BEGIN, create the schema if missing, insert the trace row.  name is a label. */

@@ -264,6 +264,15 @@ ot_etlsrc_unmatched(struct ot_etlsrc *s, const struct ot_etlsrc_unmatched **kind
 	return s->unmatched;
 }
 
+void
+ot_etlsrc_lost(const struct ot_etlsrc *s, uint64_t *events, uint64_t *buffers)
+{
+	const struct ot_etl_header *h = ot_etl_header(s->etl);
+
+	*events = h->events_lost;
+	*buffers = (uint64_t)h->buffers_lost + ot_etl_stats(s->etl)->buffers_flag_lost;
+}
+
 uint64_t
 ot_etlsrc_bytes(const struct ot_etlsrc *s)
 {

@@ -169,6 +169,7 @@ header_buffer(struct ot_etlw *w, int64_t end_ns)
 	p32(l + 0x24, w->buffers);	/* BuffersWritten */
 	p32(l + 0x28, 1);		/* StartBuffers */
 	p32(l + 0x2c, 8);		/* PointerSize */
+	p32(l + 0x30, w->o.events_lost);
 	p32(l + 0x34, 2995);		/* CpuSpeedInMHz */
 	put_wstr(l + 0x48 + 4, "UTC");	/* TIME_ZONE_INFORMATION, Bias 0 */
 	put_wstr(l + 0x48 + 88, "UTC");	/* DaylightName */

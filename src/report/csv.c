@@ -171,6 +171,30 @@ csv_rules(const struct ot_report *r, FILE *out)
 	}
 }
 
+static void
+csv_inputs(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+
+	fputs("file,format,sha256,size,records,events,unmatched,corrupt,lost_events,lost_buffers" EOL,
+	      out);
+	for (i = 0; i < r->nin; i++) {
+		const struct ot_rep_input *in = &r->in[i];
+
+		field(out, in->file, 1);
+		field(out, in->format, 0);
+		field(out, in->sha256, 0);
+		f_u64(out, in->size);
+		f_u64(out, in->records);
+		f_u64(out, in->events);
+		f_u64(out, in->unmatched);
+		f_u64(out, in->corrupt);
+		f_u64(out, in->lost_events);
+		f_u64(out, in->lost_buffers);
+		fputs(EOL, out);
+	}
+}
+
 int
 ot_report_csv(const struct ot_report *r, const char *what, FILE *out)
 {
@@ -184,6 +208,8 @@ ot_report_csv(const struct ot_report *r, const char *what, FILE *out)
 		csv_violations(r, out);
 	else if (strcmp(what, "rules") == 0)
 		csv_rules(r, out);
+	else if (strcmp(what, "inputs") == 0)
+		csv_inputs(r, out);
 	else
 		return -1;
 	return ferror(out) ? -1 : 0;

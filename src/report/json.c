@@ -103,8 +103,21 @@ ot_report_json(const struct ot_report *r, FILE *out)
 	put_time(out, r->start_ts);
 	fputs(", \"end_ns\": ", out);
 	put_time(out, r->end_ts);
-	fprintf(out, ", \"events\": %" PRIu64 ", \"inputs\": %" PRIu64 " },\n",
+	fprintf(out, ", \"events\": %" PRIu64 ", \"inputs\": %" PRIu64 ", \"files\": [",
 		r->events, r->inputs);
+	for (i = 0; i < r->nin; i++) {
+		const struct ot_rep_input *in = &r->in[i];
+
+		fputs(i ? ", { \"file\": " : " { \"file\": ", out);
+		ot_json_string(out, in->file);
+		fprintf(out, ", \"format\": \"%s\", \"sha256\": \"%s\", \"size\": %" PRIu64
+			", \"records\": %" PRIu64 ", \"events\": %" PRIu64
+			", \"unmatched\": %" PRIu64 ", \"corrupt\": %" PRIu64
+			", \"lost_events\": %" PRIu64 ", \"lost_buffers\": %" PRIu64 " }",
+			in->format, in->sha256, in->size, in->records, in->events,
+			in->unmatched, in->corrupt, in->lost_events, in->lost_buffers);
+	}
+	fputs(r->nin ? " ] },\n" : "] },\n", out);
 
 	fprintf(out, "  \"summary\": { \"objects\": %" PRIu64
 		", \"offloaded\": %" PRIu64 ", \"failed\": %" PRIu64

@@ -211,6 +211,46 @@ load_leaks(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 	return 0;
 }
 
+static int
+load_inputs(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prep(db, "SELECT file, format, sha256, size, records, events, unmatched,"
+		 " corrupt, lost_events, lost_buffers FROM inputs WHERE trace_id = ?1"
+		 " ORDER BY input", tid, &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ot_rep_input *in;
+		int c;
+
+		r->in = xrealloc(r->in, st_mult(r->nin + 1, sizeof(*in)));
+		in = &r->in[r->nin++];
+		memset(in, 0, sizeof(*in));
+		col_str(st, 0, in->file, sizeof(in->file));
+		col_str(st, 1, in->format, sizeof(in->format));
+		col_str(st, 2, in->sha256, sizeof(in->sha256));
+		for (c = 3; c <= 9; c++) {
+			uint64_t v = (uint64_t)sqlite3_column_int64(st, c);
+
+			switch (c) {
+			case 3: in->size = v; break;
+			case 4: in->records = v; break;
+			case 5: in->events = v; break;
+			case 6: in->unmatched = v; break;
+			case 7: in->corrupt = v; break;
+			case 8: in->lost_events = v; break;
+			default: in->lost_buffers = v; break;
+			}
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return step_error(db, st, err);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Violation ids are increasing in insertion order, not in report order:
  * evidence rows are matched through an id-sorted index. */
 struct vidx {
@@ -384,6 +424,7 @@ ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
 		return -1;
 	}
 	if (load_trace(db, trace_id, r, err) < 0 ||
+	    load_inputs(db, trace_id, r, err) < 0 ||
 	    load_summary(db, trace_id, r, err) < 0 ||
 	    load_latency(db, trace_id, r, err) < 0 ||
 	    load_leaks(db, trace_id, r, err) < 0 ||
@@ -400,8 +441,11 @@ ot_report_release(struct ot_report *r)
 {
 	if (r == NULL)
 		return;
+	free(r->in);
 	free(r->leaks);
 	free(r->violations);
+	r->in = NULL;
+	r->nin = 0;
 	r->leaks = NULL;
 	r->violations = NULL;
 	r->nleaks = 0;

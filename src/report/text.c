@@ -60,6 +60,8 @@ static void
 header(const struct ot_report *r, FILE *out)
 {
 	char a[OT_TIMEBUF], b[OT_TIMEBUF], d[DUR];
+	uint64_t lost_ev = 0, lost_buf = 0;
+	size_t i;
 
 	fprintf(out, "offtrace report: trace %" PRId64 " ", r->trace_id);
 	put_safe(out, r->name);
@@ -70,8 +72,29 @@ header(const struct ot_report *r, FILE *out)
 		fprintf(out, " (%s)", ot_fmt_dur(r->end_ts - r->start_ts, d,
 						  sizeof(d)));
 	fputc('\n', out);
-	fprintf(out, "  inputs   %" PRIu64 "\n  events   %" PRIu64 "\n\n",
-		r->inputs, r->events);
+	fprintf(out, "  inputs   %" PRIu64 "\n", r->inputs);
+	for (i = 0; i < r->nin; i++) {
+		const struct ot_rep_input *in = &r->in[i];
+
+		fputs("    ", out);
+		put_safe(out, in->file);
+		fprintf(out, " (%s): %" PRIu64 " events from %" PRIu64 " records",
+			in->format, in->events, in->records);
+		if (in->unmatched)
+			fprintf(out, ", %" PRIu64 " matched no profile", in->unmatched);
+		if (in->corrupt)
+			fprintf(out, ", %" PRIu64 " could not be parsed", in->corrupt);
+		fputc('\n', out);
+		lost_ev += in->lost_events;
+		lost_buf += in->lost_buffers;
+	}
+	fprintf(out, "  events   %" PRIu64 "\n", r->events);
+	/* what the logger lost can make rules see what did not happen */
+	if (lost_ev || lost_buf)
+		fprintf(out, "  warning  the logger lost %" PRIu64 " event%s and %" PRIu64
+			" buffer%s: a violation may be an event that was not recorded\n",
+			lost_ev, lost_ev == 1 ? "" : "s", lost_buf, lost_buf == 1 ? "" : "s");
+	fputc('\n', out);
 }
 
 static void

@@ -370,6 +370,15 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		sqlite3_close(s);
 		return -1;
 	}
+	if (version > 0 && version < OT_SCHEMA_VERSION) {
+		ot_errorf(err, OT_EDB, "database '%s' has schema version %" PRId64
+			  ", written by an earlier offtrace (this one writes %d): ingest into a new database",
+			  path, version, OT_SCHEMA_VERSION);
+		if (err != NULL)
+			err->phase = "open";
+		sqlite3_close(s);
+		return -1;
+	}
 	if (version == 0 && ntables > 0) {
 		ot_errorf(err, OT_EDB, "'%s' is not an offtrace database", path);
 		if (err != NULL)
@@ -1142,8 +1151,9 @@ insert_inputs(struct ot_db *db, const struct ot_input_info *in, size_t n,
 
 	if (sqlite3_prepare_v2(db->s, "INSERT INTO inputs (trace_id, input,"
 			       " file, sha256, format, size, records, events,"
-			       " unmatched, corrupt) VALUES (?1, ?2, ?3, ?4, ?5,"
-			       " ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) !=
+			       " unmatched, corrupt, lost_events, lost_buffers)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+			       " ?11, ?12)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return sql_error(db->s, err, "finish", "insert input");
 	for (i = 0; i < n; i++) {
@@ -1159,6 +1169,8 @@ insert_inputs(struct ot_db *db, const struct ot_input_info *in, size_t n,
 		sqlite3_bind_int64(st, 8, (int64_t)in[i].events);
 		sqlite3_bind_int64(st, 9, (int64_t)in[i].unmatched);
 		sqlite3_bind_int64(st, 10, (int64_t)in[i].corrupt);
+		sqlite3_bind_int64(st, 11, (int64_t)in[i].lost_events);
+		sqlite3_bind_int64(st, 12, (int64_t)in[i].lost_buffers);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sql_error(db->s, err, "finish", "insert input");
 			sqlite3_finalize(st);

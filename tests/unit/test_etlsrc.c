@@ -58,7 +58,7 @@ tcpip(struct ot_etlw *w, int64_t ts, uint32_t ocb, uint64_t tcb, uint32_t status
 int
 main(void)
 {
-	struct ot_etlw_opts o = { 0x2000, 20000000, 4 };
+	struct ot_etlw_opts o = { 0x2000, 20000000, 4, 3 };
 	static const uint8_t other[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 	struct ot_strtab *st = ot_strtab_new();
 	const struct ot_etlsrc_unmatched *kinds;
@@ -133,6 +133,12 @@ main(void)
 			CHECK(got[i].ts >= got[i - 1].ts);
 	CHECK(ot_etlsrc_unmatched(s, &kinds, &nk) == 1 && nk == 1 && kinds[0].id == 7 &&
 	      strcmp(kinds[0].provider, "04030201-0605-0807-090a-0b0c0d0e0f10") == 0);
+	{
+		uint64_t le, lb;
+
+		ot_etlsrc_lost(s, &le, &lb);
+		CHECK(le == 3 && lb == 0);
+	}
 	ot_etlsrc_close(s);
 out:
 	remove(path);

@@ -634,7 +634,7 @@ test_round_trip(void)
 	CHECK(q_int(s, "SELECT count(*) FROM events WHERE eid BETWEEN"
 		    " 1 * 1099511627776 + 2 AND 1 * 1099511627776 + 4") == 3);
 	CHECK(q_is(s, "SELECT value FROM meta WHERE key = 'schema_version'",
-		   "1"));
+		   "2"));
 	CHECK(ot_db_latest_trace(db, &tid, &err) == 0 && tid == 1);
 
 	/* report model */
@@ -726,10 +726,18 @@ test_refuse(void)
 
 	tmp_path("newer.db", path, sizeof(path));
 	sqlite3_open(path, &s);
-	sqlite3_exec(s, "CREATE TABLE x (a); PRAGMA user_version = 2", NULL,
+	sqlite3_exec(s, "CREATE TABLE x (a); PRAGMA user_version = 99", NULL,
 		     NULL, NULL);
 	sqlite3_close(s);
 	CHECK(ot_db_open(path, 0, &db, &err) < 0 && strstr(err.msg, "newer"));
+
+	/* a database of an earlier schema is refused with a way out */
+	tmp_path("older.db", path, sizeof(path));
+	sqlite3_open(path, &s);
+	sqlite3_exec(s, "CREATE TABLE x (a); PRAGMA user_version = 1", NULL,
+		     NULL, NULL);
+	sqlite3_close(s);
+	CHECK(ot_db_open(path, 0, &db, &err) < 0 && strstr(err.msg, "earlier offtrace"));
 
 	tmp_path("foreign.db", path, sizeof(path));
 	sqlite3_open(path, &s);
