@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/etlsrc.h"
 #include "offtrace/etlw.h"
 #include "offtrace/gen.h"
 #include "offtrace/jsonl.h"
@@ -216,6 +217,46 @@ cmd_query(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * Host-layer initiate/terminate events and their completions, the shape
+ * the tcpip profile decodes, go out as TCPIP 1099 records: the state the
+ * connection enters (InHost 0, Offloading 1, Offloaded 2, Uploading 3).
+ */
+static int
+tcpip_record(struct ot_etlw *w, const struct ot_event *ev, struct ot_err *err)
+{
+	uint8_t pl[28];
+	struct ot_etlw_rec rec;
+	uint32_t ocb;
+	int i;
+
+	switch (ev->ev) {
+	case OT_EV_INITIATE: ocb = 1; break;
+	case OT_EV_INITIATE_DONE:
+		ocb = ev->status == OT_ST_SUCCESS || ev->status == OT_ST_PARTIAL_SUCCESS ? 2 : 0;
+		break;
+	case OT_EV_TERMINATE: ocb = 3; break;
+	default: ocb = 0; break;	/* terminate_done */
+	}
+	memset(pl, 0, sizeof(pl));
+	pl[0] = 4;			/* TcbState: established */
+	pl[4] = (uint8_t)ocb;		/* OcbState; SndNxt, RcvNxt 0 */
+	for (i = 0; i < 8; i++)
+		pl[16 + i] = (uint8_t)(ev->root >> (8 * i));	/* Tcb */
+	for (i = 0; i < 4; i++)
+		pl[24 + i] = (uint8_t)(ev->status >> (8 * i));
+	memset(&rec, 0, sizeof(rec));
+	rec.ts = ev->ts;
+	rec.cpu = ev->has & OT_HAS_CPU ? (uint32_t)ev->cpu : 0;
+	rec.pid = ev->has & OT_HAS_PID ? (uint32_t)ev->pid : 0;
+	rec.tid = ev->has & OT_HAS_TID ? (uint32_t)ev->tid : 0;
+	memcpy(rec.provider, ot_tcpip_guid, 16);
+	rec.id = OT_TCPIP_OFFLOAD_STATE_CHANGE;
+	rec.payload = pl;
+	rec.len = sizeof(pl);
+	return ot_etlw_record(w, &rec, err);
+}
+
 /* Copy the JSON-lines events in tmp into an .etl file (chimney provider). */
 static int
 write_etl(FILE *tmp, FILE *out, struct ot_err *err)
@@ -238,7 +279,10 @@ write_etl(FILE *tmp, FILE *out, struct ot_err *err)
 	while ((r = ot_jsonl_next(rd, &ev, err)) > 0) {
 		if (w == NULL && (w = ot_etlw_open(out, &eo, ev.ts, err)) == NULL)
 			goto out;
-		if (ot_etlw_event(w, &ev, err) < 0)
+		if (ev.layer == OT_LAYER_HOST && ev.ev <= OT_EV_TERMINATE_DONE &&
+		    ev.ev != OT_EV_UPDATE && ev.ev != OT_EV_INVALIDATE &&
+		    ev.ev != OT_EV_QUERY && ev.ev != OT_EV_UPDATE_DONE ?
+		    tcpip_record(w, &ev, err) < 0 : ot_etlw_event(w, &ev, err) < 0)
 			goto out;
 		last = ev.ts;
 	}

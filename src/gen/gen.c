@@ -1380,6 +1380,88 @@ sobj_step(struct g *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	}
 }
 
+/*
+ * One host-layer event of the tcpip profile's shape (etlsrc.h): the Tcb is
+ * root, block and slot; a terminate names the published slot.  Requests
+ * come from the host's thread, completions from the DPC's.
+ */
+static void
+host_op(struct g *g, const struct node *x, const char *ev, int request,
+	uint32_t status)
+{
+	struct gev e;
+
+	base_ev(&e, g, ev, "", "host", request);
+	e.has = OT_HAS_ROOT | OT_HAS_BLOCK;
+	e.root = e.block = x->slot;
+	if (request) {
+		e.has |= OT_HAS_SLOT;
+		e.slot = x->slot;
+		if (!strcmp(ev, "terminate")) {
+			e.has |= OT_HAS_VALUE;
+			e.value = x->slot;
+		}
+	} else {
+		e.has |= OT_HAS_STATUS;
+		e.status = status;
+	}
+	emit(g, &e);
+}
+
+/*
+ * The host's view, as Microsoft-Windows-TCPIP event 1099 gives it: six
+ * connections offloaded (one fails with OFFLOAD_TCP_ENTRIES), four
+ * uploaded, one still offloaded at the end.  Written as .etl, each event
+ * becomes a TcpConnectionOffloadStateChange record, which the tcpip
+ * profile turns back into the same events.
+ */
+static int
+sc_host_tcpip(struct g *g)
+{
+	struct node *c[6];
+	int64_t t0[6];
+	unsigned i;
+
+	for (i = 0; i < 6; i++) {
+		c[i] = mknode(g, "", "host", "tcp", NULL);
+		t0[i] = g->t;
+		host_op(g, c[i], "initiate", 1, 0);
+		g->sum.objects++;
+		c[i]->fate = F_PENDING;
+		adv(g, 20, 200);
+	}
+	for (i = 0; i < 6; i++) {
+		uint32_t st = i == 2 ? 0xC0231004u : OT_ST_SUCCESS;
+
+		host_op(g, c[i], "initiate_done", 0, st);
+		lat_add(g, OT_KIND_INITIATE, g->t - t0[i]);
+		if (st == OT_ST_SUCCESS) {
+			g->sum.offloaded++;
+			c[i]->fate = F_LIVE;
+		} else {
+			g->sum.failed++;
+			c[i]->fate = F_FAILED;
+		}
+		adv(g, 5, 80);
+	}
+	adv(g, 500, 3000);
+	for (i = 0; i < 5; i++) {
+		int64_t t;
+
+		if (c[i]->fate != F_LIVE)
+			continue;
+		t = g->t;
+		host_op(g, c[i], "terminate", 1, 0);
+		adv(g, 30, 400);
+		host_op(g, c[i], "terminate_done", 0, OT_ST_SUCCESS);
+		lat_add(g, OT_KIND_TERMINATE, g->t - t);
+		g->sum.terminated++;
+		c[i]->fate = F_TERMINATED;
+		adv(g, 10, 100);
+	}
+	return 0;	/* c[5] is still offloaded: a live_at_end leak */
+}
+
 static int
 sc_scale(struct g *g, uint64_t nobj)
 {
@@ -1489,6 +1571,7 @@ const struct ot_gen_scenario ot_gen_scenarios[] = {
 	{ "pause-resume", "pause, in-flight initiate (linker path + tcp) accepted, resume, completed; no violations" },
 	{ "hw-failure", "terminate FAILURE (L2 warning), retrieve 11, abort, sends REQUEST_ABORTED, terminate SUCCESS" },
 	{ "scale", "--objects N tcp objects (1 in 50 fail to offload) under 6 paths/2 neighbors, streamed; no violations" },
+	{ "host-tcpip", "host view (as .etl: TCPIP 1099 records): 6 connections, 1 fails, 4 uploaded, 1 live_at_end leak" },
 };
 const unsigned ot_gen_nscenarios =
 	sizeof(ot_gen_scenarios) / sizeof(ot_gen_scenarios[0]);
@@ -1649,6 +1732,7 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	case 14: sc_pause_resume(g); break;
 	case 15: sc_hw_failure(g); break;
 	case 16: sc_scale(g, nobj); break;
+	case 17: sc_host_tcpip(g); break;
 	}
 	/* whatever is still offloaded is a live_at_end leak (no violation) */
 	for (i = 0; i < g->nnodes; i++)
