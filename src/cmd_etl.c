@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/chimney.h"
 #include "offtrace/etl.h"
 #include "offtrace/etlsrc.h"
@@ -323,22 +324,15 @@ profile_fields(FILE *f, const struct ot_etl_record *rec, int json)
 	    rec->len >= 16 + (size_t)(rec->ptr_size == 4 ? 4 : 8) + 4) {
 		const uint8_t *p = rec->payload;
 		size_t ps = rec->ptr_size == 4 ? 4 : 8, k;
-		uint64_t tcb = 0;
+		uint64_t tcb = ps == 4 ? ot_le32(p + 16) : ot_le64(p + 16);
 		static const char *const names[4] = { "TcbState", "OcbState", "SndNxt", "RcvNxt" };
 
-		for (k = 0; k < ps; k++)
-			tcb |= (uint64_t)p[16 + k] << (8 * k);
 		fputs(json ? ",\"fields\":{" : " |", f);
-		for (k = 0; k < 4; k++) {
-			uint32_t v = (uint32_t)p[4 * k] | (uint32_t)p[4 * k + 1] << 8 |
-				     (uint32_t)p[4 * k + 2] << 16 | (uint32_t)p[4 * k + 3] << 24;
-
+		for (k = 0; k < 4; k++)
 			fprintf(f, json ? "%s\"%s\":%" PRIu32 : "%s%s=%" PRIu32,
-				json && k == 0 ? "" : sep, names[k], v);
-		}
-		fprintf(f, json ? ",\"Tcb\":\"0x%" PRIx64 "\",\"Status\":\"0x%02x%02x%02x%02x\"}" :
-			" Tcb=0x%" PRIx64 " Status=0x%02x%02x%02x%02x", tcb,
-			p[16 + ps + 3], p[16 + ps + 2], p[16 + ps + 1], p[16 + ps]);
+				json && k == 0 ? "" : sep, names[k], ot_le32(p + 4 * k));
+		fprintf(f, json ? ",\"Tcb\":\"0x%" PRIx64 "\",\"Status\":\"0x%08" PRIx32 "\"}" :
+			" Tcb=0x%" PRIx64 " Status=0x%08" PRIx32, tcb, ot_le32(p + 16 + ps));
 		return 1;
 	}
 	return 0;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/etlsrc.h"
 #include "offtrace/etlw.h"
 #include "offtrace/gen.h"
@@ -228,7 +229,6 @@ tcpip_record(struct ot_etlw *w, const struct ot_event *ev, struct ot_err *err)
 	uint8_t pl[28];
 	struct ot_etlw_rec rec;
 	uint32_t ocb;
-	int i;
 
 	switch (ev->ev) {
 	case OT_EV_INITIATE: ocb = 1; break;
@@ -239,12 +239,10 @@ tcpip_record(struct ot_etlw *w, const struct ot_event *ev, struct ot_err *err)
 	default: ocb = 0; break;	/* terminate_done */
 	}
 	memset(pl, 0, sizeof(pl));
-	pl[0] = 4;			/* TcbState: established */
-	pl[4] = (uint8_t)ocb;		/* OcbState; SndNxt, RcvNxt 0 */
-	for (i = 0; i < 8; i++)
-		pl[16 + i] = (uint8_t)(ev->root >> (8 * i));	/* Tcb */
-	for (i = 0; i < 4; i++)
-		pl[24 + i] = (uint8_t)(ev->status >> (8 * i));
+	ot_put_le32(pl, 4);		/* TcbState: established */
+	ot_put_le32(pl + 4, ocb);	/* OcbState; SndNxt, RcvNxt 0 */
+	ot_put_le64(pl + 16, ev->root);	/* Tcb */
+	ot_put_le32(pl + 24, ev->status);
 	memset(&rec, 0, sizeof(rec));
 	rec.ts = ev->ts;
 	rec.cpu = ev->has & OT_HAS_CPU ? (uint32_t)ev->cpu : 0;

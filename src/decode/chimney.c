@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
+
 /* {5b9e0c4a-3f1d-4e57-9a2b-7c61d0e8f4a3}: Data1..3 little-endian, Data4 as is */
 const uint8_t ot_chimney_guid[16] = {
 	0x4a, 0x0c, 0x9e, 0x5b, 0x1d, 0x3f, 0x57, 0x4e,
@@ -17,45 +19,6 @@ const uint8_t ot_chimney_guid[16] = {
 #define PAYLOAD_HAS (OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_PARENT | OT_HAS_STATE | \
 		     OT_HAS_SLOT | OT_HAS_HANDLE | OT_HAS_VALUE | OT_HAS_STATUS | \
 		     OT_HAS_CODE | OT_HAS_REASON | OT_HAS_TUPLE | OT_HAS_NBL)
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void
-put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
 
 static size_t
 put_str(uint8_t *p, const char *s, size_t max)
@@ -76,16 +39,16 @@ ot_chimney_encode(const struct ot_event *ev, uint8_t *buf)
 	int i;
 
 	memset(buf, 0, OT_CHIMNEY_FIXED);
-	put32(buf, ev->has & PAYLOAD_HAS);
+	ot_put_le32(buf, ev->has & PAYLOAD_HAS);
 	buf[4] = (uint8_t)ev->layer;
 	buf[5] = (uint8_t)ev->state;
-	put16(buf + 6, ev->tuple.sport);
-	put16(buf + 8, ev->tuple.dport);
-	put32(buf + 12, ev->status);
+	ot_put_le16(buf + 6, ev->tuple.sport);
+	ot_put_le16(buf + 8, ev->tuple.dport);
+	ot_put_le32(buf + 12, ev->status);
 	for (i = 0; i < 7; i++)
-		put64(buf + 16 + 8 * i, ptrs[i]);
-	put64(buf + 72, (uint64_t)ev->code);
-	put64(buf + 80, (uint64_t)ev->reason);
+		ot_put_le64(buf + 16 + 8 * i, ptrs[i]);
+	ot_put_le64(buf + 72, (uint64_t)ev->code);
+	ot_put_le64(buf + 80, (uint64_t)ev->reason);
 	off += put_str(buf + off, ev->adapter ? ev->adapter : "", 256);
 	off += put_str(buf + off, ev->tuple.src, OT_ADDR_MAX);
 	off += put_str(buf + off, ev->tuple.dst, OT_ADDR_MAX);
@@ -139,7 +102,7 @@ ot_chimney_decode(uint16_t id, const uint8_t *p, size_t len,
 		return bad(err, "unknown event id");
 	if (len < OT_CHIMNEY_FIXED)
 		return bad(err, "payload shorter than its fixed part");
-	has = get32(p);
+	has = ot_le32(p);
 	if (has & ~(uint32_t)PAYLOAD_HAS)
 		return bad(err, "unknown field bits");
 	if (p[4] >= OT_LAYER_COUNT)
@@ -151,13 +114,13 @@ ot_chimney_decode(uint16_t id, const uint8_t *p, size_t len,
 	ev->has |= has;
 	ev->layer = (enum ot_layer)p[4];
 	ev->state = (enum ot_state)p[5];
-	ev->tuple.sport = get16(p + 6);
-	ev->tuple.dport = get16(p + 8);
-	ev->status = get32(p + 12);
+	ev->tuple.sport = ot_le16(p + 6);
+	ev->tuple.dport = ot_le16(p + 8);
+	ev->status = ot_le32(p + 12);
 	for (i = 0; i < 7; i++)
-		*ptrs[i] = get64(p + 16 + 8 * i);
-	ev->code = (int64_t)get64(p + 72);
-	ev->reason = (int64_t)get64(p + 80);
+		*ptrs[i] = ot_le64(p + 16 + 8 * i);
+	ev->code = (int64_t)ot_le64(p + 72);
+	ev->reason = (int64_t)ot_le64(p + 80);
 	if (get_str(p, len, &off, 256, &s, &n) < 0)
 		return bad(err, "bad adapter string");
 	ev->adapter = ot_intern(st, s, n);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/chimney.h"
 #include "offtrace/etl.h"
 #include "offtrace/hmap.h"
@@ -67,19 +68,6 @@ count_unmatched(struct ot_etlsrc *s, const struct ot_etl_record *r)
 		s->kinds[s->nkinds].count = 1;
 		s->nkinds++;
 	}
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 /* Time, processor, process and thread: from the record, for every profile. */
@@ -144,9 +132,9 @@ tcpip_1099(struct ot_etlsrc *s, const struct ot_etl_record *r)
 
 	if (r->len < 16 + ps + 4)
 		return -1;
-	ocb = le32(r->payload + 4);
-	tcb = ps == 8 ? le64(r->payload + 16) : le32(r->payload + 16);
-	status = le32(r->payload + 16 + ps);
+	ocb = ot_le32(r->payload + 4);
+	tcb = ps == 8 ? ot_le64(r->payload + 16) : ot_le32(r->payload + 16);
+	status = ot_le32(r->payload + 16 + ps);
 	if (ocb > OCB_UPLOADING || tcb == 0)
 		return -1;
 	v = hm_get(&s->tcb, tcb, 1);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/chimney.h"
 
 #define BUF_HDR 0x48
@@ -45,27 +46,6 @@ struct ot_etlw {
 	uint64_t nevents;
 };
 
-static void
-p16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-p32(uint8_t *p, uint32_t v)
-{
-	p16(p, (uint16_t)v);
-	p16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void
-p64(uint8_t *p, uint64_t v)
-{
-	p32(p, (uint32_t)v);
-	p32(p + 4, (uint32_t)(v >> 32));
-}
-
 static uint64_t
 raw_of(const struct ot_etlw *w, int64_t ns)
 {
@@ -87,17 +67,17 @@ buffer_header(uint8_t *b, uint32_t size, uint32_t fill, uint64_t ts, uint64_t se
 {
 	memset(b, 0, BUF_HDR);
 	memset(b + fill, 0xff, size - fill);
-	p32(b + 0x00, size);
-	p32(b + 0x04, fill);
-	p32(b + 0x08, fill);
-	p64(b + 0x10, ts);
-	p64(b + 0x18, seq);
-	p16(b + 0x28, cpu);
-	p16(b + 0x2a, 1);		/* LoggerId */
-	p32(b + 0x2c, 3);		/* State: flush */
-	p32(b + 0x30, fill);
-	p16(b + 0x34, 0x0001);		/* FLUSH_MARKER */
-	p16(b + 0x36, type);
+	ot_put_le32(b + 0x00, size);
+	ot_put_le32(b + 0x04, fill);
+	ot_put_le32(b + 0x08, fill);
+	ot_put_le64(b + 0x10, ts);
+	ot_put_le64(b + 0x18, seq);
+	ot_put_le16(b + 0x28, cpu);
+	ot_put_le16(b + 0x2a, 1);		/* LoggerId */
+	ot_put_le32(b + 0x2c, 3);		/* State: flush */
+	ot_put_le32(b + 0x30, fill);
+	ot_put_le16(b + 0x34, 0x0001);		/* FLUSH_MARKER */
+	ot_put_le16(b + 0x36, type);
 }
 
 static int
@@ -131,7 +111,7 @@ put_wstr(uint8_t *p, const char *s)
 	size_t i, n = strlen(s);
 
 	for (i = 0; i <= n; i++)
-		p16(p + 2 * i, (uint8_t)s[i]);
+		ot_put_le16(p + 2 * i, (uint8_t)s[i]);
 	return 2 * (n + 1);
 }
 
@@ -148,37 +128,37 @@ header_buffer(struct ot_etlw *w, int64_t end_ns)
 	names = put_wstr(l + LOGH, "offtrace gen");
 	names += put_wstr(l + LOGH + names, "offtrace-gen.etl");
 	len = (uint32_t)(SYSH + LOGH + names);
-	p16(r + 0, 2);			/* Version */
+	ot_put_le16(r + 0, 2);			/* Version */
 	r[2] = 0x02;			/* SYSTEM64 */
 	r[3] = 0xc0;
-	p16(r + 4, (uint16_t)len);
-	p16(r + 6, 0x0000);		/* HookId: EventTrace header */
-	p32(r + 8, 4);			/* ThreadId */
-	p32(r + 12, 4);			/* ProcessId: System */
-	p64(r + 16, QPC_BASE);		/* the sync point (1.9) */
-	p32(l + 0x00, w->o.buffer_size);
+	ot_put_le16(r + 4, (uint16_t)len);
+	ot_put_le16(r + 6, 0x0000);		/* HookId: EventTrace header */
+	ot_put_le32(r + 8, 4);			/* ThreadId */
+	ot_put_le32(r + 12, 4);			/* ProcessId: System */
+	ot_put_le64(r + 16, QPC_BASE);		/* the sync point (1.9) */
+	ot_put_le32(l + 0x00, w->o.buffer_size);
 	l[0x04] = 10;			/* Version 10.0, log layout 1.5 */
 	l[0x05] = 0;
 	l[0x06] = 1;
 	l[0x07] = 5;
-	p32(l + 0x08, 19041);		/* ProviderVersion (OS build) */
-	p32(l + 0x0c, w->o.ncpu);
-	p64(l + 0x10, (uint64_t)filetime_of(end_ns));
-	p32(l + 0x18, 156250);		/* TimerResolution */
-	p32(l + 0x20, 0x00000001);	/* LogFileMode: sequential */
-	p32(l + 0x24, w->buffers);	/* BuffersWritten */
-	p32(l + 0x28, 1);		/* StartBuffers */
-	p32(l + 0x2c, 8);		/* PointerSize */
-	p32(l + 0x30, w->o.events_lost);
-	p32(l + 0x34, 2995);		/* CpuSpeedInMHz */
+	ot_put_le32(l + 0x08, 19041);		/* ProviderVersion (OS build) */
+	ot_put_le32(l + 0x0c, w->o.ncpu);
+	ot_put_le64(l + 0x10, (uint64_t)filetime_of(end_ns));
+	ot_put_le32(l + 0x18, 156250);		/* TimerResolution */
+	ot_put_le32(l + 0x20, 0x00000001);	/* LogFileMode: sequential */
+	ot_put_le32(l + 0x24, w->buffers);	/* BuffersWritten */
+	ot_put_le32(l + 0x28, 1);		/* StartBuffers */
+	ot_put_le32(l + 0x2c, 8);		/* PointerSize */
+	ot_put_le32(l + 0x30, w->o.events_lost);
+	ot_put_le32(l + 0x34, 2995);		/* CpuSpeedInMHz */
 	put_wstr(l + 0x48 + 4, "UTC");	/* TIME_ZONE_INFORMATION, Bias 0 */
 	put_wstr(l + 0x48 + 88, "UTC");	/* DaylightName */
 	/* +0xF4: 4 bytes of padding before BootTime (1.12) */
-	p64(l + 0xf8, (uint64_t)filetime_of(w->start_ns) - 36000000000ULL);
-	p64(l + 0x100, w->o.perf_freq);
-	p64(l + 0x108, (uint64_t)filetime_of(w->start_ns));
-	p32(l + 0x110, 1);		/* ReservedFlags: clock type QPC */
-	p32(l + 0x114, 0);		/* BuffersLost */
+	ot_put_le64(l + 0xf8, (uint64_t)filetime_of(w->start_ns) - 36000000000ULL);
+	ot_put_le64(l + 0x100, w->o.perf_freq);
+	ot_put_le64(l + 0x108, (uint64_t)filetime_of(w->start_ns));
+	ot_put_le32(l + 0x110, 1);		/* ReservedFlags: clock type QPC */
+	ot_put_le32(l + 0x114, 0);		/* BuffersLost */
 	buffer_header(b, w->o.buffer_size, BUF_HDR + ((len + 7) & ~7u), QPC_BASE, 0, 0, 4);
 }
 
@@ -238,18 +218,18 @@ ot_etlw_record(struct ot_etlw *w, const struct ot_etlw_rec *rec, struct ot_err *
 		return -1;
 	r = c->b + c->fill;
 	memset(r, 0, EVH);
-	p16(r + 0x00, (uint16_t)size);
+	ot_put_le16(r + 0x00, (uint16_t)size);
 	r[0x02] = 0x13;			/* EVENT_HEADER64 */
 	r[0x03] = 0xc0;
-	p32(r + 0x08, rec->tid);
-	p32(r + 0x0c, rec->pid);
-	p64(r + 0x10, raw_of(w, rec->ts));
+	ot_put_le32(r + 0x08, rec->tid);
+	ot_put_le32(r + 0x0c, rec->pid);
+	ot_put_le64(r + 0x10, raw_of(w, rec->ts));
 	memcpy(r + 0x18, rec->provider, 16);
-	p16(r + 0x28, rec->id);		/* EventDescriptor */
+	ot_put_le16(r + 0x28, rec->id);		/* EventDescriptor */
 	r[0x2a] = rec->version;
 	r[0x2c] = 4;			/* Level: informational */
-	p16(r + 0x2e, rec->task);
-	p64(r + 0x30, rec->keyword);
+	ot_put_le16(r + 0x2e, rec->task);
+	ot_put_le64(r + 0x30, rec->keyword);
 	if (rec->len)
 		memcpy(r + EVH, rec->payload, rec->len);
 	memset(r + size, 0, ((size + 7) & ~7u) - size);

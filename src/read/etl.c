@@ -22,6 +22,8 @@
  * timestamp (snail etl_file.cpp::process).
  */
 #include "offtrace/etl.h"
+
+#include "offtrace/bytes.h"
 #include "offtrace/xca.h"
 
 #include <errno.h>
@@ -93,29 +95,6 @@ struct ot_etl {
 	size_t nproblems;
 };
 
-/*
- * Little-endian loads.  Callers check the bounds first (the record
- * parser against the record size, the others against fixed sizes).
- */
-static inline uint16_t
-etl_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static inline uint32_t
-etl_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static inline uint64_t
-etl_le64(const uint8_t *p)
-{
-	return (uint64_t)etl_le32(p) | (uint64_t)etl_le32(p + 4) << 32;
-}
-
 /* A bounds-checked cursor (STYLE.md P3): every read returns 0 or -1. */
 struct rd {
 	const uint8_t *p;
@@ -136,7 +115,7 @@ rd_u16(struct rd *r, uint16_t *v)
 {
 	if (r->len - r->off < 2)
 		return -1;
-	*v = etl_le16(r->p + r->off);
+	*v = ot_le16(r->p + r->off);
 	r->off += 2;
 	return 0;
 }
@@ -146,7 +125,7 @@ rd_u32(struct rd *r, uint32_t *v)
 {
 	if (r->len - r->off < 4)
 		return -1;
-	*v = etl_le32(r->p + r->off);
+	*v = ot_le32(r->p + r->off);
 	r->off += 4;
 	return 0;
 }
@@ -156,7 +135,7 @@ rd_u64(struct rd *r, uint64_t *v)
 {
 	if (r->len - r->off < 8)
 		return -1;
-	*v = etl_le64(r->p + r->off);
+	*v = ot_le64(r->p + r->off);
 	r->off += 8;
 	return 0;
 }
@@ -328,7 +307,7 @@ parse_record(struct ot_etl *e, const uint8_t *p, size_t avail, struct ot_etl_rec
 
 	if (avail < 4)
 		return 0;
-	marker = etl_le32(p);
+	marker = ot_le32(p);
 	if (marker == 0xFFFFFFFFu)
 		return 0;
 	memset(r, 0, offsetof(struct ot_etl_record, ext));
@@ -343,7 +322,7 @@ parse_record(struct ot_etl *e, const uint8_t *p, size_t avail, struct ot_etl_rec
 		uint16_t opt;
 		uint64_t ts = *last_raw;
 
-		size = etl_le16(p);
+		size = ot_le16(p);
 		if (size < 8 || size > avail) {
 			*why = "WPP record size out of bounds";
 			return -1;
@@ -392,7 +371,7 @@ wpp_short:
 		/* +0 u16 Version, +4 u16 Size, +6 u16 HookId, then
 		 * SYSTEM/COMPACT: +8 u32 TID, +12 u32 PID, +16 u64 SystemTime;
 		 * PERFINFO: +8 u64 SystemTime (FORMATS.md 1.5) */
-		uint16_t ver = etl_le16(p);
+		uint16_t ver = ot_le16(p);
 
 		if (avail < 0x10) {
 			*why = "kernel record size out of bounds";
@@ -409,22 +388,22 @@ wpp_short:
 			fixed = 0x10;
 		}
 		fixed += perf_extra(ver);
-		size = etl_le16(p + 4);
+		size = ot_le16(p + 4);
 		if (size < fixed || size > avail) {
 			*why = "kernel record size out of bounds";
 			return -1;
 		}
 		r->version = ver & (uint16_t)~0x8700u;
-		r->hook_id = etl_le16(p + 6);
+		r->hook_id = ot_le16(p + 6);
 		r->opcode = (uint8_t)(r->hook_id & 0xFF);
 		r->kernel_group = r->hook_id >> 8;
 		kernel_guid(r->hook_id, r->provider);
 		if (r->hdr == OT_ETL_PERFINFO) {
-			r->raw_ts = etl_le64(p + 8);
+			r->raw_ts = ot_le64(p + 8);
 		} else {
-			r->tid = etl_le32(p + 8);
-			r->pid = etl_le32(p + 12);
-			r->raw_ts = etl_le64(p + 16);
+			r->tid = ot_le32(p + 8);
+			r->pid = ot_le32(p + 12);
+			r->raw_ts = ot_le64(p + 16);
 		}
 		r->ptr_size = (ht == HT_SYSTEM32 || ht == HT_COMPACT32 || ht == HT_PERFINFO32) ? 4 : 8;
 		r->payload = p + fixed;
@@ -438,17 +417,17 @@ wpp_short:
 		 * INSTANCE adds InstanceId, ParentInstanceId, ParentGuid */
 		r->hdr = (ht == HT_FULL32 || ht == HT_FULL64) ? OT_ETL_CLASSIC : OT_ETL_INSTANCE;
 		fixed = r->hdr == OT_ETL_CLASSIC ? 0x30 : 0x48;
-		size = etl_le16(p);
+		size = ot_le16(p);
 		if (size < fixed || size > avail) {
 			*why = "classic record size out of bounds";
 			return -1;
 		}
 		r->opcode = p[4];
 		r->level = p[5];
-		r->version = etl_le16(p + 6);
-		r->tid = etl_le32(p + 8);
-		r->pid = etl_le32(p + 12);
-		r->raw_ts = etl_le64(p + 16);
+		r->version = ot_le16(p + 6);
+		r->tid = ot_le32(p + 8);
+		r->pid = ot_le32(p + 12);
+		r->raw_ts = ot_le64(p + 16);
 		memcpy(r->provider, p + 24, 16);
 		r->ptr_size = (ht == HT_FULL32 || ht == HT_INSTANCE32) ? 4 : 8;
 		r->payload = p + fixed;
@@ -459,24 +438,24 @@ wpp_short:
 		size_t uoff = 0x50;
 
 		r->hdr = OT_ETL_EVENT;
-		size = etl_le16(p);
+		size = ot_le16(p);
 		if (size < 0x50 || size > avail) {
 			*why = "event record size out of bounds";
 			return -1;
 		}
-		r->flags = etl_le16(p + 4);
-		r->property = etl_le16(p + 6);
-		r->tid = etl_le32(p + 8);
-		r->pid = etl_le32(p + 12);
-		r->raw_ts = etl_le64(p + 16);
+		r->flags = ot_le16(p + 4);
+		r->property = ot_le16(p + 6);
+		r->tid = ot_le32(p + 8);
+		r->pid = ot_le32(p + 12);
+		r->raw_ts = ot_le64(p + 16);
 		memcpy(r->provider, p + 24, 16);
-		r->id = etl_le16(p + 0x28);
+		r->id = ot_le16(p + 0x28);
 		r->version = p[0x2A];
 		r->channel = p[0x2B];
 		r->level = p[0x2C];
 		r->opcode = p[0x2D];
-		r->task = etl_le16(p + 0x2E);
-		r->keyword = etl_le64(p + 0x30);
+		r->task = ot_le16(p + 0x2E);
+		r->keyword = ot_le64(p + 0x30);
 		r->ptr_size = ht == HT_EVENT32 ? 4 : 8;
 		if ((r->flags & 0x1) && parse_ext(p, size, r, &uoff, why) < 0)
 			return -1;
@@ -688,14 +667,14 @@ struct bufhdr {
 static void
 parse_bufhdr(const uint8_t *p, struct bufhdr *b)
 {
-	b->size = etl_le32(p + 0x00);
-	b->saved = etl_le32(p + 0x04);
-	b->seq = etl_le64(p + 0x18);
-	b->cpu = etl_le16(p + 0x28);
-	b->state = etl_le32(p + 0x2C);
-	b->offset = etl_le32(p + 0x30);
-	b->flag = etl_le16(p + 0x34);
-	b->type = etl_le16(p + 0x36);
+	b->size = ot_le32(p + 0x00);
+	b->saved = ot_le32(p + 0x04);
+	b->seq = ot_le64(p + 0x18);
+	b->cpu = ot_le16(p + 0x28);
+	b->state = ot_le32(p + 0x2C);
+	b->offset = ot_le32(p + 0x30);
+	b->flag = ot_le16(p + 0x34);
+	b->type = ot_le16(p + 0x36);
 }
 
 /*
@@ -972,8 +951,8 @@ ot_etl_probe(const uint8_t *head, size_t len)
 	if (bh.flag & BF_COMPRESSED)
 		return bh.saved >= BUF_HDR;
 	/* first record: SYSTEM32/64 typed header, HookId 0 (FORMATS.md 1.7) */
-	return r[3] == 0xC0 && (r[2] == 1 || r[2] == 2) && etl_le16(r + 6) == 0 &&
-	       etl_le16(r + 4) >= 0x20;
+	return r[3] == 0xC0 && (r[2] == 1 || r[2] == 2) && ot_le16(r + 6) == 0 &&
+	       ot_le16(r + 4) >= 0x20;
 }
 
 /* UTF-16LE (nul-terminated within n bytes) to UTF-8, truncated to cap. */
@@ -983,7 +962,7 @@ utf16_to_utf8(const uint8_t *p, size_t n, char *out, size_t cap)
 	size_t i = 0, k = 0;
 
 	while (i + 1 < n) {
-		uint32_t c = etl_le16(p + i);
+		uint32_t c = ot_le16(p + i);
 		char tmp[4];
 		size_t m;
 
@@ -991,7 +970,7 @@ utf16_to_utf8(const uint8_t *p, size_t n, char *out, size_t cap)
 		if (c == 0)
 			break;
 		if (c >= 0xD800 && c < 0xDC00 && i + 1 < n) {
-			uint32_t lo = etl_le16(p + i);
+			uint32_t lo = ot_le16(p + i);
 
 			if (lo >= 0xDC00 && lo < 0xE000) {
 				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
@@ -1032,14 +1011,14 @@ utf16_to_utf8(const uint8_t *p, size_t n, char *out, size_t cap)
 static void
 parse_systemtime(const uint8_t *p, struct ot_etl_systemtime *t)
 {
-	t->year = etl_le16(p);
-	t->month = etl_le16(p + 2);
-	t->dow = etl_le16(p + 4);
-	t->day = etl_le16(p + 6);
-	t->hour = etl_le16(p + 8);
-	t->minute = etl_le16(p + 10);
-	t->second = etl_le16(p + 12);
-	t->ms = etl_le16(p + 14);
+	t->year = ot_le16(p);
+	t->month = ot_le16(p + 2);
+	t->dow = ot_le16(p + 4);
+	t->day = ot_le16(p + 6);
+	t->hour = ot_le16(p + 8);
+	t->minute = ot_le16(p + 10);
+	t->second = ot_le16(p + 12);
+	t->ms = ot_le16(p + 14);
 }
 
 /*
@@ -1057,49 +1036,49 @@ parse_logfile_header(struct ot_etl *e, const struct ot_etl_record *r, struct ot_
 	if (n < 0x30)
 		return etl_fail(e, err, r->offset, "logfile-header",
 				"log-file header in buffer 0 too short: %zu bytes", n);
-	ptr = etl_le32(p + 0x2C);
+	ptr = ot_le32(p + 0x2C);
 	h->layout64 = ptr == 8 ? 1 : ptr == 4 ? 0 : r->header_type == 2;
 	s = h->layout64 ? 0x118 : 0x110;
 	if (n < s)
 		return etl_fail(e, err, r->offset, "logfile-header",
 				"log-file header in buffer 0 too short: %zu bytes, need %zu", n, s);
-	h->buffer_size = etl_le32(p + 0x00);
-	h->version = etl_le32(p + 0x04);
-	h->provider_version = etl_le32(p + 0x08);
-	h->nprocessors = etl_le32(p + 0x0C);
-	h->end_time = etl_le64(p + 0x10);
-	h->timer_resolution = etl_le32(p + 0x18);
-	h->max_file_size = etl_le32(p + 0x1C);
-	h->log_file_mode = etl_le32(p + 0x20);
-	h->buffers_written = etl_le32(p + 0x24);
-	h->start_buffers = etl_le32(p + 0x28);
+	h->buffer_size = ot_le32(p + 0x00);
+	h->version = ot_le32(p + 0x04);
+	h->provider_version = ot_le32(p + 0x08);
+	h->nprocessors = ot_le32(p + 0x0C);
+	h->end_time = ot_le64(p + 0x10);
+	h->timer_resolution = ot_le32(p + 0x18);
+	h->max_file_size = ot_le32(p + 0x1C);
+	h->log_file_mode = ot_le32(p + 0x20);
+	h->buffers_written = ot_le32(p + 0x24);
+	h->start_buffers = ot_le32(p + 0x28);
 	h->pointer_size = ptr;
-	h->events_lost = etl_le32(p + 0x30);
-	h->cpu_speed_mhz = etl_le32(p + 0x34);
+	h->events_lost = ot_le32(p + 0x30);
+	h->cpu_speed_mhz = ot_le32(p + 0x34);
 	if (h->layout64) {
-		h->logger_name_ptr = etl_le64(p + 0x38);
-		h->log_file_name_ptr = etl_le64(p + 0x40);
+		h->logger_name_ptr = ot_le64(p + 0x38);
+		h->log_file_name_ptr = ot_le64(p + 0x40);
 		tz = 0x48;
 	} else {
-		h->logger_name_ptr = etl_le32(p + 0x38);
-		h->log_file_name_ptr = etl_le32(p + 0x3C);
+		h->logger_name_ptr = ot_le32(p + 0x38);
+		h->log_file_name_ptr = ot_le32(p + 0x3C);
 		tz = 0x40;
 	}
 	/* TIME_ZONE_INFORMATION: Bias, StandardName[32], StandardDate,
 	 * StandardBias, DaylightName[32], DaylightDate, DaylightBias (172) */
-	h->tz_bias = (int32_t)etl_le32(p + tz);
+	h->tz_bias = (int32_t)ot_le32(p + tz);
 	utf16_to_utf8(p + tz + 4, 64, h->tz_standard_name, sizeof(h->tz_standard_name));
 	parse_systemtime(p + tz + 68, &h->tz_standard_date);
-	h->tz_standard_bias = (int32_t)etl_le32(p + tz + 84);
+	h->tz_standard_bias = (int32_t)ot_le32(p + tz + 84);
 	utf16_to_utf8(p + tz + 88, 64, h->tz_daylight_name, sizeof(h->tz_daylight_name));
 	parse_systemtime(p + tz + 152, &h->tz_daylight_date);
-	h->tz_daylight_bias = (int32_t)etl_le32(p + tz + 168);
+	h->tz_daylight_bias = (int32_t)ot_le32(p + tz + 168);
 	tz += 172 + 4;			/* the pad */
-	h->boot_time = etl_le64(p + tz);
-	h->perf_freq = etl_le64(p + tz + 8);
-	h->start_time = etl_le64(p + tz + 16);
-	h->clock_type = etl_le32(p + tz + 24);
-	h->buffers_lost = etl_le32(p + tz + 28);
+	h->boot_time = ot_le64(p + tz);
+	h->perf_freq = ot_le64(p + tz + 8);
+	h->start_time = ot_le64(p + tz + 16);
+	h->clock_type = ot_le32(p + tz + 24);
+	h->buffers_lost = ot_le32(p + tz + 28);
 	{
 		size_t used = utf16_to_utf8(p + s, n - s, h->logger_name, sizeof(h->logger_name));
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/etl.h"
 #include "offtrace/tlg.h"
 #include "offtrace/util.h"
@@ -29,27 +30,6 @@ static int passed, failed;
 static uint8_t file[16 * BUFSZ];
 static size_t flen;
 
-static void
-p16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-p32(uint8_t *p, uint32_t v)
-{
-	p16(p, v & 0xFFFF);
-	p16(p + 2, v >> 16);
-}
-
-static void
-p64(uint8_t *p, uint64_t v)
-{
-	p32(p, (uint32_t)v);
-	p32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* A buffer at the end of file: header only; returns its offset. */
 static size_t
 add_buffer(uint16_t cpu, uint64_t seq, uint16_t type, uint16_t flag)
@@ -58,14 +38,14 @@ add_buffer(uint16_t cpu, uint64_t seq, uint16_t type, uint16_t flag)
 
 	memset(file + off, 0xFF, BUFSZ);	/* the fill pattern */
 	memset(file + off, 0, 0x48);
-	p32(file + off, BUFSZ);
-	p64(file + off + 0x18, seq);
-	p16(file + off + 0x28, cpu);
-	p32(file + off + 0x2C, 3);
-	p16(file + off + 0x34, flag);
-	p16(file + off + 0x36, type);
-	p32(file + off + 0x04, 0x48);
-	p32(file + off + 0x30, 0x48);
+	ot_put_le32(file + off, BUFSZ);
+	ot_put_le64(file + off + 0x18, seq);
+	ot_put_le16(file + off + 0x28, cpu);
+	ot_put_le32(file + off + 0x2C, 3);
+	ot_put_le16(file + off + 0x34, flag);
+	ot_put_le16(file + off + 0x36, type);
+	ot_put_le32(file + off + 0x04, 0x48);
+	ot_put_le32(file + off + 0x30, 0x48);
 	flen += BUFSZ;
 	return off;
 }
@@ -79,8 +59,8 @@ add_record(size_t b, size_t size)
 
 	memset(r, 0, (size + 7) & ~(size_t)7);
 	used += (uint32_t)((size + 7) & ~(size_t)7);
-	p32(file + b + 4, used);
-	p32(file + b + 0x30, used);
+	ot_put_le32(file + b + 4, used);
+	ot_put_le32(file + b + 0x30, used);
 	return r;
 }
 
@@ -94,37 +74,37 @@ add_header(int layout64, uint32_t nbufs)
 	uint8_t *r = add_record(b, size);
 	uint8_t *p = r + 0x20;
 
-	p16(r, 2);
+	ot_put_le16(r, 2);
 	r[2] = layout64 ? 2 : 1;
 	r[3] = 0xC0;
-	p16(r + 4, (uint32_t)size);
-	p16(r + 6, 0);
-	p32(r + 8, 11);
-	p32(r + 12, 22);
-	p64(r + 16, T0);
-	p32(p + 0x00, 0x10000);
-	p32(p + 0x04, 0x0501000a);
-	p32(p + 0x08, 19041);
-	p32(p + 0x0C, 4);
-	p64(p + 0x10, START + 50000000);
-	p32(p + 0x18, 156250);
-	p32(p + 0x1C, 100);
-	p32(p + 0x20, 0x1);
-	p32(p + 0x24, nbufs);
-	p32(p + 0x28, 1);
-	p32(p + 0x2C, layout64 ? 8 : 4);
-	p32(p + 0x30, 7);
-	p32(p + 0x34, 2400);
-	p32(p + tz, (uint32_t)-120);
-	p16(p + tz + 4, 'W');
+	ot_put_le16(r + 4, (uint32_t)size);
+	ot_put_le16(r + 6, 0);
+	ot_put_le32(r + 8, 11);
+	ot_put_le32(r + 12, 22);
+	ot_put_le64(r + 16, T0);
+	ot_put_le32(p + 0x00, 0x10000);
+	ot_put_le32(p + 0x04, 0x0501000a);
+	ot_put_le32(p + 0x08, 19041);
+	ot_put_le32(p + 0x0C, 4);
+	ot_put_le64(p + 0x10, START + 50000000);
+	ot_put_le32(p + 0x18, 156250);
+	ot_put_le32(p + 0x1C, 100);
+	ot_put_le32(p + 0x20, 0x1);
+	ot_put_le32(p + 0x24, nbufs);
+	ot_put_le32(p + 0x28, 1);
+	ot_put_le32(p + 0x2C, layout64 ? 8 : 4);
+	ot_put_le32(p + 0x30, 7);
+	ot_put_le32(p + 0x34, 2400);
+	ot_put_le32(p + tz, (uint32_t)-120);
+	ot_put_le16(p + tz + 4, 'W');
 	tz += 176;
-	p64(p + tz, START - 1000);
-	p64(p + tz + 8, FREQ);
-	p64(p + tz + 16, START);
-	p32(p + tz + 24, 1);
-	p32(p + tz + 28, 3);
-	p16(p + hs, 'a');
-	p16(p + hs + 2, 'b');
+	ot_put_le64(p + tz, START - 1000);
+	ot_put_le64(p + tz + 8, FREQ);
+	ot_put_le64(p + tz + 16, START);
+	ot_put_le32(p + tz + 24, 1);
+	ot_put_le32(p + tz + 28, 3);
+	ot_put_le16(p + hs, 'a');
+	ot_put_le16(p + hs + 2, 'b');
 }
 
 static uint8_t *
@@ -133,14 +113,14 @@ sysrec(size_t b, uint8_t ht, uint16_t hook, uint64_t ts, size_t paylen)
 	size_t fixed = ht <= 2 ? 0x20 : 0x18;
 	uint8_t *r = add_record(b, fixed + paylen);
 
-	p16(r, 2);
+	ot_put_le16(r, 2);
 	r[2] = ht;
 	r[3] = 0xC0;
-	p16(r + 4, (uint32_t)(fixed + paylen));
-	p16(r + 6, hook);
-	p32(r + 8, 100);
-	p32(r + 12, 200);
-	p64(r + 16, ts);
+	ot_put_le16(r + 4, (uint32_t)(fixed + paylen));
+	ot_put_le16(r + 6, hook);
+	ot_put_le32(r + 8, 100);
+	ot_put_le32(r + 12, 200);
+	ot_put_le64(r + 16, ts);
 	return r;
 }
 
@@ -150,20 +130,20 @@ evrec(size_t b, uint16_t id, uint64_t ts, size_t extlen, size_t paylen)
 	size_t size = 0x50 + extlen + paylen;
 	uint8_t *r = add_record(b, size);
 
-	p16(r, (uint32_t)size);
+	ot_put_le16(r, (uint32_t)size);
 	r[2] = 0x13;
 	r[3] = 0xC0;
-	p16(r + 4, extlen ? 1 : 0);
-	p32(r + 8, 300);
-	p32(r + 12, 400);
-	p64(r + 16, ts);
+	ot_put_le16(r + 4, extlen ? 1 : 0);
+	ot_put_le32(r + 8, 300);
+	ot_put_le32(r + 12, 400);
+	ot_put_le64(r + 16, ts);
 	memset(r + 0x18, 0xAB, 16);
-	p16(r + 0x28, id);
+	ot_put_le16(r + 0x28, id);
 	r[0x2A] = 1;
 	r[0x2C] = 4;
 	r[0x2D] = 9;
-	p16(r + 0x2E, 77);
-	p64(r + 0x30, 0x8000000000000001ull);
+	ot_put_le16(r + 0x2E, 77);
+	ot_put_le64(r + 0x30, 0x8000000000000001ull);
 	return r;
 }
 
@@ -200,52 +180,52 @@ test_types(void)
 	sysrec(b3, 4, 0x0501, T0 + FREQ, 4);
 	/* cpu 1, seq 3: PERFINFO64 with 2 PMC counters at T0+FREQ+5 */
 	x = add_record(b1, 0x10 + 16 + 6);
-	p16(x, 0x0202);
+	ot_put_le16(x, 0x0202);
 	x[2] = 0x11;
 	x[3] = 0xC0;
-	p16(x + 4, 0x10 + 16 + 6);
-	p16(x + 6, 0x0F2E);
-	p64(x + 8, T0 + FREQ + 5);
+	ot_put_le16(x + 4, 0x10 + 16 + 6);
+	ot_put_le16(x + 6, 0x0F2E);
+	ot_put_le64(x + 8, T0 + FREQ + 5);
 	/* cpu 0, seq 2: classic at T0+1, instance at T0+20, event at T0+30 */
 	x = add_record(b2, 0x30 + 5);
-	p16(x, 0x35);
+	ot_put_le16(x, 0x35);
 	x[2] = 0x14;
 	x[3] = 0xC0;
 	x[4] = 33;
 	x[5] = 2;
-	p16(x + 6, 3);
-	p32(x + 8, 5);
-	p32(x + 12, 6);
-	p64(x + 16, T0 + 1);
+	ot_put_le16(x + 6, 3);
+	ot_put_le32(x + 8, 5);
+	ot_put_le32(x + 12, 6);
+	ot_put_le64(x + 16, T0 + 1);
 	x = add_record(b2, 0x48 + 3);
-	p16(x, 0x4B);
+	ot_put_le16(x, 0x4B);
 	x[2] = 0x0B;
 	x[3] = 0xC0;
-	p64(x + 16, T0 + 20);
+	ot_put_le64(x + 16, T0 + 20);
 	/* event with two extended items: (16, type 1, link 1, 8) and
 	 * (24, type 11, link 0, TraceLogging metadata of 12 bytes) */
 	x = evrec(b2, 42, T0 + 30, 16 + 24, 5);
-	p16(x + 0x50, 16);
-	p16(x + 0x52, 1);
-	p16(x + 0x54, 1);
-	p16(x + 0x56, 8);
-	p16(x + 0x60, 24);
-	p16(x + 0x62, 11);
-	p16(x + 0x64, 0);
-	p16(x + 0x66, 12);
+	ot_put_le16(x + 0x50, 16);
+	ot_put_le16(x + 0x52, 1);
+	ot_put_le16(x + 0x54, 1);
+	ot_put_le16(x + 0x56, 8);
+	ot_put_le16(x + 0x60, 24);
+	ot_put_le16(x + 0x62, 11);
+	ot_put_le16(x + 0x64, 0);
+	ot_put_le16(x + 0x66, 12);
 	memcpy(x + 0x68, "\x0c\x00\x00" "Ev\0" "f\0\x08" "g\0\x03", 12);
 	memcpy(x + 0x78, "\x01\x02\x03\x04\xFB", 5);
 	/* cpu 2, seq 4: a WPP message (sequence, GUID, timestamp, system info) */
 	x = add_record(b4, 8 + 4 + 16 + 8 + 8 + 4);
-	p16(x, 48);
+	ot_put_le16(x, 48);
 	x[3] = 0x90;
-	p16(x + 4, 12);
-	p16(x + 6, 0x2B);
+	ot_put_le16(x + 4, 12);
+	ot_put_le16(x + 6, 0x2B);
 	memset(x + 12, 0xCD, 16);
-	p64(x + 28, T0 + 15);
-	p32(x + 36, 71);
-	p32(x + 40, 72);
-	p32(x + 44, 0xdeadbeef);
+	ot_put_le64(x + 28, T0 + 15);
+	ot_put_le32(x + 36, 71);
+	ot_put_le32(x + 40, 72);
+	ot_put_le32(x + 44, 0xdeadbeef);
 
 	CHECK(ot_etl_probe(file, flen) == 1);
 	e = open_file(&err);
@@ -344,9 +324,9 @@ test_ends(void)
 	sysrec(b1, 2, 0x0301, T0 + 5, 0);
 	/* a record after SavedOffset but before Offset is data */
 	sysrec(b1, 2, 0x0302, T0 + 6, 0);
-	p32(file + b1 + 4, 0x48 + 0x20);
+	ot_put_le32(file + b1 + 4, 0x48 + 0x20);
 	/* then the fill marker, and Offset far beyond it */
-	p32(file + b1 + 0x30, 0x300);
+	ot_put_le32(file + b1 + 0x30, 0x300);
 	b2 = add_buffer(1, 2, 0, 0);
 	sysrec(b2, 2, 0x0303, T0 + 7, 0);
 	x = add_record(b2, 8);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
 #include "offtrace/etlsrc.h"
 #include "offtrace/etlw.h"
 
@@ -20,15 +21,6 @@ static int passed, failed;
 
 #define T0 1700000000000000000LL
 
-static void
-p32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* A TcpConnectionOffloadStateChange with a 64-bit Tcb. */
 static void
 tcpip(struct ot_etlw *w, int64_t ts, uint32_t ocb, uint64_t tcb, uint32_t status)
@@ -38,11 +30,11 @@ tcpip(struct ot_etlw *w, int64_t ts, uint32_t ocb, uint64_t tcb, uint32_t status
 	struct ot_err err;
 
 	memset(pl, 0, sizeof(pl));
-	p32(pl + 0, 4);		/* TcbState: established */
-	p32(pl + 4, ocb);
-	p32(pl + 16, (uint32_t)tcb);
-	p32(pl + 20, (uint32_t)(tcb >> 32));
-	p32(pl + 24, status);
+	ot_put_le32(pl + 0, 4);		/* TcbState: established */
+	ot_put_le32(pl + 4, ocb);
+	ot_put_le32(pl + 16, (uint32_t)tcb);
+	ot_put_le32(pl + 20, (uint32_t)(tcb >> 32));
+	ot_put_le32(pl + 24, status);
 	memset(&r, 0, sizeof(r));
 	r.ts = ts;
 	r.cpu = 1;
