@@ -594,8 +594,6 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		if (fmt == NULL)
 			goto out;
 		if (strcmp(fmt, "etl") == 0) {
-			struct stat sb;
-
 			src[i].etl = ot_etlsrc_open(paths[i], st, err);
 			if (src[i].etl == NULL)
 				goto out;
