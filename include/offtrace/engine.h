@@ -199,6 +199,7 @@ struct ot_engine_stats {
 	uint64_t peak_live_objects, peak_open_ops;
 	uint64_t unresolved;	/* events naming an object that matched none */
 	uint64_t violations;	/* emitted so far, all rules */
+	uint64_t slot_records;	/* context slots remembered now (bounded) */
 };
 
 struct ot_engine;

@@ -167,6 +167,8 @@ struct tomb {
 	int used;
 	int terminated;
 	uint64_t id, slot, handle, value;
+	uint64_t slot_value;		/* the slot's tracked value when its record went */
+	uint64_t slot_last_op;		/* and the last operation that named it */
 	uint32_t epoch;
 	enum ot_state state;
 	int64_t ts;
@@ -363,18 +365,35 @@ slot_get(struct ot_engine *e, uint64_t slot, int create)
 	s->slot = slot;
 	s->open_blk = -1;
 	t = tomb_by(e, &e->tslot, slot);
-	if (t)
+	if (t) {
 		s->epoch = t->epoch;	/* continue the slot's epochs */
+		s->value = t->slot_value;
+		s->last_op_id = t->slot_last_op;
+	}
 	hm_put(&e->slots, slot, 0, s);
 	return s;
 }
 
-/* Free a slot record that holds nothing worth remembering. */
+/*
+ * Free a slot record that holds nothing worth remembering.  A value left
+ * in a dead object's slot (the upper layer did not clear it) moves to that
+ * object's tombstone, so memory stays bounded by the tombstone ring rather
+ * than growing with every slot the trace ever used.
+ */
 static void
 slot_gc(struct ot_engine *e, struct slotrec *s)
 {
-	if (!s || s->cur || s->value || s->open_op || s->l3_pending)
+	struct tomb *t;
+
+	if (!s || s->cur || s->open_op || s->l3_pending)
 		return;
+	t = tomb_by(e, &e->tslot, s->slot);
+	if (t != NULL && t->epoch == s->epoch) {
+		t->slot_value = s->value;
+		t->slot_last_op = s->last_op_id;
+	} else if (s->value) {
+		return;	/* nowhere to keep the value */
+	}
 	hm_del(&e->slots, s->slot, 0);
 	free(s);
 }
@@ -394,6 +413,8 @@ tomb_add(struct ot_engine *e, const struct obj *o, int terminated)
 		hm_del_if(&e->tvalue, t->value, 0, t);
 	}
 	t->used = 1;
+	t->slot_value = 0;
+	t->slot_last_op = 0;
 	t->terminated = terminated;
 	t->id = o->r.id;
 	t->slot = o->r.slot;
@@ -2246,6 +2267,7 @@ void
 ot_engine_stats(const struct ot_engine *e, struct ot_engine_stats *st)
 {
 	*st = e->st;
+	st->slot_records = e->slots.len;
 }
 
 void

@@ -472,6 +472,40 @@ test_throughput(void)
 	CHECK(r.count == n * 5 + 3 + 1 + 3 + 3);
 }
 
+/*
+ * Regression (slot records kept forever): objects on ever-new slots whose
+ * upper layer never clears the context used to keep one slot record each,
+ * so memory grew with the trace.  The value now moves to the tombstone.
+ */
+static void
+test_uncleared_slots_bounded(void)
+{
+	struct rec r;
+	struct ot_engine_stats st;
+	uint64_t i, n = OT_TOMBSTONES + 50000, slot, blk;
+
+	start(&r, 0);
+	r.keep = 0;
+	offload_tree();
+	for (i = 0; i < n; i++) {
+		slot = 0xffffe00800000008ull + i * 0x100;
+		blk = 0xffffe00900000000ull + (i % 512) * 0x100;
+		req(OT_EV_INITIATE, blk, blk, 0, OT_STATE_NONE, slot);
+		wr(slot, 0xffffe00a00000000ull + i);
+		done(OT_EV_INITIATE_DONE, blk, blk, OT_ST_SUCCESS);
+		req(OT_EV_TERMINATE, blk + 1, blk + 1, 0, OT_STATE_NONE, slot);
+		done(OT_EV_TERMINATE_DONE, blk + 1, blk + 1, OT_ST_SUCCESS);
+	}
+	ot_engine_stats(E, &st);
+	CHECK(st.slot_records < 100);
+	CHECK(st.violations == 0);
+	/* a write after terminate on a recent slot is still seen (C3) */
+	wr(0xffffe00800000008ull + (n - 1) * 0x100, 0xffffe00b00000000ull);
+	ot_engine_stats(E, &st);
+	CHECK(st.violations >= 1);
+	stop();
+}
+
 int
 main(void)
 {
@@ -483,6 +517,7 @@ main(void)
 	test_capacity_and_stats();
 	test_unresolved();
 	test_throughput();
+	test_uncleared_slots_bounded();
 	printf("test_engine: %d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }
