@@ -29,6 +29,11 @@ int cmd_query(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_flows(int argc, char **argv);
+/* dump of a pcap/pcapng file (cmd_capture.c); limit < 0: no limit */
+int cli_dump_capture(const char *path, int json, int64_t limit, int count);
+int cmd_tmf(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);

@@ -9,9 +9,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Long option values of this file only (above cli.h's shared ones). */
+enum { OPT_HTML = 1000 };
+
+/* The HTML report of the trace into path. */
+static int
+write_html(struct ot_db *db, const struct ot_report *r, const char *path)
+{
+	struct ot_err err;
+	FILE *f;
+	int rc = EXIT_OK;
+
+	memset(&err, 0, sizeof(err));
+	if ((f = fopen(path, "w")) == NULL) {
+		cli_errorf("%s: cannot write: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (ot_report_html(ot_db_sqlite(db), r, f, &err) < 0)
+		rc = cli_report_error(&err);
+	if (fclose(f) != 0 && rc == EXIT_OK) {
+		cli_errorf("%s: write error", path);
+		rc = EXIT_INTERNAL;
+	}
+	return rc;
+}
+
 static int
 print_report(struct ot_db *db, int64_t trace_id, const char *format,
-	     const char *table, const char *outpath)
+	     const char *table, const char *outpath, const char *html)
 {
 	struct ot_report r;
 	struct ot_err err;
@@ -41,6 +66,8 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 	}
 	if (out != stdout)
 		fclose(out);
+	if (html && rc == EXIT_OK)
+		rc = write_html(db, &r, html);
 	ot_report_release(&r);
 	return rc;
 }
@@ -76,6 +103,8 @@ static const char analyze_help[] =
 	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
 	"                       rules, inputs\n"
 	"  -w, --write FILE     write the report to FILE instead of stdout\n"
+	"      --html FILE      also write the HTML report (timeline, histograms,\n"
+	"                       object histories) to FILE\n"
 	"  -h, --help           this help\n";
 
 int
@@ -87,12 +116,13 @@ cmd_analyze(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "write", required_argument, NULL, 'w' },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_ingest c;
 	struct ot_db *db = NULL;
-	const char *format = "text", *table = NULL, *outpath = NULL;
+	const char *format = "text", *table = NULL, *outpath = NULL, *html = NULL;
 	int64_t trace_id;
 	int opt, rc;
 
@@ -116,6 +146,9 @@ cmd_analyze(int argc, char **argv)
 		case 'w':
 			outpath = optarg;
 			break;
+		case OPT_HTML:
+			html = optarg;
+			break;
 		case 'h':
 			fputs(analyze_help, stdout);
 			return EXIT_OK;
@@ -128,7 +161,7 @@ cmd_analyze(int argc, char **argv)
 	rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = print_report(db, trace_id, format, table, outpath);
+	rc = print_report(db, trace_id, format, table, outpath, html);
 	ot_db_close(db);
 	return rc;
 }

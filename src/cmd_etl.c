@@ -15,6 +15,9 @@
 #include "offtrace/etl.h"
 #include "offtrace/etlsrc.h"
 #include "offtrace/tlg.h"
+#include "offtrace/tmf.h"
+#include "offtrace/wpp.h"
+#include "offtrace/wpptext.h"
 
 static const char info_help[] =
 	"usage: offtrace info FILE\n\n"
@@ -31,18 +34,29 @@ static const char dump_help[] =
 	"Print one line per record of an .etl file, in time order across\n"
 	"processors: time (UTC and ms since the log-file header's start), header\n"
 	"type, provider, event id, version, opcode, task, level, keyword, PID,\n"
-	"TID, CPU and payload length.  The log-file header is the first record.\n\n"
+	"TID, CPU and payload length.  The log-file header is the first record.\n"
+	"A pcap or pcapng capture gives one line per packet instead: number,\n"
+	"time, interface, direction, link type, caplen/length, 4-tuple, TCP\n"
+	"flags, seq/ack, PID/TID and comment (--payload does not apply).\n\n"
 	"options:\n"
 	"      --format FMT     text (default) or jsonl (one JSON object a line)\n"
 	"      --limit N        stop after N records\n"
 	"      --payload        add the payload: the fields a profile (chimney, TCPIP\n"
 	"                       1099) or TraceLogging decodes, else hex\n"
 	"      --count          only count the records: prints \"N records\"\n"
+	"      --tmf DIR        decode WPP messages with the TMF files in DIR\n"
+	"                       (<message GUID>.tmf) and print them as tracefmt does:\n"
+	"                       [CPU]PID.TID::TIME [friendly]text (time in UTC);\n"
+	"                       messages without a TMF are dumped raw and counted\n"
+	"                       per GUID and number on stderr\n"
+	"tracefmt text output (FILE.txt) gives one line per WPP message: line,\n"
+	"time as written (no zone), CPU, PID, TID, sequence, friendly name, text;\n"
+	"\"No Format Information found.\" and other lines are counted on stderr.\n"
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the records\n"
 	"before the damage are printed; the damage is named on stderr).\n";
 
-enum { OPT_LIMIT = OPT_HELP + 1, OPT_PAYLOAD, OPT_COUNT };
+enum { OPT_LIMIT = OPT_HELP + 1, OPT_PAYLOAD, OPT_COUNT, OPT_TMF };
 
 /* Print the problems the reader kept and how many there were. */
 static void
@@ -416,6 +430,213 @@ dump_text(FILE *f, const struct ot_etl_record *rec, int payload)
 	putc('\n', f);
 }
 
+/* dump --tmf: the TMF directory and what it could not decode. */
+#define WPP_MAX_MISSING	4096	/* distinct (GUID, number) pairs counted */
+
+static struct {
+	const char *dir;
+	struct ot_tmfdir *tmf;
+	uint64_t decoded, missing, bad, missing_other;
+	struct {
+		uint8_t guid[16];
+		uint16_t number;
+		uint64_t count;
+	} miss[WPP_MAX_MISSING];
+	size_t nmiss;
+} wppd;
+
+static int
+wpp_open(struct ot_err *err)
+{
+	if (wppd.dir == NULL)
+		return 0;
+	wppd.tmf = ot_tmfdir_open(wppd.dir, err);
+	return wppd.tmf == NULL ? -1 : 0;
+}
+
+static void
+wpp_count_missing(const struct ot_wpp_msg *m)
+{
+	size_t i;
+
+	wppd.missing++;
+	for (i = 0; i < wppd.nmiss; i++)
+		if (wppd.miss[i].number == m->number &&
+		    memcmp(wppd.miss[i].guid, m->guid, 16) == 0) {
+			wppd.miss[i].count++;
+			return;
+		}
+	if (wppd.nmiss == WPP_MAX_MISSING) {
+		wppd.missing_other++;
+		return;
+	}
+	memcpy(wppd.miss[i].guid, m->guid, 16);
+	wppd.miss[i].number = m->number;
+	wppd.miss[i].count = 1;
+	wppd.nmiss++;
+}
+
+/* A WPP record decoded with its TMF: 1 printed, 0 not (dump it raw). */
+static int
+dump_wpp(FILE *out, const char *path, const struct ot_etl_record *rec, int json)
+{
+	static char text[OT_WPP_MAX_TEXT];
+	struct ot_wpp_msg m;
+	struct ot_wpp_where w;
+	const struct ot_tmf_msg *tm;
+	const char *why = NULL;
+
+	if (ot_wpp_parse(rec->raw, rec->raw_len, rec->ptr_size, &m, NULL) < 0)
+		return 0;
+	tm = m.has_guid ? ot_tmfdir_find(wppd.tmf, m.guid, m.number) : NULL;
+	if (tm == NULL) {
+		wpp_count_missing(&m);
+		return 0;
+	}
+	w.cpu = rec->cpu;
+	w.ts_ns = rec->ts_ns;
+	if (ot_wpp_format(tm, &m, &w, text, sizeof(text), &why) < 0) {
+		wppd.bad++;
+		fprintf(stderr, "offtrace: %s: offset %" PRIu64 ": %s (message %s #%u)\n",
+			path, rec->offset, why, tm->guid, (unsigned)m.number);
+	}
+	wppd.decoded++;
+	if (!json) {
+		fprintf(out, "%s\n", text);
+		return 1;
+	}
+	fprintf(out, "{\"ts\":%" PRId64 ",\"hdr\":\"wpp\",\"guid\":", rec->ts_ns);
+	ot_json_string(out, tm->guid);
+	fprintf(out, ",\"number\":%u,\"cpu\":%" PRIu32 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
+		(unsigned)m.number, rec->cpu, m.pid, m.tid);
+	if (m.has_seq)
+		fprintf(out, ",\"seq\":%" PRIu32, m.seq);
+	fputs(",\"friendly\":", out);
+	ot_json_string(out, tm->friendly);
+	fputs(",\"func\":", out);
+	ot_json_string(out, tm->func);
+	fputs(",\"level\":", out);
+	ot_json_string(out, tm->level);
+	fputs(",\"flags\":", out);
+	ot_json_string(out, tm->flags);
+	fputs(",\"text\":", out);
+	ot_json_string(out, text);
+	fputs("}\n", out);
+	return 1;
+}
+
+/* Counts on stderr, free; 1 when some messages overran their record. */
+static int
+wpp_close(const char *path)
+{
+	size_t i;
+	char g[37];
+	int bad = wppd.bad != 0;
+
+	if (wppd.tmf == NULL)
+		return 0;
+	if (wppd.missing)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " WPP messages decoded, %" PRIu64
+			" without a TMF (dumped raw):\n", path, wppd.decoded, wppd.missing);
+	for (i = 0; i < wppd.nmiss; i++) {
+		ot_etl_guid_str(wppd.miss[i].guid, g);
+		fprintf(stderr, "  %s #%u: %" PRIu64 "\n", g, (unsigned)wppd.miss[i].number,
+			wppd.miss[i].count);
+	}
+	if (wppd.missing_other)
+		fprintf(stderr, "  others: %" PRIu64 "\n", wppd.missing_other);
+	if (wppd.bad)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " WPP messages overran their record\n",
+			path, wppd.bad);
+	ot_tmfdir_free(wppd.tmf);
+	memset(&wppd, 0, sizeof(wppd));
+	return bad;
+}
+
+/* dump of tracefmt text: is the file tracefmt output? */
+static int
+is_wpptext(const char *path)
+{
+	uint8_t head[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return 0;
+	n = fread(head, 1, sizeof(head), f);
+	fclose(f);
+	return ot_wpptext_probe(head, n);
+}
+
+static void
+json_strn(FILE *out, const char *s, size_t n)
+{
+	char *c = xmalloc(n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	ot_json_string(out, c);
+	free(c);
+}
+
+static int
+dump_wpptext(const char *path, int json, int64_t limit, int count)
+{
+	struct ot_err err;
+	struct ot_wpptext *r;
+	struct ot_wpptext_msg m;
+	const struct ot_wpptext_stats *st;
+	char tb[OT_TIMEBUF];
+	uint64_t n = 0;
+	int rv = 0, rc = EXIT_OK;
+
+	memset(&err, 0, sizeof(err));
+	r = ot_wpptext_open(path, &err);
+	if (r == NULL)
+		return cli_report_error(&err);
+	while ((limit < 0 || (uint64_t)limit > n) && (rv = ot_wpptext_next(r, &m, &err)) > 0) {
+		n++;
+		if (count)
+			continue;
+		ot_fmt_time(m.ts_ns, tb);
+		if (json) {
+			printf("{\"line\":%" PRIu64 ",\"ts_ns\":%" PRId64 ",\"time\":\"%s\",\"cpu\":%" PRIu32
+			       ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"seq\":", m.line, m.ts_ns, tb,
+			       m.cpu, m.pid, m.tid);
+			if (m.has_seq)
+				printf("%" PRIu32, m.seq);
+			else
+				fputs("null", stdout);
+			fputs(",\"friendly\":", stdout);
+			json_strn(stdout, m.friendly, m.friendly_len);
+			fputs(",\"text\":", stdout);
+			json_strn(stdout, m.text, m.text_len);
+			fputs("}\n", stdout);
+		} else {
+			printf("%s line=%" PRIu64 " cpu=%" PRIu32 " pid=0x%04" PRIX32 " tid=0x%04" PRIX32,
+			       tb, m.line, m.cpu, m.pid, m.tid);
+			if (m.has_seq)
+				printf(" seq=%08" PRIx32, m.seq);
+			printf(" [%.*s] %.*s\n", (int)m.friendly_len, m.friendly, (int)m.text_len, m.text);
+		}
+	}
+	if (count)
+		printf("%" PRIu64 " records\n", n);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_errorf("dump: cannot write the output");
+		rc = EXIT_INTERNAL;
+	}
+	st = ot_wpptext_stats(r);
+	fprintf(stderr, "offtrace: %s: %" PRIu64 " lines: %" PRIu64 " messages, %" PRIu64
+		" \"No Format Information found.\", %" PRIu64 " EventTrace, %" PRIu64
+		" other lines skipped\n", path, st->lines, st->messages, st->no_format,
+		st->eventtrace, st->other);
+	if (rv < 0)
+		rc = cli_report_error(&err);
+	ot_wpptext_close(r);
+	return rc;
+}
+
 int
 cmd_dump(int argc, char **argv)
 {
@@ -424,6 +645,7 @@ cmd_dump(int argc, char **argv)
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "payload", no_argument, NULL, OPT_PAYLOAD },
 		{ "count", no_argument, NULL, OPT_COUNT },
+		{ "tmf", required_argument, NULL, OPT_TMF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -456,6 +678,9 @@ cmd_dump(int argc, char **argv)
 		case OPT_COUNT:
 			count = 1;
 			break;
+		case OPT_TMF:
+			wppd.dir = optarg;
+			break;
 		case 'h':
 			fputs(dump_help, stdout);
 			return EXIT_OK;
@@ -465,13 +690,28 @@ cmd_dump(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("dump", "want one FILE");
+	{
+		const char *fmt = ot_detect_format(argv[optind], &err);
+
+		if (fmt != NULL && (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0))
+			return cli_dump_capture(argv[optind], json, limit, count);
+	}
+	if (is_wpptext(argv[optind]))
+		return dump_wpptext(argv[optind], json, limit, count);
 	e = ot_etl_open(argv[optind], &err);
 	if (e == NULL)
 		return cli_report_error(&err);
+	if (wpp_open(&err) < 0) {
+		ot_etl_close(e);
+		return cli_report_error(&err);
+	}
 	dump_strings = ot_strtab_new();
 	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_etl_next(e, &rec, &err)) > 0) {
 		n++;
 		if (count)
+			continue;
+		if (wppd.tmf != NULL && rec.hdr == OT_ETL_WPP &&
+		    dump_wpp(stdout, argv[optind], &rec, json))
 			continue;
 		if (json)
 			dump_jsonl(stdout, &rec, payload);
@@ -485,6 +725,8 @@ cmd_dump(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 	}
 	print_problems(argv[optind], e);
+	if (wpp_close(argv[optind]) && rc == EXIT_OK)
+		rc = EXIT_USAGE;
 	if (r < 0)
 		rc = cli_report_error(&err);
 	else if (ot_etl_stats(e)->unparsed && rc == EXIT_OK)

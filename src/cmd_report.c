@@ -19,7 +19,8 @@ static const char report_help[] =
 	"usage: offtrace report [options] DB\n\n"
 	"Print the report of a trace in DB (the newest unless --trace).\n\n"
 	"options:\n"
-	"  -f, --format FMT     text (default), json or csv\n"
+	"  -f, --format FMT     text (default), json, csv or html (one self-contained\n"
+	"                       page: timeline, latency histograms, object histories)\n"
 	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
 	"                       rules, inputs\n"
 	"  -o, --output FILE    write to FILE instead of stdout\n"
@@ -50,8 +51,9 @@ cmd_report(int argc, char **argv)
 		switch (opt) {
 		case 'f':
 			format = optarg;
-			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv"))
-				return cli_usage_error("report", "unknown --format '%s': want text, json or csv", format);
+			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv") &&
+			    strcmp(format, "html"))
+				return cli_usage_error("report", "unknown --format '%s': want text, json, csv or html", format);
 			break;
 		case OPT_TABLE:
 			table = optarg;
@@ -84,7 +86,17 @@ cmd_report(int argc, char **argv)
 		ot_db_close(db);
 		return EXIT_USAGE;
 	}
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "html") == 0) {
+		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0) {
+			rc = cli_report_error(&err);
+			if (out != stdout)
+				fclose(out);
+			ot_report_release(&r);
+			ot_db_close(db);
+			return rc;
+		}
+		w = 0;
+	} else if (strcmp(format, "json") == 0)
 		w = ot_report_json(&r, out);
 	else if (strcmp(format, "csv") == 0)
 		w = ot_report_csv(&r, table, out);

@@ -34,6 +34,9 @@ static const struct command commands[] = {
 	{ "gen", cmd_gen, "write a synthetic trace and its ground truth" },
 	{ "info", cmd_info, "print the log-file header and buffers of an .etl file" },
 	{ "dump", cmd_dump, "print the records of an .etl file in time order" },
+	{ "export", cmd_export, "write a trace as Chrome trace-event JSON (Perfetto, chrome://tracing)" },
+	{ "flows", cmd_flows, "list the TCP flows of pcap/pcapng captures (CSV, JSON)" },
+	{ "tmf", cmd_tmf, "list the messages of a WPP TMF file" },
 };
 
 static void

@@ -41,6 +41,15 @@ int ot_etlw_record(struct ot_etlw *w, const struct ot_etlw_rec *rec,
 /* A normalized event as a chimney-provider record (chimney.h). */
 int ot_etlw_event(struct ot_etlw *w, const struct ot_event *ev,
 		  struct ot_err *err);
+/*
+ * Append a record built by the caller (raw, len bytes, e.g. a WPP
+ * MESSAGE_TRACE_HEADER record) to processor cpu's buffer, padded to 8
+ * bytes.  ts orders it like ot_etlw_record(); when ts_off is not
+ * (size_t)-1, the record's u64 logger timestamp at that offset is set
+ * from ts.
+ */
+int ot_etlw_raw(struct ot_etlw *w, uint32_t cpu, int64_t ts, const uint8_t *raw,
+		size_t len, size_t ts_off, struct ot_err *err);
 /* Flush, rewrite the header (end time, buffer count), free. */
 int ot_etlw_close(struct ot_etlw *w, int64_t end_ns, struct ot_err *err);
 

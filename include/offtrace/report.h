@@ -87,6 +87,22 @@ int ot_report_json(const struct ot_report *r, FILE *out);
  */
 int ot_report_csv(const struct ot_report *r, const char *what, FILE *out);
 
+/*
+ * The report as one self-contained HTML page (inline CSS and SVG, no
+ * script, strict Content-Security-Policy).  Runs its own read-only SQL on
+ * db for the timeline, histograms and object histories.  0 or -1 (err).
+ */
+int ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
+		   struct ot_err *err);
+
+/*
+ * The trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing):
+ * objects as async slices, operations as complete events, violations and
+ * leaks as instant events.  Read-only SQL on db.  0 or -1 (err).
+ */
+int ot_report_chrome(sqlite3 *db, const struct ot_report *r, FILE *out,
+		     struct ot_err *err);
+
 /* One CSV field, quoted as RFC 4180 says when it needs to be. */
 void ot_csv_string(FILE *out, const char *s);
 /* One JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */

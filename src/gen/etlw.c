@@ -263,6 +263,34 @@ ot_etlw_event(struct ot_etlw *w, const struct ot_event *ev, struct ot_err *err)
 }
 
 int
+ot_etlw_raw(struct ot_etlw *w, uint32_t cpu, int64_t ts, const uint8_t *raw,
+	    size_t len, size_t ts_off, struct ot_err *err)
+{
+	struct cpubuf *c;
+	size_t pad = (len + 7) & ~(size_t)7;
+
+	if (ts < w->last_ts)
+		return ot_errorf(err, OT_EINPUT, ".etl writer: events out of time order");
+	if (len < 4 || len > w->o.buffer_size - BUF_HDR || len > 0xffff)
+		return ot_errorf(err, OT_EINPUT, ".etl writer: a raw record of %zu bytes does not fit a buffer",
+				 len);
+	cpu = w->nevents > 0 && ts == w->last_ts ? w->last_cpu : cpu % w->o.ncpu;
+	c = &w->cpu[cpu];
+	if (c->fill + pad > w->o.buffer_size && flush_cpu(w, cpu, err) < 0)
+		return -1;
+	memcpy(c->b + c->fill, raw, len);
+	memset(c->b + c->fill + len, 0, pad - len);
+	if (ts_off != (size_t)-1 && ts_off + 8 <= len)
+		ot_put_le64(c->b + c->fill + ts_off, raw_of(w, ts));
+	c->fill += (uint32_t)pad;
+	c->last_raw = raw_of(w, ts);
+	w->last_ts = ts;
+	w->last_cpu = cpu;
+	w->nevents++;
+	return 0;
+}
+
+int
 ot_etlw_close(struct ot_etlw *w, int64_t end_ns, struct ot_err *err)
 {
 	uint32_t i;

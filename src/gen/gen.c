@@ -1551,6 +1551,50 @@ sc_scale(struct g *g, uint64_t nobj)
 	return 0;
 }
 
+/*
+ * Hostile adapter names for the HTML report's escaping: markup, a quote
+ * breaking out of an attribute, the end of the SVG, a control character
+ * (BEL, a JSON escape) and invalid UTF-8 (raw bytes 0xff 0xfe and a lone
+ * continuation byte, which cJSON and the chimney decoder keep as bytes).
+ * The strings are written into the JSON lines as they are here, so they
+ * are JSON-escaped already.  One tree terminates cleanly, one has a late
+ * context write (C1), one stays offloaded (3 live_at_end leaks).
+ */
+#define HOSTILE_A "<script>alert(1)</script>"
+#define HOSTILE_B "\\\"><img src=x onerror=alert(1)>"
+#define HOSTILE_C "</svg>\\u0007bell\xff\xfe\x80" "end"
+
+static int
+sc_hostile(struct g *g)
+{
+	static const char *const names[3] = { HOSTILE_A, HOSTILE_B, HOSTILE_C };
+	struct node *v[3][3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		v[i][0] = mknode(g, names[i], "target", "neighbor", NULL);
+		v[i][1] = mknode(g, names[i], "target", "ip4", v[i][0]);
+		v[i][2] = mknode(g, names[i], "target", "tcp", v[i][1]);
+	}
+	v[1][2]->wmode = W_LATE;
+	viol(g, "C1", v[1][2]->slot);
+	for (i = 0; i < 3; i++) {
+		offload(g, v[i], 3);
+		traffic(g, v[i][2], 2);
+		adv(g, 100, 500);
+	}
+	for (i = 0; i < 2; i++) {
+		adv(g, 300, 2000);
+		term1(g, v[i][2]);
+		adv(g, 10, 200);
+		term1(g, v[i][1]);
+		adv(g, 10, 200);
+		term1(g, v[i][0]);
+	}
+	adv(g, 1000, 3000);
+	return 0;	/* the third tree is live at end */
+}
+
 /* ---- table and truth ---------------------------------------------------- */
 
 const struct ot_gen_scenario ot_gen_scenarios[] = {
@@ -1572,6 +1616,7 @@ const struct ot_gen_scenario ot_gen_scenarios[] = {
 	{ "hw-failure", "terminate FAILURE (L2 warning), retrieve 11, abort, sends REQUEST_ABORTED, terminate SUCCESS" },
 	{ "scale", "--objects N tcp objects (1 in 50 fail to offload) under 6 paths/2 neighbors, streamed; no violations" },
 	{ "host-tcpip", "host view (as .etl: TCPIP 1099 records): 6 connections, 1 fails, 4 uploaded, 1 live_at_end leak" },
+	{ "hostile", "adapter names with markup, a quote, </svg>, a control character and invalid UTF-8: C1, 3 live_at_end leaks" },
 };
 const unsigned ot_gen_nscenarios =
 	sizeof(ot_gen_scenarios) / sizeof(ot_gen_scenarios[0]);
@@ -1733,6 +1778,7 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	case 15: sc_hw_failure(g); break;
 	case 16: sc_scale(g, nobj); break;
 	case 17: sc_host_tcpip(g); break;
+	case 18: sc_hostile(g); break;
 	}
 	/* whatever is still offloaded is a live_at_end leak (no violation) */
 	for (i = 0; i < g->nnodes; i++)

@@ -1,0 +1,126 @@
+/*
+ * pcap.h - packet captures: classic pcap (through libpcap, nanosecond
+ * precision), pcapng (a block walker of our own, src/read/pcapng.c, since
+ * libpcap 1.10 refuses files whose interfaces differ in link type or
+ * snaplen and hides interface ids, comments, flags and PID/TID), and the
+ * packet decoder from a link-layer frame to IPv4/IPv6 + TCP.  Format facts:
+ * ../shared/FORMATS.md section 4.
+ *
+ * One packet API for every source: struct ot_packet.  Its data and comment
+ * pointers stay valid until the next ot_pcap_next() or ot_pcap_close().
+ */
+#ifndef OT_PCAP_H
+#define OT_PCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "offtrace/util.h"
+
+/* Limits (P9); documented in man/offtrace.1 LIMITS. */
+#define OT_PCAPNG_MAX_BLOCK	(16u << 20)	/* bytes of one pcapng block */
+#define OT_PCAPNG_MAX_IFACES	65536		/* interfaces per section */
+#define OT_PCAP_MAX_COMMENT	1024		/* bytes of a comment kept */
+
+/* Link types (LINKTYPE_* values; DLT_RAW 12/14 are mapped to 101). */
+enum {
+	OT_LINK_NULL = 0,	/* BSD loopback, host-order AF */
+	OT_LINK_ETHERNET = 1,
+	OT_LINK_RAW = 101,
+	OT_LINK_LOOP = 108,	/* OpenBSD loopback, network-order AF */
+	OT_LINK_SLL = 113,
+	OT_LINK_IPV4 = 228,
+	OT_LINK_IPV6 = 229,
+	OT_LINK_SLL2 = 276
+};
+
+enum ot_dir { OT_DIR_UNKNOWN = 0, OT_DIR_IN = 1, OT_DIR_OUT = 2 };
+
+struct ot_packet {
+	int64_t ts;		/* ns since 1970 UTC */
+	uint32_t iface;		/* pcapng interface id (0 for pcap) */
+	int dir;		/* enum ot_dir */
+	uint32_t linktype;	/* LINKTYPE_* */
+	uint32_t caplen;	/* bytes at data */
+	uint32_t len;		/* length on the wire */
+	const uint8_t *data;
+	const char *comment;	/* first opt_comment, NUL-terminated, or NULL */
+	int has_flags;		/* epb_flags present */
+	uint32_t flags;		/* epb_flags (direction in bits 0-1) */
+	int has_pidtid;		/* epb_processid_threadid (option 8) present */
+	uint32_t pid, tid;
+	uint64_t offset;	/* file offset of the record or block */
+	uint64_t number;	/* 1-based packet number in the file */
+};
+
+/*
+ * A capture file reader.  ot_pcap_open() detects the format by its magic
+ * (pcap in both byte orders and precisions, pcapng); NULL and err filled on
+ * failure.  ot_pcap_next() returns 1 with a packet, 0 at the end, -1 with
+ * err (file, offset, phase).
+ */
+struct ot_pcap;
+struct ot_pcap *ot_pcap_open(const char *path, struct ot_err *err);
+int ot_pcap_next(struct ot_pcap *p, struct ot_packet *pkt, struct ot_err *err);
+/* "pcap" or "pcapng" */
+const char *ot_pcap_format(const struct ot_pcap *p);
+void ot_pcap_close(struct ot_pcap *p);
+
+/*
+ * The pcapng block walker over an open stream (a file, or fmemopen() for
+ * the fuzzer).  name is used in errors; f stays the caller's.
+ */
+struct ot_pcapng;
+struct ot_pcapng *ot_pcapng_new(FILE *f, const char *name);
+int ot_pcapng_next(struct ot_pcapng *w, struct ot_packet *pkt, struct ot_err *err);
+void ot_pcapng_free(struct ot_pcapng *w);
+
+/* "ethernet", "raw", "sll", ... or NULL for a link type the decoder skips. */
+const char *ot_link_name(uint32_t linktype);
+
+/* What ot_packet_decode() found. */
+enum ot_dec_status {
+	OT_DEC_OK = 0,		/* an IPv4/IPv6 packet (maybe TCP: see tcp) */
+	OT_DEC_LINK,		/* link type not decoded (counted, skipped) */
+	OT_DEC_NOTIP,		/* not IPv4/IPv6 (ARP, LLC, ...) */
+	OT_DEC_TRUNC,		/* the capture ends inside a header */
+	OT_DEC_BAD		/* a header field is impossible */
+};
+
+struct ot_decoded {
+	int status;		/* enum ot_dec_status */
+	int dir;		/* from the link layer (SLL packet type), else unknown */
+	int vlans;		/* 802.1Q/802.1ad tags seen */
+	uint16_t vlan;		/* outermost VLAN id */
+	int family;		/* 4 or 6; 0 when not IP */
+	uint8_t proto;		/* IP protocol (after IPv6 extension headers) */
+	int fragment;		/* a non-first fragment, or fragmented (see tcp) */
+	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes */
+	int tcp;		/* a TCP header was decoded */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;		/* TCP flags byte (FIN 0x01 ... CWR 0x80) */
+	uint16_t window;
+	uint32_t payload;	/* TCP payload length from the IP length */
+};
+
+#define OT_TCP_FIN	0x01
+#define OT_TCP_SYN	0x02
+#define OT_TCP_RST	0x04
+#define OT_TCP_PSH	0x08
+#define OT_TCP_ACK	0x10
+#define OT_TCP_URG	0x20
+#define OT_TCP_ECE	0x40
+#define OT_TCP_CWR	0x80
+
+/* Decode a captured frame (caplen bytes) of a link type.  Never reads past
+ * caplen.  Returns d->status. */
+int ot_packet_decode(uint32_t linktype, const uint8_t *data, uint32_t caplen,
+		     struct ot_decoded *d);
+
+/* Format an address of a family (4 or 6) into buf (at least 46 bytes);
+ * IPv6 per RFC 5952. */
+char *ot_addr_fmt(int family, const uint8_t *addr, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * cmd_capture.c - offtrace dump on a packet capture (pcap, pcapng): one
+ * line per packet.  cmd_dump (cmd_etl.c) hands captures over here.
+ */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "offtrace/pcap.h"
+
+static const char *
+dir_name(int dir)
+{
+	return dir == OT_DIR_IN ? "in" : dir == OT_DIR_OUT ? "out" : "-";
+}
+
+/* TCP flags as tcpdump writes them: S F R P . U E W */
+static char *
+flags_str(uint8_t f, char *b)
+{
+	char *p = b;
+
+	if (f & OT_TCP_SYN) *p++ = 'S';
+	if (f & OT_TCP_FIN) *p++ = 'F';
+	if (f & OT_TCP_RST) *p++ = 'R';
+	if (f & OT_TCP_PSH) *p++ = 'P';
+	if (f & OT_TCP_ACK) *p++ = '.';
+	if (f & OT_TCP_URG) *p++ = 'U';
+	if (f & OT_TCP_ECE) *p++ = 'E';
+	if (f & OT_TCP_CWR) *p++ = 'W';
+	if (p == b) *p++ = '-';
+	*p = '\0';
+	return b;
+}
+
+static void
+put_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+
+	fputc('"', f);
+	while (i < n) {
+		if (p[i] == '"' || p[i] == '\\') {
+			fputc('\\', f);
+			fputc(p[i++], f);
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(f, "\\u%04x", p[i++]);
+		} else if (p[i] < 0x80) {
+			fputc(p[i++], f);
+		} else if ((k = ot_utf8_len(p + i, n - i)) > 0) {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		} else {
+			fprintf(f, "\\u%04x", p[i++]);
+		}
+	}
+	fputc('"', f);
+}
+
+/* comments in text output: printable ASCII, others as \xNN */
+static void
+put_text_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+			fputc(*p, f);
+		else
+			fprintf(f, "\\x%02x", *p);
+	}
+}
+
+static void
+dump_packet(FILE *f, const struct ot_packet *pkt, int json)
+{
+	struct ot_decoded d;
+	char tb[OT_TIMEBUF], a[64], b[64], fl[16];
+	const char *ln = ot_link_name(pkt->linktype);
+	int dir;
+
+	ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, &d);
+	dir = pkt->dir ? pkt->dir : d.dir;
+	ot_fmt_time(pkt->ts, tb);
+	if (d.family) {
+		ot_addr_fmt(d.family, d.src, a, sizeof(a));
+		ot_addr_fmt(d.family, d.dst, b, sizeof(b));
+	}
+	if (json) {
+		fprintf(f, "{\"n\":%" PRIu64 ",\"ts\":\"%s\",\"ts_ns\":%" PRId64
+			",\"iface\":%" PRIu32 ",\"dir\":\"%s\",\"link\":%" PRIu32
+			",\"caplen\":%" PRIu32 ",\"len\":%" PRIu32, pkt->number, tb, pkt->ts,
+			pkt->iface, dir_name(dir), pkt->linktype, pkt->caplen, pkt->len);
+		if (d.family)
+			fprintf(f, ",\"family\":%d,\"proto\":%u,\"src\":\"%s\",\"dst\":\"%s\"",
+				d.family, d.proto, a, b);
+		if (d.fragment)
+			fputs(",\"fragment\":true", f);
+		if (d.tcp)
+			fprintf(f, ",\"sport\":%u,\"dport\":%u,\"flags\":\"%s\",\"seq\":%" PRIu32
+				",\"ack\":%" PRIu32 ",\"payload\":%" PRIu32, d.sport, d.dport,
+				flags_str(d.flags, fl), d.seq, d.ack, d.payload);
+		if (d.vlans)
+			fprintf(f, ",\"vlan\":%u", d.vlan);
+		if (pkt->has_flags)
+			fprintf(f, ",\"epb_flags\":%" PRIu32, pkt->flags);
+		if (pkt->has_pidtid)
+			fprintf(f, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32, pkt->pid, pkt->tid);
+		if (pkt->comment) {
+			fputs(",\"comment\":", f);
+			put_json_str(f, pkt->comment);
+		}
+		fputs("}\n", f);
+		return;
+	}
+	fprintf(f, "%6" PRIu64 " %s if=%" PRIu32 " %-3s %s %" PRIu32 "/%" PRIu32, pkt->number,
+		tb, pkt->iface, dir_name(dir), ln ? ln : "other", pkt->caplen, pkt->len);
+	if (ln == NULL)
+		fprintf(f, " linktype=%" PRIu32, pkt->linktype);
+	if (d.vlans)
+		fprintf(f, " vlan=%u", d.vlan);
+	if (d.tcp) {
+		if (d.family == 6)
+			fprintf(f, " [%s]:%u > [%s]:%u TCP %s seq=%" PRIu32 " ack=%" PRIu32
+				" len=%" PRIu32, a, d.sport, b, d.dport, flags_str(d.flags, fl),
+				d.seq, d.ack, d.payload);
+		else
+			fprintf(f, " %s:%u > %s:%u TCP %s seq=%" PRIu32 " ack=%" PRIu32
+				" len=%" PRIu32, a, d.sport, b, d.dport, flags_str(d.flags, fl),
+				d.seq, d.ack, d.payload);
+	} else if (d.family) {
+		fprintf(f, " %s > %s proto=%u", a, b, d.proto);
+	}
+	if (d.fragment)
+		fputs(" frag", f);
+	if (d.status == OT_DEC_TRUNC)
+		fputs(" [truncated]", f);
+	else if (d.status == OT_DEC_BAD)
+		fputs(" [bad header]", f);
+	if (pkt->has_flags)
+		fprintf(f, " flags=0x%08" PRIx32, pkt->flags);
+	if (pkt->has_pidtid)
+		fprintf(f, " pid=%" PRIu32 " tid=%" PRIu32, pkt->pid, pkt->tid);
+	if (pkt->comment) {
+		fputs(" # ", f);
+		put_text_str(f, pkt->comment);
+	}
+	fputc('\n', f);
+}
+
+int
+cli_dump_capture(const char *path, int json, int64_t limit, int count)
+{
+	struct ot_err err;
+	struct ot_pcap *p;
+	struct ot_packet pkt;
+	uint64_t n = 0;
+	int r = 0, rc = EXIT_OK;
+
+	memset(&err, 0, sizeof(err));
+	p = ot_pcap_open(path, &err);
+	if (p == NULL)
+		return cli_report_error(&err);
+	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_pcap_next(p, &pkt, &err)) > 0) {
+		n++;
+		if (!count)
+			dump_packet(stdout, &pkt, json);
+	}
+	if (count)
+		printf("%" PRIu64 " packets\n", n);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_errorf("dump: cannot write the output");
+		rc = EXIT_INTERNAL;
+	}
+	if (r < 0)
+		rc = cli_report_error(&err);
+	ot_pcap_close(p);
+	return rc;
+}

@@ -1,0 +1,108 @@
+/*
+ * cmd_export.c - export: the trace in another tool's format (Chrome
+ * trace-event JSON for ui.perfetto.dev and chrome://tracing).
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char export_help[] =
+	"usage: offtrace export --format chrome [options] -o FILE DB | TRACE...\n\n"
+	"Write the newest trace of DB (or --trace ID), or the given traces\n"
+	"ingested in memory, as Chrome trace-event JSON: objects as async slices\n"
+	"per adapter (process) and layer (thread), operations as complete events,\n"
+	"violations and leaks as instant events.  Opens in ui.perfetto.dev and\n"
+	"chrome://tracing.\n\n"
+	"options:\n"
+	"  -f, --format FMT     chrome (the only one, and the default)\n"
+	"  -o, --output FILE    the JSON file (\"-\": stdout)\n"
+	"      --trace ID       which trace of DB (default: the newest)\n"
+	"  -q, --quiet          no summary line on stderr when ingesting traces\n"
+	"  -h, --help           this help\n";
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ingest c;
+	struct ot_report r;
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	const char *outpath = NULL;
+	int64_t want = -1, trace_id;
+	FILE *out;
+	int opt, rc;
+
+	memset(&err, 0, sizeof(err));
+	cli_ingest_init(&c, ":memory:");
+	while ((opt = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (strcmp(optarg, "chrome") != 0)
+				return cli_usage_error("export", "unknown --format '%s': want chrome", optarg);
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case OPT_TRACE:
+			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
+				return cli_usage_error("export", "bad --trace '%s'", optarg);
+			break;
+		case 'q':
+			c.quiet = 1;
+			break;
+		case 'h':
+			fputs(export_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("export", "bad option");
+		}
+	}
+	if (outpath == NULL)
+		return cli_usage_error("export", "no output file (-o FILE)");
+	if (optind >= argc)
+		return cli_usage_error("export", "no database or trace given");
+	if (argc - optind == 1 && cli_is_sqlite(argv[optind]))
+		rc = cli_open_db(argv[optind], want, &db, &trace_id);
+	else
+		rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
+	if (rc != EXIT_OK)
+		return rc;
+	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	if (strcmp(outpath, "-") == 0) {
+		out = stdout;
+	} else if ((out = fopen(outpath, "w")) == NULL) {
+		cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+		ot_report_release(&r);
+		ot_db_close(db);
+		return EXIT_USAGE;
+	}
+	rc = EXIT_OK;
+	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0)
+		rc = cli_report_error(&err);
+	else if (fflush(out) != 0 || ferror(out)) {
+		cli_errorf("%s: write error", outpath);
+		rc = EXIT_INTERNAL;
+	}
+	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
+		cli_errorf("%s: write error", outpath);
+		rc = EXIT_INTERNAL;
+	}
+	ot_report_release(&r);
+	ot_db_close(db);
+	return rc;
+}
