@@ -58,6 +58,9 @@ char *xstrdup(const char *s);
 /* n * size, ending the process on overflow (git's st_mult). */
 size_t st_mult(size_t n, size_t size);
 
+/* Value of one hex digit, or -1. */
+int ot_hexval(int c);
+
 /*
  * Parse a pointer written in hex: optional 0x/0X, upper or lower case,
  * WinDbg's backtick between the high and low 32 bits (ffffe001`23456789).

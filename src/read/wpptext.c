@@ -15,18 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* At least min, at most max decimal digits at *i: value, or -1. */
 static int64_t
 digits(const char *s, size_t n, size_t *i, unsigned min, unsigned max)
@@ -48,8 +36,8 @@ hexnum(const char *s, size_t n, size_t *i, unsigned min, unsigned max, uint32_t 
 	uint64_t v = 0;
 	unsigned k = 0;
 
-	while (*i < n && k < max && hexval((unsigned char)s[*i]) >= 0) {
-		v = v * 16 + (uint64_t)hexval((unsigned char)s[*i]);
+	while (*i < n && k < max && ot_hexval((unsigned char)s[*i]) >= 0) {
+		v = v * 16 + (uint64_t)ot_hexval((unsigned char)s[*i]);
 		(*i)++;
 		k++;
 	}

@@ -96,8 +96,8 @@ st_mult(size_t n, size_t size)
 	return n * size;
 }
 
-static int
-hexval(int c)
+int
+ot_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -130,7 +130,7 @@ ot_parse_hex(const char *s, size_t len, uint64_t *out)
 			tick = 1;
 			continue;
 		}
-		d = hexval((unsigned char)s[i]);
+		d = ot_hexval((unsigned char)s[i]);
 		if (d < 0 || ++digits > 16)
 			return -1;
 		v = v << 4 | (uint64_t)d;
