@@ -53,6 +53,14 @@ int cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char
 /* Open c->db and ingest the inputs; prints errors; returns an exit code. */
 int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		  int64_t *trace_id);
+/*
+ * A database (its trace want, or the newest when want < 0) when args is one
+ * SQLite file, else the traces ingested as cli_do_ingest() does.
+ */
+int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
+		     struct ot_db **dbp, int64_t *trace_id);
+/* --format text|jsonl: sets *json; prints the usage error and returns -1. */
+int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
 /* Parse "--since"/"--until": ns integer or RFC 3339. */

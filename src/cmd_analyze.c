@@ -385,10 +385,7 @@ cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("check", "no database or trace given");
-	if (argc - optind == 1 && cli_is_sqlite(argv[optind]))
-		rc = cli_open_db(argv[optind], want, &db, &trace_id);
-	else
-		rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
+	rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {

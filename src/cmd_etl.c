@@ -660,13 +660,8 @@ cmd_dump(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else if (strcmp(optarg, "jsonl") == 0)
-				json = 1;
-			else
-				return cli_usage_error("dump", "bad --format '%s': want text or jsonl",
-						       optarg);
+			if (cli_text_or_jsonl("dump", optarg, &json) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_LIMIT:
 			if (ot_parse_i64(optarg, strlen(optarg), &limit) < 0 || limit < 0)

@@ -101,13 +101,8 @@ cmd_tmf(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				json = 0;
-			else if (strcmp(optarg, "jsonl") == 0)
-				json = 1;
-			else
-				return cli_usage_error("tmf", "bad --format '%s': want text or jsonl",
-						       optarg);
+			if (cli_text_or_jsonl("tmf", optarg, &json) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(tmf_help, stdout);

@@ -241,6 +241,27 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 }
 
 int
+cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
+		 struct ot_db **dbp, int64_t *trace_id)
+{
+	if (n == 1 && cli_is_sqlite(args[0]))
+		return cli_open_db(args[0], want, dbp, trace_id);
+	return cli_do_ingest(c, args, n, dbp, trace_id);
+}
+
+int
+cli_text_or_jsonl(const char *cmd, const char *arg, int *json)
+{
+	if (strcmp(arg, "text") == 0)
+		*json = 0;
+	else if (strcmp(arg, "jsonl") == 0)
+		*json = 1;
+	else
+		return cli_usage_error(cmd, "bad --format '%s': want text or jsonl", arg), -1;
+	return 0;
+}
+
+int
 cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
 {
 	struct ot_err err;
