@@ -54,7 +54,8 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 
 CLI_SRC = src/main.c $(wildcard src/cmd_*.c)
 LIB_SRC = $(filter-out $(CLI_SRC), $(wildcard src/*.c src/*/*.c))
-LIB_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/schema_sql.o
+LIB_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/schema_sql.o \
+	$(O)/obj/profile_chimney.o
 CLI_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
@@ -103,6 +104,15 @@ $(O)/obj/schema_sql.o: $(O)/schema_sql.c $(O)/.deps
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The built-in chimney profile (schemas/profiles/chimney.json), embedded too.
+$(O)/profile_chimney.c: schemas/profiles/chimney.json tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/embed.sh ot_profile_chimney_json < schemas/profiles/chimney.json > $@
+
+$(O)/obj/profile_chimney.o: $(O)/profile_chimney.c $(O)/.deps
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 $(O)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
@@ -133,19 +143,19 @@ demo: $(PROG)
 	@rm -f $(O)/demo.db
 	./$(PROG) analyze -o $(O)/demo.db testdata/samples/*.jsonl
 
-bench: $(PROG)
-	sh bench/bench.sh ./$(PROG)
+bench: $(PROG) $(O)/tests/mkpcap
+	sh bench/bench.sh ./$(PROG) $(O)/tests/mkpcap
 
 # libFuzzer harnesses, one per reader (tests/fuzz/fuzz_*.c), in build/fuzz/.
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
-fuzz: $(O)/.deps $(O)/schema_sql.c
+fuzz: $(O)/.deps $(O)/schema_sql.c $(O)/profile_chimney.c
 	@mkdir -p build/fuzz
 	$(Q)for f in $(FUZZ_SRC); do \
 		echo "  FUZZ    $$f"; \
 		$(FUZZ_CC) $(FUZZ_FLAGS) -o build/fuzz/$$(basename $$f .c) $$f \
-			$(LIB_SRC) $(O)/schema_sql.c $(LIBS) || exit 1; \
+			$(LIB_SRC) $(O)/schema_sql.c $(O)/profile_chimney.c $(LIBS) || exit 1; \
 	done
 
 install: $(PROG)

@@ -11,13 +11,28 @@
 #    count-only pass and of dump --format jsonl, and ingest events/s against
 #    the sqlite3 shell loading the same rows.
 #
+# 4. The HTML report of a 1,000,000-object scale trace (BENCH_HTML_OBJECTS):
+#    the time of `report --format html` alone (ingest not counted) and the
+#    size of the page; targets < 10 s and < 20 MiB.
+#
+# 5. A generated pcap of at least 1 GiB (BENCH_CAP_MB, written by
+#    tests/tools/mkpcap --repeat): packets/s of `offtrace flows` (flow
+#    tracking, CSV to /dev/null) against `tcpdump -r FILE -w /dev/null` (the
+#    read bound) and `tshark -q -z conv,tcp` in the same run.  Without
+#    tcpdump or tshark their lines say so.
+#
 # Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000),
-# BENCH_ETL_MB (default 1100; 0 skips the .etl part).
+# BENCH_ETL_MB (default 1100; 0 skips the .etl part), BENCH_HTML_OBJECTS
+# (default 1000000; 0 skips the HTML part), BENCH_CAP_MB (default 1100; 0
+# skips the capture part).  Usage: bench.sh PROG [MKPCAP]
 set -eu
 PROG=${1:-./offtrace}
+MKPCAP=${2:-build/tests/mkpcap}
+CAP_MB=${BENCH_CAP_MB:-1100}
 EVENTS=${BENCH_EVENTS:-10000000}
 LIVE=${BENCH_LIVE:-100000}
 ETL_MB=${BENCH_ETL_MB:-1100}
+HTML_OBJ=${BENCH_HTML_OBJECTS:-1000000}
 DIR=${BENCH_DIR:-build/bench}
 export TZ=UTC LC_ALL=C
 
@@ -144,4 +159,66 @@ if [ "$ETL_MB" -gt 0 ]; then
 		printf "  targets: count-only >= 5M records/s: %s; ingest within 1.5x of sqlite3: %s\n", \
 			(er / cs >= 5000000 ? "met" : "NOT met"), (es / qs <= 1.5 ? "met" : "NOT met")
 	}'
+fi
+
+# -- 4. the HTML report of a large trace -------------------------------------
+if [ "$HTML_OBJ" -gt 0 ]; then
+	echo "bench: HTML report of $HTML_OBJ objects (generating and ingesting first)..."
+	"$PROG" gen scale --objects "$HTML_OBJ" -o "$DIR/html.jsonl" >/dev/null
+	rm -f "$DIR/html.db" "$DIR/html.db-journal"
+	"$PROG" ingest -q -o "$DIR/html.db" "$DIR/html.jsonl"
+	rm -f "$DIR/html.jsonl"
+	/usr/bin/time -f '%e %M' -o "$DIR/html.time" "$PROG" report --format html \
+		-o "$DIR/report.html" "$DIR/html.db"
+	read -r h_s h_kb < "$DIR/html.time"
+	h_bytes=$(wc -c < "$DIR/report.html")
+	awk -v n="$HTML_OBJ" -v s="$h_s" -v kb="$h_kb" -v b="$h_bytes" 'BEGIN {
+		printf "\nHTML report of %d objects: %.2f s, %.2f MiB (peak RSS %.1f MiB)\n", n, s, b / 1048576, kb / 1024
+		printf "  targets: < 10 s: %s; < 20 MiB: %s\n", (s < 10 ? "met" : "NOT met"), (b < 20 * 1048576 ? "met" : "NOT met")
+	}'
+fi
+
+# -- 5. a large capture --------------------------------------------------------
+if [ "$CAP_MB" -gt 0 ]; then
+	# one mkpcap round is 31 packets, 3,472 bytes: new addresses and ports
+	# each round, so every round adds its flows
+	rounds=$(awk "BEGIN{printf \"%d\", $CAP_MB * 1048576 / 3472 + 1}")
+	echo "bench: generating a ${CAP_MB} MB pcap ($rounds mkpcap rounds)..."
+	"$MKPCAP" --repeat "$rounds" "$DIR/big.pcap"
+	cbytes=$(wc -c < "$DIR/big.pcap")
+	cat "$DIR/big.pcap" > /dev/null
+	/usr/bin/time -f '%e %M' -o "$DIR/fl.time" sh -c \
+		"\"$PROG\" flows \"$DIR/big.pcap\" > /dev/null 2> \"$DIR/fl.err\""
+	read -r fl_s fl_kb < "$DIR/fl.time"
+	pk=$(sed -n 's/^offtrace: flows: \([0-9]*\) packets.*/\1/p' "$DIR/fl.err")
+	nfl=$(sed -n 's/.* \([0-9]*\) flows (.*/\1/p' "$DIR/fl.err")
+	td_s=0 ts_s=0
+	if command -v tcpdump >/dev/null 2>&1; then
+		/usr/bin/time -f '%e' -o "$DIR/td.time" sh -c \
+			"tcpdump -r \"$DIR/big.pcap\" -w /dev/null 2>/dev/null"
+		read -r td_s < "$DIR/td.time"
+	fi
+	if command -v tshark >/dev/null 2>&1; then
+		/usr/bin/time -f '%e' -o "$DIR/ts.time" sh -c \
+			"tshark -q -z conv,tcp -r \"$DIR/big.pcap\" > /dev/null 2>&1"
+		read -r ts_s < "$DIR/ts.time"
+	fi
+	awk -v b="$cbytes" -v p="$pk" -v nf="$nfl" -v s="$fl_s" -v kb="$fl_kb" -v td="$td_s" \
+	    -v ts="$ts_s" 'BEGIN {
+		printf "\npcap (%.0f MiB, %s packets, %s TCP flows)\n", b / 1048576, p, nf
+		printf "  offtrace flows (CSV > /dev/null):        %7.2f s  %10.0f packets/s  peak RSS %.1f MiB\n", s, p / s, kb / 1024
+		if (td > 0)
+			printf "  tcpdump -r FILE -w /dev/null:            %7.2f s  %10.0f packets/s  (offtrace / tcpdump time: %.2f)\n", td, p / td, s / td
+		else
+			print "  tcpdump: not installed (Debian package tcpdump)"
+		if (ts > 0)
+			printf "  tshark -q -z conv,tcp:                   %7.2f s  %10.0f packets/s  (offtrace is %.1fx tshark)\n", ts, p / ts, ts / s
+		else
+			print "  tshark: not installed (Debian package tshark)"
+		printf "  targets: >= 3M packets/s: %s; >= 50x tshark: %s; within 2x of tcpdump: %s\n", \
+			(p / s >= 3000000 ? "met" : "NOT met"), \
+			(ts > 0 ? (ts / s >= 50 ? "met" : "NOT met") : "not measured"), \
+			(td > 0 ? (s / td <= 2 ? "met" : "NOT met") : "not measured")
+	}'
+	rm -f "$DIR/big.pcap"
 fi

@@ -27,7 +27,7 @@
 --   ot_time(ns)        RFC 3339 UTC with 9 fractional digits
 --   ot_status_name(c)  'NDIS_STATUS_SUCCESS', ..., else '0x' + 8 hex digits
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 -- One row per ingested trace.
 CREATE TABLE traces (
@@ -207,7 +207,8 @@ CREATE TABLE violation_events (
 );
 
 -- Leaked objects: live at halt, at the end of an upload-all drain, or at
--- the end of the trace (doc/rules.md L1).
+-- the end of the trace (doc/rules.md L1), or not terminated within the
+-- grace after their connection closed on the wire (W1).
 CREATE TABLE leaks (
 	trace_id INTEGER NOT NULL,
 	object_id INTEGER NOT NULL,	-- objects.id
@@ -218,20 +219,72 @@ CREATE TABLE leaks (
 	since INTEGER,			-- when it became offloaded (or published)
 	ts INTEGER NOT NULL,		-- when the leak was established
 	last_activity INTEGER,		-- last event on the object
-	reason TEXT NOT NULL		-- 'live_at_end', 'halt', 'upload_all'
+	reason TEXT NOT NULL		-- 'live_at_end', 'halt', 'upload_all',
+					-- 'wire_close' (W1: closed on the wire,
+					-- not terminated within --grace)
 );
 
 -- Per-trace outcome of every rule.
 CREATE TABLE rules (
 	trace_id INTEGER NOT NULL,
-	ord INTEGER NOT NULL,		-- report order, 0 = P1 ... 25 = L4
-	rule TEXT NOT NULL,		-- 'P1' ... 'L4'
+	ord INTEGER NOT NULL,		-- report order, 0 = P1 ... 25 = L4, 26 = W1 ... 28 = W3
+	rule TEXT NOT NULL,		-- 'P1' ... 'L4', 'W1' ... 'W3'
 	severity TEXT NOT NULL,		-- default severity: 'error', 'warning'
 	title TEXT NOT NULL,		-- one line description
 	checked INTEGER NOT NULL,	-- 1 checked, 0 not checked
 	count INTEGER NOT NULL,		-- violations reported (0 when not checked)
 	why_not TEXT,			-- reason when not checked, else NULL
 	PRIMARY KEY (trace_id, rule)
+);
+
+-- TCP flows of the packet captures (pcap, pcapng, NDIS-PacketCapture
+-- events in .etl), one row per connection (src/engine/flows.c).  Side a
+-- sent the first SYN, else the first packet seen.  Bytes are frame
+-- lengths on the wire, as tshark counts them; IP fragments are counted,
+-- not reassembled.  Times are after --pcap-offset.
+CREATE TABLE flows (
+	trace_id INTEGER NOT NULL,
+	id INTEGER NOT NULL,		-- 1-based, in order of the first packet
+	family INTEGER NOT NULL,	-- 4 or 6
+	a_addr TEXT NOT NULL,		-- IPv4 dotted or IPv6 (RFC 5952) text
+	a_port INTEGER NOT NULL,
+	b_addr TEXT NOT NULL,
+	b_port INTEGER NOT NULL,
+	frames_ab INTEGER NOT NULL,	-- a to b
+	bytes_ab INTEGER NOT NULL,
+	frames_ba INTEGER NOT NULL,	-- b to a
+	bytes_ba INTEGER NOT NULL,
+	payload_ab INTEGER NOT NULL,	-- TCP payload bytes
+	payload_ba INTEGER NOT NULL,
+	retrans INTEGER NOT NULL,	-- retransmitted segments, both ways
+	ooo INTEGER NOT NULL,		-- out-of-order segments, both ways
+	fragments INTEGER NOT NULL,	-- IP fragments counted in the flow
+	first_ns INTEGER NOT NULL,
+	last_ns INTEGER NOT NULL,
+	syn_ns INTEGER,			-- first SYN (without ACK)
+	synack_ns INTEGER,
+	fin_ab_ns INTEGER,		-- first FIN from a
+	fin_ba_ns INTEGER,		-- first FIN from b
+	rst_ns INTEGER,			-- first RST
+	close_ns INTEGER,		-- closed on the wire: the RST, or the second FIN
+	state TEXT NOT NULL,		-- at the last packet: 'syn_sent', 'syn_received',
+					-- 'established', 'midstream', 'fin_wait',
+					-- 'closed', 'reset'
+	PRIMARY KEY (trace_id, id)
+);
+
+-- Flows joined to TCP state objects (doc/rules.md section 5): by the
+-- 4-tuple of the object's tcp blocks (either direction) while both are
+-- alive, or, for a host object without a tuple, by time.
+CREATE TABLE flow_objects (
+	trace_id INTEGER NOT NULL,
+	flow_id INTEGER NOT NULL,	-- flows.id
+	object_id INTEGER NOT NULL,	-- objects.id
+	layer TEXT NOT NULL,		-- the object's layer; W1-W3 judge target and host
+	syn_to_offload_ns INTEGER,	-- W3: initiate done - SYN; NULL if not both
+	inside_frames INTEGER NOT NULL,	-- W2: frames inside the offload window
+	inside_bytes INTEGER NOT NULL,
+	wire_close_leak INTEGER NOT NULL	-- 1: W1 found (a wire_close leak)
 );
 
 -- Free-form key/value facts about a trace (schema version, options, stats).
@@ -255,6 +308,13 @@ CREATE VIEW latency AS
 	FROM operations
 	WHERE t_complete IS NOT NULL;
 
+-- SYN-to-offload delay of every joined object (W3), like latency.
+CREATE VIEW syn_to_offload AS
+	SELECT trace_id, flow_id, object_id, layer,
+	       syn_to_offload_ns AS latency_ns
+	FROM flow_objects
+	WHERE syn_to_offload_ns IS NOT NULL;
+
 -- @indexes
 -- Created after each bulk load (src/store/db.c splits the text here), for
 -- the reports and the duplicate check.  Events, objects and operations are
@@ -263,6 +323,7 @@ CREATE INDEX IF NOT EXISTS inputs_sha256 ON inputs (sha256);
 CREATE INDEX IF NOT EXISTS violations_ts ON violations (trace_id, ts);
 CREATE INDEX IF NOT EXISTS violation_events_id ON violation_events (trace_id, violation_id);
 CREATE INDEX IF NOT EXISTS leaks_trace ON leaks (trace_id, since);
+CREATE INDEX IF NOT EXISTS flow_objects_object ON flow_objects (trace_id, object_id);
 
 -- @show-indexes
 -- Only 'offtrace show' needs these (objects by slot, operations by root,

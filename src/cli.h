@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "offtrace/ingest.h"
+#include "offtrace/progress.h"
 #include "offtrace/report.h"
 #include "offtrace/store.h"
 #include "offtrace/util.h"
@@ -33,7 +34,13 @@ int cmd_export(int argc, char **argv);
 int cmd_flows(int argc, char **argv);
 /* dump of a pcap/pcapng file (cmd_capture.c); limit < 0: no limit */
 int cli_dump_capture(const char *path, int json, int64_t limit, int count);
+/* an NDIS-PacketCapture record of an .etl dump as a packet line; 1 printed */
+struct ot_pktmon;
+struct ot_etl_record;
+int cli_dump_pktmon(struct ot_pktmon *pm, const struct ot_etl_record *rec,
+		    uint64_t number, int json);
 int cmd_tmf(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);
@@ -42,9 +49,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
 void cli_errorf(const char *fmt, ...) OT_PRINTF(1, 2);
 
 /* Options shared by analyze, ingest and check. */
+#define CLI_MAX_PROFILES 16
 struct cli_ingest {
 	const char *db;		/* -o DB */
 	int quiet, no_progress;
+	const char *profiles[CLI_MAX_PROFILES];	/* --profile FILE, in order */
 	struct ot_ingest_opts o;
 };
 void cli_ingest_init(struct cli_ingest *c, const char *default_db);
@@ -61,6 +70,15 @@ int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 		     struct ot_db **dbp, int64_t *trace_id);
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
+/*
+ * Terminal output (cmd_analyze.c): --color[=WHEN] parsed into CLI_COLOR_*
+ * (-1 after printing the usage error); the columns of the terminal on fd,
+ * else $COLUMNS, else 80; and the text options for writing to out.
+ */
+enum { CLI_COLOR_NEVER, CLI_COLOR_ALWAYS, CLI_COLOR_AUTO };
+int cli_parse_color(const char *cmd, const char *arg);
+int cli_term_width(int fd);
+void cli_text_opts(FILE *out, int when, struct ot_text_opts *t);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
 /* Parse "--since"/"--until": ns integer or RFC 3339. */
@@ -74,7 +92,9 @@ enum {
 	OPT_FORCE = 256, OPT_NO_PROGRESS, OPT_SINCE, OPT_UNTIL, OPT_ADAPTER,
 	OPT_CAPACITY, OPT_NAME, OPT_FORMAT, OPT_TRACE, OPT_JSON, OPT_MAX_LEAKS,
 	OPT_MAX_ERRORS, OPT_MAX_WARNINGS, OPT_LATENCY, OPT_FAIL_ON, OPT_JUNIT,
-	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP
+	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP, OPT_COLOR,
+	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
+	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW
 };
 
 #define CLI_INGEST_LONGOPTS \
@@ -85,7 +105,13 @@ enum {
 	{ "until", required_argument, NULL, OPT_UNTIL }, \
 	{ "adapter", required_argument, NULL, OPT_ADAPTER }, \
 	{ "capacity", required_argument, NULL, OPT_CAPACITY }, \
-	{ "name", required_argument, NULL, OPT_NAME }
+	{ "name", required_argument, NULL, OPT_NAME }, \
+	{ "grace", required_argument, NULL, OPT_GRACE }, \
+	{ "pcap-offset", required_argument, NULL, OPT_PCAP_OFFSET }, \
+	{ "profile", required_argument, NULL, OPT_PROFILE }, \
+	{ "tmf", required_argument, NULL, OPT_TMF_DIR }, \
+	{ "tz-offset", required_argument, NULL, OPT_TZ_OFFSET }, \
+	{ "prefix", required_argument, NULL, OPT_PREFIX }
 
 #define CLI_INGEST_HELP \
 	"  -o, --output DB      database file (\":memory:\" allowed)\n" \
@@ -96,6 +122,15 @@ enum {
 	"      --until TIME     ignore events at or after TIME\n" \
 	"      --adapter NAME   only events of this adapter\n" \
 	"      --capacity N     TcpConnectionOffloadCapacity, for rule L4\n" \
-	"      --name LABEL     label of the trace (default: the inputs' names)\n"
+	"      --name LABEL     label of the trace (default: the inputs' names)\n" \
+	"      --grace DURATION W1: terminate due this long after a wire close (2s)\n" \
+	"      --pcap-offset [+-]DURATION  add to pcap/pcapng packet times (clock skew)\n" \
+	"      --profile FILE   decode text/WPP/manifest events with this profile too\n" \
+	"                       (tried before the built-in chimney profile; repeatable)\n" \
+	"      --tmf DIR        TMF files (<message GUID>.tmf) for WPP messages in .etl\n" \
+	"      --tz-offset +HH:MM  tracefmt text times are local = UTC+HH:MM (default:\n" \
+	"                       read as UTC)\n" \
+	"      --prefix FMT     TRACE_FORMAT_PREFIX of tracefmt text lines (default\n" \
+	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
 
 #endif

@@ -8,9 +8,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 /* Long option values of this file only (above cli.h's shared ones). */
 enum { OPT_HTML = 1000 };
+
+int
+cli_parse_color(const char *cmd, const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "always") == 0)
+		return CLI_COLOR_ALWAYS;
+	if (strcmp(arg, "never") == 0)
+		return CLI_COLOR_NEVER;
+	if (strcmp(arg, "auto") == 0)
+		return CLI_COLOR_AUTO;
+	cli_usage_error(cmd, "bad --color '%s': want auto, always or never", arg);
+	return -1;
+}
+
+int
+cli_term_width(int fd)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	int64_t v;
+
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c != NULL && ot_parse_i64(c, strlen(c), &v) == 0 && v > 0 && v <= 10000)
+		return (int)v;
+	return 80;
+}
+
+/* The locale's character set is UTF-8 (by the environment, as setlocale would see it). */
+static int
+utf8_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]) && (v == NULL || !*v); i++)
+		v = getenv(vars[i]);
+	return v != NULL && (strstr(v, "UTF-8") || strstr(v, "utf-8") ||
+			     strstr(v, "UTF8") || strstr(v, "utf8"));
+}
+
+/*
+ * Colour when asked to, or in auto mode on a terminal unless NO_COLOR is
+ * set to anything (no-color.org) or TERM is dumb or unset.  Bars in block
+ * characters only on a UTF-8 terminal, so what goes to files and pipes is
+ * the same plain ASCII whatever the locale.
+ */
+void
+cli_text_opts(FILE *out, int when, struct ot_text_opts *t)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	int tty = isatty(fileno(out));
+
+	ot_text_opts_init(t);
+	t->width = cli_term_width(fileno(out));
+	if (when == CLI_COLOR_ALWAYS)
+		t->color = 1;
+	else if (when == CLI_COLOR_AUTO)
+		t->color = tty && (nc == NULL || !*nc) && term != NULL &&
+			   *term && strcmp(term, "dumb") != 0;
+	t->unicode = tty && utf8_locale();
+}
 
 /* The HTML report of the trace into path. */
 static int
@@ -36,8 +101,10 @@ write_html(struct ot_db *db, const struct ot_report *r, const char *path)
 
 static int
 print_report(struct ot_db *db, int64_t trace_id, const char *format,
-	     const char *table, const char *outpath, const char *html)
+	     const char *table, const char *outpath, const char *html,
+	     int color)
 {
+	struct ot_text_opts to;
 	struct ot_report r;
 	struct ot_err err;
 	FILE *out = stdout;
@@ -57,9 +124,11 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 	if (strcmp(format, "json") == 0)
 		w = ot_report_json(&r, out);
 	else if (strcmp(format, "csv") == 0)
-		w = ot_report_csv(&r, table ? table : "violations", out);
-	else
-		w = ot_report_text(&r, out);
+		w = ot_report_csv(&r, table, out);
+	else {
+		cli_text_opts(out, color, &to);
+		w = ot_report_text_opts(&r, out, &to);
+	}
 	if (w < 0 || fflush(out) != 0 || ferror(out)) {
 		cli_errorf("%s: write error", outpath ? outpath : "stdout");
 		rc = EXIT_INTERNAL;
@@ -83,14 +152,15 @@ check_format(const char *cmd, const char *f)
 static int
 check_table(const char *cmd, const char *t)
 {
-	static const char *const tables[] = { "summary", "latency", "leaks",
-					      "violations", "rules", "inputs" };
+	static const char *const tables[] = { "summary", "latency", "histogram",
+					      "leaks", "violations", "rules",
+					      "inputs" };
 	size_t i;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (strcmp(t, tables[i]) == 0)
 			return 0;
-	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, leaks, violations, rules or inputs", t);
+	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, histogram, leaks, violations, rules or inputs", t);
 }
 
 static const char analyze_help[] =
@@ -100,8 +170,10 @@ static const char analyze_help[] =
 	"options:\n"
 	CLI_INGEST_HELP
 	"  -f, --format FMT     text (default), json or csv\n"
-	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
-	"                       rules, inputs\n"
+	"      --table TABLE    for csv, only one table: summary, latency, histogram,\n"
+	"                       leaks, violations, rules, inputs (default: all)\n"
+	"      --color[=WHEN]   colour the text report: auto (default: on a terminal,\n"
+	"                       unless NO_COLOR is set or TERM=dumb), always, never\n"
 	"  -w, --write FILE     write the report to FILE instead of stdout\n"
 	"      --html FILE      also write the HTML report (timeline, histograms,\n"
 	"                       object histories) to FILE\n"
@@ -117,6 +189,7 @@ cmd_analyze(int argc, char **argv)
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "write", required_argument, NULL, 'w' },
 		{ "html", required_argument, NULL, OPT_HTML },
+		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -124,7 +197,7 @@ cmd_analyze(int argc, char **argv)
 	struct ot_db *db = NULL;
 	const char *format = "text", *table = NULL, *outpath = NULL, *html = NULL;
 	int64_t trace_id;
-	int opt, rc;
+	int opt, rc, color = CLI_COLOR_AUTO;
 
 	cli_ingest_init(&c, ":memory:");
 	while ((opt = getopt_long(argc, argv, "o:qf:w:h", longopts, NULL)) != -1) {
@@ -149,6 +222,10 @@ cmd_analyze(int argc, char **argv)
 		case OPT_HTML:
 			html = optarg;
 			break;
+		case OPT_COLOR:
+			if ((color = cli_parse_color("analyze", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			fputs(analyze_help, stdout);
 			return EXIT_OK;
@@ -161,7 +238,7 @@ cmd_analyze(int argc, char **argv)
 	rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
-	rc = print_report(db, trace_id, format, table, outpath, html);
+	rc = print_report(db, trace_id, format, table, outpath, html, color);
 	ot_db_close(db);
 	return rc;
 }
@@ -228,6 +305,10 @@ static const char check_help[] =
 	"      --junit FILE     write a JUnit XML report (one test case per rule and\n"
 	"                       per budget)\n"
 	"      --trace ID       the trace of DB to check (default: the newest)\n"
+	"  -f, --format FMT     text (default) or github (GitHub Actions annotations:\n"
+	"                       one ::error/::warning line per violation and per\n"
+	"                       failed budget or limit)\n"
+	"      --color[=WHEN]   colour the text: auto (default), always, never\n"
 	CLI_INGEST_HELP
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 pass, 1 fail, 2 usage or input error, 3 internal error.\n";
@@ -309,10 +390,13 @@ cmd_check(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "format", required_argument, NULL, 'f' },
+		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_ingest c;
+	struct ot_text_opts to;
 	struct ot_check_opts co;
 	struct ot_check_result res;
 	struct ot_report r;
@@ -320,7 +404,7 @@ cmd_check(int argc, char **argv)
 	struct ot_db *db = NULL;
 	const char *junit = NULL;
 	int64_t trace_id = -1, want = -1;
-	int opt, rc;
+	int opt, rc, w, github = 0, color = CLI_COLOR_AUTO;
 	char *list, *tok, *save;
 
 	memset(&co, 0, sizeof(co));
@@ -329,7 +413,7 @@ cmd_check(int argc, char **argv)
 	co.max_errors = 0;
 	co.max_warnings = -1;
 	cli_ingest_init(&c, ":memory:");
-	while ((opt = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:qf:h", longopts, NULL)) != -1) {
 		if ((rc = cli_ingest_option(&c, opt, optarg, "check")) < 0)
 			return EXIT_USAGE;
 		if (rc)
@@ -376,6 +460,18 @@ cmd_check(int argc, char **argv)
 			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
 				return cli_usage_error("check", "bad --trace '%s'", optarg);
 			break;
+		case 'f':
+			if (strcmp(optarg, "github") == 0)
+				github = 1;
+			else if (strcmp(optarg, "text") == 0)
+				github = 0;
+			else
+				return cli_usage_error("check", "unknown --format '%s': want text or github", optarg);
+			break;
+		case OPT_COLOR:
+			if ((color = cli_parse_color("check", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			fputs(check_help, stdout);
 			return EXIT_OK;
@@ -397,8 +493,17 @@ cmd_check(int argc, char **argv)
 		ot_db_close(db);
 		return cli_report_error(&err);
 	}
-	ot_check_text(&res, stdout);
+	if (github) {
+		w = ot_check_github(ot_db_sqlite(db), &res, &r, stdout);
+	} else {
+		cli_text_opts(stdout, color, &to);
+		w = ot_check_text_opts(&res, stdout, &to);
+	}
 	rc = res.failed ? EXIT_CHECK_FAILED : EXIT_OK;
+	if (w < 0 || fflush(stdout) != 0) {
+		cli_errorf("stdout: write error");
+		rc = EXIT_INTERNAL;
+	}
 	if (junit) {
 		FILE *f = strcmp(junit, "-") == 0 ? stdout : fopen(junit, "w");
 

@@ -1,6 +1,7 @@
 /*
  * cmd_capture.c - offtrace dump on a packet capture (pcap, pcapng): one
- * line per packet.  cmd_dump (cmd_etl.c) hands captures over here.
+ * line per packet.  cmd_dump (cmd_etl.c) hands captures over here, and the
+ * NDIS-PacketCapture records of an .etl (src/decode/pktmon.c).
  */
 #include "cli.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "offtrace/pcap.h"
+#include "offtrace/pktmon.h"
 
 static const char *
 dir_name(int dir)
@@ -179,4 +181,22 @@ cli_dump_capture(const char *path, int json, int64_t limit, int count)
 		rc = cli_report_error(&err);
 	ot_pcap_close(p);
 	return rc;
+}
+
+/*
+ * An NDIS-PacketCapture 1001 record of an .etl dump: when it completes a
+ * packet, print the packet (numbered in the record stream) and return 1;
+ * a fragment that does not, 0 (the caller prints the raw record).
+ */
+int
+cli_dump_pktmon(struct ot_pktmon *pm, const struct ot_etl_record *rec,
+		uint64_t number, int json)
+{
+	struct ot_packet pkt;
+
+	if (!ot_pktmon_record(pm, rec, &pkt))
+		return 0;
+	pkt.number = number;
+	dump_packet(stdout, &pkt, json);
+	return 1;
 }

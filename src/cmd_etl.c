@@ -14,6 +14,7 @@
 #include "offtrace/chimney.h"
 #include "offtrace/etl.h"
 #include "offtrace/etlsrc.h"
+#include "offtrace/pktmon.h"
 #include "offtrace/tlg.h"
 #include "offtrace/tmf.h"
 #include "offtrace/wpp.h"
@@ -50,13 +51,22 @@ static const char dump_help[] =
 	"                       messages without a TMF are dumped raw and counted\n"
 	"                       per GUID and number on stderr\n"
 	"tracefmt text output (FILE.txt) gives one line per WPP message: line,\n"
-	"time as written (no zone), CPU, PID, TID, sequence, friendly name, text;\n"
-	"\"No Format Information found.\" and other lines are counted on stderr.\n"
+	"time (as written, or in UTC with --tz-offset), CPU, PID, TID, sequence,\n"
+	"friendly name, text; \"No Format Information found.\" and other lines\n"
+	"are counted on stderr.\n"
+	"      --prefix FMT     the TRACE_FORMAT_PREFIX the text lines were written with\n"
+	"                       (default \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
+	"      --tz-offset +HH:MM  the text's local time is UTC+HH:MM\n"
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the records\n"
 	"before the damage are printed; the damage is named on stderr).\n";
 
-enum { OPT_LIMIT = OPT_HELP + 1, OPT_PAYLOAD, OPT_COUNT, OPT_TMF };
+enum { OPT_LIMIT = OPT_HELP + 1, OPT_PAYLOAD, OPT_COUNT, OPT_TMF, OPT_DUMP_PREFIX,
+	OPT_DUMP_TZ };
+
+/* dump of tracefmt text: --prefix, --tz-offset */
+static const char *text_prefix;
+static int64_t text_tz;
 
 /* Print the problems the reader kept and how many there were. */
 static void
@@ -584,6 +594,7 @@ dump_wpptext(const char *path, int json, int64_t limit, int count)
 {
 	struct ot_err err;
 	struct ot_wpptext *r;
+	struct ot_wpptext_prefix *pf = NULL;
 	struct ot_wpptext_msg m;
 	const struct ot_wpptext_stats *st;
 	char tb[OT_TIMEBUF];
@@ -591,9 +602,15 @@ dump_wpptext(const char *path, int json, int64_t limit, int count)
 	int rv = 0, rc = EXIT_OK;
 
 	memset(&err, 0, sizeof(err));
-	r = ot_wpptext_open(path, &err);
-	if (r == NULL)
+	if (text_prefix != NULL && (pf = ot_wpptext_prefix_new(text_prefix, &err)) == NULL)
 		return cli_report_error(&err);
+	r = ot_wpptext_open(path, &err);
+	if (r == NULL) {
+		ot_wpptext_prefix_free(pf);
+		return cli_report_error(&err);
+	}
+	ot_wpptext_set_prefix(r, pf);
+	ot_wpptext_set_tz(r, text_tz);
 	while ((limit < 0 || (uint64_t)limit > n) && (rv = ot_wpptext_next(r, &m, &err)) > 0) {
 		n++;
 		if (count)
@@ -634,6 +651,7 @@ dump_wpptext(const char *path, int json, int64_t limit, int count)
 	if (rv < 0)
 		rc = cli_report_error(&err);
 	ot_wpptext_close(r);
+	ot_wpptext_prefix_free(pf);
 	return rc;
 }
 
@@ -646,11 +664,14 @@ cmd_dump(int argc, char **argv)
 		{ "payload", no_argument, NULL, OPT_PAYLOAD },
 		{ "count", no_argument, NULL, OPT_COUNT },
 		{ "tmf", required_argument, NULL, OPT_TMF },
+		{ "prefix", required_argument, NULL, OPT_DUMP_PREFIX },
+		{ "tz-offset", required_argument, NULL, OPT_DUMP_TZ },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ot_err err;
 	struct ot_etl *e;
+	struct ot_pktmon *pktmon;
 	struct ot_etl_record rec;
 	int64_t limit = -1;
 	uint64_t n = 0;
@@ -676,6 +697,13 @@ cmd_dump(int argc, char **argv)
 		case OPT_TMF:
 			wppd.dir = optarg;
 			break;
+		case OPT_DUMP_PREFIX:
+			text_prefix = optarg;
+			break;
+		case OPT_DUMP_TZ:
+			if (ot_wpptext_parse_tz(optarg, &text_tz) < 0)
+				return cli_usage_error("dump", "bad --tz-offset '%s': want +HH:MM or -HH:MM", optarg);
+			break;
 		case 'h':
 			fputs(dump_help, stdout);
 			return EXIT_OK;
@@ -691,7 +719,7 @@ cmd_dump(int argc, char **argv)
 		if (fmt != NULL && (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0))
 			return cli_dump_capture(argv[optind], json, limit, count);
 	}
-	if (is_wpptext(argv[optind]))
+	if (text_prefix != NULL || is_wpptext(argv[optind]))
 		return dump_wpptext(argv[optind], json, limit, count);
 	e = ot_etl_open(argv[optind], &err);
 	if (e == NULL)
@@ -701,9 +729,13 @@ cmd_dump(int argc, char **argv)
 		return cli_report_error(&err);
 	}
 	dump_strings = ot_strtab_new();
+	pktmon = ot_pktmon_new();
 	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_etl_next(e, &rec, &err)) > 0) {
 		n++;
 		if (count)
+			continue;
+		/* NDIS-PacketCapture packets as packets (cmd_capture.c) */
+		if (ot_pktmon_is(&rec) && cli_dump_pktmon(pktmon, &rec, n, json))
 			continue;
 		if (wppd.tmf != NULL && rec.hdr == OT_ETL_WPP &&
 		    dump_wpp(stdout, argv[optind], &rec, json))
@@ -727,6 +759,7 @@ cmd_dump(int argc, char **argv)
 	else if (ot_etl_stats(e)->unparsed && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	ot_etl_close(e);
+	ot_pktmon_free(pktmon);
 	ot_strtab_free(dump_strings);
 	dump_strings = NULL;
 	return rc;

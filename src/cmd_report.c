@@ -14,6 +14,7 @@
 #include "offtrace/etlw.h"
 #include "offtrace/gen.h"
 #include "offtrace/jsonl.h"
+#include "offtrace/wppw.h"
 
 static const char report_help[] =
 	"usage: offtrace report [options] DB\n\n"
@@ -21,8 +22,11 @@ static const char report_help[] =
 	"options:\n"
 	"  -f, --format FMT     text (default), json, csv or html (one self-contained\n"
 	"                       page: timeline, latency histograms, object histories)\n"
-	"      --table TABLE    for csv: summary, latency, leaks, violations (default),\n"
-	"                       rules, inputs\n"
+	"      --table TABLE    for csv, only one table: summary, latency, histogram,\n"
+	"                       leaks, violations, rules, inputs (default: all, each\n"
+	"                       after a '# NAME' line)\n"
+	"      --color[=WHEN]   colour the text report: auto (default: on a terminal,\n"
+	"                       unless NO_COLOR is set or TERM=dumb), always, never\n"
 	"  -o, --output FILE    write to FILE instead of stdout\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"  -h, --help           this help\n";
@@ -35,16 +39,18 @@ cmd_report(int argc, char **argv)
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *format = "text", *table = "violations", *outpath = NULL;
+	const char *format = "text", *table = NULL, *outpath = NULL;
+	struct ot_text_opts to;
 	struct ot_report r;
 	struct ot_err err;
 	struct ot_db *db = NULL;
 	int64_t want = -1, trace_id;
 	FILE *out = stdout;
-	int opt, rc, w;
+	int opt, rc, w, color = CLI_COLOR_AUTO;
 
 	memset(&err, 0, sizeof(err));
 	while ((opt = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -64,6 +70,10 @@ cmd_report(int argc, char **argv)
 		case OPT_TRACE:
 			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
 				return cli_usage_error("report", "bad --trace '%s'", optarg);
+			break;
+		case OPT_COLOR:
+			if ((color = cli_parse_color("report", optarg)) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(report_help, stdout);
@@ -100,8 +110,10 @@ cmd_report(int argc, char **argv)
 		w = ot_report_json(&r, out);
 	else if (strcmp(format, "csv") == 0)
 		w = ot_report_csv(&r, table, out);
-	else
-		w = ot_report_text(&r, out);
+	else {
+		cli_text_opts(out, color, &to);
+		w = ot_report_text_opts(&r, out, &to);
+	}
 	rc = EXIT_OK;
 	if (w < 0) {
 		cli_errorf("cannot write the report (unknown --table '%s'?)", table);
@@ -307,6 +319,24 @@ out:
 	return rc;
 }
 
+/* gen --format etl, wpp (+ TMF directory FILE.tmf) or text. */
+static int
+write_trace(int kind, FILE *tmp, FILE *out, const char *outpath, struct ot_err *err)
+{
+	char *dir;
+	int rc;
+
+	if (kind == 1)
+		return write_etl(tmp, out, err);
+	if (kind == 3)
+		return ot_wppw_text(tmp, out, err);
+	dir = xmalloc(strlen(outpath) + 5);
+	snprintf(dir, strlen(outpath) + 5, "%s.tmf", outpath);
+	rc = ot_wppw_etl(tmp, out, dir, err);
+	free(dir);
+	return rc;
+}
+
 static const char gen_help[] =
 	"usage: offtrace gen [options] SCENARIO -o FILE\n"
 	"       offtrace gen --list\n\n"
@@ -315,9 +345,15 @@ static const char gen_help[] =
 	"file of the chimney provider when FILE ends in .etl or with --format etl.\n\n"
 	"options:\n"
 	"  -o, --output FILE    trace file (\"-\": JSON lines on stdout, no truth file)\n"
-	"  -f, --format FMT     jsonl or etl (default: from FILE's name)\n"
+	"  -f, --format FMT     jsonl, etl, wpp (binary WPP messages of the chimney\n"
+	"                       vocabulary in an .etl, and their TMF in FILE.tmf/) or\n"
+	"                       text (the same messages as tracefmt text); default:\n"
+	"                       from FILE's name (.etl, .txt, else jsonl)\n"
 	"      --seed N         random seed (default 1)\n"
 	"      --objects N      number of TCP objects (scenario scale; default 1000)\n"
+	"      --pcap FILE      also a matching packet capture (pcap) of the connections\n"
+	"      --pcapng FILE    the same capture as pcapng\n"
+	"      --pcap-skew [+-]DURATION  the capture's clock runs this far off the trace's\n"
 	"      --list           list the scenarios\n"
 	"  -h, --help           this help\n";
 
@@ -329,6 +365,9 @@ cmd_gen(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "objects", required_argument, NULL, OPT_OBJECTS },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
+		{ "pcap-skew", required_argument, NULL, OPT_PCAP_SKEW },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -336,6 +375,7 @@ cmd_gen(int argc, char **argv)
 	struct ot_gen_opts go;
 	struct ot_err err;
 	const char *outpath = NULL, *format = NULL;
+	const char *pcappath = NULL, *pcapngpath = NULL;
 	char *truthpath = NULL;
 	int etl;
 	FILE *ev = NULL, *truth = NULL;
@@ -344,6 +384,7 @@ cmd_gen(int argc, char **argv)
 	unsigned i;
 
 	memset(&err, 0, sizeof(err));
+	memset(&go, 0, sizeof(go));
 	go.seed = 1;
 	go.objects = 1000;
 	while ((opt = getopt_long(argc, argv, "o:f:h", longopts, NULL)) != -1) {
@@ -352,8 +393,9 @@ cmd_gen(int argc, char **argv)
 			outpath = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "jsonl") && strcmp(optarg, "etl"))
-				return cli_usage_error("gen", "unknown --format '%s': want jsonl or etl", optarg);
+			if (strcmp(optarg, "jsonl") && strcmp(optarg, "etl") && strcmp(optarg, "wpp") &&
+			    strcmp(optarg, "text"))
+				return cli_usage_error("gen", "unknown --format '%s': want jsonl, etl, wpp or text", optarg);
 			format = optarg;
 			break;
 		case OPT_SEED:
@@ -365,6 +407,17 @@ cmd_gen(int argc, char **argv)
 			if (ot_parse_i64(optarg, strlen(optarg), &v) < 0 || v < 1)
 				return cli_usage_error("gen", "bad --objects '%s'", optarg);
 			go.objects = (uint64_t)v;
+			break;
+		case OPT_PCAP:
+			pcappath = optarg;
+			break;
+		case OPT_PCAPNG:
+			pcapngpath = optarg;
+			break;
+		case OPT_PCAP_SKEW:
+			if (ot_parse_dur(optarg + (optarg[0] == '-' || optarg[0] == '+'), &v) < 0)
+				return cli_usage_error("gen", "bad --pcap-skew '%s': want a signed duration such as -1.5s", optarg);
+			go.pcap_skew = optarg[0] == '-' ? -v : v;
 			break;
 		case OPT_LIST:
 			for (i = 0; i < ot_gen_nscenarios; i++)
@@ -391,11 +444,13 @@ cmd_gen(int argc, char **argv)
 	if (format == NULL) {
 		size_t n = strlen(outpath);
 
-		format = n > 4 && strcmp(outpath + n - 4, ".etl") == 0 ? "etl" : "jsonl";
+		format = n > 4 && strcmp(outpath + n - 4, ".etl") == 0 ? "etl" :
+			 n > 4 && strcmp(outpath + n - 4, ".txt") == 0 ? "text" : "jsonl";
 	}
-	etl = strcmp(format, "etl") == 0;
+	etl = strcmp(format, "etl") == 0 ? 1 : strcmp(format, "wpp") == 0 ? 2 :
+	      strcmp(format, "text") == 0 ? 3 : 0;
 	if (strcmp(outpath, "-") == 0) {
-		if (etl)
+		if (etl && etl != 3)
 			return cli_usage_error("gen", "an .etl file cannot go to stdout (its header is rewritten at the end)");
 		ev = stdout;
 	} else {
@@ -414,7 +469,17 @@ cmd_gen(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (etl) {
+	if (pcappath && (go.pcap = fopen(pcappath, "wb")) == NULL) {
+		cli_errorf("%s: cannot write: %s", pcappath, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && pcapngpath && (go.pcapng = fopen(pcapngpath, "wb")) == NULL) {
+		cli_errorf("%s: cannot write: %s", pcapngpath, strerror(errno));
+		rc = EXIT_USAGE;
+	}
+	if (rc != EXIT_OK) {
+		/* nothing written */
+	} else if (etl) {
 		/* the scenario as JSON lines, then each event into the .etl */
 		FILE *tmp = tmpfile();
 
@@ -423,12 +488,16 @@ cmd_gen(int argc, char **argv)
 			rc = EXIT_INTERNAL;
 		} else {
 			if (ot_gen_write(argv[optind], &go, tmp, truth, &err) < 0 ||
-			    write_etl(tmp, ev, &err) < 0)
+			    write_trace(etl, tmp, ev, outpath, &err) < 0)
 				rc = cli_report_error(&err);
 			fclose(tmp);
 		}
 	} else if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0) {
 		rc = cli_report_error(&err);
+	}
+	if ((go.pcap && fclose(go.pcap) != 0) || (go.pcapng && fclose(go.pcapng) != 0)) {
+		cli_errorf("%s: write error", pcappath ? pcappath : pcapngpath);
+		rc = EXIT_INTERNAL;
 	}
 	if ((ev != stdout && fclose(ev) != 0) || (truth && fclose(truth) != 0)) {
 		cli_errorf("%s: write error", outpath);

@@ -13,6 +13,11 @@
 #include "offtrace/etl.h"
 #include "offtrace/etlsrc.h"
 #include "offtrace/jsonl.h"
+#include "offtrace/profile.h"
+#include "offtrace/textsrc.h"
+#include "offtrace/tmf.h"
+#include "offtrace/wpptext.h"
+#include "offtrace/pcap.h"
 
 const char *
 ot_detect_format(const char *path, struct ot_err *err)
@@ -47,6 +52,10 @@ ot_detect_format(const char *path, struct ot_err *err)
 	 * (FORMATS.md section 1.7) */
 	if (ot_etl_probe(b, n))
 		return "etl";
+	/* tracefmt text (FORMATS.md 2.3): before the binary test, since a
+	 * message may hold any byte */
+	if (ot_wpptext_probe(b, n))
+		return "wpptext";
 	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
 		i = 3;
 	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
@@ -70,12 +79,21 @@ ot_ingest_opts_init(struct ot_ingest_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->since = INT64_MIN;
 	o->until = INT64_MAX;
+	o->grace_ns = OT_GRACE_DEFAULT;
 }
 
 struct source {
 	FILE *f;
 	struct ot_jsonl *rd;	/* JSON lines, or */
 	struct ot_etlsrc *etl;	/* .etl through the built-in profiles */
+	struct ot_textsrc *txt;	/* tracefmt text through the profiles */
+	char fmtname[16];	/* txt: "tracefmt UTC", "tracefmt+02:00" (local time =
+				 * UTC+02:00): the report shows how times were read */
+	struct ot_pcap *cap;	/* pcap/pcapng: packets, not events */
+	struct ot_packet pkt;	/* current packet; ev.ts holds its merge time */
+	int64_t pkt_offset;	/* --pcap-offset */
+	int etl_pkt;		/* etl: the current item is a packet (pkt) */
+	uint64_t reordered;	/* packets earlier than the one before */
 	struct ot_event ev;	/* current event */
 	int has;		/* ev valid */
 	int64_t last_ts;
@@ -124,7 +142,38 @@ advance(struct source *s, const char *path, struct ot_err *err)
 {
 	int r;
 
-	if (s->etl) {
+	if (s->cap) {
+		/* packets: --pcap-offset shifts the capture's clock; a packet
+		 * earlier than the one before (multi-interface pcapng) is
+		 * merged at the time of that one */
+		r = ot_pcap_next(s->cap, &s->pkt, err);
+		if (r < 0)
+			return -1;
+		s->has = r;
+		if (r) {
+			int64_t off = s->pkt_offset;
+
+			if (off > 0 && s->pkt.ts > INT64_MAX - off)
+				s->pkt.ts = INT64_MAX;
+			else if (off < 0 && s->pkt.ts < INT64_MIN - off)
+				s->pkt.ts = INT64_MIN;
+			else
+				s->pkt.ts += off;
+			if (s->pkt.ts < s->last_ts) {
+				s->reordered++;
+				s->pkt.ts = s->last_ts;
+			}
+			s->ev.ts = s->last_ts = s->pkt.ts;
+			s->ev.input = s->index;
+		}
+		return 0;
+	}
+	if (s->txt) {
+		r = ot_textsrc_next(s->txt, &s->ev, err);
+		if (r < 0)
+			return -1;
+		s->ev.input = s->index;
+	} else if (s->etl) {
 		r = ot_etlsrc_next(s->etl, &s->ev, err);
 		if (r < 0) {
 			if (!err->file[0])
@@ -133,6 +182,13 @@ advance(struct source *s, const char *path, struct ot_err *err)
 		}
 		s->ev.input = s->index;
 		s->ev.line = ot_etlsrc_records(s->etl);	/* the record's number */
+		/* an NDIS-PacketCapture packet: the trace's clock, no offset */
+		s->etl_pkt = r == 2;
+		if (r == 2) {
+			s->pkt = *ot_etlsrc_packet(s->etl);
+			s->ev.ts = s->pkt.ts;
+			r = 1;
+		}
 	} else {
 		r = ot_jsonl_next(s->rd, &s->ev, err);
 		if (r < 0)
@@ -180,7 +236,7 @@ now_s(void)
 #define BATCH 2048
 #define NBATCH 4
 
-enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE };
+enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE, R_FLOW };
 
 struct rec {
 	enum rec_kind kind;
@@ -192,6 +248,7 @@ struct rec {
 		struct ot_violation_rec violation;
 		struct ot_leak_rec leak;
 		struct ot_rule_rec rule;
+		struct ot_flow flow;
 	} u;
 };
 
@@ -226,6 +283,8 @@ struct pipeline {
 	/* written by the reader, read after join */
 	uint64_t events;
 	int64_t start_ts, end_ts;
+	uint64_t packets;
+	int64_t pkt_start, pkt_end;
 };
 
 static struct rec *
@@ -297,8 +356,16 @@ q_rule(void *ctx, const struct ot_rule_rec *r)
 	return 0;
 }
 
+static int
+q_flow(void *ctx, const struct ot_flow *f)
+{
+	/* copied whole: the tracker frees it after the call */
+	new_rec(ctx, R_FLOW)->u.flow = *f;
+	return 0;
+}
+
 static const struct ot_sink queue_sink = {
-	q_object, q_op, q_write, q_violation, q_leak, q_rule
+	q_object, q_op, q_write, q_violation, q_leak, q_rule, q_flow
 };
 
 /* Hand the records of a batch to the store, in the order they were made. */
@@ -333,6 +400,9 @@ replay(const struct batch *b, struct ot_db *db)
 			break;
 		case R_RULE:
 			rc = s->rule(db, &r->u.rule);
+			break;
+		case R_FLOW:
+			rc = s->flow(db, &r->u.flow);
 			break;
 		}
 	}
@@ -399,7 +469,16 @@ reader_main(void *arg)
 		struct source *s = &src[h.a[0]];
 		struct ot_event *ev = &s->ev;
 
-		if (ev->ts >= p->o->since && ev->ts < p->o->until &&
+		if (s->cap || s->etl_pkt) {
+			/* a packet: to the engine's flows, not an event */
+			if (ev->ts >= p->o->since && ev->ts < p->o->until) {
+				if (p->packets++ == 0)
+					p->pkt_start = ev->ts;
+				p->pkt_end = ev->ts;
+				p->info[s->index].records++;
+				ot_engine_packet(p->eng, &s->pkt);
+			}
+		} else if (ev->ts >= p->o->since && ev->ts < p->o->until &&
 		    (p->adapter == NULL || ev->adapter == p->adapter)) {
 			struct batch *b = p->cur;
 
@@ -426,13 +505,20 @@ reader_main(void *arg)
 			uint64_t done = 0;
 
 			for (i = 0; i < p->n; i++)
-				done += src[i].rd ? ot_jsonl_bytes(src[i].rd) :
+				done += src[i].cap ? src[i].pkt.offset :
+					src[i].rd ? ot_jsonl_bytes(src[i].rd) :
+					src[i].txt ? ot_textsrc_bytes(src[i].txt) :
 					ot_etlsrc_bytes(src[i].etl);
 			__atomic_store_n(&p->bytes, done, __ATOMIC_RELAXED);
 		}
 	}
 	p->events = events;
-	if (events > 0)
+	if (events == 0 && p->packets > 0) {
+		/* captures only: the trace spans the packets */
+		p->start_ts = p->pkt_start;
+		p->end_ts = p->pkt_end;
+	}
+	if (events > 0 || p->packets > 0)
 		ot_engine_finish(p->eng, p->end_ts);
 	publish(p, 1);
 	goto out;
@@ -539,6 +625,93 @@ etl_inputs(struct ot_db *db, size_t input, const char *path, struct ot_etlsrc *s
 	return 0;
 }
 
+/* A capture input's counts (records = packets merged) and facts (meta). */
+static int
+capture_inputs(struct ot_db *db, size_t input, const char *path,
+	       const struct source *s, struct ot_input_info *in, struct ot_err *err)
+{
+	char key[64], val[32];
+
+	if (file_sha256(path, in->sha256, err) < 0)
+		return -1;
+	if (s->pkt_offset) {
+		snprintf(key, sizeof(key), "pcap_offset_ns %zu", input);
+		snprintf(val, sizeof(val), "%lld", (long long)s->pkt_offset);
+		if (ot_db_set_meta(db, key, val, err) < 0)
+			return -1;
+	}
+	if (s->reordered) {
+		snprintf(key, sizeof(key), "capture_reordered %zu", input);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)s->reordered);
+		if (ot_db_set_meta(db, key, val, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The decoders of tracefmt text and WPP: the --profile files, then the
+ * built-in chimney profile; the --tmf directory; the --prefix.
+ */
+static int
+open_decoders(const struct ot_ingest_opts *o, struct ot_profile **prof,
+	      struct ot_tmfdir **tmf, struct ot_wpptext_prefix **pf, struct ot_err *err)
+{
+	size_t i;
+
+	*prof = ot_profile_new();
+	for (i = 0; i < o->nprofiles; i++)
+		if (ot_profile_add_file(*prof, o->profiles[i], err) < 0)
+			return -1;
+	if (ot_profile_add_builtin(*prof, "chimney", err) < 0)
+		return -1;
+	if (o->tmf_dir != NULL && (*tmf = ot_tmfdir_open(o->tmf_dir, err)) == NULL)
+		return -1;
+	if (o->prefix != NULL && (*pf = ot_wpptext_prefix_new(o->prefix, err)) == NULL)
+		return -1;
+	return 0;
+}
+
+/*
+ * A tracefmt text input's counts, the messages no profile rule matched
+ * (meta "unmatched <input> text <key>"), its "No Format Information
+ * found." lines (meta "no_format <input>") and how its local times were
+ * read (meta "tz <input>").
+ */
+static int
+text_inputs(struct ot_db *db, size_t input, const char *path, struct ot_textsrc *s,
+	    const struct ot_ingest_opts *o, struct ot_input_info *in, struct ot_err *err)
+{
+	const struct ot_wpptext_stats *ws = ot_textsrc_stats(s);
+	const struct ot_tally *t = ot_textsrc_unmatched(s);
+	char key[192], val[64];
+	size_t i;
+
+	if (file_sha256(path, in->sha256, err) < 0)
+		return -1;
+	in->records = ws->messages;
+	in->unmatched = t->total;
+	for (i = 0; i < t->n && i < OT_ETLSRC_MAX_UNMATCHED; i++) {
+		snprintf(key, sizeof(key), "unmatched %zu text %s", input, t->e[i].key);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)t->e[i].count);
+		if (ot_db_set_meta(db, key, val, err) < 0)
+			return -1;
+	}
+	snprintf(key, sizeof(key), "no_format %zu", input);
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)ws->no_format);
+	if (ot_db_set_meta(db, key, val, err) < 0)
+		return -1;
+	snprintf(key, sizeof(key), "tz %zu", input);
+	if (o->tz_set)
+		snprintf(val, sizeof(val), "local time = UTC%c%02lld:%02lld (--tz-offset)",
+			 o->tz_offset_ns < 0 ? '-' : '+',
+			 (long long)(llabs(o->tz_offset_ns) / 3600000000000LL),
+			 (long long)(llabs(o->tz_offset_ns) / 60000000000LL % 60));
+	else
+		snprintf(val, sizeof(val), "UTC (times as written; no --tz-offset)");
+	return ot_db_set_meta(db, key, val, err);
+}
+
 /* The engine's counters, for people sizing a machine (meta table). */
 static int
 store_stats(struct ot_db *db, const struct ot_engine_stats *st, struct ot_err *err)
@@ -550,6 +723,14 @@ store_stats(struct ot_db *db, const struct ot_engine_stats *st, struct ot_err *e
 		{ "peak_live_objects", st->peak_live_objects },
 		{ "peak_open_ops", st->peak_open_ops },
 		{ "unresolved_events", st->unresolved },
+		{ "capture_packets", st->packets },
+		{ "capture_tcp_packets", st->capture.tcp },
+		{ "capture_fragments", st->capture.fragments },
+		{ "capture_undecoded", st->capture.skipped_link + st->capture.not_ip +
+				       st->capture.truncated + st->capture.bad },
+		{ "flows", st->flows },
+		{ "flows_joined", st->joined_flows },
+		{ "peak_live_flows", st->peak_live_flows },
 	};
 	char buf[32];
 	size_t i;
@@ -576,6 +757,9 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	struct batch *b;
 	pthread_t reader;
 	char *name = NULL;
+	struct ot_profile *prof = NULL;
+	struct ot_tmfdir *tmf = NULL;
+	struct ot_wpptext_prefix *pf = NULL;
 	uint64_t total = 0;
 	int ret = -1, in_txn = 0, started = 0;
 	double last_progress = now_s();
@@ -587,6 +771,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		ot_errorf(err, OT_EUSAGE, "no input files");
 		goto out;
 	}
+	if (open_decoders(o, &prof, &tmf, &pf, err) < 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		const char *fmt = ot_detect_format(paths[i], err);
 		struct stat sb;
@@ -597,6 +783,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 			src[i].etl = ot_etlsrc_open(paths[i], st, err);
 			if (src[i].etl == NULL)
 				goto out;
+			ot_etlsrc_want_packets(src[i].etl);
+			ot_etlsrc_set_profile(src[i].etl, prof, tmf);
 			if (stat(paths[i], &sb) == 0)
 				info[i].size = (uint64_t)sb.st_size;
 			total += info[i].size;
@@ -607,13 +795,53 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 			namelen += strlen(base_name(paths[i])) + 1;
 			continue;
 		}
+		if (strcmp(fmt, "wpptext") == 0 ||
+		    (pf != NULL && (strcmp(fmt, "text") == 0 || strcmp(fmt, "binary") == 0))) {
+			src[i].txt = ot_textsrc_open(paths[i], prof, pf,
+						     o->tz_set ? o->tz_offset_ns : 0, st, err);
+			if (src[i].txt == NULL)
+				goto out;
+			if (stat(paths[i], &sb) == 0)
+				info[i].size = (uint64_t)sb.st_size;
+			total += info[i].size;
+			src[i].index = (uint32_t)i;
+			src[i].last_ts = INT64_MIN;
+			info[i].path = paths[i];
+			/* tracefmt times have no zone: the report says how they were read */
+			if (o->tz_set)
+				snprintf(src[i].fmtname, sizeof(src[i].fmtname),
+					 "tracefmt%c%02u:%02u",
+					 o->tz_offset_ns < 0 ? '-' : '+',
+					 (unsigned)(llabs(o->tz_offset_ns) / 3600000000000LL % 100),
+					 (unsigned)(llabs(o->tz_offset_ns) / 60000000000LL % 60));
+			else
+				snprintf(src[i].fmtname, sizeof(src[i].fmtname), "tracefmt UTC");
+			info[i].format = src[i].fmtname;
+			namelen += strlen(base_name(paths[i])) + 1;
+			continue;
+		}
+		if (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0) {
+			src[i].cap = ot_pcap_open(paths[i], err);
+			if (src[i].cap == NULL)
+				goto out;
+			if (stat(paths[i], &sb) == 0)
+				info[i].size = (uint64_t)sb.st_size;
+			total += info[i].size;
+			src[i].index = (uint32_t)i;
+			src[i].last_ts = INT64_MIN;
+			src[i].pkt_offset = o->pcap_offset;
+			info[i].path = paths[i];
+			info[i].format = ot_pcap_format(src[i].cap);
+			namelen += strlen(base_name(paths[i])) + 1;
+			continue;
+		}
 		if (strcmp(fmt, "jsonl") != 0) {
 			err->phase = "detect";
 			if (strcmp(fmt, "empty") == 0)
 				ot_errorf_at(err, OT_EINPUT, paths[i], 1, "empty input: no events");
 			else if (strcmp(fmt, "binary") == 0 || strcmp(fmt, "text") == 0)
 				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
-					     "not a recognized trace format (%s data; expected JSON lines of normalized events)",
+					     "not a recognized trace format (%s data; expected JSON lines of normalized events, tracefmt text (see --prefix), .etl or a capture)",
 					     fmt);
 			else
 				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
@@ -659,6 +887,7 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	in_txn = 1;
 	memset(&eo, 0, sizeof(eo));
 	eo.tcp_capacity = o->tcp_capacity;
+	eo.grace_ns = o->grace_ns;
 
 	p.src = src;
 	p.info = info;
@@ -696,8 +925,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		*err = p.err;
 		goto out;
 	}
-	if (p.events == 0) {
-		uint64_t unmatched = 0;
+	if (p.events == 0 && p.packets == 0) {
+		uint64_t unmatched = 0, text_unmatched = 0;
 		const struct ot_etlsrc_unmatched *kinds;
 		size_t nk;
 
@@ -705,11 +934,22 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 			if (src[i].etl)
 				unmatched += ot_etlsrc_unmatched(src[i].etl, &kinds, &nk);
 		err->phase = "merge";
-		if (unmatched)
+		for (i = 0; i < n; i++)
+			if (src[i].txt)
+				text_unmatched += ot_textsrc_unmatched(src[i].txt)->total;
+		if (text_unmatched)
+			ot_errorf(err, OT_EINPUT, "no events: %llu tracefmt messages, none matched by a profile rule; 'offtrace profile stats' lists them",
+				  (unsigned long long)text_unmatched);
+		else if (unmatched)
 			ot_errorf(err, OT_EINPUT, "no events: %llu .etl records, none of a known provider (chimney, TCPIP 1099); 'offtrace dump' lists them",
 				  (unsigned long long)unmatched);
+		else if (n == 1)
+			ot_errorf_at(err, OT_EINPUT, paths[0], 0, "no events%s",
+				     src[0].cap ? " and no packets in this capture" :
+				     o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
+				     " within the selected window/adapter" : " in this input");
 		else
-			ot_errorf(err, OT_EINPUT, "no events in the inputs%s",
+			ot_errorf(err, OT_EINPUT, "no events or packets in the inputs%s",
 				  o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
 				  " within the selected window/adapter" : "");
 		goto out;
@@ -723,6 +963,16 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 				goto out;
 			continue;
 		}
+		if (src[i].txt) {
+			if (text_inputs(db, i, paths[i], src[i].txt, o, &info[i], err) < 0)
+				goto out;
+			continue;
+		}
+		if (src[i].cap) {
+			if (capture_inputs(db, i, paths[i], &src[i], &info[i], err) < 0)
+				goto out;
+			continue;
+		}
 		ot_jsonl_sha256(src[i].rd, info[i].sha256);
 		info[i].records = ot_jsonl_lines(src[i].rd);
 	}
@@ -730,6 +980,7 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		goto out;
 	in_txn = 0;
 	res->events = p.events;
+	res->packets = p.packets;
 	res->start_ts = p.start_ts;
 	res->end_ts = p.end_ts;
 	if (o->progress)
@@ -755,12 +1006,17 @@ out:
 	for (i = 0; i < n; i++) {
 		ot_jsonl_close(src[i].rd);
 		ot_etlsrc_close(src[i].etl);
+		ot_textsrc_close(src[i].txt);
+		ot_pcap_close(src[i].cap);
 		if (src[i].f)
 			fclose(src[i].f);
 	}
 	free(src);
 	free(info);
 	free(name);
+	ot_profile_free(prof);
+	ot_tmfdir_free(tmf);
+	ot_wpptext_prefix_free(pf);
 	ot_strtab_free(st);
 	return ret;
 }

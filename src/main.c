@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "offtrace/wpptext.h"
+
 #ifndef OT_VERSION
 #define OT_VERSION "0.1.0"
 #endif
@@ -37,6 +39,7 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "write a trace as Chrome trace-event JSON (Perfetto, chrome://tracing)" },
 	{ "flows", cmd_flows, "list the TCP flows of pcap/pcapng captures (CSV, JSON)" },
 	{ "tmf", cmd_tmf, "list the messages of a WPP TMF file" },
+	{ "profile", cmd_profile, "check a profile; list the trace messages no profile matches" },
 };
 
 static void
@@ -166,22 +169,45 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 	case OPT_NAME:
 		c->o.name = arg;
 		return 1;
+	case OPT_GRACE:
+		if (ot_parse_dur(arg, &v) < 0) {
+			cli_usage_error(cmd, "bad --grace '%s': want a duration such as 2s or 500ms", arg);
+			return -1;
+		}
+		c->o.grace_ns = v;
+		return 1;
+	case OPT_PCAP_OFFSET:
+		/* a signed duration: -1.5s, +250ms */
+		if (ot_parse_dur(arg + (arg[0] == '-' || arg[0] == '+'), &v) < 0) {
+			cli_usage_error(cmd, "bad --pcap-offset '%s': want a signed duration such as -1.5s or +250ms", arg);
+			return -1;
+		}
+		c->o.pcap_offset = arg[0] == '-' ? -v : v;
+		return 1;
+	case OPT_PROFILE:
+		if (c->o.nprofiles == CLI_MAX_PROFILES) {
+			cli_usage_error(cmd, "more than %d --profile files", CLI_MAX_PROFILES);
+			return -1;
+		}
+		c->profiles[c->o.nprofiles++] = arg;
+		c->o.profiles = c->profiles;
+		return 1;
+	case OPT_TMF_DIR:
+		c->o.tmf_dir = arg;
+		return 1;
+	case OPT_TZ_OFFSET:
+		if (ot_wpptext_parse_tz(arg, &c->o.tz_offset_ns) < 0) {
+			cli_usage_error(cmd, "bad --tz-offset '%s': want +HH:MM or -HH:MM", arg);
+			return -1;
+		}
+		c->o.tz_set = 1;
+		return 1;
+	case OPT_PREFIX:
+		c->o.prefix = arg;
+		return 1;
 	default:
 		return 0;
 	}
-}
-
-static void
-progress(void *ctx, uint64_t bytes, uint64_t total, uint64_t events)
-{
-	(void)ctx;
-	if (total == 0)
-		total = 1;
-	fprintf(stderr, "\rofftrace: reading %3u%%  %llu events", (unsigned)(bytes * 100 / total),
-		(unsigned long long)events);
-	if (bytes >= total)
-		fputc('\n', stderr);
-	fflush(stderr);
 }
 
 int
@@ -205,7 +231,8 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	struct ot_ingest_result res;
 	struct ot_err err;
 	struct ot_db *db = NULL;
-	int existed, i, code;
+	struct ot_progress *pg = NULL;
+	int existed, i, code, rc;
 
 	memset(&err, 0, sizeof(err));
 	for (i = 0; i < n; i++)
@@ -220,10 +247,16 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		return cli_report_error(&err);
 	}
 	if (!c->quiet && !c->no_progress && isatty(2)) {
-		c->o.progress = progress;
-		c->o.progress_ctx = NULL;
+		pg = ot_progress_new(stderr, cli_term_width(2), (const char *const *)paths,
+				     (size_t)n);
+		c->o.progress = ot_progress_update;
+		c->o.progress_ctx = pg;
 	}
-	if (ot_ingest(db, (const char *const *)paths, (size_t)n, &c->o, &res, &err) < 0) {
+	rc = ot_ingest(db, (const char *const *)paths, (size_t)n, &c->o, &res, &err);
+	ot_progress_free(pg);	/* clears the bar before any message */
+	c->o.progress = NULL;
+	c->o.progress_ctx = NULL;
+	if (rc < 0) {
 		ot_db_close(db);
 		/* a database this run created holds nothing: remove it */
 		if (!existed && strcmp(c->db, ":memory:") != 0)

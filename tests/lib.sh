@@ -6,6 +6,8 @@ PROG=${1:?usage: $0 PROG BUILD RESULTS}
 BUILD=${2:?}
 RESULTS=${3:?}
 export TZ=UTC LC_ALL=C
+# the text report's width comes from $COLUMNS when not on a terminal
+unset COLUMNS
 SHARED=${OT_SHARED:-../shared}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/offtrace-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM

@@ -1,9 +1,12 @@
 #!/bin/sh
-# Rewrite testdata/golden/*.out from the current ./offtrace, after a
-# deliberate change of output.  Review the diff before committing it.
+# Rewrite testdata/golden/*.out from ./offtrace (or the program given as
+# the first argument), after a deliberate change of output.  Review the
+# diff (git diff testdata/golden) before committing it.
+#   sh tests/update-golden.sh [PROG]
 set -eu
 PROG=${1:-./offtrace}
 export TZ=UTC LC_ALL=C
+unset COLUMNS	# the text report is 80 columns wide, as in tests/cli/golden.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$PROG" ingest -q -o "$tmp/samples.db" testdata/samples/*.jsonl

@@ -7,7 +7,9 @@
  * Memory is proportional to live objects and open operations: closed
  * operations and dead objects are handed to the sink and freed (a bounded
  * ring of recently terminated objects is kept for use-after-terminate
- * checks, OT_TOMBSTONES entries).
+ * checks, OT_TOMBSTONES entries).  Packets of captures (ot_engine_packet)
+ * feed a flow tracker (flows.h) whose flows are joined to tcp objects and
+ * handed to the sink as they close: rules W1-W3 (doc/rules.md section 5).
  */
 #ifndef OT_ENGINE_H
 #define OT_ENGINE_H
@@ -16,6 +18,8 @@
 #include <stdint.h>
 
 #include "offtrace/event.h"
+#include "offtrace/flows.h"
+#include "offtrace/pcap.h"
 
 #define OT_TOMBSTONES 65536
 #define OT_MAX_EVIDENCE 8	/* event ids kept per violation */
@@ -31,6 +35,7 @@ enum ot_rule {
 	OT_R_U1, OT_R_U2, OT_R_U3, OT_R_U4,
 	OT_R_E1, OT_R_E2, OT_R_E3,
 	OT_R_L1, OT_R_L2, OT_R_L3, OT_R_L4,
+	OT_R_W1, OT_R_W2, OT_R_W3,	/* packet captures joined (doc/rules.md 5) */
 	OT_R_COUNT
 };
 
@@ -58,8 +63,12 @@ enum ot_fate {
 };
 extern const char *const ot_fate_names[OT_FATE_COUNT];
 
-enum ot_leak_reason { OT_LEAK_LIVE_AT_END, OT_LEAK_HALT, OT_LEAK_UPLOAD_ALL };
-extern const char *const ot_leak_reason_names[3];
+enum ot_leak_reason {
+	OT_LEAK_LIVE_AT_END, OT_LEAK_HALT, OT_LEAK_UPLOAD_ALL,
+	OT_LEAK_WIRE_CLOSE,	/* W1: connection closed on the wire, never terminated */
+	OT_LEAK_COUNT
+};
+extern const char *const ot_leak_reason_names[OT_LEAK_COUNT];
 
 /* Position of a context write relative to the operation that owns it. */
 enum ot_wpos {
@@ -187,10 +196,17 @@ struct ot_sink {
 	int (*violation)(void *ctx, const struct ot_violation_rec *v);
 	int (*leak)(void *ctx, const struct ot_leak_rec *l);
 	int (*rule)(void *ctx, const struct ot_rule_rec *r);
+	/* a TCP flow of the packet captures, with its joined objects
+	 * (f->id is the engine's, 1-based in creation order) */
+	int (*flow)(void *ctx, const struct ot_flow *f);
 };
+
+#define OT_GRACE_DEFAULT (INT64_C(2) * 1000000000)	/* W1 --grace */
+#define OT_JOIN_HOST_NS (INT64_C(1) * 1000000000)	/* host join by time */
 
 struct ot_engine_opts {
 	uint64_t tcp_capacity;	/* L4 capacity, 0 = unknown (not checked) */
+	int64_t grace_ns;	/* W1: terminate due this long after a wire close */
 };
 
 struct ot_engine_stats {
@@ -200,6 +216,9 @@ struct ot_engine_stats {
 	uint64_t unresolved;	/* events naming an object that matched none */
 	uint64_t violations;	/* emitted so far, all rules */
 	uint64_t slot_records;	/* context slots remembered now (bounded) */
+	uint64_t packets, flows, joined_flows;	/* packet captures */
+	uint64_t peak_live_flows;
+	struct ot_flow_stats capture;	/* the flow tracker's counters */
 };
 
 struct ot_engine;
@@ -215,6 +234,12 @@ struct ot_engine *ot_engine_new(const struct ot_sink *sink, void *ctx,
 				const struct ot_engine_opts *opts);
 /* Events must come in non-decreasing ts; ties in input order. */
 int ot_engine_feed(struct ot_engine *e, const struct ot_event *ev);
+/*
+ * One captured packet, merged with the events in time order (its ts
+ * already shifted by any --pcap-offset).  It feeds the flow tracker, the
+ * join of flows to TCP objects and rules W1-W3.
+ */
+int ot_engine_packet(struct ot_engine *e, const struct ot_packet *pkt);
 /* End of trace at end_ts (>= last event ts): hangs, live objects, rule outcomes. */
 int ot_engine_finish(struct ot_engine *e, int64_t end_ts);
 void ot_engine_stats(const struct ot_engine *e, struct ot_engine_stats *st);

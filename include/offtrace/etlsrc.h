@@ -11,7 +11,9 @@
  *            failed one), Offloaded->Uploading a terminate, Uploading->InHost
  *            its completion, with the event's Status.
  *
- * Records no profile matches are counted per provider and event id.
+ * Records no profile matches are counted per provider and event id (WPP
+ * messages: per message GUID and number); WPP messages whose arguments
+ * overrun their record are counted as unparsed.
  */
 #ifndef OT_ETLSRC_H
 #define OT_ETLSRC_H
@@ -20,6 +22,9 @@
 #include <stdint.h>
 
 #include "offtrace/event.h"
+#include "offtrace/pcap.h"
+#include "offtrace/profile.h"
+#include "offtrace/tmf.h"
 #include "offtrace/util.h"
 
 #define OT_ETLSRC_MAX_UNMATCHED 64	/* distinct (provider, id) kept */
@@ -34,7 +39,23 @@ struct ot_etlsrc;
 
 struct ot_etlsrc *ot_etlsrc_open(const char *path, struct ot_strtab *st,
 				 struct ot_err *err);
-/* 1 an event, 0 the end, -1 an error (err has file, offset, phase). */
+/*
+ * Also decode with a profile (borrowed until close): manifest events of
+ * its providers, and WPP messages through the TMF files of tmf (may be
+ * NULL: WPP messages are then counted as unmatched per GUID and number).
+ */
+void ot_etlsrc_set_profile(struct ot_etlsrc *s, const struct ot_profile *p,
+			   const struct ot_tmfdir *tmf);
+/*
+ * Also return the packets of NDIS-PacketCapture event 1001 records
+ * (pktmon.h): ot_etlsrc_next() then gives 2 for a packet, which
+ * ot_etlsrc_packet() holds until the next call.  Without this, those
+ * records are counted as unmatched.
+ */
+void ot_etlsrc_want_packets(struct ot_etlsrc *s);
+const struct ot_packet *ot_etlsrc_packet(const struct ot_etlsrc *s);
+/* 1 an event, 2 a packet (see above), 0 the end, -1 an error (err has
+ * file, offset, phase). */
 int ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err);
 uint64_t ot_etlsrc_records(const struct ot_etlsrc *s);	/* records read */
 uint64_t ot_etlsrc_unparsed(const struct ot_etlsrc *s);

@@ -15,6 +15,7 @@
 
 #define OT_FLOW_LINGER_NS	(INT64_C(120) * 1000000000)	/* 2 MSL */
 #define OT_FLOW_OOO_NS		(INT64_C(3) * 1000000)	/* gap filled sooner: out of order */
+#define OT_FLOW_MAX_JOIN	4	/* state objects joined to one flow (engine) */
 
 enum ot_flow_state {
 	OT_FLOW_SYN_SENT, OT_FLOW_SYN_RECEIVED, OT_FLOW_ESTABLISHED,
@@ -35,6 +36,19 @@ struct ot_flow_dir {
 	int64_t gap_ns;
 };
 
+/*
+ * A TCP state object joined to the flow (filled by the engine, not by the
+ * tracker): its id and the W1-W3 facts of doc/rules.md section 5.
+ */
+struct ot_flow_join {
+	uint64_t object_id;
+	int layer;			/* enum ot_layer */
+	int64_t syn_to_offload;		/* W3: initiate done - SYN, -1 when none */
+	uint64_t inside_frames;		/* W2: frames inside the offload window */
+	uint64_t inside_bytes;
+	int wire_close_leak;		/* W1 found for this object */
+};
+
 struct ot_flow {
 	int family;			/* 4 or 6 */
 	uint8_t a_addr[16], b_addr[16];
@@ -42,12 +56,32 @@ struct ot_flow {
 	int64_t first_ns, last_ns;
 	int64_t syn_ns, synack_ns, rst_ns;	/* -1 when none */
 	struct ot_flow_dir d[2];
+	int64_t close_ns;		/* RST, or the FIN that closed both ways; -1 */
+	uint64_t fragments;		/* IP fragments counted in the flow */
 	int state;			/* enum ot_flow_state, at the last packet */
 	uint64_t index;			/* creation order */
+	uint64_t id;			/* the engine's flow id, 0 until it sets one */
+	struct ot_flow_join join[OT_FLOW_MAX_JOIN];
+	unsigned njoin;
+	int close_seen;			/* the engine saw the close */
 	/* the tracker's links */
 	struct ot_flow *hnext, *prev, *next;
 	int closed;
 };
+
+/*
+ * The normalized key of a connection (lower endpoint first), its hash, and
+ * the same for the two endpoints of a struct ot_flow: a flow and an
+ * object's tuple meet in a hash map through these.
+ */
+struct ot_flow_key {
+	int family;
+	uint8_t lo[16], hi[16];
+	uint16_t lo_port, hi_port;
+};
+void ot_flow_key_make(struct ot_flow_key *k, int family, const uint8_t *a,
+		      uint16_t ap, const uint8_t *b, uint16_t bp);
+void ot_flow_key_hash(const struct ot_flow_key *k, uint64_t *h1, uint64_t *h2);
 
 /* Earliest FIN of either side, or -1. */
 int64_t ot_flow_fin_ns(const struct ot_flow *f);
@@ -65,8 +99,24 @@ typedef void (*ot_flow_fn)(void *ctx, const struct ot_flow *f);
 
 struct ot_flows;
 struct ot_flows *ot_flows_new(ot_flow_fn fn, void *ctx);
-/* Feed one packet (in time order for the linger to be exact). */
-void ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt);
+/*
+ * Feed one packet (in time order for the linger to be exact).  Returns the
+ * flow it belongs to (valid until the next call), NULL when it is not a
+ * TCP segment of a flow.  A first IP fragment carries the ports and is
+ * counted in its flow; later fragments of the same datagram are counted
+ * there too while the datagram's first fragment is remembered (a small
+ * cache), else only in the stats.
+ */
+struct ot_flow *ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt);
+/*
+ * The most recently created live flow that nobody joined yet (njoin 0),
+ * whose SYN is at or before ts and at most max_age before it; NULL if
+ * none.  For host objects without a tuple (join by time).
+ */
+struct ot_flow *ot_flows_latest_unjoined(struct ot_flows *t, int64_t ts,
+					 int64_t max_age);
+/* The live flow with this key, or NULL. */
+struct ot_flow *ot_flows_find(struct ot_flows *t, const struct ot_flow_key *k);
 /* Hand over every live flow, in creation order. */
 void ot_flows_finish(struct ot_flows *t);
 const struct ot_flow_stats *ot_flows_stats(const struct ot_flows *t);

@@ -14,7 +14,8 @@
 #include "offtrace/util.h"
 
 /* Format of a file from its first bytes: "jsonl", "etl", "pcap", "pcapng",
- * "binary" or "empty"; NULL if it cannot be read (err filled). */
+ * "wpptext" (tracefmt output), "text", "binary" or "empty"; NULL if it
+ * cannot be read (err filled). */
 const char *ot_detect_format(const char *path, struct ot_err *err);
 
 struct ot_ingest_opts {
@@ -23,6 +24,16 @@ struct ot_ingest_opts {
 	uint64_t tcp_capacity;	/* L4; 0 = unknown */
 	int64_t since, until;	/* keep events with since <= ts < until */
 	const char *adapter;	/* keep only this adapter's events; NULL = all */
+	int64_t grace_ns;	/* W1 --grace (default OT_GRACE_DEFAULT) */
+	int64_t pcap_offset;	/* --pcap-offset: added to pcap/pcapng packet times */
+	/* tracefmt text and WPP (profile.h): --profile files (before the
+	 * built-in chimney profile), --tmf directory, --prefix, --tz-offset */
+	const char *const *profiles;
+	size_t nprofiles;
+	const char *tmf_dir;
+	const char *prefix;	/* TRACE_FORMAT_PREFIX of text inputs; NULL: default */
+	int64_t tz_offset_ns;	/* tracefmt local time = UTC + this */
+	int tz_set;		/* --tz-offset given (else text times are read as UTC) */
 	/* called about every 100 ms of work; may be NULL */
 	void (*progress)(void *ctx, uint64_t bytes, uint64_t total, uint64_t events);
 	void *progress_ctx;
@@ -35,6 +46,7 @@ struct ot_ingest_result {
 	uint64_t events;
 	int64_t start_ts, end_ts;
 	struct ot_engine_stats engine;
+	uint64_t packets;	/* captured packets merged (pcap, pcapng) */
 };
 
 /* All or nothing: on failure the database is as it was. */

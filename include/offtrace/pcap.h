@@ -96,6 +96,7 @@ struct ot_decoded {
 	int family;		/* 4 or 6; 0 when not IP */
 	uint8_t proto;		/* IP protocol (after IPv6 extension headers) */
 	int fragment;		/* a non-first fragment, or fragmented (see tcp) */
+	uint32_t frag_id;	/* IPv4 Identification or IPv6 fragment header's */
 	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes */
 	int tcp;		/* a TCP header was decoded */
 	uint16_t sport, dport;

@@ -14,9 +14,19 @@
 #include "offtrace/engine.h"
 #include "offtrace/util.h"
 
+/*
+ * Latency histogram buckets in 1-2-5 steps: bucket b holds latencies in
+ * [ot_lat_bucket_lo(b), ot_lat_bucket_lo(b + 1)): 0..2ns, 2..5ns, 5..10ns,
+ * ... up to the last, 500s and more (negative latencies count in the first).
+ */
+#define OT_LAT_BUCKETS 36
+int64_t ot_lat_bucket_lo(int b);	/* INT64_MAX for b >= OT_LAT_BUCKETS */
+int ot_lat_bucket(int64_t ns);
+
 struct ot_lat {
 	uint64_t count;
 	int64_t p50, p90, p99, p999, max, mean;	/* ns; meaningless when count 0 */
+	uint64_t hist[OT_LAT_BUCKETS];		/* completed operations per bucket */
 };
 
 /* Times are OT_T_NONE when unknown (NULL in the database). */
@@ -67,6 +77,11 @@ struct ot_report {
 		uint64_t live_at_end, leaked, errors, warnings;
 	} summary;
 	struct ot_lat latency[OT_KIND_COUNT];
+	struct ot_lat syn_to_offload;	/* W3 (doc/rules.md 5), over joined objects */
+	struct {
+		uint64_t packets;	/* packets merged from the captures */
+		uint64_t flows, joined;	/* TCP flows; those joined to an object */
+	} capture;
 	struct ot_rep_leak *leaks;	/* sorted by since, slot */
 	size_t nleaks;
 	struct ot_rep_violation *violations;	/* sorted by ts, rule, slot */
@@ -78,12 +93,27 @@ int ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
 		   struct ot_err *err);
 void ot_report_release(struct ot_report *r);
 
-int ot_report_text(const struct ot_report *r, FILE *out);
+/*
+ * How the text report and check output look: width in columns (no line is
+ * longer; at least 40), ANSI colours, Unicode block characters for the
+ * histogram bars instead of '#'.  The CLI fills it from the terminal.
+ */
+struct ot_text_opts {
+	int width;
+	int color;
+	int unicode;
+};
+void ot_text_opts_init(struct ot_text_opts *o);	/* 80 columns, plain ASCII */
+int ot_report_text(const struct ot_report *r, FILE *out);	/* default opts */
+int ot_report_text_opts(const struct ot_report *r, FILE *out,
+			const struct ot_text_opts *o);
 int ot_report_json(const struct ot_report *r, FILE *out);
 /*
- * CSV (RFC 4180, CRLF line ends, header row): one table per call; what is
- * "summary", "latency", "leaks", "violations" or "rules".  -1 for an
- * unknown what (nothing written) or a write error.
+ * CSV (RFC 4180, CRLF line ends, header row): the table what ("summary",
+ * "latency", "histogram", "leaks", "violations", "rules" or "inputs"), or
+ * when what is NULL all of them in that order, each after a "# NAME" line
+ * and separated by an empty line.  -1 for an unknown what (nothing
+ * written) or a write error.
  */
 int ot_report_csv(const struct ot_report *r, const char *what, FILE *out);
 
@@ -142,7 +172,18 @@ int ot_check_run(sqlite3 *db, const struct ot_report *r,
 		 struct ot_err *err);
 void ot_check_release(struct ot_check_result *res);
 int ot_check_text(const struct ot_check_result *res, FILE *out);
+/* The same with colours when o->color (o may be NULL). */
+int ot_check_text_opts(const struct ot_check_result *res, FILE *out,
+		       const struct ot_text_opts *o);
 int ot_check_junit(const struct ot_check_result *res, const struct ot_report *r,
 		   FILE *out);
+/*
+ * GitHub Actions annotations: one "::error" or "::warning" line per
+ * violation (with file= and line= of its first evidence event when known)
+ * and one "::error" per failed latency budget or limit.  db is read for
+ * the evidence locations only.
+ */
+int ot_check_github(sqlite3 *db, const struct ot_check_result *res,
+		    const struct ot_report *r, FILE *out);
 
 #endif

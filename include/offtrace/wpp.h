@@ -66,6 +66,31 @@ int ot_wpp_format(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
 		  const struct ot_wpp_where *w, char *out, size_t cap,
 		  const char **why);
 
+/* ot_wpp_render() flags. */
+#define OT_WPP_NO_PREFIX	0x1	/* %0 and the default prefix print nothing */
+#define OT_WPP_RAW_STRINGS	0x2	/* string bytes as they are (profile matching) */
+
+/* ot_wpp_format() with flags; ot_wpp_format() is flags 0. */
+int ot_wpp_render(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
+		  const struct ot_wpp_where *w, unsigned flags, char *out, size_t cap,
+		  const char **why);
+
+/* One decoded argument (ot_wpp_args). */
+struct ot_wpp_val {
+	int ok;			/* 0: past the end of the record */
+	uint64_t u;		/* integers, zero-extended */
+	const uint8_t *p;	/* the bytes: strings (no NUL), GUIDs, addresses */
+	size_t n;
+};
+
+/*
+ * Decode the arguments of m in the order of tm (v: tm->nargs entries).
+ * 0, or -1 when they overrun the record (*why says so; the arguments
+ * before the overrun are decoded, ok set).
+ */
+int ot_wpp_args(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
+		struct ot_wpp_val *v, const char **why);
+
 /* "STATUS_PENDING" etc. for common NTSTATUS codes, then NDIS names, or NULL. */
 const char *ot_wpp_status_name(uint32_t code);
 

@@ -9,8 +9,16 @@
  *
  * CPU in decimal, PID and TID in hex (4 digits or more), time with any
  * number of fractional digits, local time as written (no zone: read as
- * UTC).  Lines saying "No Format Information found." are counted, not
- * returned; other lines without the prefix are counted and skipped.
+ * UTC unless a time-zone offset is set).  Lines saying "No Format
+ * Information found." are counted, not returned; other lines without the
+ * prefix are counted and skipped.
+ *
+ * A custom prefix is a TRACE_FORMAT_PREFIX string (FORMATS.md 2.3:
+ * "%7!08d! %2!s!: %8!04x!:"): literal text and the variables %1 friendly
+ * name, %2 source file and line, %3 thread id, %4 time, %5 kernel time,
+ * %6 user time, %7 sequence number, %8 process id, %9 CPU, and %!FUNC!,
+ * %!LEVEL!, %!FLAGS!, %!COMPNAME!, %!SUBCOMP!; numbers in the radix of
+ * their spec (x/X hex, else decimal).  The message is what follows.
  */
 #ifndef OT_WPPTEXT_H
 #define OT_WPPTEXT_H
@@ -33,6 +41,8 @@ struct ot_wpptext_msg {
 	size_t friendly_len;
 	const char *text;		/* the message after the prefix */
 	size_t text_len;
+	const char *func;		/* %!FUNC! of a custom prefix, else NULL */
+	size_t func_len;
 };
 
 struct ot_wpptext_stats {
@@ -52,8 +62,28 @@ int ot_wpptext_probe(const uint8_t *head, size_t len);
  */
 int ot_wpptext_parse_line(const char *s, size_t n, struct ot_wpptext_msg *m);
 
+/* Limits of a custom prefix. */
+#define OT_WPPTEXT_MAX_PREFIX	64	/* items (literals and variables) */
+
+struct ot_wpptext_prefix;
+/* Compile a TRACE_FORMAT_PREFIX string; NULL and err (phase "prefix"). */
+struct ot_wpptext_prefix *ot_wpptext_prefix_new(const char *fmt, struct ot_err *err);
+void ot_wpptext_prefix_free(struct ot_wpptext_prefix *pf);
+/* ot_wpptext_parse_line() with a custom prefix. */
+int ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, size_t n,
+			      struct ot_wpptext_msg *m);
+
+/* "+02:00", "-05:30", "+0530", "+2", "Z": ns to subtract from local time; 0 or -1. */
+int ot_wpptext_parse_tz(const char *s, int64_t *offset_ns);
+
 struct ot_wpptext;
 struct ot_wpptext *ot_wpptext_open(const char *path, struct ot_err *err);
+/* Use a custom prefix (borrowed: keep it until close); NULL: the default. */
+void ot_wpptext_set_prefix(struct ot_wpptext *r, const struct ot_wpptext_prefix *pf);
+/* Local time = UTC + offset_ns: times are returned in UTC. */
+void ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns);
+/* Bytes read so far, for progress. */
+uint64_t ot_wpptext_bytes(const struct ot_wpptext *r);
 /* 1 a message (valid until the next call), 0 the end, -1 error (err: file, line). */
 int ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err);
 const struct ot_wpptext_stats *ot_wpptext_stats(const struct ot_wpptext *r);

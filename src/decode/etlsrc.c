@@ -11,6 +11,8 @@
 #include "offtrace/chimney.h"
 #include "offtrace/etl.h"
 #include "offtrace/hmap.h"
+#include "offtrace/pktmon.h"
+#include "offtrace/wpp.h"
 
 /* {2F07E2EE-15DB-40F1-90EF-9D7BA282188A} (DOMAIN.md 3.1), Windows order */
 const uint8_t ot_tcpip_guid[16] = {
@@ -31,7 +33,33 @@ struct ot_etlsrc {
 	uint64_t records, unmatched;
 	struct ot_etlsrc_unmatched kinds[OT_ETLSRC_MAX_UNMATCHED];
 	size_t nkinds;
+	const struct ot_profile *prof;	/* --profile, the chimney vocabulary */
+	const struct ot_tmfdir *tmf;	/* --tmf */
+	uint64_t wpp_bad;		/* WPP records that could not be decoded */
+	struct ot_pktmon *pkm;		/* NDIS-PacketCapture packets, when wanted */
+	struct ot_packet pkt;
 };
+
+void
+ot_etlsrc_want_packets(struct ot_etlsrc *s)
+{
+	if (s->pkm == NULL)
+		s->pkm = ot_pktmon_new();
+}
+
+const struct ot_packet *
+ot_etlsrc_packet(const struct ot_etlsrc *s)
+{
+	return &s->pkt;
+}
+
+void
+ot_etlsrc_set_profile(struct ot_etlsrc *s, const struct ot_profile *p,
+		      const struct ot_tmfdir *tmf)
+{
+	s->prof = p;
+	s->tmf = tmf;
+}
 
 struct ot_etlsrc *
 ot_etlsrc_open(const char *path, struct ot_strtab *st, struct ot_err *err)
@@ -50,24 +78,67 @@ ot_etlsrc_open(const char *path, struct ot_strtab *st, struct ot_err *err)
 }
 
 static void
-count_unmatched(struct ot_etlsrc *s, const struct ot_etl_record *r)
+count_kind(struct ot_etlsrc *s, const uint8_t guid[16], uint16_t id)
 {
 	char g[37];
 	size_t i;
 
 	s->unmatched++;
-	ot_etl_guid_str(r->provider, g);
+	ot_etl_guid_str(guid, g);
 	for (i = 0; i < s->nkinds; i++)
-		if (s->kinds[i].id == r->id && strcmp(s->kinds[i].provider, g) == 0) {
+		if (s->kinds[i].id == id && strcmp(s->kinds[i].provider, g) == 0) {
 			s->kinds[i].count++;
 			return;
 		}
 	if (s->nkinds < OT_ETLSRC_MAX_UNMATCHED) {
 		memcpy(s->kinds[s->nkinds].provider, g, sizeof(g));
-		s->kinds[s->nkinds].id = r->id;
+		s->kinds[s->nkinds].id = id;
 		s->kinds[s->nkinds].count = 1;
 		s->nkinds++;
 	}
+}
+
+static void from_record(struct ot_event *ev, const struct ot_etl_record *r);
+
+static void
+count_unmatched(struct ot_etlsrc *s, const struct ot_etl_record *r)
+{
+	count_kind(s, r->provider, r->id);
+}
+
+/*
+ * A WPP MESSAGE record through its TMF and the profile: 1 an event in ev,
+ * 0 not (counted: unmatched per message GUID and number, or unparsed).
+ */
+static int
+wpp_record(struct ot_etlsrc *s, const struct ot_etl_record *r, struct ot_event *ev)
+{
+	static const uint8_t zero[16];
+	struct ot_wpp_msg m;
+	const struct ot_tmf_msg *tm = NULL;
+	const char *why;
+	int rc;
+
+	if (ot_wpp_parse(r->raw, r->raw_len, r->ptr_size, &m, NULL) < 0) {
+		s->wpp_bad++;
+		return 0;
+	}
+	if (s->tmf != NULL && m.has_guid)
+		tm = ot_tmfdir_find(s->tmf, m.guid, m.number);
+	if (tm == NULL || s->prof == NULL) {
+		count_kind(s, m.has_guid ? m.guid : zero, m.number);
+		return 0;
+	}
+	memset(ev, 0, sizeof(*ev));
+	from_record(ev, r);
+	rc = ot_profile_match_wpp(s->prof, tm, &m, s->st, ev, &why);
+	if (rc < 0) {
+		s->wpp_bad++;
+		return 0;
+	}
+	if (rc == 0)
+		count_kind(s, m.guid, m.number);
+	return rc;
 }
 
 /* Time, processor, process and thread: from the record, for every profile. */
@@ -190,9 +261,20 @@ ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err)
 		if (rc <= 0)
 			return rc;
 		s->records++;
+		if (r.hdr == OT_ETL_WPP) {
+			if (wpp_record(s, &r, ev))
+				return 1;
+			continue;
+		}
 		if (r.hdr != OT_ETL_EVENT) {
 			if (!r.is_logfile_header)
 				count_unmatched(s, &r);
+			continue;
+		}
+		/* packets (src/decode/pktmon.c) */
+		if (s->pkm && ot_pktmon_is(&r)) {
+			if (ot_pktmon_record(s->pkm, &r, &s->pkt))
+				return 2;
 			continue;
 		}
 		if (memcmp(r.provider, ot_chimney_guid, 16) == 0) {
@@ -215,6 +297,13 @@ ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err)
 			}
 			continue;
 		}
+		if (s->prof != NULL) {
+			memset(ev, 0, sizeof(*ev));
+			from_record(ev, &r);
+			if (ot_profile_match_manifest(s->prof, r.provider, r.id, (uint8_t)r.version,
+						      r.payload, r.len, r.ptr_size, s->st, ev))
+				return 1;
+		}
 		count_unmatched(s, &r);
 	}
 }
@@ -228,7 +317,7 @@ ot_etlsrc_records(const struct ot_etlsrc *s)
 uint64_t
 ot_etlsrc_unparsed(const struct ot_etlsrc *s)
 {
-	return ot_etl_stats(s->etl)->unparsed;
+	return ot_etl_stats(s->etl)->unparsed + s->wpp_bad;
 }
 
 static int
@@ -276,5 +365,6 @@ ot_etlsrc_close(struct ot_etlsrc *s)
 		return;
 	ot_etl_close(s->etl);
 	hm_free(&s->tcb);
+	ot_pktmon_free(s->pkm);
 	free(s);
 }

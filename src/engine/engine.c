@@ -8,6 +8,8 @@
  */
 #include "offtrace/engine.h"
 
+#include <sys/socket.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,14 +45,17 @@ const struct ot_rule_info ot_rules[OT_R_COUNT] = {
 	{ "L2", OT_SEV_WARNING, "terminate does not lose the state object" },
 	{ "L3", OT_SEV_ERROR, "im clears the upper context at terminate" },
 	{ "L4", OT_SEV_ERROR, "no send data lost at terminate, capacity respected" },
+	{ "W1", OT_SEV_ERROR, "an offload ends within the grace after its wire close" },
+	{ "W2", OT_SEV_WARNING, "no host-visible traffic inside an offload window" },
+	{ "W3", OT_SEV_WARNING, "a connection's syn is seen before its offload begins" },
 };
 
 const char *const ot_fate_names[OT_FATE_COUNT] = {
 	"pending", "failed", "terminated", "lost", "live", "leaked",
 };
 
-const char *const ot_leak_reason_names[3] = {
-	"live_at_end", "halt", "upload_all",
+const char *const ot_leak_reason_names[OT_LEAK_COUNT] = {
+	"live_at_end", "halt", "upload_all", "wire_close",
 };
 
 const char *const ot_wpos_names[4] = { "none", "inside", "after", "before" };
@@ -76,7 +81,7 @@ enum {
 	F_WRITE, F_IM_WRITE, F_INIT_STATE, F_TERM_REQ, F_UPDATE_REQ,
 	F_OTHER_OP, F_IO, F_OBJ_USE, F_TERM_DONE, F_INVAL_DONE, F_SEND,
 	F_ABORT, F_SEND_DISC, F_RETRIEVE, F_NEIGHBOR_EV, F_E3, F_HALT_UA,
-	F_IM_TERM_DONE, F_COUNT
+	F_IM_TERM_DONE, F_PACKETS, F_JOINABLE, F_COUNT
 };
 
 struct io;
@@ -115,6 +120,19 @@ struct obj {
 	int e3;				/* 0 none, 1 want retrieve, 2 want abort, 3 want terminate */
 	int64_t e3_ts;
 	uint64_t e3_ev;
+	/* the join with packet captures (doc/rules.md 5) */
+	int in_tmap;			/* on the tuple map's chain */
+	struct ot_flow_key tkey;
+	struct obj *tnext;
+	struct ot_flow *flow;		/* joined flow while the tracker has it */
+	unsigned fj;			/* its index in flow->join */
+	int had_flow;
+	uint64_t offload_ev;		/* the initiate completion's event */
+	uint64_t w2_frames, w2_bytes;	/* packets inside the offload window */
+	int64_t w2_first;
+	int w1_queued, w1_leaked;
+	int64_t w1_close, w1_deadline;
+	struct obj *w1prev, *w1next;
 };
 
 struct blk {
@@ -207,6 +225,11 @@ struct ot_engine {
 	struct ot_block_rec *scratch;
 	size_t scratch_cap;
 	int64_t now;
+	/* packet captures */
+	struct ot_flows *flows;
+	struct hmap tmap;		/* flow key -> live tcp objects with a tuple */
+	struct obj *w1head, *w1tail;	/* W1 deadlines, by deadline */
+	uint64_t next_flow;
 };
 
 /* ---- small helpers ---- */
@@ -585,6 +608,251 @@ io_unlink(struct io *io)
 	io->oprev = io->onext = NULL;
 }
 
+/* ---- packet captures: flows joined to tcp objects (doc/rules.md 5) ---- */
+
+/* W1-W3 judge target and host objects; an im object sees the same
+ * connection as the target below it, so it is joined but not judged. */
+static int
+w_judged(const struct obj *o)
+{
+	return o->r.layer != OT_LAYER_IM;
+}
+
+/* The normalized flow key of an object's tuple; -1 if its addresses do
+ * not parse. */
+static int
+tuple_key(const struct ot_tuple *t, struct ot_flow_key *k)
+{
+	uint8_t a[16], b[16];
+	int fam;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	if (inet_pton(AF_INET, t->src, a) == 1 && inet_pton(AF_INET, t->dst, b) == 1)
+		fam = 4;
+	else if (inet_pton(AF_INET6, t->src, a) == 1 &&
+		 inet_pton(AF_INET6, t->dst, b) == 1)
+		fam = 6;
+	else
+		return -1;
+	ot_flow_key_make(k, fam, a, t->sport, b, t->dport);
+	return 0;
+}
+
+static void
+tmap_add(struct ot_engine *e, struct obj *o)
+{
+	uint64_t h1, h2;
+
+	ot_flow_key_hash(&o->tkey, &h1, &h2);
+	o->tnext = hm_get(&e->tmap, h1, h2);
+	hm_put(&e->tmap, h1, h2, o);
+	o->in_tmap = 1;
+}
+
+static void
+tmap_del(struct ot_engine *e, struct obj *o)
+{
+	struct obj *head, **pp;
+	uint64_t h1, h2;
+
+	if (!o->in_tmap)
+		return;
+	o->in_tmap = 0;
+	ot_flow_key_hash(&o->tkey, &h1, &h2);
+	head = hm_get(&e->tmap, h1, h2);
+	for (pp = &head; *pp && *pp != o; pp = &(*pp)->tnext)
+		;
+	if (*pp != o)
+		return;
+	*pp = o->tnext;
+	if (head)
+		hm_put(&e->tmap, h1, h2, head);
+	else
+		hm_del(&e->tmap, h1, h2);
+}
+
+static void
+w1_unlink(struct ot_engine *e, struct obj *o)
+{
+	if (!o->w1_queued)
+		return;
+	o->w1_queued = 0;
+	if (o->w1prev)
+		o->w1prev->w1next = o->w1next;
+	else
+		e->w1head = o->w1next;
+	if (o->w1next)
+		o->w1next->w1prev = o->w1prev;
+	else
+		e->w1tail = o->w1prev;
+	o->w1prev = o->w1next = NULL;
+}
+
+/* The connection of a joined object closed on the wire at close: its
+ * terminate is due by close + grace (W1). */
+static void
+w1_arm(struct ot_engine *e, struct obj *o, int64_t close)
+{
+	struct obj *p;
+
+	if (!w_judged(o) || o->w1_queued || o->w1_leaked)
+		return;
+	o->w1_close = close;
+	o->w1_deadline = close > INT64_MAX - e->opts.grace_ns ? INT64_MAX :
+			 close + e->opts.grace_ns;
+	/* deadlines mostly come in order: insert from the tail */
+	for (p = e->w1tail; p && p->w1_deadline > o->w1_deadline; p = p->w1prev)
+		;
+	o->w1prev = p;
+	o->w1next = p ? p->w1next : e->w1head;
+	if (o->w1next)
+		o->w1next->w1prev = o;
+	else
+		e->w1tail = o;
+	if (p)
+		p->w1next = o;
+	else
+		e->w1head = o;
+	o->w1_queued = 1;
+}
+
+static const char *
+tuple_str(const struct obj *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%u <-> %s:%u", o->r.tuple.src,
+		 (unsigned)o->r.tuple.sport, o->r.tuple.dst,
+		 (unsigned)o->r.tuple.dport);
+	return buf;
+}
+
+/* Grace over: an offloaded object not terminated is a leak (W1). */
+static void
+w1_fire(struct ot_engine *e, struct obj *o)
+{
+	struct ot_leak_rec l;
+	char tb[2 * OT_ADDR_MAX + 24], db[32];
+
+	w1_unlink(e, o);
+	if (o->r.t_offloaded == OT_T_NONE || !o->live || o->lost)
+		return;
+	o->w1_leaked = 1;
+	if (o->flow)
+		o->flow->join[o->fj].wire_close_leak = 1;
+	viol(e, OT_R_W1, -1, o->w1_deadline, o->r.slot, 0, o->r.id, 0,
+	     EVS(o->offload_ev),
+	     "offload outlived its connection: tcp object on slot 0x%llx (%s) not terminated %s after the wire close",
+	     ull(o->r.slot), o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "no tuple",
+	     dur(e->opts.grace_ns, db));
+	memset(&l, 0, sizeof(l));
+	l.object_id = o->r.id;
+	l.slot = o->r.slot;
+	l.state = o->r.state;
+	l.adapter = o->r.adapter;
+	l.layer = o->r.layer;
+	l.since = o->r.t_offloaded;
+	l.ts = o->w1_deadline;
+	l.last_activity = o->r.t_last;
+	l.reason = OT_LEAK_WIRE_CLOSE;
+	if (e->sink.leak)
+		emit_check(e, e->sink.leak(e->ctx, &l));
+}
+
+static void
+w1_expire(struct ot_engine *e, int64_t now)
+{
+	while (e->w1head && e->w1head->w1_deadline < now)
+		w1_fire(e, e->w1head);
+}
+
+/* The offload window of o closed (terminate requested, or its end):
+ * packets seen inside it are reported once (W2). */
+static void
+w2_settle(struct ot_engine *e, struct obj *o)
+{
+	char tb[2 * OT_ADDR_MAX + 24];
+
+	if (!o->w2_frames)
+		return;
+	viol(e, OT_R_W2, -1, o->w2_first, o->r.slot, 0, o->r.id, 0,
+	     EVS(o->offload_ev),
+	     "%llu packet%s of %s inside the offload window of tcp slot 0x%llx: not offloaded, or the capture is below the miniport (wire tap, port mirror: expected there)",
+	     ull(o->w2_frames), o->w2_frames == 1 ? "" : "s",
+	     o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "the connection",
+	     ull(o->r.slot));
+	o->w2_frames = 0;
+	o->w2_bytes = 0;
+}
+
+static void
+join(struct ot_engine *e, struct obj *o, struct ot_flow *f)
+{
+	struct ot_flow_join *j;
+
+	if (o->flow == f || f->njoin == OT_FLOW_MAX_JOIN)
+		return;
+	j = &f->join[f->njoin];
+	memset(j, 0, sizeof(*j));
+	j->object_id = o->r.id;
+	j->layer = (int)o->r.layer;
+	j->syn_to_offload = -1;
+	o->flow = f;
+	o->fj = f->njoin++;
+	o->had_flow = 1;
+	if (f->close_seen)
+		w1_arm(e, o, f->close_ns);
+}
+
+/* A new tcp object: join it to its connection's flow (by tuple), or for
+ * a host object without a tuple, to the latest unjoined SYN (by time). */
+static void
+join_object(struct ot_engine *e, struct obj *o, const struct ot_event *ev)
+{
+	struct ot_flow *f = NULL;
+
+	/* host objects (TCPIP 1099) are connections whatever their state */
+	if (o->r.state != OT_STATE_TCP &&
+	    !(o->r.layer == OT_LAYER_HOST && o->r.state == OT_STATE_NONE))
+		return;
+	if (o->r.has_tuple) {
+		if (tuple_key(&o->r.tuple, &o->tkey) < 0)
+			return;
+		e->f[F_JOINABLE] = 1;
+		tmap_add(e, o);
+		if (e->flows)
+			f = ot_flows_find(e->flows, &o->tkey);
+		/* a flow over before the offload began is another connection */
+		if (f && f->closed && f->last_ns < ev->ts)
+			f = NULL;
+	} else if (o->r.layer == OT_LAYER_HOST) {
+		e->f[F_JOINABLE] = 1;
+		if (e->flows)
+			f = ot_flows_latest_unjoined(e->flows, ev->ts, OT_JOIN_HOST_NS);
+	}
+	if (f)
+		join(e, o, f);
+}
+
+/* The tracker hands over a finished flow. */
+static void
+flow_done(void *ctx, const struct ot_flow *f)
+{
+	struct ot_engine *e = ctx;
+	struct obj *o;
+	unsigned i;
+
+	for (i = 0; i < f->njoin; i++) {
+		o = hm_get(&e->objs, f->join[i].object_id, 0);
+		if (o && o->flow == f)
+			o->flow = NULL;
+	}
+	e->st.flows++;
+	if (f->njoin)
+		e->st.joined_flows++;
+	if (e->sink.flow)
+		emit_check(e, e->sink.flow(e->ctx, f));
+}
+
 /*
  * Checks still waiting on an object when it leaves (dies or the trace
  * ends): C1 never written, E1 retrieve not followed by terminate, E3
@@ -633,6 +901,9 @@ obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate)
 	struct obj *c;
 
 	settle(e, o, e->now);
+	w2_settle(e, o);
+	tmap_del(e, o);
+	w1_unlink(e, o);
 	set_live(e, o, 0, NULL);
 	obj_emit(e, o, fate);
 	if (fate != OT_FATE_PENDING && fate != OT_FATE_LIVE &&
@@ -1139,6 +1410,7 @@ request_names(struct ot_engine *e, struct op *op, struct blk *b,
 			     o->out_recv + o->out_disc == 1 ? "" : "s",
 			     ull(o->r.slot));
 		o->r.t_terminate_req = ev->ts;
+		w2_settle(e, o);
 		o->term_op_id = op->r.id;
 		o->ret_pending = 0;
 		if (o->e3 == 1 || o->e3 == 2) {
@@ -1377,6 +1649,7 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 		hm_put(&e->handles, o->r.handle, 0, o);
 	s->cur = o;
 	b->r.object_id = o->r.id;
+	join_object(e, o, ev);
 }
 
 /* ---- completions ---- */
@@ -1415,6 +1688,11 @@ init_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 		return;
 	if (is_ok(st)) {
 		o->r.t_offloaded = ev->ts;
+		o->offload_ev = ev->id;
+		/* W3: SYN seen -> offload done */
+		if (o->flow && w_judged(o) && o->flow->syn_ns >= 0 &&
+		    o->flow->syn_ns <= ev->ts)
+			o->flow->join[o->fj].syn_to_offload = ev->ts - o->flow->syn_ns;
 		o->r.initiate_status = st;
 		o->r.has_initiate_status = 1;
 		o->init_op = NULL;
@@ -2070,14 +2348,87 @@ ot_engine_new(const struct ot_sink *sink, void *ctx,
 	hm_init(&e->tslot);
 	hm_init(&e->thandle);
 	hm_init(&e->tvalue);
+	hm_init(&e->tmap);
+	if (!opts)
+		e->opts.grace_ns = OT_GRACE_DEFAULT;
+	if (e->opts.grace_ns < 0)
+		e->opts.grace_ns = 0;
 	return e;
+}
+
+/* A packet (doc/rules.md 5): flows, the join, W1 deadlines, W2 counts. */
+int
+ot_engine_packet(struct ot_engine *e, const struct ot_packet *pkt)
+{
+	struct ot_flow *f;
+	struct obj *o;
+	unsigned i;
+	uint64_t h1, h2;
+
+	if (pkt->ts > e->now)
+		e->now = pkt->ts;
+	w1_expire(e, pkt->ts);
+	if (!e->flows)
+		e->flows = ot_flows_new(flow_done, e);
+	e->f[F_PACKETS] = 1;
+	e->st.packets++;
+	f = ot_flows_packet(e->flows, pkt);
+	if (f == NULL)
+		return e->failed ? -1 : 0;
+	if (!f->id) {
+		struct ot_flow_key k;
+
+		f->id = ++e->next_flow;
+		ot_flow_key_make(&k, f->family, f->a_addr, f->a_port, f->b_addr,
+				 f->b_port);
+		ot_flow_key_hash(&k, &h1, &h2);
+		for (o = hm_get(&e->tmap, h1, h2); o; o = o->tnext) {
+			char tb[2 * OT_ADDR_MAX + 24], db[32];
+
+			if (o->had_flow || memcmp(&o->tkey, &k, sizeof(k)) != 0)
+				continue;
+			join(e, o, f);
+			/* W3: a connection opening after its offload began */
+			if (w_judged(o) && f->syn_ns >= 0 && f->syn_ns == f->first_ns)
+				viol(e, OT_R_W3, -1, f->syn_ns, o->r.slot, 0, o->r.id,
+				     o->r.initiate_op, EVS(o->r.first_event),
+				     "syn of %s seen %s after the offload of tcp slot 0x%llx began: the capture's clock is off (--pcap-offset)",
+				     tuple_str(o, tb, sizeof(tb)),
+				     dur(f->syn_ns - o->r.t_request, db), ull(o->r.slot));
+		}
+	}
+	for (i = 0; i < f->njoin; i++) {
+		struct ot_flow_join *j = &f->join[i];
+
+		o = hm_get(&e->objs, j->object_id, 0);
+		if (!o || o->flow != f || !w_judged(o))
+			continue;
+		/* W2: inside the window initiate done -> terminate requested */
+		if (o->live && o->r.t_offloaded != OT_T_NONE &&
+		    o->r.t_terminate_req == OT_T_NONE &&
+		    pkt->ts > o->r.t_offloaded) {
+			j->inside_frames++;
+			j->inside_bytes += pkt->len;
+			if (o->w2_frames++ == 0)
+				o->w2_first = pkt->ts;
+			o->w2_bytes += pkt->len;
+		}
+		if (f->closed && !f->close_seen)
+			w1_arm(e, o, f->close_ns);
+	}
+	if (f->closed)
+		f->close_seen = 1;
+	return e->failed ? -1 : 0;
 }
 
 int
 ot_engine_feed(struct ot_engine *e, const struct ot_event *ev)
 {
 	e->st.events++;
-	e->now = ev->ts;
+	if (ev->ts > e->now)
+		e->now = ev->ts;
+	if (e->w1head)
+		w1_expire(e, ev->ts);
 	switch (ev->ev) {
 	case OT_EV_INITIATE: case OT_EV_TERMINATE: case OT_EV_UPDATE:
 	case OT_EV_INVALIDATE: case OT_EV_QUERY:
@@ -2193,6 +2544,11 @@ why_not(const struct ot_engine *e, enum ot_rule r)
 			return NULL;
 		return f[F_SEND] && f[F_TERM_DONE] ? NULL :
 			"no send events with terminate completions, and no --capacity";
+	case OT_R_W1: case OT_R_W2: case OT_R_W3:
+		if (!f[F_PACKETS])
+			return "no packet capture among the inputs";
+		return f[F_JOINABLE] ? NULL :
+			"no tcp objects with a tuple, nor host objects, to join flows to";
 	default:
 		return "unknown rule";
 	}
@@ -2212,6 +2568,8 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 	if (end_ts < e->now)
 		end_ts = e->now;
 	e->now = end_ts;
+	/* W1 deadlines passed before the end */
+	w1_expire(e, end_ts);
 	/* hangs (P1), in op id order */
 	while (e->phead)
 		op_close(e, e->phead, 1, end_ts);
@@ -2245,12 +2603,17 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 		settle(e, o, end_ts);
 		if (o->lost) {
 			obj_kill(e, o, OT_FATE_LOST);
+		} else if (o->live && o->w1_leaked) {
+			obj_kill(e, o, OT_FATE_LEAKED);	/* its leak is W1's */
 		} else if (o->live) {
 			leak_obj(e, o, end_ts, OT_LEAK_LIVE_AT_END, OT_FATE_LIVE);
 		} else {
 			obj_kill(e, o, OT_FATE_PENDING);
 		}
 	}
+	/* flows still live, in creation order */
+	if (e->flows)
+		ot_flows_finish(e->flows);
 	for (r = 0; r < OT_R_COUNT; r++) {
 		memset(&rr, 0, sizeof(rr));
 		rr.rule = (enum ot_rule)r;
@@ -2268,6 +2631,10 @@ ot_engine_stats(const struct ot_engine *e, struct ot_engine_stats *st)
 {
 	*st = e->st;
 	st->slot_records = e->slots.len;
+	if (e->flows) {
+		st->capture = *ot_flows_stats(e->flows);
+		st->peak_live_flows = st->capture.max_live;
+	}
 }
 
 void
@@ -2319,6 +2686,8 @@ ot_engine_free(struct ot_engine *e)
 	hm_free(&e->tslot);
 	hm_free(&e->thandle);
 	hm_free(&e->tvalue);
+	hm_free(&e->tmap);
+	ot_flows_free(e->flows);
 	free(e->tombs);
 	free(e->ekeys);
 	free(e->scratch);

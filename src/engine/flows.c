@@ -17,6 +17,20 @@ struct list {
 	struct ot_flow *head, *tail;
 };
 
+/*
+ * Later IP fragments carry no ports: a direct-mapped cache from (family,
+ * src, dst, identification) of recent first fragments to their flow's
+ * index lets them be counted in the flow.  A miss only loses the count.
+ */
+#define FRAG_CACHE 256
+
+struct frag_ent {
+	int family;
+	uint32_t id;
+	uint8_t src[16], dst[16];
+	struct ot_flow *flow;	/* cleared when the flow is handed over */
+};
+
 struct ot_flows {
 	struct hmap map;
 	struct list open, closed;
@@ -24,14 +38,20 @@ struct ot_flows {
 	void *ctx;
 	struct ot_flow_stats st;
 	uint64_t next_index;
+	struct frag_ent frag[FRAG_CACHE];
+	/* the flow of the previous TCP packet: a connection's segments come
+	 * in runs, and a run needs no hashing or probing */
+	struct ot_flow *last;
+	struct ot_flow_key last_key;
+	uint64_t last_h1, last_h2;
+	/* emitted flows kept for reuse (linked by hnext): a flow per
+	 * connection through malloc and free made the heap grow and shrink,
+	 * and the kernel zeroed its pages again each time; at most as many
+	 * as were ever live at once */
+	struct ot_flow *spare;
 };
 
-/* normalized key: lo endpoint, hi endpoint */
-struct key {
-	int family;
-	uint8_t lo[16], hi[16];
-	uint16_t lo_port, hi_port;
-};
+#define key ot_flow_key
 
 const char *
 ot_flow_state_name(int state)
@@ -94,45 +114,60 @@ ep_cmp(int fam, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 	return ap < bp ? -1 : ap > bp;
 }
 
-static void
-make_key(const struct ot_decoded *d, struct key *k, int *src_is_lo)
+void
+ot_flow_key_make(struct key *k, int fam, const uint8_t *a, uint16_t ap,
+		 const uint8_t *b, uint16_t bp)
 {
 	memset(k, 0, sizeof(*k));
-	k->family = d->family;
-	*src_is_lo = ep_cmp(d->family, d->src, d->sport, d->dst, d->dport) <= 0;
-	if (*src_is_lo) {
-		memcpy(k->lo, d->src, 16);
-		memcpy(k->hi, d->dst, 16);
-		k->lo_port = d->sport;
-		k->hi_port = d->dport;
+	k->family = fam;
+	if (ep_cmp(fam, a, ap, b, bp) <= 0) {
+		memcpy(k->lo, a, fam == 4 ? 4 : 16);
+		memcpy(k->hi, b, fam == 4 ? 4 : 16);
+		k->lo_port = ap;
+		k->hi_port = bp;
 	} else {
-		memcpy(k->lo, d->dst, 16);
-		memcpy(k->hi, d->src, 16);
-		k->lo_port = d->dport;
-		k->hi_port = d->sport;
+		memcpy(k->lo, b, fam == 4 ? 4 : 16);
+		memcpy(k->hi, a, fam == 4 ? 4 : 16);
+		k->lo_port = bp;
+		k->hi_port = ap;
 	}
 }
 
-/* FNV-1a over the key's bytes, twice with different bases */
-static void
-key_hash(const struct key *k, uint64_t *h1, uint64_t *h2)
+/* A 64-bit finalizer (the xor-shift-multiply steps of splitmix64). */
+static inline uint64_t
+fmix(uint64_t x)
 {
-	uint8_t b[38];
-	uint64_t x = UINT64_C(0xcbf29ce484222325), y = UINT64_C(0x84222325cbf29ce4);
-	size_t i;
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	x ^= x >> 31;
+	return x;
+}
 
-	memcpy(b, k->lo, 16);
-	memcpy(b + 16, k->hi, 16);
-	b[32] = (uint8_t)(k->lo_port >> 8);
-	b[33] = (uint8_t)k->lo_port;
-	b[34] = (uint8_t)(k->hi_port >> 8);
-	b[35] = (uint8_t)k->hi_port;
-	b[36] = (uint8_t)k->family;
-	b[37] = 0x5a;
-	for (i = 0; i < sizeof(b); i++) {
-		x = (x ^ b[i]) * UINT64_C(0x100000001b3);
-		y = (y ^ b[sizeof(b) - 1 - i]) * UINT64_C(0x100000001b3);
-	}
+/*
+ * Two independent hashes of the key, a word at a time: this runs once per
+ * packet, and a byte-wise FNV over the 38 bytes was a tenth of a flows
+ * pass.  The pair is the hash map's key; equal pairs of different keys
+ * are told apart by flow_has_key().
+ */
+void
+ot_flow_key_hash(const struct ot_flow_key *k, uint64_t *h1, uint64_t *h2)
+{
+	uint64_t w[4], p, x, y;
+
+	memcpy(w, k->lo, 16);
+	memcpy(w + 2, k->hi, 16);
+	p = (uint64_t)k->lo_port << 32 | (uint64_t)k->hi_port << 16 |
+	    (uint64_t)(uint8_t)k->family;
+	x = fmix(w[0] ^ UINT64_C(0x9e3779b97f4a7c15));
+	x = fmix(x ^ w[1]);
+	x = fmix(x ^ w[2]);
+	x = fmix(x ^ w[3]);
+	x = fmix(x ^ p);
+	y = fmix(p ^ UINT64_C(0x632be59bd9b4e019));
+	y = fmix(y ^ w[3] ^ (w[0] << 1));
+	y = fmix(y ^ w[2] ^ (w[1] << 1));
 	*h1 = x | 1;	/* never the reserved (0, 0) */
 	*h2 = y;
 }
@@ -168,20 +203,8 @@ flow_emit(struct ot_flows *t, struct ot_flow *f)
 	struct ot_flow *h, **pp;
 	uint64_t h1, h2;
 
-	memset(&k, 0, sizeof(k));
-	k.family = f->family;
-	if (ep_cmp(f->family, f->a_addr, f->a_port, f->b_addr, f->b_port) <= 0) {
-		memcpy(k.lo, f->a_addr, 16);
-		memcpy(k.hi, f->b_addr, 16);
-		k.lo_port = f->a_port;
-		k.hi_port = f->b_port;
-	} else {
-		memcpy(k.lo, f->b_addr, 16);
-		memcpy(k.hi, f->a_addr, 16);
-		k.lo_port = f->b_port;
-		k.hi_port = f->a_port;
-	}
-	key_hash(&k, &h1, &h2);
+	ot_flow_key_make(&k, f->family, f->a_addr, f->a_port, f->b_addr, f->b_port);
+	ot_flow_key_hash(&k, &h1, &h2);
 	h = hm_get(&t->map, h1, h2);
 	for (pp = &h; *pp && *pp != f; pp = &(*pp)->hnext)
 		;
@@ -194,9 +217,19 @@ flow_emit(struct ot_flows *t, struct ot_flow *f)
 	}
 	list_del(f->closed ? &t->closed : &t->open, f);
 	t->st.live--;
+	if (t->last == f)
+		t->last = NULL;
+	if (f->fragments) {
+		size_t i;
+
+		for (i = 0; i < FRAG_CACHE; i++)
+			if (t->frag[i].flow == f)
+				t->frag[i].flow = NULL;
+	}
 	if (t->fn)
 		t->fn(t->ctx, f);
-	free(f);
+	f->hnext = t->spare;
+	t->spare = f;
 }
 
 static void
@@ -209,8 +242,14 @@ expire(struct ot_flows *t, int64_t now)
 static struct ot_flow *
 flow_new(struct ot_flows *t, const struct ot_decoded *d, int64_t ts, uint64_t h1, uint64_t h2)
 {
-	struct ot_flow *f = xcalloc(1, sizeof(*f));
+	struct ot_flow *f = t->spare;
 
+	if (f != NULL) {
+		t->spare = f->hnext;
+		memset(f, 0, sizeof(*f));
+	} else {
+		f = xcalloc(1, sizeof(*f));
+	}
 	f->family = d->family;
 	/* a is the sender of the first packet: a SYN's (or a SYN-ACK's,
 	 * whose sender sent a SYN too), else whoever spoke first */
@@ -219,7 +258,7 @@ flow_new(struct ot_flows *t, const struct ot_decoded *d, int64_t ts, uint64_t h1
 	f->a_port = d->sport;
 	f->b_port = d->dport;
 	f->first_ns = f->last_ns = ts;
-	f->syn_ns = f->synack_ns = f->rst_ns = -1;
+	f->syn_ns = f->synack_ns = f->rst_ns = f->close_ns = -1;
 	f->d[0].fin_ns = f->d[1].fin_ns = -1;
 	f->state = OT_FLOW_MIDSTREAM;
 	f->index = t->next_index++;
@@ -288,48 +327,120 @@ update_state(struct ot_flow *f)
 		f->state = OT_FLOW_SYN_SENT;
 }
 
-void
+static struct frag_ent *
+frag_slot(struct ot_flows *t, const struct ot_decoded *d)
+{
+	uint32_t h = d->frag_id * 2654435761u;
+
+	h ^= (uint32_t)d->src[0] << 8 ^ d->src[3] ^ (uint32_t)d->dst[3] << 16;
+	return &t->frag[(h >> 8) % FRAG_CACHE];
+}
+
+static int
+frag_match(const struct frag_ent *fe, const struct ot_decoded *d)
+{
+	return fe->flow && fe->family == d->family && fe->id == d->frag_id &&
+	       memcmp(fe->src, d->src, 16) == 0 && memcmp(fe->dst, d->dst, 16) == 0;
+}
+
+/* A later fragment: count it in its datagram's flow when remembered. */
+static struct ot_flow *
+frag_later(struct ot_flows *t, const struct ot_decoded *d, const struct ot_packet *pkt)
+{
+	struct frag_ent *fe = frag_slot(t, d);
+	struct ot_flow *f;
+	int dir;
+
+	if (!frag_match(fe, d))
+		return NULL;
+	f = fe->flow;
+	dir = memcmp(d->src, f->a_addr, d->family == 4 ? 4 : 16) == 0 ? 0 : 1;
+	f->last_ns = pkt->ts;
+	f->d[dir].frames++;
+	f->d[dir].bytes += pkt->len;
+	f->fragments++;
+	return f;
+}
+
+struct ot_flow *
+ot_flows_latest_unjoined(struct ot_flows *t, int64_t ts, int64_t max_age)
+{
+	struct ot_flow *f;
+
+	for (f = t->open.tail; f; f = f->prev) {
+		if (f->syn_ns < 0 || f->syn_ns > ts)
+			continue;
+		if (ts - f->syn_ns > max_age)
+			break;		/* older ones are older still */
+		if (f->njoin == 0)
+			return f;
+	}
+	return NULL;
+}
+
+struct ot_flow *
+ot_flows_find(struct ot_flows *t, const struct key *k)
+{
+	struct ot_flow *f;
+	uint64_t h1, h2;
+
+	ot_flow_key_hash(k, &h1, &h2);
+	for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
+		if (flow_has_key(f, k))
+			return f;
+	return NULL;
+}
+
+struct ot_flow *
 ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 {
 	struct ot_decoded d;
 	struct key k;
 	struct ot_flow *f;
 	uint64_t h1, h2;
-	int src_is_lo, dir;
+	int dir;
 
 	t->st.packets++;
 	switch (ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, &d)) {
 	case OT_DEC_LINK:
 		if (t->st.skipped_link++ == 0)
 			t->st.first_skipped_link = pkt->linktype;
-		return;
+		return NULL;
 	case OT_DEC_NOTIP:
 		t->st.not_ip++;
-		return;
+		return NULL;
 	case OT_DEC_TRUNC:
 		t->st.truncated++;
-		return;
+		return NULL;
 	case OT_DEC_BAD:
 		t->st.bad++;
-		return;
+		return NULL;
 	default:
 		break;
 	}
-	if (d.fragment) {
+	if (d.fragment)
 		t->st.fragments++;
-		return;
-	}
 	if (!d.tcp) {
+		if (d.fragment && d.proto == 6) {
+			expire(t, pkt->ts);
+			return frag_later(t, &d, pkt);
+		}
 		t->st.other_ip++;
-		return;
+		return NULL;
 	}
 	t->st.tcp++;
 	expire(t, pkt->ts);
-	make_key(&d, &k, &src_is_lo);
-	key_hash(&k, &h1, &h2);
-	for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
-		if (flow_has_key(f, &k))
-			break;
+	ot_flow_key_make(&k, d.family, d.src, d.sport, d.dst, d.dport);
+	if (t->last != NULL && memcmp(&k, &t->last_key, sizeof(k)) == 0) {
+		f = t->last;
+		h1 = t->last_h1;
+		h2 = t->last_h2;
+	} else {
+		ot_flow_key_hash(&k, &h1, &h2);
+		for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
+			if (flow_has_key(f, &k))
+				break;
+	}
 	/* a new SYN on a closed tuple, or with another ISN: a new connection */
 	if (f && (d.flags & (OT_TCP_SYN | OT_TCP_ACK)) == OT_TCP_SYN) {
 		dir = ep_cmp(d.family, d.src, d.sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
@@ -340,11 +451,28 @@ ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 	}
 	if (f == NULL)
 		f = flow_new(t, &d, pkt->ts, h1, h2);
+	t->last = f;
+	t->last_key = k;
+	t->last_h1 = h1;
+	t->last_h2 = h2;
 	dir = ep_cmp(d.family, d.src, d.sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
 	f->last_ns = pkt->ts;
 	f->d[dir].frames++;
 	f->d[dir].bytes += pkt->len;
-	f->d[dir].payload += d.payload;
+	if (d.fragment) {
+		/* a first fragment: its payload is partial, so no sequence
+		 * tracking; remember it for the later fragments */
+		struct frag_ent *fe = frag_slot(t, &d);
+
+		fe->family = d.family;
+		fe->id = d.frag_id;
+		memcpy(fe->src, d.src, 16);
+		memcpy(fe->dst, d.dst, 16);
+		fe->flow = f;
+		f->fragments++;
+	} else {
+		f->d[dir].payload += d.payload;
+	}
 	if (d.flags & OT_TCP_SYN) {
 		if (!f->d[dir].have_isn) {
 			f->d[dir].have_isn = 1;
@@ -361,7 +489,8 @@ ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 		f->d[dir].fin_ns = pkt->ts;
 	if ((d.flags & OT_TCP_RST) && f->rst_ns < 0)
 		f->rst_ns = pkt->ts;
-	track_seq(&f->d[dir], &d, pkt->ts);
+	if (!d.fragment)
+		track_seq(&f->d[dir], &d, pkt->ts);
 	update_state(f);
 	if (f->closed) {
 		/* keep the closed list ordered by last packet */
@@ -370,8 +499,10 @@ ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 	} else if (f->state == OT_FLOW_RESET || f->state == OT_FLOW_CLOSED) {
 		list_del(&t->open, f);
 		f->closed = 1;
+		f->close_ns = pkt->ts;
 		list_add(&t->closed, f);
 	}
+	return f;
 }
 
 static int
@@ -418,6 +549,10 @@ ot_flows_free(struct ot_flows *t)
 	}
 	for (f = t->closed.head; f; f = n) {
 		n = f->next;
+		free(f);
+	}
+	for (f = t->spare; f; f = n) {
+		n = f->hnext;
 		free(f);
 	}
 	hm_free(&t->map);

@@ -23,6 +23,7 @@ struct ot_pcap {
 	uint32_t linktype, snaplen;
 	int swapped;
 	uint64_t number;
+	uint64_t next_off;	/* classic pcap: where the next record starts */
 };
 
 static int
@@ -92,6 +93,7 @@ ot_pcap_open(const char *path, struct ot_err *err)
 	p->linktype = dlt_to_linktype(pcap_datalink(p->pc));
 	p->snaplen = (uint32_t)pcap_snapshot(p->pc);
 	p->swapped = pcap_is_swapped(p->pc);
+	p->next_off = 24;	/* the file header (FORMATS.md section 4.2) */
 	return p;
 }
 
@@ -123,17 +125,16 @@ ot_pcap_next(struct ot_pcap *p, struct ot_packet *pkt, struct ot_err *err)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	uint64_t off = 0;
-	uint32_t raw;
-	FILE *f;
+	uint64_t off;
+	uint32_t raw = 0;
 	int r;
 	char msg[300];
 
 	if (p->w)
 		return ot_pcapng_next(p->w, pkt, err);
-	f = pcap_file(p->pc);
-	if (f != NULL)
-		off = (uint64_t)ftello(f);
+	/* the record's offset is counted, not asked of stdio: ftello() per
+	 * packet was a tenth of the time of a flows pass */
+	off = p->next_off;
 	r = pcap_next_ex(p->pc, &h, &data);
 	if (r == PCAP_ERROR_BREAK)
 		return 0;
@@ -148,6 +149,7 @@ ot_pcap_next(struct ot_pcap *p, struct ot_packet *pkt, struct ot_err *err)
 			 (unsigned long long)p->number + 1, raw, p->snaplen);
 		return perr(err, p->path, off, "record", msg);
 	}
+	p->next_off = off + 16 + (raw > h->caplen ? raw : h->caplen);
 	memset(pkt, 0, sizeof(*pkt));
 	pkt->ts = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;
 	pkt->linktype = p->linktype;

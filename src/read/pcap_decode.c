@@ -99,8 +99,10 @@ decode_ipv4(struct cur *c, struct ot_decoded *d)
 	memcpy(d->src, c->p + c->off + 12, 4);
 	memcpy(d->dst, c->p + c->off + 16, 4);
 	frag = be16_at(c, 6);
-	if (frag & 0x3fff)		/* MF or an offset */
+	if (frag & 0x3fff) {		/* MF or an offset */
 		d->fragment = 1;
+		d->frag_id = be16_at(c, 4);	/* Identification (RFC 791) */
+	}
 	if (!need(c, ihl))
 		return set(d, OT_DEC_TRUNC);
 	c->off += ihl;
@@ -146,6 +148,7 @@ decode_ipv6(struct cur *c, struct ot_decoded *d)
 				return set(d, OT_DEC_TRUNC);
 			hl = 8;
 			d->fragment = 1;
+			d->frag_id = be32_at(c, 4);	/* RFC 8200 4.5 */
 			if ((be16_at(c, 2) & 0xfff8) != 0) {
 				d->proto = c->p[c->off];
 				return set(d, OT_DEC_OK);

@@ -174,17 +174,9 @@ sb_printf(struct sb *b, const char *fmt, ...)
 	sb_putn(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* One decoded argument. */
-struct val {
-	int ok;
-	uint64_t u;		/* integers, zero-extended */
-	const uint8_t *p;	/* strings, GUIDs, dumps */
-	size_t n;
-};
-
 /* Decode the arguments in TMF order from the record; -1 on overrun. */
-static int
-decode_args(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m, struct val *v,
+int
+ot_wpp_args(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m, struct ot_wpp_val *v,
 	    const char **why)
 {
 	size_t off = 0, left = m->args_len, k;
@@ -304,12 +296,19 @@ put_prefix(struct sb *b, const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m
 	sb_printf(b, " [%s]", tm->friendly);
 }
 
-/* Bytes of a string from a trace: printable ASCII kept, the rest as '?'. */
+/*
+ * Bytes of a string from a trace: printable ASCII kept, the rest as '?';
+ * with raw set, every byte as it is (no NUL can be in it).
+ */
 static void
-put_bytes(struct sb *b, const uint8_t *p, size_t n)
+put_bytes(struct sb *b, const uint8_t *p, size_t n, int raw)
 {
 	size_t i;
 
+	if (raw) {
+		sb_putn(b, (const char *)p, n);
+		return;
+	}
 	for (i = 0; i < n && b->len + 1 < b->cap; i++) {
 		char c = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
 
@@ -428,8 +427,8 @@ put_int(struct sb *b, const char *spec, size_t sn, uint64_t u, size_t nbytes, un
 
 /* An argument by its TMF type and the format's spec ("d", "08X", "s"...). */
 static void
-put_arg(struct sb *b, const struct ot_tmf_arg *ta, const struct val *v,
-	const char *spec, size_t sn, unsigned ptr)
+put_arg(struct sb *b, const struct ot_tmf_arg *ta, const struct ot_wpp_val *v,
+	const char *spec, size_t sn, unsigned ptr, int raw)
 {
 	char g[37];
 	const char *name;
@@ -444,7 +443,7 @@ put_arg(struct sb *b, const struct ot_tmf_arg *ta, const struct val *v,
 	}
 	switch (ta->type) {
 	case OT_TMF_STRING: case OT_TMF_RSTRING: case OT_TMF_PSTRING:
-		put_bytes(b, v->p, v->n);
+		put_bytes(b, v->p, v->n, raw);
 		return;
 	case OT_TMF_WSTRING: case OT_TMF_RWSTRING: case OT_TMF_PWSTRING:
 		put_wstr(b, v->p, v->n);
@@ -557,7 +556,15 @@ int
 ot_wpp_format(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
 	      const struct ot_wpp_where *w, char *out, size_t cap, const char **why)
 {
-	struct val v[OT_TMF_MAX_ARGS];
+	return ot_wpp_render(tm, m, w, 0, out, cap, why);
+}
+
+int
+ot_wpp_render(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
+	      const struct ot_wpp_where *w, unsigned flags, char *out, size_t cap,
+	      const char **why)
+{
+	struct ot_wpp_val v[OT_TMF_MAX_ARGS];
 	struct sb b;
 	const char *f = tm->format;
 	size_t fl = strlen(f), i = 0;
@@ -570,9 +577,9 @@ ot_wpp_format(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
 	b.cap = cap;
 	out[0] = '\0';
 	*why = NULL;
-	if (decode_args(tm, m, v, why) < 0)
+	if (ot_wpp_args(tm, m, v, why) < 0)
 		rc = -1;
-	if (strstr(f, "%0") == NULL)
+	if (strstr(f, "%0") == NULL && !(flags & OT_WPP_NO_PREFIX))
 		put_prefix(&b, tm, m, w);
 	while (i < fl && b.len + 1 < cap) {
 		size_t s = i, e;
@@ -629,7 +636,8 @@ ot_wpp_format(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
 			}
 		}
 		if (num == 0) {
-			put_prefix(&b, tm, m, w);
+			if (!(flags & OT_WPP_NO_PREFIX))
+				put_prefix(&b, tm, m, w);
 			continue;
 		}
 		if (num < 10) {
@@ -654,7 +662,8 @@ ot_wpp_format(const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m,
 			sb_puts(&b, "<?>");
 			continue;
 		}
-		put_arg(&b, &tm->args[k], &v[k], spec ? spec : "s", spec ? sn : 1, m->ptr_size);
+		put_arg(&b, &tm->args[k], &v[k], spec ? spec : "s", spec ? sn : 1, m->ptr_size,
+			(flags & OT_WPP_RAW_STRINGS) != 0);
 	}
 	return rc;
 }

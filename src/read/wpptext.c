@@ -11,6 +11,7 @@
 #include "offtrace/wpptext.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,13 +168,262 @@ ot_wpptext_probe(const uint8_t *head, size_t len)
 	return ot_wpptext_parse_line(s, n, &m);
 }
 
+/* One item of a custom prefix. */
+enum { PI_LIT, PI_NUM, PI_HEX, PI_STR, PI_TIME };
+
+struct pitem {
+	int kind;
+	int var;		/* 1..9, or 10 + k for %!NAME! (10: FUNC) */
+	const char *lit;	/* PI_LIT, into fmt */
+	size_t len;
+};
+
+struct ot_wpptext_prefix {
+	char *fmt;
+	struct pitem it[OT_WPPTEXT_MAX_PREFIX];
+	size_t n;
+};
+
+void
+ot_wpptext_prefix_free(struct ot_wpptext_prefix *pf)
+{
+	if (pf == NULL)
+		return;
+	free(pf->fmt);
+	free(pf);
+}
+
+struct ot_wpptext_prefix *
+ot_wpptext_prefix_new(const char *fmt, struct ot_err *err)
+{
+	static const char *const names[] = { "FUNC", "LEVEL", "FLAGS", "COMPNAME", "SUBCOMP" };
+	struct ot_wpptext_prefix *pf = xcalloc(1, sizeof(*pf));
+	size_t i = 0, n = strlen(fmt), k;
+	char *f;
+
+	pf->fmt = f = xstrdup(fmt);
+	while (i < n) {
+		struct pitem *it;
+
+		if (pf->n == OT_WPPTEXT_MAX_PREFIX) {
+			ot_errorf(err, OT_EUSAGE, "prefix: more than %d items", OT_WPPTEXT_MAX_PREFIX);
+			goto fail;
+		}
+		it = &pf->it[pf->n];
+		if (f[i] != '%' || (i + 1 < n && f[i + 1] == '%')) {
+			size_t st = i;
+
+			if (f[i] == '%')
+				i++;	/* "%%": one literal '%' */
+			i++;
+			while (i < n && f[i] != '%')
+				i++;
+			if (pf->n > 0 && pf->it[pf->n - 1].kind == PI_LIT &&
+			    pf->it[pf->n - 1].lit + pf->it[pf->n - 1].len == f + st) {
+				pf->it[pf->n - 1].len += i - st;
+				continue;
+			}
+			it->kind = PI_LIT;
+			it->lit = f + st;
+			it->len = i - st;
+			if (f[st] == '%') {
+				it->lit++;
+				it->len--;
+			}
+			pf->n++;
+			continue;
+		}
+		i++;
+		if (i < n && f[i] == '!') {
+			const char *e = strchr(f + i + 1, '!');
+
+			for (k = 0; e != NULL && k < 5; k++)
+				if ((size_t)(e - (f + i + 1)) == strlen(names[k]) &&
+				    memcmp(f + i + 1, names[k], strlen(names[k])) == 0)
+					break;
+			if (e == NULL || k == 5) {
+				ot_errorf(err, OT_EUSAGE, "prefix: unknown variable at offset %zu (want %%1..%%9 or %%!FUNC!, %%!LEVEL!, %%!FLAGS!, %%!COMPNAME!, %%!SUBCOMP!)", i - 1);
+				goto fail;
+			}
+			it->kind = PI_STR;
+			it->var = 10 + (int)k;
+			i = (size_t)(e - f) + 1;
+			pf->n++;
+			continue;
+		}
+		if (i >= n || f[i] < '1' || f[i] > '9') {
+			ot_errorf(err, OT_EUSAGE, "prefix: want a variable %%1..%%9 at offset %zu", i - 1);
+			goto fail;
+		}
+		it->var = f[i] - '0';
+		i++;
+		{
+			char conv = 's';
+
+			if (i < n && f[i] == '!') {
+				const char *e = strchr(f + i + 1, '!');
+
+				if (e == NULL || e == f + i + 1) {
+					ot_errorf(err, OT_EUSAGE, "prefix: unterminated !spec! at offset %zu", i);
+					goto fail;
+				}
+				conv = e[-1];
+				i = (size_t)(e - f) + 1;
+			}
+			switch (it->var) {
+			case 1: case 2: it->kind = PI_STR; break;
+			case 4: it->kind = PI_TIME; break;
+			default: it->kind = conv == 'x' || conv == 'X' ? PI_HEX : PI_NUM; break;
+			}
+		}
+		pf->n++;
+	}
+	/* a string variable is delimited by the literal after it */
+	for (k = 0; k < pf->n; k++)
+		if (pf->it[k].kind == PI_STR && k + 1 < pf->n && pf->it[k + 1].kind != PI_LIT) {
+			ot_errorf(err, OT_EUSAGE, "prefix: a string variable must be followed by literal text");
+			goto fail;
+		}
+	if (pf->n == 0) {
+		ot_errorf(err, OT_EUSAGE, "prefix: empty");
+		goto fail;
+	}
+	return pf;
+fail:
+	if (err != NULL)
+		err->phase = "prefix";
+	ot_wpptext_prefix_free(pf);
+	return NULL;
+}
+
+int
+ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, size_t n,
+			  struct ot_wpptext_msg *m)
+{
+	size_t i = 0, k, st;
+
+	memset(m, 0, sizeof(*m));
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	for (k = 0; k < pf->n; k++) {
+		const struct pitem *it = &pf->it[k];
+		uint32_t h = 0;
+		int64_t d;
+
+		switch (it->kind) {
+		case PI_LIT:
+			if (i + it->len > n || memcmp(s + i, it->lit, it->len) != 0)
+				return 0;
+			i += it->len;
+			continue;
+		case PI_TIME:
+			if (parse_time(s, n, &i, &m->ts_ns) < 0)
+				return 0;
+			continue;
+		case PI_STR:
+			st = i;
+			if (k + 1 < pf->n) {
+				const struct pitem *nx = &pf->it[k + 1];
+
+				while (i + nx->len <= n && memcmp(s + i, nx->lit, nx->len) != 0)
+					i++;
+				if (i + nx->len > n)
+					return 0;
+			} else {
+				while (i < n && s[i] != ' ')
+					i++;
+			}
+			if (it->var == 1) {
+				m->friendly = s + st;
+				m->friendly_len = i - st;
+			} else if (it->var == 10) {
+				m->func = s + st;
+				m->func_len = i - st;
+			}
+			continue;
+		case PI_HEX:
+			while (i < n && s[i] == ' ')
+				i++;	/* FormatMessage pads with spaces */
+			if (hexnum(s, n, &i, 1, 16, &h) < 0)
+				return 0;
+			d = h;
+			break;
+		default:
+			while (i < n && s[i] == ' ')
+				i++;
+			if ((d = digits(s, n, &i, 1, 18)) < 0)
+				return 0;
+			break;
+		}
+		switch (it->var) {
+		case 3: m->tid = (uint32_t)d; break;
+		case 7: m->seq = (uint32_t)d; m->has_seq = 1; break;
+		case 8: m->pid = (uint32_t)d; break;
+		case 9: m->cpu = (uint32_t)d; break;
+		default: break;
+		}
+	}
+	m->text = s + i;
+	m->text_len = n - i;
+	return 1;
+}
+
+int
+ot_wpptext_parse_tz(const char *s, int64_t *offset_ns)
+{
+	size_t n = strlen(s), i = 1;
+	int64_t h, mi = 0;
+	int sign;
+
+	if (n == 1 && (s[0] == 'Z' || s[0] == 'z')) {
+		*offset_ns = 0;
+		return 0;
+	}
+	if (n < 2 || (s[0] != '+' && s[0] != '-'))
+		return -1;
+	sign = s[0] == '-' ? -1 : 1;
+	if ((h = digits(s, n, &i, 1, 2)) < 0)
+		return -1;
+	if (i < n && s[i] == ':')
+		i++;
+	if (i < n && (mi = digits(s, n, &i, 2, 2)) < 0)
+		return -1;
+	if (i != n || h > 14 || mi > 59)
+		return -1;
+	*offset_ns = sign * (h * 3600 + mi * 60) * INT64_C(1000000000);
+	return 0;
+}
+
 struct ot_wpptext {
 	FILE *f;
 	char *path;
-	char *buf;		/* the current line */
+	char *buf;		/* read ahead, lines found in place */
 	size_t cap;
 	struct ot_wpptext_stats st;
+	size_t start, end;	/* unread bytes of buf */
+	int eof;
+	const struct ot_wpptext_prefix *pf;
+	int64_t tz_ns;
+	uint64_t bytes;
 };
+
+void
+ot_wpptext_set_prefix(struct ot_wpptext *r, const struct ot_wpptext_prefix *pf)
+{
+	r->pf = pf;
+}
+
+void
+ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns)
+{
+	r->tz_ns = offset_ns;
+}
+
+uint64_t
+ot_wpptext_bytes(const struct ot_wpptext *r)
+{
+	return r->bytes;
+}
 
 struct ot_wpptext *
 ot_wpptext_open(const char *path, struct ot_err *err)
@@ -188,80 +438,127 @@ ot_wpptext_open(const char *path, struct ot_err *err)
 	r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->path = xstrdup(path);
-	r->cap = 4096;
+	r->cap = 1u << 18;
 	r->buf = xmalloc(r->cap);
 	return r;
 }
 
+/* Does [s, s + n) hold "No Format Information found"? */
 static int
-contains(const char *s, size_t n, const char *w)
+no_format(const char *s, size_t n)
 {
-	size_t l = strlen(w), i;
+	static const char w[] = "No Format Information found";
+	const char *p = s, *e = s + n;
 
-	for (i = 0; i + l <= n; i++)
-		if (memcmp(s + i, w, l) == 0)
+	while (e - p >= (ptrdiff_t)sizeof(w) - 1 && (p = memchr(p, 'N', (size_t)(e - p))) != NULL) {
+		if (e - p >= (ptrdiff_t)sizeof(w) - 1 && memcmp(p, w, sizeof(w) - 1) == 0)
 			return 1;
+		p++;
+	}
 	return 0;
+}
+
+/*
+ * The next line in [*s, *s + *n) (no newline): 1, 0 at the end, -1 on a
+ * read error or a line longer than OT_WPPTEXT_MAX_LINE.  The buffer is
+ * refilled with fread and lines are found with memchr.
+ */
+static int
+next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		size_t k;
+
+		if (nl != NULL && (size_t)(nl - (r->buf + r->start)) <= OT_WPPTEXT_MAX_LINE) {
+			*s = r->buf + r->start;
+			*n = (size_t)(nl - *s);
+			r->start = (size_t)(nl - r->buf) + 1;
+			r->bytes += *n + 1;
+			break;
+		}
+		if (r->end - r->start > OT_WPPTEXT_MAX_LINE) {
+			ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
+				     "line longer than %u bytes", OT_WPPTEXT_MAX_LINE);
+			if (err != NULL) {
+				err->phase = "wpptext";
+				err->offset = r->bytes;
+			}
+			return -1;
+		}
+		if (r->eof) {
+			if (r->start == r->end)
+				return 0;
+			*s = r->buf + r->start;
+			*n = r->end - r->start;
+			r->bytes += *n;
+			r->start = r->end;
+			break;
+		}
+		if (r->start > 0) {
+			memmove(r->buf, r->buf + r->start, r->end - r->start);
+			r->end -= r->start;
+			r->start = 0;
+		}
+		if (r->end == r->cap) {
+			r->cap *= 2;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		k = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+		if (k == 0) {
+			if (ferror(r->f)) {
+				ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
+					     "cannot read: %s", strerror(errno));
+				if (err != NULL)
+					err->phase = "wpptext";
+				return -1;
+			}
+			r->eof = 1;
+		}
+		r->end += k;
+	}
+	r->st.lines++;
+	return 1;
 }
 
 int
 ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err)
 {
-	for (;;) {
-		size_t n = 0;
-		int c = EOF;
+	const char *s;
+	size_t len;
+	int rc;
 
-		/* one line, bounded */
-		while ((c = getc(r->f)) != EOF && c != '\n') {
-			if (n + 1 >= r->cap) {
-				if (r->cap >= OT_WPPTEXT_MAX_LINE) {
-					ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
-						     "line longer than %u bytes", OT_WPPTEXT_MAX_LINE);
-					if (err != NULL)
-						err->phase = "wpptext";
-					return -1;
-				}
-				r->cap *= 2;
-				r->buf = xrealloc(r->buf, r->cap);
-			}
-			r->buf[n++] = (char)c;
+	while ((rc = next_line(r, &s, &len, err)) > 0) {
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		if (r->st.lines == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
+		    (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+			s += 3;
+			len -= 3;
 		}
-		if (c == EOF && ferror(r->f)) {
-			ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1, "cannot read: %s",
-				     strerror(errno));
-			return -1;
+		if (len == 10 && memcmp(s, "EventTrace", 10) == 0) {
+			r->st.eventtrace++;
+			continue;
 		}
-		if (c == EOF && n == 0)
-			return 0;
-		r->buf[n] = '\0';
-		r->st.lines++;
-		if (n > 0 && r->buf[n - 1] == '\r')
-			n--;
-		{
-			const char *s = r->buf;
-			size_t len = n;
-
-			if (r->st.lines == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
-			    (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
-				s += 3;
-				len -= 3;
-			}
-			if (len == 10 && memcmp(s, "EventTrace", 10) == 0) {
-				r->st.eventtrace++;
-				continue;
-			}
-			if (contains(s, len, "No Format Information found")) {
+		if (r->pf ? ot_wpptext_parse_prefixed(r->pf, s, len, m) :
+		    ot_wpptext_parse_line(s, len, m)) {
+			/* tracefmt writes this in place of a message it has no TMF for */
+			if (no_format(m->text, m->text_len)) {
 				r->st.no_format++;
 				continue;
 			}
-			if (ot_wpptext_parse_line(s, len, m)) {
-				m->line = r->st.lines;
-				r->st.messages++;
-				return 1;
-			}
-			r->st.other++;
+			m->line = r->st.lines;
+			if (m->ts_ns != 0)
+				m->ts_ns -= r->tz_ns;
+			r->st.messages++;
+			return 1;
 		}
+		if (no_format(s, len))
+			r->st.no_format++;
+		else
+			r->st.other++;
 	}
+	return rc;
 }
 
 const struct ot_wpptext_stats *

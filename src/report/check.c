@@ -396,20 +396,33 @@ put_line(FILE *out, const char *s)
 int
 ot_check_text(const struct ot_check_result *res, FILE *out)
 {
+	return ot_check_text_opts(res, out, NULL);
+}
+
+int
+ot_check_text_opts(const struct ot_check_result *res, FILE *out,
+		   const struct ot_text_opts *o)
+{
+	int color = o != NULL && o->color;
 	size_t i, nfail = 0, nskip = 0;
 
 	for (i = 0; i < res->ncases; i++) {
 		nfail += res->cases[i].failed != 0;
 		nskip += res->cases[i].skipped != 0;
 	}
-	fprintf(out, "offtrace check: %s (%zu checks: %zu failed, %zu passed,"
-		" %zu skipped)\n", res->failed ? "FAIL" : "PASS", res->ncases,
-		nfail, res->ncases - nfail - nskip, nskip);
+	fprintf(out, "offtrace check: %s%s%s (%zu checks: %zu failed, %zu"
+		" passed, %zu skipped)\n", !color ? "" : res->failed ?
+		"\033[1;31m" : "\033[1;32m", res->failed ? "FAIL" : "PASS",
+		color ? "\033[0m" : "", res->ncases, nfail,
+		res->ncases - nfail - nskip, nskip);
 	for (i = 0; i < res->ncases; i++) {
 		const struct ot_check_case *c = &res->cases[i];
 
-		fprintf(out, "  %-4s  %-7s  ", c->failed ? "FAIL" :
-			c->skipped ? "skip" : "ok", c->classname);
+		/* the colour codes take no column: padding stays aligned */
+		fprintf(out, "  %s%-4s%s  %-7s  ", !color ? "" : c->failed ?
+			"\033[31m" : c->skipped ? "\033[2m" : "\033[32m",
+			c->failed ? "FAIL" : c->skipped ? "skip" : "ok",
+			color ? "\033[0m" : "", c->classname);
 		put_line(out, c->name);
 		fputs(": ", out);
 		put_line(out, c->message);
@@ -417,5 +430,156 @@ ot_check_text(const struct ot_check_result *res, FILE *out)
 		if (c->failed)
 			put_details(out, c->details, "                 ");
 	}
+	return ferror(out) ? -1 : 0;
+}
+
+/*
+ * GitHub Actions workflow commands ("::error file=F,line=N,title=T::msg").
+ * The runner splits a command at CR/LF and decodes %XX, so data escapes
+ * '%', CR and LF, and property values also ':' and ',' which delimit
+ * them.  Other control characters (C0, DEL, C1) become '?' as in the
+ * text output, since the log is shown in a terminal-like view, and invalid
+ * UTF-8 becomes U+FFFD.
+ */
+static void
+put_gh(FILE *out, const char *str, int prop)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i, k;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = s[i];
+
+		if (ch >= 0x80) {
+			/* invalid UTF-8 as U+FFFD: the log is UTF-8 */
+			k = ot_utf8_len(s + i, n - i);
+			if (k == 0 || (k == 2 && ch == 0xc2 && s[i + 1] < 0xa0))
+				fputs(k ? "?" : "\xef\xbf\xbd", out);
+			else
+				fwrite(s + i, 1, k, out);
+			i += k ? k - 1 : 0;
+		} else if (ch == '%')
+			fputs("%25", out);
+		else if (ch == '\r')
+			fputs("%0D", out);
+		else if (ch == '\n')
+			fputs("%0A", out);
+		else if (prop && ch == ':')
+			fputs("%3A", out);
+		else if (prop && ch == ',')
+			fputs("%2C", out);
+		else if (ch < 0x20 || ch == 0x7f)
+			fputc('?', out);
+		else
+			fputc(ch, out);
+	}
+}
+
+/* One annotation; file NULL or "" and line 0 leave those properties out. */
+static void
+gh_line(FILE *out, const char *level, const char *file, uint64_t line,
+	const char *title, const char *msg)
+{
+	fprintf(out, "::%s ", level);
+	if (file != NULL && *file) {
+		fputs("file=", out);
+		put_gh(out, file, 1);
+		if (line)
+			fprintf(out, ",line=%" PRIu64, line);
+		fputc(',', out);
+	}
+	fputs("title=", out);
+	put_gh(out, title, 1);
+	fputs("::", out);
+	put_gh(out, msg, 0);
+	fputc('\n', out);
+}
+
+/* Input file and line of the first event that proves v, when known. */
+static const char *
+violation_where(sqlite3_stmt *st, const struct ot_report *r,
+		const struct ot_rep_violation *v, uint64_t *line)
+{
+	int64_t input;
+
+	*line = 0;
+	if (v->nevents == 0 || st == NULL)
+		return r->nin == 1 ? r->in[0].file : NULL;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 2, (int64_t)v->event_ids[0]);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return r->nin == 1 ? r->in[0].file : NULL;
+	input = sqlite3_column_int64(st, 0);
+	if (input < 0 || (uint64_t)input >= r->nin)
+		return NULL;
+	*line = (uint64_t)sqlite3_column_int64(st, 1);
+	return r->in[input].file;
+}
+
+int
+ot_check_github(sqlite3 *db, const struct ot_check_result *res,
+		const struct ot_report *r, FILE *out)
+{
+	sqlite3_stmt *st = NULL;
+	struct sbuf b = { NULL, 0, 0 };
+	const char *file;
+	char title[160];
+	uint64_t line;
+	size_t i;
+	int k;
+
+	/* evidence locations; without them the annotations lose file= only */
+	if (sqlite3_prepare_v2(db, "SELECT input, line FROM events WHERE eid ="
+			       " ?1 * 1099511627776 + ?2", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		st = NULL;
+	} else {
+		sqlite3_bind_int64(st, 1, r->trace_id);
+	}
+	for (i = 0; i < r->nviolations; i++) {
+		const struct ot_rep_violation *v = &r->violations[i];
+		int gated = 0;
+
+		k = ot_rule_from_id(v->rule);
+		/* a warning of a --fail-on rule fails the gate: an error */
+		if (k >= 0 && res->ncases >= OT_R_COUNT)
+			gated = res->cases[k].failed;
+		b.len = 0;
+		violation_line(&b, v);
+		if (b.len > 0 && b.s[b.len - 1] == '\n')
+			b.s[--b.len] = '\0';
+		snprintf(title, sizeof(title), "%s %s", v->rule,
+			 k >= 0 && ot_rules[k].title ? ot_rules[k].title : "");
+		file = violation_where(st, r, v, &line);
+		gh_line(out, strcmp(v->severity, "error") == 0 || gated ?
+			"error" : "warning", file, line, title, b.s);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < res->ncases; i++) {
+		const struct ot_check_case *c = &res->cases[i];
+
+		const char *d = c->details;
+		size_t lines = 0;
+
+		if (!c->failed || strcmp(c->classname, "rules") == 0)
+			continue;
+		snprintf(title, sizeof(title), "%s %s", c->classname, c->name);
+		/* the message, then the first objects involved (one a line) */
+		b.len = 0;
+		sb_printf(&b, "%s", c->message);
+		for (; d != NULL && *d && lines < OT_CHECK_TEXT_LINES; lines++) {
+			const char *nl = strchr(d, '\n');
+			size_t n = nl ? (size_t)(nl - d) : strlen(d);
+
+			sb_printf(&b, "\n%.*s", (int)n, d);
+			d += n + (nl != NULL);
+		}
+		if (d != NULL && *d)
+			sb_printf(&b, "\n...");
+		gh_line(out, "error", r->nin == 1 ? r->in[0].file : NULL, 0,
+			title, b.s);
+	}
+	free(b.s);
 	return ferror(out) ? -1 : 0;
 }

@@ -1,8 +1,12 @@
 /*
- * csv.c - one table of the report as CSV (RFC 4180): a header row, CRLF
- * line ends, fields holding a comma, a double quote, CR or LF quoted with
- * inner quotes doubled.  Unknown values are empty fields.  Pointers are
+ * csv.c - the report as CSV (RFC 4180): a header row per table, CRLF line
+ * ends, fields holding a comma, a double quote, CR or LF quoted with inner
+ * quotes doubled.  Unknown values are empty fields.  Pointers are
  * 0x-prefixed lowercase hex, times integer ns UTC.
+ *
+ * One table, or all of them: each after a "# NAME" line, tables separated
+ * by an empty line, so a reader can split the file at "# " lines (and a
+ * spreadsheet shows the names as rows of their own).
  */
 #include "offtrace/report.h"
 
@@ -107,6 +111,23 @@ csv_latency(const struct ot_report *r, FILE *out)
 	}
 }
 
+/* Every 1-2-5 bucket of every kind, empty ones too: same rows each time. */
+static void
+csv_histogram(const struct ot_report *r, FILE *out)
+{
+	int k, b;
+
+	fputs("kind,lo_ns,hi_ns,count" EOL, out);
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		for (b = 0; b < OT_LAT_BUCKETS; b++) {
+			fputs(ot_kind_names[k], out);
+			fprintf(out, ",%" PRId64, ot_lat_bucket_lo(b));
+			f_i64(out, ot_lat_bucket_lo(b + 1), b + 1 < OT_LAT_BUCKETS);
+			f_u64(out, r->latency[k].hist[b]);
+			fputs(EOL, out);
+		}
+}
+
 static void
 csv_leaks(const struct ot_report *r, FILE *out)
 {
@@ -195,22 +216,35 @@ csv_inputs(const struct ot_report *r, FILE *out)
 	}
 }
 
+static const struct {
+	const char *name;
+	void (*fn)(const struct ot_report *r, FILE *out);
+} tables[] = {
+	{ "summary", csv_summary },
+	{ "latency", csv_latency },
+	{ "histogram", csv_histogram },
+	{ "leaks", csv_leaks },
+	{ "violations", csv_violations },
+	{ "rules", csv_rules },
+	{ "inputs", csv_inputs },
+};
+
 int
 ot_report_csv(const struct ot_report *r, const char *what, FILE *out)
 {
-	if (what == NULL || strcmp(what, "summary") == 0)
-		csv_summary(r, out);
-	else if (strcmp(what, "latency") == 0)
-		csv_latency(r, out);
-	else if (strcmp(what, "leaks") == 0)
-		csv_leaks(r, out);
-	else if (strcmp(what, "violations") == 0)
-		csv_violations(r, out);
-	else if (strcmp(what, "rules") == 0)
-		csv_rules(r, out);
-	else if (strcmp(what, "inputs") == 0)
-		csv_inputs(r, out);
-	else
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (what != NULL) {
+			if (strcmp(what, tables[i].name) != 0)
+				continue;
+			tables[i].fn(r, out);
+			return ferror(out) ? -1 : 0;
+		}
+		fprintf(out, "%s# %s" EOL, i ? EOL : "", tables[i].name);
+		tables[i].fn(r, out);
+	}
+	if (what != NULL)
 		return -1;
 	return ferror(out) ? -1 : 0;
 }

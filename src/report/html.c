@@ -25,6 +25,7 @@
 #define HTML_MAX_GROUPS 64	/* adapter/layer groups; more fold into one */
 #define HTML_MAX_DETAILS 100	/* per-object history sections */
 #define HTML_MAX_HISTORY 1000	/* events per history */
+#define HTML_MAX_TABLE 5000	/* rows of the leak and violation tables */
 #define HTML_BINS 200		/* time bins: density and latency over time */
 #define HTML_LBINS 100		/* log latency bins: 10 per decade from 10ns */
 
@@ -208,38 +209,107 @@ cmp_group(const void *a, const void *b)
 	return c ? c : strcmp(x->layer, y->layer);
 }
 
-/* Density of live objects per group, from every object of the trace. */
+/*
+ * Rank of an object in the timeline: the suspicious first (not cleanly
+ * terminated or failed, or with a violation), then the longest, then by
+ * id.  A heap of the HTML_MAX_ROWS best keeps the worst of them on top.
+ */
+struct cand {
+	int susp;
+	int has_dur;
+	int64_t dur;
+	int64_t id;
+};
+
+/* 1 when a ranks before b */
 static int
-load_groups(struct html *h)
+cand_before(const struct cand *a, const struct cand *b)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	if (a->susp != b->susp)
+		return a->susp > b->susp;
+	if (a->has_dur != b->has_dur)
+		return a->has_dur > b->has_dur;
+	if (a->has_dur && a->dur != b->dur)
+		return a->dur > b->dur;
+	return a->id < b->id;
+}
 
-	if (prep(h, "SELECT adapter, layer,"
-		 " coalesce(t_request, t_published, t_offloaded, t_last),"
-		 " coalesce(t_terminated, t_last)"
-		 " FROM objects WHERE oid " TRACE_RANGE(1) " ORDER BY oid", &st) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int g = find_group(h, col_text(st, 0), col_text(st, 1));
-		int64_t a = col_time(st, 2), b = col_time(st, 3);
-		int i, ba, bb;
+static void
+heap_down(struct cand *hp, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		struct cand t;
 
-		h->groups[g].nobj++;
-		if (a == OT_T_NONE)
-			continue;
-		if (b == OT_T_NONE || b < a)
-			b = a;
-		ba = time_bin(h, a);
-		bb = time_bin(h, b);
-		for (i = ba; i <= bb; i++)
-			h->groups[g].bins[i]++;
+		if (l < n && cand_before(&hp[w], &hp[l]))
+			w = l;
+		if (r < n && cand_before(&hp[w], &hp[r]))
+			w = r;
+		if (w == i)
+			return;
+		t = hp[i];
+		hp[i] = hp[w];
+		hp[w] = t;
+		i = w;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(h, "objects");
-	qsort(h->groups, h->ngroups, sizeof(h->groups[0]), cmp_group);
-	return 0;
+}
+
+static void
+heap_up(struct cand *hp, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		struct cand t;
+
+		if (!cand_before(&hp[p], &hp[i]))
+			return;
+		t = hp[i];
+		hp[i] = hp[p];
+		hp[p] = t;
+		i = p;
+	}
+}
+
+/* Keep c if it ranks among the best HTML_MAX_ROWS (hp[0]: the worst kept). */
+static void
+heap_offer(struct cand *hp, size_t *n, const struct cand *c)
+{
+	if (*n < HTML_MAX_ROWS) {
+		hp[*n] = *c;
+		heap_up(hp, (*n)++);
+	} else if (cand_before(c, &hp[0])) {
+		hp[0] = *c;
+		heap_down(hp, *n, 0);
+	}
+}
+
+static int
+cmp_cand(const void *a, const void *b)
+{
+	return cand_before(a, b) ? -1 : cand_before(b, a) ? 1 : 0;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Objects with a violation (from the model), sorted for bsearch. */
+static uint64_t *
+violating_objects(const struct ot_report *r, size_t *n)
+{
+	uint64_t *ids = xmalloc(st_mult(r->nviolations + 1, sizeof(*ids)));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < r->nviolations; i++)
+		if (r->violations[i].object_id)
+			ids[(*n)++] = r->violations[i].object_id;
+	qsort(ids, *n, sizeof(*ids), cmp_u64);
+	return ids;
 }
 
 static int
@@ -252,30 +322,81 @@ cmp_row(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* The HTML_MAX_ROWS most suspicious, then longest, objects. */
+/*
+ * One pass over every object of the trace (a rowid range, no sort, no
+ * join): the density of live objects per group, and the HTML_MAX_ROWS
+ * objects the timeline shows, kept in a heap.  Their details are then
+ * read by rowid.  An ORDER BY over the objects joined to the violations
+ * sorted the whole table for 200 rows.
+ */
 static int
-load_rows(struct html *h)
+load_objects(struct html *h)
 {
+	static const char *const clean[] = { "terminated", "failed" };
 	sqlite3_stmt *st = NULL;
-	size_t i;
-	int rc;
+	struct cand *hp = xcalloc(HTML_MAX_ROWS, sizeof(*hp));
+	size_t nhp = 0, nv, i;
+	uint64_t *vids = violating_objects(h->r, &nv);
+	int rc, ret = -1;
 
+	if (prep(h, "SELECT id, adapter, layer, fate,"
+		 " coalesce(t_request, t_published, t_offloaded, t_last),"
+		 " coalesce(t_terminated, t_last)"
+		 " FROM objects WHERE oid " TRACE_RANGE(1), &st) < 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int g = find_group(h, col_text(st, 1), col_text(st, 2));
+		const char *fate = col_text(st, 3);
+		int64_t a = col_time(st, 4), b = col_time(st, 5);
+		uint64_t id = (uint64_t)sqlite3_column_int64(st, 0);
+		struct cand c;
+		int j, ba, bb;
+
+		c.id = (int64_t)id;
+		c.susp = strcmp(fate, clean[0]) != 0 && strcmp(fate, clean[1]) != 0;
+		if (!c.susp && nv > 0 &&
+		    bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL)
+			c.susp = 1;
+		c.has_dur = a != OT_T_NONE && b != OT_T_NONE;
+		c.dur = c.has_dur ? b - a : 0;
+		heap_offer(hp, &nhp, &c);
+		h->groups[g].nobj++;
+		if (a == OT_T_NONE)
+			continue;
+		/* alive to the end, as its row draws it (t_last is its last event) */
+		if (strcmp(fate, "leaked") == 0 || strcmp(fate, "live") == 0)
+			b = h->t1;
+		if (b == OT_T_NONE || b < a)
+			b = a;
+		ba = time_bin(h, a);
+		bb = time_bin(h, b);
+		for (j = ba; j <= bb; j++)
+			h->groups[g].bins[j]++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE) {
+		sql_fail(h, "objects");
+		goto out;
+	}
+	qsort(h->groups, h->ngroups, sizeof(h->groups[0]), cmp_group);
+
+	qsort(hp, nhp, sizeof(*hp), cmp_cand);
 	if (prep(h, "SELECT o.id, o.adapter, o.layer, coalesce(o.state, ''), ot_hex(o.slot), o.fate,"
-		 " o.t_request, o.t_offloaded, o.t_terminate_req, o.t_terminated, o.t_last,"
-		 " coalesce(v.n, 0)"
-		 " FROM objects o LEFT JOIN (SELECT object_id, count(*) AS n FROM violations"
-		 "  WHERE trace_id = ?1 AND object_id IS NOT NULL GROUP BY object_id) v"
-		 "  ON v.object_id = o.id"
-		 " WHERE o.oid " TRACE_RANGE(1)
-		 " ORDER BY (o.fate NOT IN ('terminated', 'failed') OR v.n IS NOT NULL) DESC,"
-		 "  coalesce(o.t_terminated, o.t_last) -"
-		 "  coalesce(o.t_request, o.t_published, o.t_offloaded, o.t_last) DESC, o.id"
-		 " LIMIT 200", &st) < 0)
-		return -1;
+		 " o.t_request, o.t_offloaded, o.t_terminate_req, o.t_terminated, o.t_last"
+		 " FROM objects o WHERE oid = ?1 * 1099511627776 + ?2", &st) < 0)
+		goto out;
 	h->rows = xcalloc(HTML_MAX_ROWS, sizeof(*h->rows));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && h->nrows < HTML_MAX_ROWS) {
+	for (i = 0; i < nhp; i++) {
 		struct obj_row *o = &h->rows[h->nrows];
+		uint64_t id;
 
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 2, hp[i].id);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+			sql_fail(h, "objects");
+			goto out;
+		}
 		o->id = sqlite3_column_int64(st, 0);
 		snprintf(o->adapter, sizeof(o->adapter), "%s", col_text(st, 1));
 		snprintf(o->layer, sizeof(o->layer), "%s", col_text(st, 2));
@@ -287,18 +408,19 @@ load_rows(struct html *h)
 		o->t_treq = col_time(st, 8);
 		o->t_term = col_time(st, 9);
 		o->t_last = col_time(st, 10);
-		o->nviol = sqlite3_column_int64(st, 11);
+		id = (uint64_t)o->id;
+		o->nviol = nv > 0 && bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL;
 		o->rank = h->nrows++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sql_fail(h, "objects");
-	for (i = 0; i < h->nrows; i++) {
-		h->rows[i].group = find_group(h, h->rows[i].adapter, h->rows[i].layer);
-		h->groups[h->rows[i].group].shown++;
+		o->group = find_group(h, o->adapter, o->layer);
+		h->groups[o->group].shown++;
 	}
 	qsort(h->rows, h->nrows, sizeof(h->rows[0]), cmp_row);
-	return 0;
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	free(hp);
+	free(vids);
+	return ret;
 }
 
 static int
@@ -587,6 +709,75 @@ fmt_ns(double ns, char *buf, size_t len)
 	ot_fmt_dur((int64_t)ns, buf, len);
 }
 
+/*
+ * The percentile labels over a histogram: equal values share one label
+ * ("p99/max 1.46ms"), and each label goes on the first row where it does
+ * not overlap the one before it, so close values stagger instead of
+ * printing over each other.  Widths are estimated from the length at the
+ * 11px font (LABEL_CW px a character, on the safe side).
+ */
+#define LABEL_CW 6.5
+#define LABEL_ROW 12
+#define LABEL_ROWS 4
+
+struct plabel {
+	char text[64];
+	double x, w;	/* centre and width, px */
+	int row;
+};
+
+static int
+place_labels(const char *const *name, const int64_t *v, const double *x,
+	     int n, double left, double right, struct plabel *lb)
+{
+	double end[LABEL_ROWS];
+	char s[32];
+	int i, j, nl = 0, rows = 1;
+
+	for (i = 0; i < n; i++) {
+		struct plabel *l;
+
+		fmt_ns((double)v[i], s, sizeof(s));
+		for (j = 0; j < nl; j++)
+			if (strcmp(strchr(lb[j].text, ' ') + 1, s) == 0)
+				break;
+		if (j < nl) {	/* same value: one label names both */
+			char *sp = strchr(lb[j].text, ' ');
+			char tmp[64];
+
+			snprintf(tmp, sizeof(tmp), "%.*s/%s%s", (int)(sp - lb[j].text),
+				 lb[j].text, name[i], sp);
+			memcpy(lb[j].text, tmp, sizeof(tmp));
+			lb[j].w = (double)strlen(lb[j].text) * LABEL_CW;
+			continue;
+		}
+		l = &lb[nl++];
+		snprintf(l->text, sizeof(l->text), "%s %s", name[i], s);
+		l->x = x[i];
+		l->w = (double)strlen(l->text) * LABEL_CW;
+	}
+	for (j = 0; j < LABEL_ROWS; j++)
+		end[j] = -1e9;
+	for (i = 0; i < nl; i++) {
+		struct plabel *l = &lb[i];
+
+		/* keep the text inside the chart */
+		if (l->x - l->w / 2 < left)
+			l->x = left + l->w / 2;
+		if (l->x + l->w / 2 > right)
+			l->x = right - l->w / 2;
+		for (j = 0; j < LABEL_ROWS - 1 && l->x - l->w / 2 < end[j] + 4; j++)
+			;
+		l->row = j;
+		end[j] = l->x + l->w / 2;
+		if (j + 1 > rows)
+			rows = j + 1;
+	}
+	for (i = nl; i < n; i++)
+		lb[i].text[0] = '\0';
+	return rows;
+}
+
 /* Histogram on a log axis with percentile marks, and a CDF beside it. */
 static void
 histogram(struct html *h, int k)
@@ -594,12 +785,13 @@ histogram(struct html *h, int k)
 	const struct ot_lat *lt = &h->r->latency[k];
 	const struct kind_lat *l = &h->lat[k];
 	FILE *out = h->out;
-	int b, lo = HTML_LBINS, hi = -1, W = 560, H = 180, L = 50, R = 540, T = 20, B = 150;
+	int b, lo = HTML_LBINS, hi = -1, W = 560, H, L = 50, R = 540, T, B, rows;
 	uint64_t mx = 1, cum = 0, total = 0;
-	double bw;
+	double bw, px[4];
 	char s[32];
 	size_t p;
 	static const char *const pname[4] = { "p50", "p90", "p99", "max" };
+	struct plabel lb[4];
 	int64_t pv[4];
 
 	for (b = 0; b < HTML_LBINS; b++) {
@@ -623,6 +815,20 @@ histogram(struct html *h, int k)
 	pv[1] = lt->p90;
 	pv[2] = lt->p99;
 	pv[3] = lt->max;
+	for (p = 0; p < 4; p++) {
+		if (pv[p] <= 0)
+			px[p] = L;
+		else
+			px[p] = L + (log10((double)pv[p]) * 10.0 - 10 - lo) * bw;
+		if (px[p] < L)
+			px[p] = L;
+		if (px[p] > R)
+			px[p] = R;
+	}
+	rows = place_labels(pname, pv, px, 4, 2, W - 2, lb);
+	T = 8 + rows * LABEL_ROW;
+	B = T + 130;
+	H = B + 30;
 	fprintf(out, "<div data-kind=\"%s\"><h3>%s: %" PRIu64 " completed</h3>\n",
 		ot_kind_names[k], ot_kind_names[k], total);
 	fprintf(out, "<div class=\"charts\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
@@ -646,22 +852,12 @@ histogram(struct html *h, int k)
 			"<title>%" PRIu64 "</title></rect>",
 			L + (b - lo) * bw, B - bh, bw > 1.5 ? bw - 0.5 : bw, bh, kind_color[k], l->hist[b]);
 	}
-	for (p = 0; p < 4; p++) {
-		double x;
-
-		if (pv[p] <= 0)
-			x = L;
-		else
-			x = L + (log10((double)pv[p]) * 10.0 - 10 - lo) * bw;
-		if (x < L)
-			x = L;
-		if (x > R)
-			x = R;
-		fmt_ns((double)pv[p], s, sizeof(s));
+	for (p = 0; p < 4; p++)
 		fprintf(out, "<line data-mark=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\""
-			" stroke-dasharray=\"3 2\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s %s</text>",
-			pname[p], x, T, x, B, x, T - 8 + (int)(p % 2) * 10, pname[p], s);
-	}
+			" stroke-dasharray=\"3 2\"/>", pname[p], px[p], T, px[p], B);
+	for (p = 0; p < 4 && lb[p].text[0]; p++)
+		fprintf(out, "<text data-label=\"%s\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+			lb[p].text, lb[p].x, T - 4 - (rows - 1 - lb[p].row) * LABEL_ROW, lb[p].text);
 	fputs("</svg>\n", out);
 	/* CDF */
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
@@ -772,6 +968,16 @@ obj_link(FILE *out, uint64_t id)
 		fputs("-", out);
 }
 
+/* A page of millions of rows helps nobody: the rest is in the CSV report. */
+static void
+folded_rows(FILE *out, size_t n, const char *what)
+{
+	if (n > HTML_MAX_TABLE)
+		fprintf(out, "<p class=\"note\" data-folded-rows=\"%zu\">The first %d %s shown;"
+			" %zu more in <code>offtrace report --format csv --table %s</code>.</p>\n",
+			n - HTML_MAX_TABLE, HTML_MAX_TABLE, what, n - HTML_MAX_TABLE, what);
+}
+
 static void
 tables(struct html *h)
 {
@@ -784,7 +990,7 @@ tables(struct html *h)
 	if (r->nleaks) {
 		fputs("<table data-table=\"leaks\"><tr><th>since</th><th>established</th><th>reason</th>"
 		      "<th>adapter</th><th>layer</th><th>state</th><th>slot</th><th>object</th></tr>\n", out);
-		for (i = 0; i < r->nleaks; i++) {
+		for (i = 0; i < r->nleaks && i < HTML_MAX_TABLE; i++) {
 			const struct ot_rep_leak *l = &r->leaks[i];
 
 			fprintf(out, "<tr data-row=\"leak\"><td>%s</td>", rel(h, l->since, a, sizeof(a)));
@@ -801,12 +1007,15 @@ tables(struct html *h)
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</table>\n", out);
+		folded_rows(out, r->nleaks, "leaks");
+	} else {
+		fputs("<p class=\"note\">None.</p>\n", out);
 	}
 	fprintf(out, "<h2 id=\"violations\">Violations (%zu)</h2>\n", r->nviolations);
 	if (r->nviolations) {
 		fputs("<table data-table=\"violations\"><tr><th>rule</th><th>severity</th><th>time</th>"
 		      "<th>message</th><th>slot</th><th>object</th></tr>\n", out);
-		for (i = 0; i < r->nviolations; i++) {
+		for (i = 0; i < r->nviolations && i < HTML_MAX_TABLE; i++) {
 			const struct ot_rep_violation *v = &r->violations[i];
 
 			fputs("<tr data-row=\"violation\"><td>", out);
@@ -824,6 +1033,9 @@ tables(struct html *h)
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</table>\n", out);
+		folded_rows(out, r->nviolations, "violations");
+	} else {
+		fputs("<p class=\"note\">None.</p>\n", out);
 	}
 	fputs("<h2 id=\"rules\">Rules not checked</h2>\n<table data-table=\"rules\"><tr><th>rule</th>"
 	      "<th>title</th><th>why</th></tr>\n", out);
@@ -974,7 +1186,7 @@ ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 	if (h.t1 <= h.t0)
 		h.t1 = h.t0 + 1;
 	h.groups = xcalloc(HTML_MAX_GROUPS, sizeof(*h.groups));
-	if (load_groups(&h) < 0 || load_rows(&h) < 0 || load_latency(&h) < 0)
+	if (load_objects(&h) < 0 || load_latency(&h) < 0)
 		goto out;
 	head(&h);
 	summary(&h);

@@ -142,9 +142,27 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		put_lat(out, "p999_ns", l->p999, p);
 		put_lat(out, "max_ns", l->max, p);
 		put_lat(out, "mean_ns", l->mean, p);
-		fprintf(out, " }%s\n", k + 1 < OT_KIND_COUNT ? "," : "");
+		fputs(" },\n", out);
+	}
+	{
+		/* W3 (doc/rules.md 5): SYN seen -> initiate done */
+		const struct ot_lat *l = &r->syn_to_offload;
+		int p = l->count > 0;
+
+		fprintf(out, "    \"syn_to_offload\": { \"count\": %" PRIu64, l->count);
+		put_lat(out, "p50_ns", l->p50, p);
+		put_lat(out, "p90_ns", l->p90, p);
+		put_lat(out, "p99_ns", l->p99, p);
+		put_lat(out, "p999_ns", l->p999, p);
+		put_lat(out, "max_ns", l->max, p);
+		put_lat(out, "mean_ns", l->mean, p);
+		fputs(" }\n", out);
 	}
 	fputs("  },\n", out);
+	fprintf(out, "  \"capture\": { \"packets\": %" PRIu64 ", \"flows\": %" PRIu64
+		", \"joined\": %" PRIu64 ", \"unjoined\": %" PRIu64 " },\n",
+		r->capture.packets, r->capture.flows, r->capture.joined,
+		r->capture.flows - r->capture.joined);
 
 	fputs(r->nleaks ? "  \"leaks\": [\n" : "  \"leaks\": [", out);
 	for (i = 0; i < r->nleaks; i++) {

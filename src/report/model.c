@@ -106,7 +106,7 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	sqlite3_finalize(st);
 
 	if (prep(db, "SELECT coalesce(sum(reason = ?2), 0),"
-		 " coalesce(sum(reason IN (?3, ?4)), 0) FROM leaks"
+		 " coalesce(sum(reason IN (?3, ?4, 'wire_close')), 0) FROM leaks"
 		 " WHERE trace_id = ?1", tid, &st, err) < 0)
 		return -1;
 	sqlite3_bind_text(st, 2, ot_leak_reason_names[OT_LEAK_LIVE_AT_END], -1,
@@ -137,39 +137,170 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	return 0;
 }
 
+/* Lower bounds of the 1-2-5 buckets: 0, 2, 5, 10, 20, ... 500e9 ns. */
+static const int64_t bucket_lo[OT_LAT_BUCKETS] = {
+	0, 2, 5, 10, 20, 50, 100, 200, 500,
+	1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000,
+	1000000, 2000000, 5000000, 10000000, 20000000, 50000000,
+	100000000, 200000000, 500000000,
+	1000000000, 2000000000, 5000000000, 10000000000, 20000000000,
+	50000000000, 100000000000, 200000000000, 500000000000
+};
+
+int64_t
+ot_lat_bucket_lo(int b)
+{
+	if (b < 0)
+		return 0;
+	return b >= OT_LAT_BUCKETS ? INT64_MAX : bucket_lo[b];
+}
+
+/* Binary search: the last bucket whose lower bound is <= ns. */
+int
+ot_lat_bucket(int64_t ns)
+{
+	int lo = 0, hi = OT_LAT_BUCKETS - 1;
+
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if (bucket_lo[mid] <= ns)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Every completed operation's latency in one scan (a rowid range, no
+ * sort in SQL), then one qsort per kind: the percentile() SQL aggregate
+ * would collect and sort the values once per percentile.  Nearest rank,
+ * as percentile() does, so both agree to the nanosecond.
+ */
 static int
 load_latency(sqlite3 *db, int64_t tid, struct ot_report *r,
 	     struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int k;
+	int64_t *v[OT_KIND_COUNT] = { NULL };
+	size_t n[OT_KIND_COUNT] = { 0 }, cap[OT_KIND_COUNT] = { 0 };
+	int k, rc;
 
-	if (prep(db, "SELECT count(latency_ns), percentile(latency_ns, 50),"
-		 " percentile(latency_ns, 90), percentile(latency_ns, 99),"
-		 " percentile(latency_ns, 99.9), max(latency_ns),"
-		 " sum(latency_ns) FROM latency WHERE trace_id = ?1"
-		 " AND kind = ?2", tid, &st, err) < 0)
+	memset(r->latency, 0, sizeof(r->latency));
+	if (prep(db, "SELECT kind, t_complete - t_request FROM operations"
+		 " WHERE opid BETWEEN ?1 * 1099511627776 AND"
+		 " ?1 * 1099511627776 + 1099511627775 AND t_complete IS NOT NULL",
+		 tid, &st, err) < 0)
 		return -1;
-	for (k = 0; k < OT_KIND_COUNT; k++) {
-		struct ot_lat *l = &r->latency[k];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
 
-		sqlite3_bind_text(st, 2, ot_kind_names[k], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			return step_error(db, st, err);
-		memset(l, 0, sizeof(*l));
-		l->count = (uint64_t)sqlite3_column_int64(st, 0);
-		if (l->count > 0) {
-			l->p50 = sqlite3_column_int64(st, 1);
-			l->p90 = sqlite3_column_int64(st, 2);
-			l->p99 = sqlite3_column_int64(st, 3);
-			l->p999 = sqlite3_column_int64(st, 4);
-			l->max = sqlite3_column_int64(st, 5);
-			/* sum / count, truncated */
-			l->mean = sqlite3_column_int64(st, 6) / (int64_t)l->count;
+		for (k = 0; kind && k < OT_KIND_COUNT; k++)
+			if (strcmp(kind, ot_kind_names[k]) == 0)
+				break;
+		if (kind == NULL || k == OT_KIND_COUNT)
+			continue;
+		if (n[k] == cap[k]) {
+			cap[k] = cap[k] ? 2 * cap[k] : 1024;
+			v[k] = xrealloc(v[k], st_mult(cap[k], sizeof(*v[k])));
 		}
-		sqlite3_reset(st);
+		v[k][n[k]++] = sqlite3_column_int64(st, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		for (k = 0; k < OT_KIND_COUNT; k++)
+			free(v[k]);
+		return step_error(db, st, err);
 	}
 	sqlite3_finalize(st);
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		struct ot_lat *l = &r->latency[k];
+		__int128 sum = 0;
+		size_t i;
+
+		if (n[k] == 0)
+			continue;
+		qsort(v[k], n[k], sizeof(*v[k]), cmp_i64);
+		l->count = n[k];
+		l->p50 = v[k][ot_nearest_rank(n[k], 50000)];
+		l->p90 = v[k][ot_nearest_rank(n[k], 90000)];
+		l->p99 = v[k][ot_nearest_rank(n[k], 99000)];
+		l->p999 = v[k][ot_nearest_rank(n[k], 99900)];
+		l->max = v[k][n[k] - 1];
+		for (i = 0; i < n[k]; i++) {
+			sum += v[k][i];
+			l->hist[ot_lat_bucket(v[k][i])]++;
+		}
+		/* sum / count, truncated toward zero as SQL's integer division */
+		l->mean = (int64_t)(sum / (__int128)n[k]);
+		free(v[k]);
+	}
+	return 0;
+}
+
+/*
+ * Packet captures (doc/rules.md 5): flows, joined flows, and the W3
+ * SYN-to-offload distribution, nearest rank as for the latency kinds.
+ */
+static int
+load_capture(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct ot_lat *l = &r->syn_to_offload;
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0, i;
+	__int128 sum = 0;
+	int rc;
+
+	memset(&r->capture, 0, sizeof(r->capture));
+	memset(l, 0, sizeof(*l));
+	if (prep(db, "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM"
+		 " flow_objects j WHERE j.trace_id = ?1 AND j.flow_id = f.id)), 0),"
+		 " (SELECT value FROM meta WHERE trace_id = ?1 AND key ="
+		 " 'capture_packets') FROM flows f WHERE trace_id = ?1",
+		 tid, &st, err) < 0)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return step_error(db, st, err);
+	r->capture.flows = (uint64_t)sqlite3_column_int64(st, 0);
+	r->capture.joined = (uint64_t)sqlite3_column_int64(st, 1);
+	r->capture.packets = (uint64_t)sqlite3_column_int64(st, 2);
+	sqlite3_finalize(st);
+	if (prep(db, "SELECT latency_ns FROM syn_to_offload WHERE trace_id = ?1"
+		 " ORDER BY latency_ns", tid, &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = xrealloc(v, st_mult(cap, sizeof(*v)));
+		}
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return step_error(db, st, err);
+	}
+	sqlite3_finalize(st);
+	if (n) {
+		l->count = n;
+		l->p50 = v[ot_nearest_rank(n, 50000)];
+		l->p90 = v[ot_nearest_rank(n, 90000)];
+		l->p99 = v[ot_nearest_rank(n, 99000)];
+		l->p999 = v[ot_nearest_rank(n, 99900)];
+		l->max = v[n - 1];
+		for (i = 0; i < n; i++)
+			sum += v[i];
+		l->mean = (int64_t)(sum / (__int128)n);
+	}
+	free(v);
 	return 0;
 }
 
@@ -427,6 +558,7 @@ ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
 	    load_inputs(db, trace_id, r, err) < 0 ||
 	    load_summary(db, trace_id, r, err) < 0 ||
 	    load_latency(db, trace_id, r, err) < 0 ||
+	    load_capture(db, trace_id, r, err) < 0 ||
 	    load_leaks(db, trace_id, r, err) < 0 ||
 	    load_violations(db, trace_id, r, err) < 0 ||
 	    load_rules(db, trace_id, r, err) < 0) {

@@ -1,25 +1,209 @@
 /*
  * text.c - the report for people: header, summary, latency per operation
- * kind, leaks and violations in time order, and the rules not checked.
- * Everything comes from the model (which is loaded with ORDER BY), so the
- * same database always prints the same bytes.  Control characters in
- * strings from the trace are shown as '?' so they cannot drive a terminal.
+ * kind with a histogram per kind, leaks and violations in time order, and
+ * the rules not checked.  Everything comes from the model (which is loaded
+ * with ORDER BY), so the same database and options always print the same
+ * bytes.
+ *
+ * Every line is built in a buffer, then written wrapped to the width
+ * (continuation lines indented), so no line is longer than the terminal.
+ * Colours are marker bytes in the buffer (below 0x10, which cannot come
+ * from the trace: control characters from the trace are shown as '?'),
+ * turned into ANSI SGR sequences or dropped when the line is written.
+ * Width counts one column per UTF-8 character (wide characters are rare
+ * in these traces and would only make a line a little longer).
  */
 #include "offtrace/report.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DUR 32
+#define MIN_WIDTH 40
+#define MAX_WIDTH 1000
+
+/* Colour markers (see above) and the SGR sequences they become. */
+#define C_OFF "\x01"
+#define C_BOLD "\x02"
+#define C_RED "\x03"
+#define C_YELLOW "\x04"
+#define C_GREEN "\x05"
+#define C_CYAN "\x06"
+#define C_DIM "\x07"
+static const char *const sgr[] = {
+	"", "\033[0m", "\033[1m", "\033[31m", "\033[33m", "\033[32m",
+	"\033[36m", "\033[2m"
+};
+#define IS_MARK(c) ((unsigned char)(c) >= 1 && (unsigned char)(c) <= 7)
+
+struct line {
+	char *s;
+	size_t len, cap;
+};
+
+struct tw {
+	FILE *out;
+	int width, color, unicode;
+	struct line l;
+};
 
 static void
-put_safe(FILE *out, const char *s)
+l_add(struct line *l, const char *s, size_t n)
 {
-	for (; s != NULL && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+	if (l->len + n + 1 > l->cap) {
+		l->cap = (l->len + n + 1) * 2;
+		l->s = xrealloc(l->s, l->cap);
 	}
+	memcpy(l->s + l->len, s, n);
+	l->len += n;
+	l->s[l->len] = '\0';
+}
+
+static void l_printf(struct line *l, const char *fmt, ...) OT_PRINTF(2, 3);
+
+/* Text of the program itself (formats, names from tables): no escaping. */
+static void
+l_printf(struct line *l, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	l_add(l, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/*
+ * A string from the trace: control characters (C0, DEL, and the C1 range
+ * U+0080..U+009F, which some terminals obey) and invalid UTF-8 become '?',
+ * so a trace cannot drive the terminal or fake a colour marker.
+ */
+static void
+l_safe(struct line *l, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	size_t n = strlen((const char *)s), i = 0, k;
+
+	while (i < n) {
+		if (s[i] < 0x20 || s[i] == 0x7f) {
+			l_add(l, "?", 1);
+			i++;
+			continue;
+		}
+		if (s[i] < 0x80) {
+			l_add(l, (const char *)s + i, 1);
+			i++;
+			continue;
+		}
+		k = ot_utf8_len(s + i, n - i);
+		if (k == 0 || (k == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)) {
+			l_add(l, "?", 1);
+			i += k ? k : 1;
+			continue;
+		}
+		l_add(l, (const char *)s + i, k);
+		i += k;
+	}
+}
+
+/* Columns taken by s[0..n): UTF-8 characters, markers take none. */
+static int
+cols(const char *s, size_t n)
+{
+	int c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!IS_MARK(s[i]) && ((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Write s[0..n), markers as SGR sequences or nothing. */
+static void
+put_span(struct tw *t, const char *s, size_t n)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!IS_MARK(s[i]))
+			continue;
+		fwrite(s + from, 1, i - from, t->out);
+		if (t->color)
+			fputs(sgr[(unsigned char)s[i]], t->out);
+		from = i + 1;
+	}
+	fwrite(s + from, 1, n - from, t->out);
+}
+
+/*
+ * Write the buffered line wrapped at the width: a word that does not fit
+ * goes to the next line, indented by hang columns (the spaces before it are
+ * dropped); a word longer than a whole line is cut.  Runs of spaces inside
+ * a line are kept, so aligned columns stay aligned.
+ */
+static void
+emit(struct tw *t, int hang)
+{
+	const char *s = t->l.s ? t->l.s : "";
+	size_t n = t->l.len, i = 0;
+	int col = 0, open = 0;
+
+	if (hang > t->width / 2)
+		hang = t->width / 2;
+	while (i < n) {
+		size_t sp = i, w, e;
+		int wc, sc;
+
+		while (i < n && s[i] == ' ')
+			i++;
+		w = i;
+		while (i < n && s[i] != ' ')
+			i++;
+		sc = (int)(w - sp);
+		wc = cols(s + w, i - w);
+		if (col > hang && col + sc + wc > t->width) {
+			/* the word on a new line */
+			fprintf(t->out, "\n%*s", hang, "");
+			col = hang;
+			sc = 0;
+		}
+		fprintf(t->out, "%*s", sc, "");
+		col += sc;
+		/* cut what is longer than the rest of the line */
+		for (e = w; e < i;) {
+			size_t k = e;
+			int c = 0;
+
+			while (k < i && (col + c < t->width || IS_MARK(s[k]) ||
+					 ((unsigned char)s[k] & 0xc0) == 0x80)) {
+				if (IS_MARK(s[k]))
+					open = s[k] != C_OFF[0];
+				else if (((unsigned char)s[k] & 0xc0) != 0x80)
+					c++;
+				k++;
+			}
+			put_span(t, s + e, k - e);
+			col += c;
+			e = k;
+			if (e < i) {
+				fprintf(t->out, "\n%*s", hang, "");
+				col = hang;
+			}
+		}
+	}
+	if (open && t->color)
+		fputs(sgr[1], t->out);
+	fputc('\n', t->out);
+	t->l.len = 0;
+	if (t->l.s)
+		t->l.s[0] = '\0';
 }
 
 static const char *
@@ -42,7 +226,7 @@ fmt_time(int64_t t, char buf[OT_TIMEBUF])
 	return ot_fmt_time(t, buf);
 }
 
-/* "+1.25ms" from the start of the trace, or "" when unknown. */
+/* "+1.25ms" from the start of the trace, or "-" when unknown. */
 static const char *
 fmt_rel(const struct ot_report *r, int64_t t, char *buf, size_t len)
 {
@@ -57,162 +241,387 @@ fmt_rel(const struct ot_report *r, int64_t t, char *buf, size_t len)
 }
 
 static void
-header(const struct ot_report *r, FILE *out)
+heading(struct tw *t, const char *fmt, ...) OT_PRINTF(2, 3);
+
+static void
+heading(struct tw *t, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	l_printf(&t->l, C_BOLD "%s" C_OFF, buf);
+	emit(t, 2);
+}
+
+static void
+header(struct tw *t, const struct ot_report *r)
 {
 	char a[OT_TIMEBUF], b[OT_TIMEBUF], d[DUR];
 	uint64_t lost_ev = 0, lost_buf = 0;
 	size_t i;
 
-	fprintf(out, "offtrace report: trace %" PRId64 " ", r->trace_id);
-	put_safe(out, r->name);
-	fputc('\n', out);
-	fprintf(out, "  span     %s .. %s", fmt_time(r->start_ts, a),
-		fmt_time(r->end_ts, b));
+	l_printf(&t->l, C_BOLD "offtrace report: trace %" PRId64 C_OFF " ",
+		 r->trace_id);
+	l_safe(&t->l, r->name);
+	emit(t, 4);
+	l_printf(&t->l, "  span     %s .. %s", fmt_time(r->start_ts, a),
+		 fmt_time(r->end_ts, b));
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
-		fprintf(out, " (%s)", ot_fmt_dur(r->end_ts - r->start_ts, d,
-						  sizeof(d)));
-	fputc('\n', out);
-	fprintf(out, "  inputs   %" PRIu64 "\n", r->inputs);
+		l_printf(&t->l, " (%s)", ot_fmt_dur(r->end_ts - r->start_ts, d,
+						     sizeof(d)));
+	emit(t, 11);
+	l_printf(&t->l, "  inputs   %" PRIu64, r->inputs);
+	emit(t, 11);
 	for (i = 0; i < r->nin; i++) {
 		const struct ot_rep_input *in = &r->in[i];
 
-		fputs("    ", out);
-		put_safe(out, in->file);
-		fprintf(out, " (%s): %" PRIu64 " events from %" PRIu64 " records",
-			in->format, in->events, in->records);
+		l_printf(&t->l, "    ");
+		l_safe(&t->l, in->file);
+		l_printf(&t->l, " (%s): %" PRIu64 " events from %" PRIu64
+			 " records", in->format, in->events, in->records);
 		if (in->unmatched)
-			fprintf(out, ", %" PRIu64 " matched no profile", in->unmatched);
+			l_printf(&t->l, ", %" PRIu64 " matched no profile",
+				 in->unmatched);
 		if (in->corrupt)
-			fprintf(out, ", %" PRIu64 " could not be parsed", in->corrupt);
-		fputc('\n', out);
+			l_printf(&t->l, ", %" PRIu64 " could not be parsed",
+				 in->corrupt);
+		emit(t, 6);
 		lost_ev += in->lost_events;
 		lost_buf += in->lost_buffers;
 	}
-	fprintf(out, "  events   %" PRIu64 "\n", r->events);
+	l_printf(&t->l, "  events   %" PRIu64, r->events);
+	emit(t, 11);
 	/* what the logger lost can make rules see what did not happen */
-	if (lost_ev || lost_buf)
-		fprintf(out, "  warning  the logger lost %" PRIu64 " event%s and %" PRIu64
-			" buffer%s: a violation may be an event that was not recorded\n",
-			lost_ev, lost_ev == 1 ? "" : "s", lost_buf, lost_buf == 1 ? "" : "s");
-	fputc('\n', out);
+	if (lost_ev || lost_buf) {
+		l_printf(&t->l, "  " C_YELLOW "warning" C_OFF "  the logger lost %"
+			 PRIu64 " event%s and %" PRIu64 " buffer%s: a violation"
+			 " may be an event that was not recorded", lost_ev,
+			 lost_ev == 1 ? "" : "s", lost_buf,
+			 lost_buf == 1 ? "" : "s");
+		emit(t, 11);
+	}
+	emit(t, 0);
+}
+
+/* "  key          value", the value red when bad and not zero. */
+static void
+kv(struct tw *t, const char *key, uint64_t v, int bad)
+{
+	l_printf(&t->l, "  %-12s %s%" PRIu64 "%s", key, bad && v ? C_RED : "",
+		 v, bad && v ? C_OFF : "");
+	emit(t, 15);
 }
 
 static void
-summary(const struct ot_report *r, FILE *out)
+summary(struct tw *t, const struct ot_report *r)
 {
-	fputs("summary\n", out);
-	fprintf(out, "  objects      %" PRIu64 "\n", r->summary.objects);
-	fprintf(out, "  offloaded    %" PRIu64 "\n", r->summary.offloaded);
-	fprintf(out, "  failed       %" PRIu64 "\n", r->summary.failed);
-	fprintf(out, "  terminated   %" PRIu64 "\n", r->summary.terminated);
-	fprintf(out, "  lost         %" PRIu64 "\n", r->summary.lost);
-	fprintf(out, "  live at end  %" PRIu64 "\n", r->summary.live_at_end);
-	fprintf(out, "  leaked       %" PRIu64 "\n", r->summary.leaked);
-	fprintf(out, "  violations   %" PRIu64 " error%s, %" PRIu64
-		" warning%s\n\n", r->summary.errors,
-		r->summary.errors == 1 ? "" : "s", r->summary.warnings,
-		r->summary.warnings == 1 ? "" : "s");
+	heading(t, "summary");
+	kv(t, "objects", r->summary.objects, 0);
+	kv(t, "offloaded", r->summary.offloaded, 0);
+	kv(t, "failed", r->summary.failed, 0);
+	kv(t, "terminated", r->summary.terminated, 0);
+	kv(t, "lost", r->summary.lost, 0);
+	kv(t, "live at end", r->summary.live_at_end, 0);
+	kv(t, "leaked", r->summary.leaked, 1);
+	l_printf(&t->l, "  %-12s %s%" PRIu64 " error%s%s, %s%" PRIu64
+		 " warning%s%s", "violations", r->summary.errors ? C_RED : "",
+		 r->summary.errors, r->summary.errors == 1 ? "" : "s",
+		 r->summary.errors ? C_OFF : "",
+		 r->summary.warnings ? C_YELLOW : "", r->summary.warnings,
+		 r->summary.warnings == 1 ? "" : "s",
+		 r->summary.warnings ? C_OFF : "");
+	emit(t, 15);
+	emit(t, 0);
+}
+
+/*
+ * The latency table: kind and count, then as many of the duration columns
+ * as the width holds (the least telling dropped first: mean, p99.9, p90).
+ */
+enum { COL_P50, COL_P90, COL_P99, COL_P999, COL_MAX, COL_MEAN, NCOL };
+
+static int64_t
+lat_col(const struct ot_lat *l, int c)
+{
+	switch (c) {
+	case COL_P50: return l->p50;
+	case COL_P90: return l->p90;
+	case COL_P99: return l->p99;
+	case COL_P999: return l->p999;
+	case COL_MAX: return l->max;
+	default: return l->mean;
+	}
 }
 
 static void
-latency(const struct ot_report *r, FILE *out)
+latency(struct tw *t, const struct ot_report *r)
 {
-	char b[6][DUR];
-	int k;
+	static const char *const name[NCOL] = { "p50", "p90", "p99", "p99.9",
+						"max", "mean" };
+	static const int drop[] = { COL_MEAN, COL_P999, COL_P90, COL_P99 };
+	char b[DUR];
+	int show[NCOL], cw[NCOL], kw = 4, nw = 5, total, c, k;
+	size_t i;
 
-	fputs("latency (completed operations, all adapters and layers)\n", out);
-	fprintf(out, "  %-10s %8s %9s %9s %9s %9s %9s %9s\n", "kind", "count",
-		"p50", "p90", "p99", "p99.9", "max", "mean");
+	heading(t, "latency (completed operations, all adapters and layers)");
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		int w = (int)strlen(ot_kind_names[k]);
+
+		if (w > kw)
+			kw = w;
+		snprintf(b, sizeof(b), "%" PRIu64, r->latency[k].count);
+		if ((int)strlen(b) > nw)
+			nw = (int)strlen(b);
+	}
+	total = 2 + kw + 1 + nw;
+	for (c = 0; c < NCOL; c++) {
+		cw[c] = (int)strlen(name[c]);
+		for (k = 0; k < OT_KIND_COUNT; k++) {
+			if (r->latency[k].count == 0)
+				continue;
+			ot_fmt_dur(lat_col(&r->latency[k], c), b, sizeof(b));
+			if ((int)strlen(b) > cw[c])
+				cw[c] = (int)strlen(b);
+		}
+		show[c] = 1;
+		total += 2 + cw[c];
+	}
+	for (i = 0; i < sizeof(drop) / sizeof(drop[0]) && total > t->width; i++) {
+		show[drop[i]] = 0;
+		total -= 2 + cw[drop[i]];
+	}
+	l_printf(&t->l, "  " C_DIM "%-*s %*s", kw, "kind", nw, "count");
+	for (c = 0; c < NCOL; c++)
+		if (show[c])
+			l_printf(&t->l, "  %*s", cw[c], name[c]);
+	l_printf(&t->l, C_OFF);
+	emit(t, 4);
 	for (k = 0; k < OT_KIND_COUNT; k++) {
 		const struct ot_lat *l = &r->latency[k];
 
-		if (l->count == 0) {
-			fprintf(out, "  %-10s %8d %9s %9s %9s %9s %9s %9s\n",
-				ot_kind_names[k], 0, "-", "-", "-", "-", "-",
-				"-");
-			continue;
+		l_printf(&t->l, "  %-*s %*" PRIu64, kw, ot_kind_names[k], nw,
+			 l->count);
+		for (c = 0; c < NCOL; c++) {
+			if (!show[c])
+				continue;
+			if (l->count == 0)
+				l_printf(&t->l, "  %*s", cw[c], "-");
+			else
+				l_printf(&t->l, "  %*s", cw[c],
+					 ot_fmt_dur(lat_col(l, c), b, sizeof(b)));
 		}
-		fprintf(out, "  %-10s %8" PRIu64 " %9s %9s %9s %9s %9s %9s\n",
-			ot_kind_names[k], l->count,
-			ot_fmt_dur(l->p50, b[0], DUR),
-			ot_fmt_dur(l->p90, b[1], DUR),
-			ot_fmt_dur(l->p99, b[2], DUR),
-			ot_fmt_dur(l->p999, b[3], DUR),
-			ot_fmt_dur(l->max, b[4], DUR),
-			ot_fmt_dur(l->mean, b[5], DUR));
+		emit(t, 4);
 	}
-	fputc('\n', out);
+	emit(t, 0);
+}
+
+/* A bucket bound for people: "0", "2ns", "500us", "1s", "500s". */
+static const char *
+fmt_bound(int64_t ns, char *buf, size_t len)
+{
+	static const struct {
+		int64_t unit;
+		const char *name;
+	} u[] = { { 1000000000, "s" }, { 1000000, "ms" }, { 1000, "us" },
+		  { 1, "ns" } };
+	size_t i;
+
+	if (ns <= 0) {
+		snprintf(buf, len, "0");
+		return buf;
+	}
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (ns >= u[i].unit && ns % u[i].unit == 0) {
+			snprintf(buf, len, "%" PRId64 "%s", ns / u[i].unit,
+				 u[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "%" PRId64 "ns", ns);
+	return buf;
+}
+
+/* A bar of v/mx of w columns: eighths of a block, or '#'; at least a sliver. */
+static void
+put_bar(struct tw *t, uint64_t v, uint64_t mx, int w)
+{
+	static const char *const eighth[8] = {
+		"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a",
+		"\u2589"
+	};
+	uint64_t e = mx ? (uint64_t)((double)v * w * 8 / (double)mx + 0.5) : 0;
+	int i, used;
+
+	if (v > 0 && e == 0)
+		e = 1;
+	if (!t->unicode) {
+		used = (int)((e + 4) / 8);
+		if (v > 0 && used == 0)
+			used = 1;
+		for (i = 0; i < used; i++)
+			l_add(&t->l, "#", 1);
+	} else {
+		used = (int)(e / 8);
+		for (i = 0; i < used; i++)
+			l_add(&t->l, "\u2588", strlen("\u2588"));
+		if (e % 8) {
+			l_add(&t->l, eighth[e % 8], strlen(eighth[e % 8]));
+			used++;
+		}
+	}
+	l_printf(&t->l, "%*s", w - used > 0 ? w - used : 0, "");
+}
+
+/*
+ * One histogram per operation kind: a row per 1-2-5 bucket from the first
+ * to the last one used (empty ones between shown, so the gaps show), the
+ * bar as wide as the terminal allows, the count, and which of
+ * p50/p90/p99/max fall in the bucket.
+ */
+static void
+histograms(struct tw *t, const struct ot_report *r)
+{
+	char lo[32], hi[32], num[24];
+	int k, b, any = 0;
+
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		any |= r->latency[k].count > 0;
+	if (!any)
+		return;
+	heading(t, "latency histograms (log buckets, bar length = operations)");
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		const struct ot_lat *l = &r->latency[k];
+		int first = -1, last = -1, nw = 1, bw;
+		uint64_t mx = 0;
+
+		if (l->count == 0)
+			continue;
+		for (b = 0; b < OT_LAT_BUCKETS; b++) {
+			if (l->hist[b] == 0)
+				continue;
+			if (first < 0)
+				first = b;
+			last = b;
+			if (l->hist[b] > mx)
+				mx = l->hist[b];
+		}
+		if (first < 0)
+			continue;
+		snprintf(num, sizeof(num), "%" PRIu64, mx);
+		nw = (int)strlen(num);
+		/* "  " lo(6) " .. " hi(6) " " bar " " count marks(16) */
+		bw = t->width - (2 + 6 + 4 + 6 + 1 + 1 + nw + 16);
+		if (bw < 4)
+			bw = 4;
+		l_printf(&t->l, "  " C_CYAN "%s" C_OFF " (%" PRIu64
+			 " completed)", ot_kind_names[k], l->count);
+		emit(t, 4);
+		for (b = first; b <= last; b++) {
+			fmt_bound(ot_lat_bucket_lo(b), lo, sizeof(lo));
+			if (b + 1 >= OT_LAT_BUCKETS)
+				snprintf(hi, sizeof(hi), "%s", "");
+			else
+				fmt_bound(ot_lat_bucket_lo(b + 1), hi, sizeof(hi));
+			l_printf(&t->l, "  %6s .. %-6s ", lo, hi);
+			l_printf(&t->l, "%s", C_CYAN);
+			put_bar(t, l->hist[b], mx, bw);
+			l_printf(&t->l, "%s %*" PRIu64, C_OFF, nw, l->hist[b]);
+			/* the percentiles of this bucket */
+			if (ot_lat_bucket(l->p50) == b)
+				l_printf(&t->l, " p50");
+			if (ot_lat_bucket(l->p90) == b)
+				l_printf(&t->l, " p90");
+			if (ot_lat_bucket(l->p99) == b)
+				l_printf(&t->l, " p99");
+			if (ot_lat_bucket(l->max) == b)
+				l_printf(&t->l, " max");
+			emit(t, 20);
+		}
+	}
+	emit(t, 0);
 }
 
 static void
-leaks(const struct ot_report *r, FILE *out)
+leaks(struct tw *t, const struct ot_report *r)
 {
-	char t[OT_TIMEBUF], p[24], rel[DUR + 1], rel2[DUR + 1];
+	char tb[OT_TIMEBUF], p[24], rel[DUR + 1], rel2[DUR + 1];
 	size_t i;
 
-	fprintf(out, "leaks (%zu)\n", r->nleaks);
+	heading(t, "leaks (%zu)", r->nleaks);
 	if (r->nleaks == 0) {
-		fputs("  none\n\n", out);
+		l_printf(&t->l, "  " C_GREEN "none" C_OFF);
+		emit(t, 4);
+		emit(t, 0);
 		return;
 	}
 	for (i = 0; i < r->nleaks; i++) {
 		const struct ot_rep_leak *l = &r->leaks[i];
 
-		fprintf(out, "  %s %-9s slot %s object %" PRIu64 " %s ",
-			fmt_time(l->since, t), fmt_rel(r, l->since, rel,
-			sizeof(rel)), fmt_ptr(l->slot, p, sizeof(p)),
-			l->object_id, l->state[0] ? l->state : "-");
-		put_safe(out, l->layer);
-		fputs(" adapter '", out);
-		put_safe(out, l->adapter);
-		fprintf(out, "' %s at %s, last activity %s\n", l->reason,
-			fmt_rel(r, l->ts, rel, sizeof(rel)),
-			fmt_rel(r, l->last_activity, rel2, sizeof(rel2)));
+		/* when on one line (it fits 80 columns), what and why after */
+		l_printf(&t->l, "  %s %-9s object %" PRIu64, fmt_time(l->since, tb),
+			 fmt_rel(r, l->since, rel, sizeof(rel)), l->object_id);
+		emit(t, 6);
+		l_printf(&t->l, "      %s ", l->state[0] ? l->state : "-");
+		l_safe(&t->l, l->layer);
+		l_printf(&t->l, " slot %s adapter '", fmt_ptr(l->slot, p, sizeof(p)));
+		l_safe(&t->l, l->adapter);
+		l_printf(&t->l, "' " C_RED "%s" C_OFF " at %s, last activity %s",
+			 l->reason, fmt_rel(r, l->ts, rel, sizeof(rel)),
+			 fmt_rel(r, l->last_activity, rel2, sizeof(rel2)));
+		emit(t, 6);
 	}
-	fputc('\n', out);
+	emit(t, 0);
 }
 
 static void
-violations(const struct ot_report *r, FILE *out)
+violations(struct tw *t, const struct ot_report *r)
 {
-	char t[OT_TIMEBUF], s[24], o[24], rel[DUR + 1];
+	char tb[OT_TIMEBUF], s[24], o[24], rel[DUR + 1];
 	size_t i;
 
-	fprintf(out, "violations (%zu)\n", r->nviolations);
+	heading(t, "violations (%zu)", r->nviolations);
 	if (r->nviolations == 0) {
-		fputs("  none\n\n", out);
+		l_printf(&t->l, "  " C_GREEN "none" C_OFF);
+		emit(t, 4);
+		emit(t, 0);
 		return;
 	}
 	for (i = 0; i < r->nviolations; i++) {
 		const struct ot_rep_violation *v = &r->violations[i];
+		int err = strcmp(v->severity, "error") == 0;
 
-		fprintf(out, "  %-3s %-7s %s %-9s slot %s root %s: ", v->rule,
-			v->severity, fmt_time(v->ts, t),
-			fmt_rel(r, v->ts, rel, sizeof(rel)),
-			fmt_ptr(v->slot, s, sizeof(s)),
-			fmt_ptr(v->root, o, sizeof(o)));
-		put_safe(out, v->message);
+		/* where and when on one line, what on the next ones */
+		l_printf(&t->l, "  %s%-3s %-7s%s %s %-9s slot %s",
+			 err ? C_RED : C_YELLOW, v->rule, v->severity, C_OFF,
+			 fmt_time(v->ts, tb), fmt_rel(r, v->ts, rel, sizeof(rel)),
+			 fmt_ptr(v->slot, s, sizeof(s)));
+		emit(t, 6);
+		l_printf(&t->l, "      root %s: ", fmt_ptr(v->root, o, sizeof(o)));
+		l_safe(&t->l, v->message);
 		if (v->object_id)
-			fprintf(out, " [object %" PRIu64 "]", v->object_id);
+			l_printf(&t->l, " [object %" PRIu64 "]", v->object_id);
 		if (v->op_id)
-			fprintf(out, " [op %" PRIu64 "]", v->op_id);
+			l_printf(&t->l, " [op %" PRIu64 "]", v->op_id);
 		if (v->events[0])
-			fprintf(out, " [events %s]", v->events);
-		fputc('\n', out);
+			l_printf(&t->l, " [events %s]", v->events);
+		emit(t, 6);
 	}
-	fputc('\n', out);
+	emit(t, 0);
 }
 
 static void
-not_checked(const struct ot_report *r, FILE *out)
+not_checked(struct tw *t, const struct ot_report *r)
 {
 	int k, n = 0;
 
 	for (k = 0; k < OT_R_COUNT; k++)
 		n += !r->rules[k].checked;
-	fprintf(out, "not checked (%d of %d rules)\n", n, OT_R_COUNT);
+	heading(t, "not checked (%d of %d rules)", n, OT_R_COUNT);
 	if (n == 0) {
-		fputs("  none\n", out);
+		l_printf(&t->l, "  none");
+		emit(t, 4);
 		return;
 	}
 	for (k = 0; k < OT_R_COUNT; k++) {
@@ -220,22 +629,85 @@ not_checked(const struct ot_report *r, FILE *out)
 
 		if (u->checked)
 			continue;
-		fprintf(out, "  %-3s ", u->id);
-		put_safe(out, u->title);
-		fputs(": ", out);
-		put_safe(out, u->why_not);
-		fputc('\n', out);
+		l_printf(&t->l, "  %-3s ", u->id);
+		l_safe(&t->l, u->title);
+		l_printf(&t->l, ": " C_DIM);
+		l_safe(&t->l, u->why_not);
+		l_printf(&t->l, C_OFF);
+		emit(t, 6);
 	}
+}
+
+void
+ot_text_opts_init(struct ot_text_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->width = 80;
+}
+
+static void
+tw_init(struct tw *t, FILE *out, const struct ot_text_opts *o)
+{
+	struct ot_text_opts def;
+
+	if (o == NULL) {
+		ot_text_opts_init(&def);
+		o = &def;
+	}
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	t->width = o->width < MIN_WIDTH ? MIN_WIDTH :
+		   o->width > MAX_WIDTH ? MAX_WIDTH : o->width;
+	t->color = o->color;
+	t->unicode = o->unicode;
+}
+
+/* Packet captures (doc/rules.md 5): flows, the join, W3; only when present. */
+static void
+capture(struct tw *t, const struct ot_report *r)
+{
+	const struct ot_lat *l = &r->syn_to_offload;
+	char b[4][DUR];
+
+	if (r->capture.packets == 0 && r->capture.flows == 0)
+		return;
+	heading(t, "packet captures (flows joined to tcp objects)");
+	l_printf(&t->l, "  packets %" PRIu64 "  flows %" PRIu64 "  joined %" PRIu64
+		 "  unjoined %" PRIu64, r->capture.packets, r->capture.flows,
+		 r->capture.joined, r->capture.flows - r->capture.joined);
+	emit(t, 4);
+	if (l->count == 0)
+		l_printf(&t->l, "  syn_to_offload (W3): none measured");
+	else
+		l_printf(&t->l, "  syn_to_offload (W3) %" PRIu64 ": p50 %s  p90 %s  p99 %s  max %s",
+			 l->count, ot_fmt_dur(l->p50, b[0], DUR),
+			 ot_fmt_dur(l->p90, b[1], DUR), ot_fmt_dur(l->p99, b[2], DUR),
+			 ot_fmt_dur(l->max, b[3], DUR));
+	emit(t, 4);
+	emit(t, 0);
+}
+
+int
+ot_report_text_opts(const struct ot_report *r, FILE *out,
+		    const struct ot_text_opts *o)
+{
+	struct tw t;
+
+	tw_init(&t, out, o);
+	header(&t, r);
+	summary(&t, r);
+	latency(&t, r);
+	capture(&t, r);
+	histograms(&t, r);
+	leaks(&t, r);
+	violations(&t, r);
+	not_checked(&t, r);
+	free(t.l.s);
+	return ferror(out) ? -1 : 0;
 }
 
 int
 ot_report_text(const struct ot_report *r, FILE *out)
 {
-	header(r, out);
-	summary(r, out);
-	latency(r, out);
-	leaks(r, out);
-	violations(r, out);
-	not_checked(r, out);
-	return ferror(out) ? -1 : 0;
+	return ot_report_text_opts(r, out, NULL);
 }

@@ -25,7 +25,7 @@
 
 enum ot_stmt {
 	ST_EVENT, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
-	ST_LEAK, ST_RULE, ST_META, ST_COUNT
+	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -64,6 +64,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_LEAK] = "INSERT INTO leaks (trace_id, object_id, slot, state,"
 		" adapter, layer, since, ts, last_activity, reason) VALUES (?1, ?2,"
 		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[ST_FLOW] = "INSERT INTO flows (trace_id, id, family, a_addr, a_port,"
+		" b_addr, b_port, frames_ab, bytes_ab, frames_ba, bytes_ba,"
+		" payload_ab, payload_ba, retrans, ooo, fragments, first_ns,"
+		" last_ns, syn_ns, synack_ns, fin_ab_ns, fin_ba_ns, rst_ns,"
+		" close_ns, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+		" ?22, ?23, ?24, ?25)",
+	[ST_FLOWOBJ] = "INSERT INTO flow_objects (trace_id, flow_id, object_id,"
+		" layer, syn_to_offload_ns, inside_frames, inside_bytes,"
+		" wire_close_leak) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_RULE] = "INSERT OR REPLACE INTO rules (trace_id, ord, rule,"
 		" severity, title, checked, count, why_not) VALUES (?1, ?2, ?3, ?4,"
 		" ?5, ?6, ?7, ?8)",
@@ -981,7 +991,7 @@ sink_leak(void *ctx, const struct ot_leak_rec *l)
 	bind_time(st, 7, l->since);
 	sqlite3_bind_int64(st, 8, l->ts);
 	bind_time(st, 9, l->last_activity);
-	sqlite3_bind_text(st, 10, (unsigned)l->reason < 3 ?
+	sqlite3_bind_text(st, 10, (unsigned)l->reason < OT_LEAK_COUNT ?
 			  ot_leak_reason_names[l->reason] : "live_at_end", -1,
 			  SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
@@ -1025,6 +1035,77 @@ sink_rule(void *ctx, const struct ot_rule_rec *r)
 	return 0;
 }
 
+/* a flow time: -1 is "never" (NULL) */
+static void
+bind_ns(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t < 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+static int
+sink_flow(void *ctx, const struct ot_flow *f)
+{
+	struct ot_db *db = ctx;
+	sqlite3_stmt *st = db->st[ST_FLOW], *sj = db->st[ST_FLOWOBJ];
+	char a[64], b[64];
+	unsigned i;
+
+	if (st == NULL || sj == NULL)
+		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
+	sqlite3_bind_int64(st, 2, (int64_t)f->id);
+	sqlite3_bind_int(st, 3, f->family);
+	sqlite3_bind_text(st, 4, ot_addr_fmt(f->family, f->a_addr, a, sizeof(a)),
+			  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, f->a_port);
+	sqlite3_bind_text(st, 6, ot_addr_fmt(f->family, f->b_addr, b, sizeof(b)),
+			  -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, f->b_port);
+	sqlite3_bind_int64(st, 8, (int64_t)f->d[0].frames);
+	sqlite3_bind_int64(st, 9, (int64_t)f->d[0].bytes);
+	sqlite3_bind_int64(st, 10, (int64_t)f->d[1].frames);
+	sqlite3_bind_int64(st, 11, (int64_t)f->d[1].bytes);
+	sqlite3_bind_int64(st, 12, (int64_t)f->d[0].payload);
+	sqlite3_bind_int64(st, 13, (int64_t)f->d[1].payload);
+	sqlite3_bind_int64(st, 14, (int64_t)(f->d[0].retrans + f->d[1].retrans));
+	sqlite3_bind_int64(st, 15, (int64_t)(f->d[0].ooo + f->d[1].ooo));
+	sqlite3_bind_int64(st, 16, (int64_t)f->fragments);
+	sqlite3_bind_int64(st, 17, f->first_ns);
+	sqlite3_bind_int64(st, 18, f->last_ns);
+	bind_ns(st, 19, f->syn_ns);
+	bind_ns(st, 20, f->synack_ns);
+	bind_ns(st, 21, f->d[0].fin_ns);
+	bind_ns(st, 22, f->d[1].fin_ns);
+	bind_ns(st, 23, f->rst_ns);
+	bind_ns(st, 24, f->close_ns);
+	sqlite3_bind_text(st, 25, ot_flow_state_name(f->state), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return sink_fail(db, "insert flow");
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < f->njoin && i < OT_FLOW_MAX_JOIN; i++) {
+		const struct ot_flow_join *j = &f->join[i];
+
+		sqlite3_bind_int64(sj, 2, (int64_t)f->id);
+		sqlite3_bind_int64(sj, 3, (int64_t)j->object_id);
+		sqlite3_bind_text(sj, 4, layer_name((enum ot_layer)j->layer), -1,
+				  SQLITE_STATIC);
+		bind_ns(sj, 5, j->syn_to_offload);
+		sqlite3_bind_int64(sj, 6, (int64_t)j->inside_frames);
+		sqlite3_bind_int64(sj, 7, (int64_t)j->inside_bytes);
+		sqlite3_bind_int(sj, 8, j->wire_close_leak ? 1 : 0);
+		if (sqlite3_step(sj) != SQLITE_DONE) {
+			sqlite3_reset(sj);
+			return sink_fail(db, "insert flow object");
+		}
+		sqlite3_reset(sj);
+	}
+	return 0;
+}
+
 const struct ot_sink ot_db_sink = {
 	.object = sink_object,
 	.op = sink_op,
@@ -1032,6 +1113,7 @@ const struct ot_sink ot_db_sink = {
 	.violation = sink_violation,
 	.leak = sink_leak,
 	.rule = sink_rule,
+	.flow = sink_flow,
 };
 
 const struct ot_err *

@@ -38,8 +38,65 @@ if [ ! -s "$TMP/junit.xml" ]; then
 elif command -v xmllint >/dev/null 2>&1; then
 	ok "check/junit-xmllint" xmllint --noout "$TMP/junit.xml"
 	ok "check/junit-has-failure" grep -q '<failure' "$TMP/junit.xml"
-	ok "check/junit-case-per-rule" test "$(grep -c '<testcase[^>]*classname="rules"' "$TMP/junit.xml")" -eq 26
+	# as many rule cases as the text output lists rules (at least P1..L4)
+	"$PROG" check -q "$TMP/late.jsonl" > "$TMP/text"
+	nr=$(grep -c '^  [A-Za-z]*  *rules ' "$TMP/text")
+	ok "check/junit-case-per-rule ($nr)" test "$(grep -c '<testcase[^>]*classname="rules"' "$TMP/junit.xml")" -eq "$nr" -a "$nr" -ge 26
 else
 	skip "check/junit-xmllint: xmllint not installed (apt-get install libxml2-utils)"
 fi
+
+# --format github: exact lines for the late-write trace (one C1 at line 8 of
+# the input, a budget and the error limit failing), same exit codes
+gh() {	# name want-exit args...: output in $TMP/gh
+	n=$1 want=$2
+	shift 2
+	"$PROG" check -q --format github "$@" > "$TMP/gh" 2> "$TMP/err"
+	rc=$?
+	if [ $rc -eq "$want" ]; then pass "check/github-$n-exit"; else fail "check/github-$n-exit: $rc, want $want: $(cat "$TMP/err")"; fi
+}
+gh late 1 --latency 'initiate:p50<=1ns' --max-leaks 0 "$TMP/late.jsonl"
+c1='C1 slot 0xffffe0012a4c33b8 at 2023-11-14T22:13:20.000213800Z: context written 165.0us after initiate completion: slot 0xffffe0012a4c33b8 set to 0xffffc98a1c200c80 (object 3)'
+{
+	echo "::error file=$TMP/late.jsonl,line=8,title=C1 context is written inside a successful initiate only::$c1"
+	echo "::error file=$TMP/late.jsonl,title=latency initiate%3Ap50<=1ns::initiate p50 = 48.8us > limit 1ns (1 operations, 1 over the limit)%0Aop 1 root 0xffffe0013b100000 at 2023-11-14T22:13:20.000000000Z: initiate latency 48.8us (adapter 'nic0', target)"
+	echo "::error file=$TMP/late.jsonl,title=limits max-errors 0::1 error > limit 0%0A$c1"
+} > "$TMP/gh.want"
+if diff -u "$TMP/gh.want" "$TMP/gh" > "$TMP/gh.diff"; then
+	pass "check/github-late-lines"
+else
+	fail "check/github-late-lines: $(head -n 20 "$TMP/gh.diff")"
+fi
+# allowed violations are still annotated, and the gate passes
+gh allowed 0 --max-errors 5 "$TMP/late.jsonl"
+ok "check/github-allowed-annotated" [ "$(grep -c '^::error ' "$TMP/gh")" -eq 1 ]
+gh clean 0 --max-leaks 0 "$TMP/clean.jsonl"
+ok "check/github-clean-silent" [ ! -s "$TMP/gh" ]
+gh leaks 1 --max-leaks 0 "$TMP/leak.jsonl"
+ok "check/github-leak-limit" grep -q '^::error file=[^:]*,title=limits max-leaks 0::3 leaks > limit 0%0Aslot ' "$TMP/gh"
+ok "check/github-one-line-per-failure" [ "$(wc -l < "$TMP/gh")" -eq 1 ]
+"$PROG" check -q --format yaml "$TMP/clean.jsonl" > /dev/null 2>&1
+ok "check/github-bad-format" [ $? -eq 2 ]
+gh bad-input 2 testdata/bad/unknown-ev.jsonl
+
+# hostile strings: a control character becomes '?', invalid UTF-8 U+FFFD,
+# new lines %0A (no line of the output starts a command it did not mean),
+# and '%', ',' and ':' of a file name are escaped in file=
+"$PROG" gen hostile -o "$TMP/hostile.jsonl" > /dev/null 2>&1
+gh hostile 1 --max-leaks 0 "$TMP/hostile.jsonl"
+ok "check/github-hostile-lines" [ "$(wc -l < "$TMP/gh")" -eq 3 ]
+ok "check/github-hostile-commands-only" [ "$(grep -vc '^::error ' "$TMP/gh")" -eq 0 ]
+ok "check/github-hostile-control" grep -qF "adapter '</svg>?bell$(printf '\357\277\275\357\277\275\357\277\275')end'" "$TMP/gh"
+if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$TMP/gh"; then
+	fail "check/github-hostile-no-raw-control"
+else
+	pass "check/github-hostile-no-raw-control"
+fi
+weird="$TMP/50%,a:b
+::error title=injected::x.jsonl"
+cp "$TMP/late.jsonl" "$weird"
+gh weird-name 1 "$weird"
+ok "check/github-file-escaped" grep -qF "::error file=$TMP/50%25%2Ca%3Ab%0A%3A%3Aerror title=injected%3A%3Ax.jsonl,line=8,title=C1 " "$TMP/gh"
+ok "check/github-weird-name-lines" [ "$(wc -l < "$TMP/gh")" -eq 2 ]
+ok "check/github-no-injected-command" [ "$(grep -c '^::error title=injected' "$TMP/gh")" -eq 0 ]
 exit 0

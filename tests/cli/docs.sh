@@ -15,7 +15,7 @@ fi
 for sec in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "INPUT FORMATS" DATABASE OUTPUT "EXIT STATUS" EXAMPLES LIMITS; do
 	ok "docs/section-$sec" grep -q "^\.SH \"*$sec\"*\$" "$man"
 done
-for cmd in "" analyze ingest report check show query gen info dump flows export tmf; do
+for cmd in "" analyze ingest report check show query gen info dump flows export tmf profile; do
 	# shellcheck disable=SC2086
 	"$PROG" $cmd --help > "$TMP/help" 2>&1 || { fail "docs/$cmd --help exit status"; continue; }
 	for o in $(grep -o -- '--[a-z][a-z0-9-]*' "$TMP/help" | sort -u); do

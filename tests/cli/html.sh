@@ -1,6 +1,7 @@
 #!/bin/sh
 # The HTML report in a real browser: headless Chromium loads the page of
-# four gen scenarios, dumps the DOM (counted through the data- attributes
+# five gen scenarios (clean; one violation; leaks and violations; 100,000
+# objects; hostile strings), dumps the DOM (counted through the data- attributes
 # the report puts on its rows) and takes a screenshot, kept under
 # BUILD/artifacts/.  The hostile scenario's strings must be text, with no
 # injected element and the title unchanged.  Skips without chromium.
@@ -55,7 +56,8 @@ render() {
 		fail "html/$name/dump-dom: $(tail -n 5 "$TMP/chrome.log")"
 		return 1
 	fi
-	chrome --screenshot="$ART/html-$name.png" --window-size=1400,2000 \
+	# SHOT_H: tall enough for 200 timeline rows and the histograms below
+	chrome --screenshot="$ART/html-$name.png" --window-size=1400,"${SHOT_H:-2400}" \
 		"file://$TMP/$name.html" > /dev/null
 	ok "html/$name/screenshot" test -s "$ART/html-$name.png"
 	return 0
@@ -63,13 +65,35 @@ render() {
 
 q() { "$PROG" query "$TMP/$1.db" "$2" | tail -n 1; }
 
+# labels_overlap FILE: the overlapping percentile labels of each histogram
+labels_overlap() {
+	awk 'BEGIN { RS = "data-chart=\"histogram\"" }
+	NR > 1 {
+		sub(/<\/svg>.*/, "")
+		n = 0
+		s = $0
+		while (match(s, /data-label="[^"]*" x="[^"]*" y="[^"]*"/)) {
+			m = substr(s, RSTART, RLENGTH)
+			s = substr(s, RSTART + RLENGTH)
+			split(m, f, "\"")
+			t[n] = f[2]; x[n] = f[4] + 0; y[n] = f[6] + 0; n++
+		}
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++) {
+				d = x[i] - x[j]; if (d < 0) d = -d
+				if (y[i] == y[j] && d < (length(t[i]) + length(t[j])) * 6.5 / 2)
+					printf "%s|%s ", t[i], t[j]
+			}
+	}' "$1"
+}
+
 # check NAME: the DOM counts against the database
 check() {
 	name=$1
 	objects=$(q "$name" "SELECT count(*) FROM objects")
 	groups=$(q "$name" "SELECT count(*) FROM (SELECT DISTINCT adapter, layer FROM objects)")
-	leaks=$(q "$name" "SELECT count(*) FROM leaks")
-	viols=$(q "$name" "SELECT count(*) FROM violations")
+	leaks=$(q "$name" "SELECT min(count(*), 5000) FROM leaks")
+	viols=$(q "$name" "SELECT min(count(*), 5000) FROM violations")
 	rows=$objects
 	[ "$rows" -gt 200 ] && rows=200
 	got=$(count 'data-row="object"' "$TMP/$name.dom")
@@ -84,6 +108,15 @@ check() {
 	ok "html/$name/title" grep -q '<title>offtrace report</title>' "$TMP/$name.dom"
 	ok "html/$name/histogram" grep -q 'data-chart="histogram"' "$TMP/$name.dom"
 	ok "html/$name/cdf" grep -q 'data-chart="cdf"' "$TMP/$name.dom"
+	# one histogram per kind with completed operations, four marks each
+	kinds=$(q "$name" "SELECT count(DISTINCT kind) FROM operations WHERE t_complete IS NOT NULL")
+	got=$(count 'data-chart="histogram"' "$TMP/$name.dom")
+	ok "html/$name/histograms ($got of $kinds)" [ "$got" = "$kinds" ]
+	got=$(count 'data-mark="p50"' "$TMP/$name.dom")
+	ok "html/$name/marks ($got of $kinds)" [ "$got" = "$kinds" ]
+	# no two percentile labels of a chart overlap (6.5 px a character at 11px)
+	bad=$(labels_overlap "$TMP/$name.dom")
+	ok "html/$name/labels-apart${bad:+: $bad}" [ -z "$bad" ]
 	# every object link has its detail section
 	for id in $(grep -o 'href="#obj-[0-9]*"' "$TMP/$name.dom" | sed 's/[^0-9]//g' | sort -u); do
 		if ! grep -q "id=\"obj-$id\"" "$TMP/$name.dom"; then
@@ -96,7 +129,14 @@ check() {
 
 render clean clean && check clean
 render late-write late-write && check late-write
-render scale scale --objects 100000 && check scale
+# leaks and violations: L1 three times, three leaks at halt
+render leak-halt leak-halt && check leak-halt
+if [ -f "$TMP/leak-halt.dom" ]; then
+	ok "html/leak-halt/has-leaks" [ "$(count 'data-row="leak"' "$TMP/leak-halt.dom")" -gt 0 ]
+	ok "html/leak-halt/has-violations" [ "$(count 'data-row="violation"' "$TMP/leak-halt.dom")" -gt 0 ]
+	ok "html/leak-halt/markers" grep -q 'data-marker="leak"' "$TMP/leak-halt.dom"
+fi
+SHOT_H=4400 render scale scale --objects 100000 && check scale
 if render hostile hostile; then
 	check hostile
 	d=$TMP/hostile.dom

@@ -97,6 +97,36 @@ else
 	skip "pcap/flows/gen: tshark not installed (apt-get install tshark)"
 fi
 
+# --- captures written by offtrace gen ---------------------------------
+for sc in clean partial im-stack host-tcpip wire-close syn-delay; do
+	if ! "$PROG" gen "$sc" -o "$TMP/$sc.jsonl" --pcap "$TMP/$sc.pcap" --pcapng "$TMP/$sc.pcapng" 2> "$TMP/err"; then
+		fail "pcap/gen/$sc: $(cat "$TMP/err")"
+		continue
+	fi
+	"$PROG" flows -q "$TMP/$sc.pcap" > "$TMP/f1"
+	"$PROG" flows -q "$TMP/$sc.pcapng" > "$TMP/f2"
+	ok "pcap/gen/$sc/pcap-pcapng-same-flows" cmp -s "$TMP/f1" "$TMP/f2"
+	if [ $have_tshark = 1 ]; then
+		check_flows "gen-$sc.pcap" "$TMP/$sc.pcap"
+		check_flows "gen-$sc.pcapng" "$TMP/$sc.pcapng"
+	fi
+	if [ $have_tcpdump = 1 ]; then
+		check_read "gen-$sc.pcapng" "$TMP/$sc.pcapng" tcpdump
+	fi
+	# the flows an ingest stores are the flows 'offtrace flows' lists
+	"$PROG" ingest -q -o "$TMP/$sc.db" "$TMP/$sc.jsonl" "$TMP/$sc.pcap" 2> "$TMP/err" ||
+		fail "pcap/gen/$sc/ingest: $(cat "$TMP/err")"
+	"$PROG" query "$TMP/$sc.db" "SELECT a_addr, a_port, b_addr, b_port, frames_ab, bytes_ab, frames_ba, bytes_ba FROM flows ORDER BY id" |
+		tail -n +2 | tr -d '"' > "$TMP/q"
+	tail -n +2 "$TMP/f1" | cut -d, -f1-8 > "$TMP/c"
+	ok "pcap/gen/$sc/stored-flows" cmp -s "$TMP/q" "$TMP/c"
+done
+[ $have_tshark = 1 ] || skip "pcap/flows/gen-scenarios: tshark not installed (apt-get install tshark)"
+# a capture alone is an analysis too: flows, nothing joined, W1-W3 not checked
+"$PROG" analyze -q --format json "$TMP/clean.pcap" > "$TMP/a.json" 2> "$TMP/err"
+ok "pcap/analyze-capture-only" grep -q '"capture": { "packets": 8, "flows": 1, "joined": 0, "unjoined": 1 }' "$TMP/a.json"
+ok "pcap/analyze-capture-only-W-not-checked" grep -q '"id": "W1".*"not_checked"' "$TMP/a.json"
+
 # --- damaged captures ---------------------------------------------------
 sz=$(wc -c < "$TMP/g.pcap")
 head -c $((sz - 10)) "$TMP/g.pcap" > "$TMP/trunc.pcap"

@@ -5,25 +5,73 @@
  * pair, 802.1Q and 802.1ad tags, IPv6, a connection seen mid-stream, and
  * UDP/ARP frames that are not TCP.
  *
- *   mkpcap [--ng] [--bad KIND] OUT
+ *   mkpcap [--ng | --etl] [--repeat N] [--bad KIND] OUT
  *
  * --ng writes pcapng (one Ethernet interface, if_tsresol 9, every packet an
  * enhanced packet block with epb_flags, every third with a comment).
  * --bad damages the output on purpose: snaplen (pcap snaplen 64 under
  * longer records), blocklen (an EPB length not a multiple of 4), huge (an
  * EPB length of 2^32-1), tail (an EPB's trailing length differs).
+ * --etl writes the same frames as Microsoft-Windows-NDIS-PacketCapture
+ * event 1001 records (FORMATS.md 4.1: MiniportIfIndex, LowerIfIndex,
+ * FragmentSize, Fragment, two u64 GFT fields; keywords Ethernet, packet
+ * start and end, send or receive path) in an .etl (src/gen/etlw.c).
+ * --repeat N plays the connections N times, each round on other client
+ * ports and addresses (new flows), for big captures: the benchmark.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "offtrace/bytes.h"
+#include "offtrace/etlw.h"
+#include "offtrace/pktmon.h"
 
 static FILE *out;
 static int ng;
 static const char *bad = "";
 static uint64_t nrec;
 static uint64_t now = UINT64_C(1700000000) * 1000000000;	/* ns */
+static int etl;
+static struct ot_etlw *etlw;
+static unsigned round_no;
+
+/* one frame as an NDIS-PacketCapture 1001 record; odd records are sends */
+static void
+etl_record(const uint8_t *frame, uint32_t len)
+{
+	static uint8_t b[12 + 2048 + 16];
+	struct ot_etlw_opts o = { 0x10000, 10000000, 2, 0 };
+	struct ot_etlw_rec r;
+	struct ot_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (etlw == NULL && (etlw = ot_etlw_open(out, &o, (int64_t)now, &err)) == NULL) {
+		fprintf(stderr, "mkpcap: %s\n", err.msg);
+		exit(2);
+	}
+	ot_put_le32(b, 7);
+	ot_put_le32(b + 4, 12);
+	ot_put_le32(b + 8, len);
+	memcpy(b + 12, frame, len);
+	memset(b + 12 + len, 0, 16);
+	memset(&r, 0, sizeof(r));
+	r.ts = (int64_t)now;
+	r.cpu = (uint32_t)(nrec % 2);
+	r.pid = 4;
+	r.tid = 88;
+	memcpy(r.provider, ot_ndiscap_guid, 16);
+	r.id = OT_NDISCAP_PACKET_FRAGMENT;
+	r.keyword = OT_NDISCAP_KW_ETHERNET | OT_NDISCAP_KW_START | OT_NDISCAP_KW_END |
+		    (nrec % 2 ? OT_NDISCAP_KW_SEND : OT_NDISCAP_KW_RECEIVE);
+	r.payload = b;
+	r.len = 12 + len + 16;
+	if (ot_etlw_record(etlw, &r, &err) < 0) {
+		fprintf(stderr, "mkpcap: %s\n", err.msg);
+		exit(2);
+	}
+}
 
 struct ep {
 	int family;
@@ -63,6 +111,10 @@ record(const uint8_t *frame, uint32_t len, uint64_t step_ns)
 
 	now += step_ns;
 	nrec++;
+	if (etl) {
+		etl_record(frame, len);
+		return;
+	}
 	if (!ng) {
 		ot_put_le32(h, (uint32_t)(now / 1000000000));
 		ot_put_le32(h + 4, (uint32_t)(now % 1000000000));
@@ -234,59 +286,28 @@ other_frames(void)
 	record(f, 60, 500000);
 }
 
-int
-main(int argc, char **argv)
+static void
+script(void)
 {
 	struct conn c1, c2, c3, c4;
-	uint8_t gh[24];
 	uint32_t s;
-
-	int i;
-
-	for (i = 1; i < argc - 1; i++) {
-		if (strcmp(argv[i], "--ng") == 0)
-			ng = 1;
-		else if (strcmp(argv[i], "--bad") == 0 && i + 1 < argc - 1)
-			bad = argv[++i];
-		else
-			break;
-	}
-	if (argc < 2 || i != argc - 1) {
-		fprintf(stderr, "usage: mkpcap [--ng] [--bad KIND] OUT\n");
-		return 2;
-	}
-	out = fopen(argv[argc - 1], "wb");
-	if (out == NULL) {
-		perror(argv[argc - 1]);
-		return 2;
-	}
-	if (ng) {
-		ng_header();
-	} else {
-		ot_put_le32(gh, 0xa1b23c4du);	/* nanosecond */
-		ot_put_le16(gh + 4, 2);
-		ot_put_le16(gh + 6, 4);
-		ot_put_le32(gh + 8, 0);
-		ot_put_le32(gh + 12, 0);
-		ot_put_le32(gh + 16, strcmp(bad, "snaplen") == 0 ? 64 : 65535);
-		ot_put_le32(gh + 20, 1);
-		fwrite(gh, 1, 24, out);
-	}
+	uint16_t r = (uint16_t)(round_no % 20000);
+	uint8_t hi = (uint8_t)(round_no / 20000);
 
 	memset(&c1, 0, sizeof(c1));
-	c1.a = (struct ep){ 4, { 10, 0, 0, 1 }, 40000 };
+	c1.a = (struct ep){ 4, { 10, hi, 0, 1 }, (uint16_t)(40000 + r) };
 	c1.b = (struct ep){ 4, { 10, 0, 0, 2 }, 80 };
 	c1.seq[0] = 1000;
 	c1.seq[1] = 5000;
 	memset(&c2, 0, sizeof(c2));
-	c2.a = (struct ep){ 4, { 10, 0, 1, 1 }, 40001 };
+	c2.a = (struct ep){ 4, { 10, hi, 1, 1 }, (uint16_t)(40001 + r) };
 	c2.b = (struct ep){ 4, { 10, 0, 1, 2 }, 443 };
 	c2.vlan[0] = 100;
 	c2.nvlan = 1;
 	c2.seq[0] = 0xfffffff0u;	/* wraps */
 	c2.seq[1] = 77;
 	memset(&c3, 0, sizeof(c3));
-	c3.a = (struct ep){ 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, 40002 };
+	c3.a = (struct ep){ 6, { 0x20, 0x01, 0x0d, 0xb8, [14] = hi, [15] = 1 }, (uint16_t)(40002 + r) };
 	c3.b = (struct ep){ 6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 }, 22 };
 	c3.vlan[0] = 10;
 	c3.vlan[1] = 20;
@@ -294,7 +315,7 @@ main(int argc, char **argv)
 	c3.seq[0] = 1;
 	c3.seq[1] = 2;
 	memset(&c4, 0, sizeof(c4));
-	c4.a = (struct ep){ 4, { 192, 168, 1, 9 }, 5001 };
+	c4.a = (struct ep){ 4, { 192, 168, (uint8_t)(1 + hi), 9 }, (uint16_t)(5001 + r) };
 	c4.b = (struct ep){ 4, { 192, 168, 1, 1 }, 6001 };
 	c4.seq[0] = 123456;
 	c4.seq[1] = 654321;
@@ -329,6 +350,63 @@ main(int argc, char **argv)
 	seg(&c4, 1, 0x10, 0, NULL, 100000);
 	seg(&c4, 0, 0x18, 20, NULL, 100000);
 	other_frames();
+}
+
+int
+main(int argc, char **argv)
+{
+	uint8_t gh[24];
+	unsigned long repeat = 1;
+
+	int i;
+
+	for (i = 1; i < argc - 1; i++) {
+		if (strcmp(argv[i], "--ng") == 0)
+			ng = 1;
+		else if (strcmp(argv[i], "--etl") == 0)
+			etl = 1;
+		else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc - 1)
+			repeat = strtoul(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "--bad") == 0 && i + 1 < argc - 1)
+			bad = argv[++i];
+		else
+			break;
+	}
+	if (argc < 2 || i != argc - 1) {
+		fprintf(stderr, "usage: mkpcap [--ng | --etl] [--repeat N] [--bad KIND] OUT\n");
+		return 2;
+	}
+	out = fopen(argv[argc - 1], "wb");
+	if (out == NULL) {
+		perror(argv[argc - 1]);
+		return 2;
+	}
+	if (etl) {
+		/* the writer starts at the first record */
+	} else if (ng) {
+		ng_header();
+	} else {
+		ot_put_le32(gh, 0xa1b23c4du);	/* nanosecond */
+		ot_put_le16(gh + 4, 2);
+		ot_put_le16(gh + 6, 4);
+		ot_put_le32(gh + 8, 0);
+		ot_put_le32(gh + 12, 0);
+		ot_put_le32(gh + 16, strcmp(bad, "snaplen") == 0 ? 64 : 65535);
+		ot_put_le32(gh + 20, 1);
+		fwrite(gh, 1, 24, out);
+	}
+
+	for (round_no = 0; round_no < repeat; round_no++)
+		script();
+	if (etlw != NULL) {
+		struct ot_err err;
+
+		memset(&err, 0, sizeof(err));
+		if (ot_etlw_close(etlw, (int64_t)now, &err) < 0) {
+			fprintf(stderr, "mkpcap: %s\n", err.msg);
+			return 2;
+		}
+	}
 	if (fclose(out) != 0) {
 		perror(argv[argc - 1]);
 		return 2;

@@ -35,7 +35,7 @@ same(const struct ot_event *a, const struct ot_event *b)
 static void
 round_trip(const char *scenario)
 {
-	struct ot_gen_opts go = { 3, 200 };
+	struct ot_gen_opts go = { .seed = 3, .objects = 200 };
 	struct ot_strtab *st = ot_strtab_new();
 	struct ot_jsonl *rd;
 	struct ot_event ev, back;

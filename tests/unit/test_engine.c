@@ -38,6 +38,8 @@ struct rec {
 	size_t nleak;
 	struct ot_rule_rec rule[OT_R_COUNT];
 	size_t nrule;
+	struct ot_flow flow[8];
+	size_t nflow;
 	int keep;		/* store records (0: count only) */
 	uint64_t count;
 };
@@ -111,7 +113,19 @@ s_rule(void *c, const struct ot_rule_rec *rr)
 	return 0;
 }
 
-static const struct ot_sink sink = { s_obj, s_op, s_write, s_viol, s_leak, s_rule };
+static int
+s_flow(void *c, const struct ot_flow *f)
+{
+	struct rec *r = c;
+
+	if (r->nflow < 8)
+		r->flow[r->nflow++] = *f;
+	return 0;
+}
+
+static const struct ot_sink sink = {
+	s_obj, s_op, s_write, s_viol, s_leak, s_rule, s_flow
+};
 
 /* ---- event builders ---- */
 
@@ -506,10 +520,150 @@ test_uncleared_slots_bounded(void)
 	stop();
 }
 
+/* ---- packet captures: the join and W1-W3 ---- */
+
+static uint8_t frame[64];
+
+/* An Ethernet/IPv4/TCP frame from 10.0.0.<a>:<ap> to 10.0.0.<b>:<bp>. */
+static void
+pkt(int64_t ts, int a, uint16_t ap, int b, uint16_t bp, uint8_t flags,
+    uint32_t seq)
+{
+	struct ot_packet p;
+	uint8_t *ip = frame + 14, *t = ip + 20;
+
+	memset(frame, 0, sizeof(frame));
+	frame[12] = 0x08;
+	ip[0] = 0x45;
+	ip[3] = 40;
+	ip[8] = 64;
+	ip[9] = 6;
+	ip[12] = ip[16] = 10;
+	ip[15] = (uint8_t)a;
+	ip[19] = (uint8_t)b;
+	t[0] = (uint8_t)(ap >> 8);
+	t[1] = (uint8_t)ap;
+	t[2] = (uint8_t)(bp >> 8);
+	t[3] = (uint8_t)bp;
+	t[4] = (uint8_t)(seq >> 24);
+	t[7] = (uint8_t)seq;
+	t[12] = 5 << 4;
+	t[13] = flags;
+	memset(&p, 0, sizeof(p));
+	p.ts = ts;
+	p.linktype = 1;
+	p.caplen = p.len = 54;
+	p.data = frame;
+	CHECK(ot_engine_packet(E, &p) == 0);
+}
+
+/* neighbor, path, then a tcp block whose tuple names the connection
+ * from the server's side (the join is either direction) */
+static void
+offload_conn(int n)
+{
+	struct ot_event e;
+
+	req(OT_EV_INITIATE, BLK(10 * n), BLK(10 * n), 0, OT_STATE_NEIGHBOR, SLOT(10 * n));
+	req(OT_EV_INITIATE, BLK(10 * n), BLK(10 * n + 1), BLK(10 * n), OT_STATE_IP4,
+	    SLOT(10 * n + 1));
+	e = mk(OT_EV_INITIATE);
+	e.root = BLK(10 * n);
+	e.block = BLK(10 * n + 2);
+	e.parent = BLK(10 * n + 1);
+	e.state = OT_STATE_TCP;
+	e.slot = SLOT(10 * n + 2);
+	e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_SLOT | OT_HAS_PARENT |
+		OT_HAS_STATE | OT_HAS_TUPLE;
+	snprintf(e.tuple.src, sizeof(e.tuple.src), "10.0.0.2");
+	snprintf(e.tuple.dst, sizeof(e.tuple.dst), "10.0.0.1");
+	e.tuple.sport = 445;
+	e.tuple.dport = (uint16_t)(50000 + n);
+	feed(&e);
+	wr(SLOT(10 * n), VAL(10 * n));
+	wr(SLOT(10 * n + 1), VAL(10 * n + 1));
+	wr(SLOT(10 * n + 2), VAL(10 * n + 2));
+	done(OT_EV_INITIATE_DONE, BLK(10 * n), BLK(10 * n + 2), OT_ST_SUCCESS);
+	done(OT_EV_INITIATE_DONE, BLK(10 * n), BLK(10 * n + 1), OT_ST_SUCCESS);
+	done(OT_EV_INITIATE_DONE, BLK(10 * n), BLK(10 * n), OT_ST_SUCCESS);
+}
+
+static void
+test_capture(void)
+{
+	struct ot_engine_opts o;
+	struct rec r;
+	int64_t syn, t_done, close;
+	size_t i, nleak_w1 = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.keep = 1;
+	memset(&o, 0, sizeof(o));
+	o.grace_ns = 2000000000;
+	next_id = 0;
+	now = 1700000000000000000ll;
+	E = ot_engine_new(&sink, &r, &o);
+	/* connection 1: handshake, offload, a segment inside the window
+	 * (W2), FIN both ways while offloaded, never terminated (W1) */
+	syn = now + 100;
+	pkt(syn, 1, 50001, 2, 445, 0x02, 1000);
+	pkt(now + 200, 2, 445, 1, 50001, 0x12, 5000);
+	pkt(now + 300, 1, 50001, 2, 445, 0x10, 1001);
+	offload_conn(1);
+	t_done = now - 2000;	/* the tcp block completed first */
+	pkt(now + 500, 1, 50001, 2, 445, 0x18, 1001);
+	pkt(now + 600, 2, 445, 1, 50001, 0x11, 5001);
+	close = now + 700;
+	pkt(close, 1, 50001, 2, 445, 0x11, 1002);
+	now += 1000;
+	/* connection 2: the same, terminated 1 s after its RST (no W1) */
+	pkt(now + 100, 1, 50002, 2, 445, 0x02, 7000);
+	now += 1000;
+	offload_conn(2);
+	pkt(now + 100, 2, 445, 1, 50002, 0x04, 0);
+	now += 1000000000;
+	req(OT_EV_TERMINATE, BLK(99), BLK(99), 0, OT_STATE_TCP, SLOT(22));
+	done(OT_EV_TERMINATE_DONE, BLK(99), BLK(99), OT_ST_SUCCESS);
+	CHECK(nviol(&r, OT_R_W1) == 0);
+	/* the trace goes on past the grace of connection 1 */
+	now = close + 2000000000;
+	simple(OT_EV_HALT);
+	CHECK(nviol(&r, OT_R_W1) == 1);
+	stop();
+	CHECK(nviol(&r, OT_R_W1) == 1);
+	CHECK(nviol(&r, OT_R_W2) == 2);	/* the RST of 2 was inside too */
+	for (i = 0; i < r.nv; i++)
+		if (r.v[i].rule == OT_R_W1)
+			CHECK(r.v[i].slot == SLOT(12) && r.v[i].ts == close + 2000000000);
+	for (i = 0; i < r.nleak; i++)
+		if (r.leak[i].reason == OT_LEAK_WIRE_CLOSE) {
+			nleak_w1++;
+			CHECK(r.leak[i].slot == SLOT(12));
+		}
+	CHECK(nleak_w1 == 1);
+	CHECK(r.nflow == 2);
+	CHECK(r.nflow == 2 && r.flow[0].id == 1 && r.flow[0].njoin == 1);
+	CHECK(r.nflow == 2 && r.flow[0].syn_ns == syn && r.flow[0].close_ns == close);
+	CHECK(r.nflow == 2 && r.flow[0].join[0].syn_to_offload == t_done - syn);
+	CHECK(r.nflow == 2 && r.flow[0].join[0].inside_frames == 3);
+	CHECK(r.nflow == 2 && r.flow[0].join[0].wire_close_leak == 1);
+	CHECK(r.nflow == 2 && r.flow[1].njoin == 1 && r.flow[1].join[0].wire_close_leak == 0);
+	CHECK(r.rule[OT_R_W1].checked && r.rule[OT_R_W1].count == 1);
+	CHECK(r.rule[OT_R_W3].checked && r.rule[OT_R_W3].count == 0);
+
+	/* no capture: W1-W3 not checked */
+	start(&r, 0);
+	offload_tree();
+	stop();
+	CHECK(!r.rule[OT_R_W1].checked && !r.rule[OT_R_W2].checked &&
+	      !r.rule[OT_R_W3].checked && r.rule[OT_R_W1].why_not != NULL);
+}
+
 int
 main(void)
 {
 	test_tables();
+	test_capture();
 	test_lifecycle();
 	test_hang_and_orphan();
 	test_superseded();

@@ -203,6 +203,7 @@ gen(const char *name, uint64_t seed, uint64_t objects, FILE **truth)
 	int rc;
 
 	memset(&err, 0, sizeof(err));
+	memset(&o, 0, sizeof(o));
 	o.seed = seed;
 	o.objects = objects;
 	if (truth)
@@ -232,7 +233,7 @@ main(void)
 	FILE *ev, *tr, *a, *b;
 	cJSON *t;
 	struct ot_err err;
-	struct ot_gen_opts o = { 1, 0 };
+	struct ot_gen_opts o = { .seed = 1 };
 	long rss0, rss1;
 
 	CHECK(ot_gen_nscenarios >= 17, "scenario count %u", ot_gen_nscenarios);

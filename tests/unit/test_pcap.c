@@ -3,13 +3,22 @@
  * every link type over IPv4 and IPv6 TCP, VLAN stacks, IPv6 extension
  * headers, fragments, and truncation at every byte (which must give
  * OT_DEC_TRUNC or OT_DEC_BAD, never a read past caplen: frames are copied
- * to exact-size heap buffers so ASan sees one).
+ * to exact-size heap buffers so ASan sees one).  Also: NDIS-PacketCapture
+ * event 1001 records in a synthetic .etl (written by src/gen/etlw.c) as
+ * packets (src/decode/pktmon.c), and IP fragments counted in their flow.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "offtrace/bytes.h"
+#include "offtrace/etlsrc.h"
+#include "offtrace/etlw.h"
+#include "offtrace/flows.h"
 #include "offtrace/pcap.h"
+#include "offtrace/pktmon.h"
 
 static int passed, failed;
 
@@ -86,6 +95,158 @@ prefixes(uint32_t lt, const uint8_t *f, size_t n)
 			bad++;
 	}
 	CHECK(bad == 0);
+}
+
+#define T0 INT64_C(1700000000000000000)
+
+/* One 1001 record: MiniportIfIndex 7, LowerIfIndex 12, the fragment,
+ * then the two u64 GFT fields. */
+static void
+rec1001(struct ot_etlw *w, int64_t ts, uint64_t kw, const uint8_t *frag,
+	uint32_t n, uint32_t claimed)
+{
+	struct ot_etlw_rec r;
+	struct ot_err err;
+	uint8_t b[512];
+
+	memset(b, 0, sizeof(b));
+	ot_put_le32(b, 7);
+	ot_put_le32(b + 4, 12);
+	ot_put_le32(b + 8, claimed);
+	memcpy(b + 12, frag, n);
+	memset(&r, 0, sizeof(r));
+	r.ts = ts;
+	r.pid = 4;
+	r.tid = 88;
+	memcpy(r.provider, ot_ndiscap_guid, 16);
+	r.id = OT_NDISCAP_PACKET_FRAGMENT;
+	r.keyword = kw;
+	r.payload = b;
+	r.len = 12 + n + 16;
+	memset(&err, 0, sizeof(err));
+	CHECK(ot_etlw_record(w, &r, &err) == 0);
+}
+
+static void
+test_pktmon(void)
+{
+	struct ot_etlw_opts o = { 0x2000, 10000000, 2, 0 };
+	char path[] = "/tmp/offtrace-test-pktmon.XXXXXX";
+	uint8_t fr[14 + sizeof(ip4tcp)];
+	struct ot_strtab *st = ot_strtab_new();
+	struct ot_etlsrc *s;
+	struct ot_etlw *w;
+	struct ot_event ev;
+	struct ot_err err;
+	const struct ot_packet *p;
+	int fd = mkstemp(path), r, npk = 0, nev = 0;
+	FILE *f = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+	uint64_t eth = OT_NDISCAP_KW_ETHERNET, se = OT_NDISCAP_KW_START | OT_NDISCAP_KW_END;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	memset(fr, 0, 12);
+	fr[12] = 0x08;
+	memcpy(fr + 14, ip4tcp, sizeof(ip4tcp));
+	memset(&err, 0, sizeof(err));
+	w = ot_etlw_open(f, &o, T0, &err);
+	CHECK(w != NULL);
+	/* a whole packet, sent */
+	rec1001(w, T0 + 1000, eth | se | OT_NDISCAP_KW_SEND, fr, sizeof(fr), sizeof(fr));
+	/* a packet in two fragments (before Windows 8.1), received */
+	rec1001(w, T0 + 2000, eth | OT_NDISCAP_KW_START | OT_NDISCAP_KW_RECEIVE, fr, 20, 20);
+	rec1001(w, T0 + 2100, eth | OT_NDISCAP_KW_END | OT_NDISCAP_KW_RECEIVE, fr + 20,
+		sizeof(fr) - 20, sizeof(fr) - 20);
+	/* truncated to 40 bytes: the wire length from the IPv4 header */
+	rec1001(w, T0 + 3000, eth | se | OT_NDISCAP_KW_TRUNCATED, fr, 40, 40);
+	/* FragmentSize past the payload: dropped, counted */
+	rec1001(w, T0 + 4000, eth | se, fr, 10, 300);
+	/* an end without its start: dropped */
+	rec1001(w, T0 + 5000, eth | OT_NDISCAP_KW_END, fr, 10, 10);
+	CHECK(ot_etlw_close(w, T0 + 6000, &err) == 0);
+	fclose(f);
+
+	s = ot_etlsrc_open(path, st, &err);
+	CHECK(s != NULL);
+	if (s == NULL)
+		goto out;
+	ot_etlsrc_want_packets(s);
+	while ((r = ot_etlsrc_next(s, &ev, &err)) > 0) {
+		if (r == 1) {
+			nev++;
+			continue;
+		}
+		p = ot_etlsrc_packet(s);
+		npk++;
+		CHECK(p->iface == 12 && p->linktype == OT_LINK_ETHERNET);
+		CHECK(p->has_pidtid && p->pid == 4 && p->tid == 88);
+		if (npk == 1)
+			CHECK(p->ts == T0 + 1000 && p->dir == OT_DIR_OUT &&
+			      p->caplen == sizeof(fr) && p->len == sizeof(fr) &&
+			      memcmp(p->data, fr, sizeof(fr)) == 0);
+		if (npk == 2)
+			CHECK(p->ts == T0 + 2100 && p->dir == OT_DIR_IN &&
+			      p->caplen == sizeof(fr) && memcmp(p->data, fr, sizeof(fr)) == 0);
+		if (npk == 3)
+			CHECK(p->caplen == 40 && p->len == 14 + 44 && p->dir == OT_DIR_UNKNOWN);
+	}
+	CHECK(r == 0 && npk == 3 && nev == 0);
+	ot_etlsrc_close(s);
+	/* without asking, the records are not packets */
+	s = ot_etlsrc_open(path, st, &err);
+	CHECK(s != NULL);
+	if (s) {
+		while ((r = ot_etlsrc_next(s, &ev, &err)) == 1)
+			;
+		CHECK(r == 0);
+		ot_etlsrc_close(s);
+	}
+out:
+	unlink(path);
+	ot_strtab_free(st);
+}
+
+/* IPv4 fragments of one TCP segment: counted in the segment's flow. */
+static void
+test_fragments(void)
+{
+	static const uint8_t first[] = {	/* MF, offset 0, id 0x1234 */
+		0x45, 0, 0, 48, 0x12, 0x34, 0x20, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		0x9c, 0x40, 0, 80, 0, 0, 3, 0xe8, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0,
+		1, 2, 3, 4, 5, 6, 7, 8
+	};
+	static const uint8_t later[] = {	/* offset 28 (x8 bytes), id 0x1234 */
+		0x45, 0, 0, 28, 0x12, 0x34, 0, 28, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		9, 10, 11, 12, 13, 14, 15, 16
+	};
+	static const uint8_t other[] = {	/* another datagram: not counted */
+		0x45, 0, 0, 28, 0x43, 0x21, 0, 28, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+		9, 10, 11, 12, 13, 14, 15, 16
+	};
+	struct ot_flows *t = ot_flows_new(NULL, NULL);
+	struct ot_packet pk;
+	struct ot_flow *f1, *f2;
+
+	memset(&pk, 0, sizeof(pk));
+	pk.linktype = OT_LINK_RAW;
+	pk.ts = T0;
+	pk.data = first;
+	pk.caplen = pk.len = sizeof(first);
+	f1 = ot_flows_packet(t, &pk);
+	CHECK(f1 != NULL && f1->fragments == 1 && f1->d[0].frames == 1);
+	pk.ts++;
+	pk.data = later;
+	pk.caplen = pk.len = sizeof(later);
+	f2 = ot_flows_packet(t, &pk);
+	CHECK(f2 == f1 && f1->fragments == 2 && f1->d[0].frames == 2 &&
+	      f1->d[0].bytes == sizeof(first) + sizeof(later));
+	pk.ts++;
+	pk.data = other;
+	CHECK(ot_flows_packet(t, &pk) == NULL);
+	CHECK(ot_flows_stats(t)->fragments == 3 && ot_flows_stats(t)->flows == 1);
+	ot_flows_finish(t);
+	ot_flows_free(t);
 }
 
 int
@@ -165,6 +326,8 @@ main(void)
 	CHECK(decode(OT_LINK_RAW, NULL, 0, &d) == OT_DEC_TRUNC);
 	CHECK(strcmp(ot_addr_fmt(6, ip6tcp + 8, buf, sizeof(buf)), "2001:db8::1") == 0);
 	CHECK(strcmp(ot_addr_fmt(4, ip4tcp + 16, buf, sizeof(buf)), "10.0.0.2") == 0);
+	test_pktmon();
+	test_fragments();
 	printf("test_pcap: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -1,11 +1,14 @@
 /*
  * test_rules.c - run every rule fixture of testdata/rules/ through the
  * engine: <RULE>-flag-*.jsonl must have the rule checked with at least one
- * violation, <RULE>-ok-*.jsonl must have it checked with none.
+ * violation, <RULE>-ok-*.jsonl must have it checked with none.  A fixture
+ * with a capture beside it (the same name ending in .pcap, for W1-W3) has
+ * its packets merged with its events by time, events first on ties.
  *
  *   test_rules [-v] [DIR]     DIR defaults to testdata/rules
  */
 #include <dirent.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include "offtrace/engine.h"
 #include "offtrace/event.h"
 #include "offtrace/jsonl.h"
+#include "offtrace/pcap.h"
 #include "offtrace/util.h"
 
 struct result {
@@ -48,16 +52,20 @@ static int
 run(const char *path, struct result *res, char *msg, size_t msglen)
 {
 	static const struct ot_sink sink = {
-		NULL, NULL, NULL, on_violation, NULL, on_rule
+		.violation = on_violation, .rule = on_rule
 	};
-	struct ot_engine_opts opts = { 0 };
+	struct ot_engine_opts opts = { .grace_ns = OT_GRACE_DEFAULT };
+	struct ot_pcap *cap = NULL;
+	struct ot_packet pkt;
+	int have_pkt = 0;
+	char cpath[1024];
 	struct ot_strtab *st;
 	struct ot_engine *e;
 	struct ot_event ev;
 	struct ot_err err;
 	FILE *f;
 	char *line = NULL;
-	size_t cap = 0;
+	size_t lcap = 0;
 	ssize_t n;
 	uint64_t lineno = 0;
 	int64_t last = 0;
@@ -73,7 +81,20 @@ run(const char *path, struct result *res, char *msg, size_t msglen)
 		opts.tcp_capacity = 1;
 	st = ot_strtab_new();
 	e = ot_engine_new(&sink, res, &opts);
-	while ((n = getline(&line, &cap, f)) >= 0) {
+	/* the capture beside the fixture, if any */
+	snprintf(cpath, sizeof(cpath), "%.*s.pcap",
+		 (int)(strlen(path) > 6 ? strlen(path) - 6 : 0), path);
+	memset(&err, 0, sizeof(err));
+	if (access(cpath, R_OK) == 0) {
+		cap = ot_pcap_open(cpath, &err);
+		if (cap == NULL) {
+			snprintf(msg, msglen, "capture: %s", err.msg);
+			rc = -1;
+		} else {
+			have_pkt = ot_pcap_next(cap, &pkt, &err) > 0;
+		}
+	}
+	while (rc == 0 && (n = getline(&line, &lcap, f)) >= 0) {
 		lineno++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
@@ -89,9 +110,22 @@ run(const char *path, struct result *res, char *msg, size_t msglen)
 		ev.id = lineno;
 		ev.line = lineno;
 		ev.input = 0;
-		last = ev.ts;
+		while (have_pkt && pkt.ts < ev.ts) {
+			ot_engine_packet(e, &pkt);
+			last = pkt.ts;
+			have_pkt = ot_pcap_next(cap, &pkt, &err) > 0;
+		}
+		if (ev.ts > last)
+			last = ev.ts;
 		ot_engine_feed(e, &ev);
 	}
+	while (rc == 0 && have_pkt) {
+		ot_engine_packet(e, &pkt);
+		if (pkt.ts > last)
+			last = pkt.ts;
+		have_pkt = ot_pcap_next(cap, &pkt, &err) > 0;
+	}
+	ot_pcap_close(cap);
 	if (rc == 0)
 		ot_engine_finish(e, last);
 	ot_engine_free(e);

@@ -363,6 +363,52 @@ test_etl(void)
 	(void)fd;
 }
 
+/*
+ * ot_wpp_render flags (no prefix, string bytes as they are: what profiles
+ * match) and ot_wpp_args (the typed values, stopping at an overrun).
+ */
+static void
+test_render_args(void)
+{
+	static const struct ot_wpp_where w0;
+	struct ot_wpp_val v[OT_TMF_MAX_ARGS];
+	struct ot_wpp_msg m;
+	struct ot_tmfdir *d;
+	struct ot_err err;
+	const char *why;
+	uint8_t b[512], a[128];
+	char out[OT_WPP_MAX_TEXT];
+	size_t n, alen, ts_off;
+
+	memset(&err, 0, sizeof(err));
+	d = ot_tmfdir_open(TMF_DIR, &err);
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	alen = args_strings(a);
+	a[1] = 0x07;			/* a control byte and a high byte in the name */
+	a[2] = (uint8_t)0xff;
+	n = build(b, 0x2B, 13, 1, 0x0c64, 0x0af4, 1, a, alen, &ts_off);
+	CHECK(ot_wpp_parse(b, n, 8, &m, NULL) == 0);
+	CHECK(ot_wpp_render(find(d, 13), &m, &w0, OT_WPP_NO_PREFIX | OT_WPP_RAW_STRINGS, out,
+			    sizeof(out), &why) == 0);
+	CHECK_STR(out, " [OffloadState] name=e\x07\xff" "0 wname=w\xc3\xa4 state=Offloaded flags=Push|Fin "
+		  "addr=192.168.1.10:8080 hr=0x00000000(S_OK)");
+	CHECK(ot_wpp_render(find(d, 13), &m, &w0, OT_WPP_NO_PREFIX, out, sizeof(out), &why) == 0);
+	CHECK(strncmp(out, " [OffloadState] name=e??0 ", 26) == 0);
+	CHECK(ot_wpp_args(find(d, 13), &m, v, &why) == 0);
+	CHECK(v[0].ok && v[0].n == 4 && memcmp(v[0].p, "e\x07\xff" "0", 4) == 0);
+	CHECK(v[2].ok && v[2].u == 2 && v[3].u == 5);
+	CHECK(v[4].ok && v[4].n == 4 && v[4].p[0] == 192);
+	CHECK(v[5].ok && v[5].n == 2 && v[5].p[0] == 0x1f);
+	/* cut the record inside the IPv4 address: the first four decode */
+	n = build(b, 0x2B, 13, 1, 0x0c64, 0x0af4, 1, a, 5 + 6 + 8 + 2, &ts_off);
+	CHECK(ot_wpp_parse(b, n, 8, &m, NULL) == 0);
+	CHECK(ot_wpp_args(find(d, 13), &m, v, &why) < 0 && why != NULL);
+	CHECK(v[0].ok && v[1].ok && v[2].ok && v[3].ok && !v[4].ok && !v[6].ok);
+	ot_tmfdir_free(d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -370,6 +416,7 @@ main(int argc, char **argv)
 		return write_etl(argv[2], argc >= 4 && strcmp(argv[3], "--bad") == 0) ? 1 : 0;
 	test_parse();
 	test_format();
+	test_render_args();
 	test_etl();
 	printf("test_wpp: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -1,0 +1,2340 @@
+/*
+ * profile.c - profiles (profile.h, DESIGN.md section 3): loading with
+ * cJSON, checking with JSON paths in the errors, compiling templates, and
+ * matching text lines, binary WPP messages and manifest events.
+ *
+ * A template compiles to segments: literals (compared with memcmp),
+ * typed placeholders (scanned by hand-written scanners) and optional
+ * groups.  Matching is anchored and linear: an optional group is tried
+ * once at its position and skipped when it does not match; no
+ * backtracking inside a group.  Text rules are found by their function
+ * name through a hash table, so a line costs one function-name scan, one
+ * lookup and the rules of that function.
+ */
+#include "offtrace/profile.h"
+
+#include <arpa/inet.h>
+#include <cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/bytes.h"
+#include "offtrace/etl.h"
+
+/* {c4a1f3e2-7b6d-4f58-8e21-3d9a0b7c5e64}: made up for the chimney vocabulary */
+const uint8_t ot_chimney_wpp_guid[16] = {
+	0xe2, 0xf3, 0xa1, 0xc4, 0x6d, 0x7b, 0x58, 0x4f,
+	0x8e, 0x21, 0x3d, 0x9a, 0x0b, 0x7c, 0x5e, 0x64,
+};
+
+/* Normalized fields a rule can set (DESIGN.md section 2). */
+enum fld {
+	F_EV, F_LAYER, F_ADAPTER, F_STATE, F_ROOT, F_BLOCK, F_PARENT, F_SLOT,
+	F_HANDLE, F_VALUE, F_NBL, F_STATUS, F_CODE, F_REASON, F_SRC, F_SPORT,
+	F_DST, F_DPORT, F_CPU, F_PID, F_TID, F_COUNT,
+	F_IGNORE = F_COUNT
+};
+
+static const char *const fld_names[F_COUNT] = {
+	"ev", "layer", "adapter", "state", "root", "block", "parent", "slot",
+	"handle", "value", "nbl", "status", "code", "reason", "src", "sport",
+	"dst", "dport", "cpu", "pid", "tid"
+};
+
+/* Placeholder and payload types. */
+enum ptype {
+	T_PTR, T_HEX, T_U8, T_U16, T_U32, T_U64, T_I32, T_I64, T_NTSTATUS,
+	T_IP, T_PORT, T_STR, T_WORD, T_GUID,
+	/* payload only */
+	T_ANSI, T_UTF16, T_IPV4, T_IPV6,
+	T_COUNT
+};
+
+static const char *const type_names[T_COUNT] = {
+	"ptr", "hex", "u8", "u16", "u32", "u64", "i32", "i64", "ntstatus",
+	"ip", "port", "str", "word", "guid", "ansi", "utf16", "ipv4", "ipv6"
+};
+#define T_LAST_TEMPLATE T_GUID
+
+/* A value: a number, a string, or both (the text a number was read from). */
+struct val {
+	int num, str;
+	uint64_t u;
+	const char *s;
+	size_t n;
+};
+
+enum segkind { S_LIT, S_CAP, S_OPEN, S_CLOSE, S_END };
+
+struct seg {
+	uint8_t kind;
+	uint8_t type;		/* S_CAP */
+	uint8_t fld;		/* S_CAP: enum fld or F_IGNORE */
+	uint8_t cap;		/* S_CAP: index of the capture */
+	uint16_t close;		/* S_OPEN: index of its S_CLOSE */
+	uint16_t group;		/* S_OPEN: group number */
+	const char *lit;	/* S_LIT */
+	size_t len;
+};
+
+struct mapent {
+	struct val key, to;
+};
+
+struct map {
+	struct mapent *e;
+	size_t n;
+};
+
+enum rkind { R_TEXT, R_WPP, R_MANIFEST };
+
+struct rule {
+	enum rkind kind;
+	char where[96];		/* "rules[3]", for messages */
+	/* text and WPP */
+	const char *func;
+	size_t funclen;
+	const char *friendly;
+	size_t friendly_len;
+	struct seg *segs;
+	size_t nsegs;
+	unsigned ncaps, ngroups;
+	/* WPP */
+	int has_guid, number;	/* number -1: any */
+	uint8_t guid[16];
+	const char *format;
+	uint8_t *args;		/* field of each TMF argument */
+	size_t nargs;
+	/* manifest */
+	uint8_t provider[16];
+	int id, version;	/* version -1: any */
+	uint8_t *pl_type, *pl_fld;
+	size_t npl;
+	/* constants and maps (the profile's merged in) */
+	struct val set[F_COUNT];
+	uint32_t setmask;	/* bit per fld */
+	struct map map[F_COUNT];
+	/* text dispatch */
+	uint64_t fhash;
+	long next_same;		/* next text rule with the same func hash, -1 */
+};
+
+struct ot_profile {
+	struct rule *r;
+	size_t n, cap;
+	/* every string and array the rules point into */
+	void **mem;
+	size_t nmem, capmem;
+	/* text dispatch: func hash -> first rule; rules without func */
+	long *ftab;		/* 2^k slots of rule index + 1 (0: empty) */
+	size_t fcap;
+	size_t *nofunc;
+	size_t nnofunc;
+	int any_wpp;		/* rules of kind R_WPP */
+};
+
+/* -------------------------------------------------------------------- */
+/* memory */
+
+static void *
+keep(struct ot_profile *p, void *m)
+{
+	if (p->nmem == p->capmem) {
+		p->capmem = p->capmem ? 2 * p->capmem : 64;
+		p->mem = xrealloc(p->mem, st_mult(p->capmem, sizeof(*p->mem)));
+	}
+	p->mem[p->nmem++] = m;
+	return m;
+}
+
+static char *
+keep_str(struct ot_profile *p, const char *s, size_t n)
+{
+	char *c = xmalloc(n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return keep(p, c);
+}
+
+static void init_hexv(void);
+
+struct ot_profile *
+ot_profile_new(void)
+{
+	init_hexv();
+	return xcalloc(1, sizeof(struct ot_profile));
+}
+
+void
+ot_profile_free(struct ot_profile *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->nmem; i++)
+		free(p->mem[i]);
+	free(p->mem);
+	free(p->r);
+	free(p->ftab);
+	free(p->nofunc);
+	free(p);
+}
+
+size_t
+ot_profile_nrules(const struct ot_profile *p)
+{
+	return p->n;
+}
+
+static uint64_t
+fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h | 1;
+}
+
+/* Rebuild the text dispatch after rules were added. */
+static void
+index_rules(struct ot_profile *p)
+{
+	size_t i, cap = 16;
+
+	while (cap < 2 * p->n)
+		cap *= 2;
+	free(p->ftab);
+	free(p->nofunc);
+	p->ftab = xcalloc(cap, sizeof(long));
+	p->fcap = cap;
+	p->nofunc = xcalloc(p->n ? p->n : 1, sizeof(size_t));
+	p->nnofunc = 0;
+	p->any_wpp = 0;
+	/* backwards, so that each chain is in rule order */
+	for (i = p->n; i-- > 0;) {
+		struct rule *r = &p->r[i];
+		size_t h;
+
+		r->next_same = -1;
+		if (r->kind == R_WPP)
+			p->any_wpp = 1;
+		if (r->kind != R_TEXT || r->func == NULL)
+			continue;
+		for (h = r->fhash & (cap - 1);; h = (h + 1) & (cap - 1)) {
+			long j = p->ftab[h] - 1;
+
+			if (j < 0) {
+				p->ftab[h] = (long)i + 1;
+				break;
+			}
+			if (p->r[j].fhash == r->fhash) {
+				r->next_same = j;
+				p->ftab[h] = (long)i + 1;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < p->n; i++)
+		if (p->r[i].kind == R_TEXT && p->r[i].func == NULL)
+			p->nofunc[p->nnofunc++] = i;
+}
+
+/* -------------------------------------------------------------------- */
+/* loading and checking */
+
+struct ld {
+	struct ot_profile *p;
+	const char *name;
+	struct ot_err *err;
+	char path[96];		/* JSON path of what is being read */
+};
+
+static int
+lerr(struct ld *l, const char *fmt, ...) OT_PRINTF(2, 3);
+
+static int
+lerr(struct ld *l, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (l->err != NULL) {
+		ot_errorf_at(l->err, OT_EINPUT, l->name, 0, "%s%s%s", l->path,
+			     l->path[0] ? ": " : "", msg);
+		l->err->phase = "profile";
+	}
+	return -1;
+}
+
+static int
+fld_from_name(const char *s, size_t n)
+{
+	int i;
+
+	if (n > 0 && s[0] == '_')
+		return F_IGNORE;
+	for (i = 0; i < F_COUNT; i++)
+		if (strlen(fld_names[i]) == n && memcmp(fld_names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+static int
+type_from_name(const char *s, size_t n, int last)
+{
+	int i;
+
+	for (i = 0; i <= last; i++)
+		if (strlen(type_names[i]) == n && memcmp(type_names[i], s, n) == 0)
+			return i;
+	return -1;
+}
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", braces allowed, to Windows order. */
+static int
+parse_guid(const char *s, uint8_t g[16])
+{
+	static const int pos[16] = { 6, 4, 2, 0, 11, 9, 16, 14, 19, 21, 24, 26, 28, 30, 32, 34 };
+	size_t n = strlen(s);
+	int i;
+
+	if (n == 38 && s[0] == '{' && s[37] == '}') {
+		s++;
+		n -= 2;
+	}
+	if (n != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return -1;
+	for (i = 0; i < 16; i++) {
+		int hi = ot_hexval((unsigned char)s[pos[i]]);
+		int lo = ot_hexval((unsigned char)s[pos[i] + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		g[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* A JSON value as a struct val (strings kept in p). */
+static int
+json_val(struct ld *l, const cJSON *j, struct val *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (cJSON_IsString(j)) {
+		v->str = 1;
+		v->n = strlen(j->valuestring);
+		v->s = keep_str(l->p, j->valuestring, v->n);
+		return 0;
+	}
+	if (cJSON_IsNumber(j)) {
+		double d = j->valuedouble;
+
+		/* JSON numbers are doubles: integers up to 2^53 are exact */
+		if (d < -9007199254740992.0 || d > 9007199254740992.0 || d != (double)(int64_t)d)
+			return lerr(l, "not an integer (write large values as \"0x...\" strings)");
+		v->num = 1;
+		v->u = (uint64_t)(int64_t)d;
+		return 0;
+	}
+	return lerr(l, "want a string or an integer");
+}
+
+/* Is a constant acceptable for its field?  Checked once at load. */
+static int check_const(enum fld f, const struct val *v);
+
+static int
+load_set(struct ld *l, const cJSON *set, struct val *out, uint32_t *mask)
+{
+	const cJSON *e;
+	size_t base = strlen(l->path);
+
+	if (!cJSON_IsObject(set))
+		return lerr(l, "want an object of field: value");
+	cJSON_ArrayForEach(e, set) {
+		int f = fld_from_name(e->string, strlen(e->string));
+
+		snprintf(l->path + base, sizeof(l->path) - base, ".%s", e->string);
+		if (f < 0 || f == F_IGNORE)
+			return lerr(l, "unknown field '%s'", e->string);
+		if (json_val(l, e, &out[f]) < 0)
+			return -1;
+		if (check_const((enum fld)f, &out[f]) < 0)
+			return lerr(l, "value does not fit the field '%s'", e->string);
+		*mask |= 1u << f;
+	}
+	l->path[base] = '\0';
+	return 0;
+}
+
+static int
+load_maps(struct ld *l, const cJSON *maps, struct map *out)
+{
+	const cJSON *m, *e;
+	size_t base = strlen(l->path), k;
+
+	if (!cJSON_IsObject(maps))
+		return lerr(l, "want an object of field: {vendor value: normalized value}");
+	cJSON_ArrayForEach(m, maps) {
+		int f = fld_from_name(m->string, strlen(m->string));
+
+		snprintf(l->path + base, sizeof(l->path) - base, ".%s", m->string);
+		if (f < 0 || f == F_IGNORE)
+			return lerr(l, "unknown field '%s'", m->string);
+		if (!cJSON_IsObject(m))
+			return lerr(l, "want an object of vendor value: normalized value");
+		out[f].n = (size_t)cJSON_GetArraySize(m);
+		out[f].e = keep(l->p, xcalloc(out[f].n ? out[f].n : 1, sizeof(struct mapent)));
+		k = 0;
+		cJSON_ArrayForEach(e, m) {
+			struct mapent *me = &out[f].e[k++];
+			size_t kl = strlen(e->string);
+			uint64_t u;
+			int64_t i;
+			size_t b2 = strlen(l->path);
+
+			snprintf(l->path + b2, sizeof(l->path) - b2, ".%s", e->string);
+			me->key.str = 1;
+			me->key.s = keep_str(l->p, e->string, kl);
+			me->key.n = kl;
+			if (kl > 2 && e->string[0] == '0' && (e->string[1] | 0x20) == 'x' &&
+			    ot_parse_hex(e->string, kl, &u) == 0) {
+				me->key.num = 1;
+				me->key.u = u;
+			} else if (ot_parse_i64(e->string, kl, &i) == 0) {
+				me->key.num = 1;
+				me->key.u = (uint64_t)i;
+			}
+			if (json_val(l, e, &me->to) < 0)
+				return -1;
+			if (check_const((enum fld)f, &me->to) < 0)
+				return lerr(l, "value does not fit the field '%s'", m->string);
+			l->path[b2] = '\0';
+		}
+	}
+	l->path[base] = '\0';
+	return 0;
+}
+
+/*
+ * Compile a template.  Placeholders are {name:type}; "{?" opens an
+ * optional group closed by "}"; "{{" and "}}" are literal braces.
+ */
+static int
+compile_template(struct ld *l, struct rule *r, const char *t)
+{
+	size_t n = strlen(t), i = 0, nseg = 0, cap = 8;
+	struct seg *segs = keep(l->p, xcalloc(cap, sizeof(struct seg)));
+	size_t slot = l->p->nmem - 1;	/* where segs is kept */
+	char *lit = keep(l->p, xmalloc(n + 1));	/* literal bytes, unescaped */
+	size_t lo = 0;
+	long open = -1;
+	unsigned ncaps = 0, ngroups = 0;
+
+	/* room for one more segment (and the end sentinel) */
+#define NEWSEG() (nseg + 1 >= cap ? (cap *= 2, segs = l->p->mem[slot] = \
+	xrealloc(segs, st_mult(cap, sizeof(*segs)))) : segs, &segs[nseg++])
+	while (i < n) {
+		struct seg *s;
+
+		if (t[i] == '{' && i + 1 < n && t[i + 1] == '{') {
+			lit[lo++] = '{';
+			i += 2;
+			goto literal;
+		}
+		if (t[i] == '}' && i + 1 < n && t[i + 1] == '}' && open < 0) {
+			lit[lo++] = '}';
+			i += 2;
+			goto literal;
+		}
+		if (t[i] == '{' && i + 1 < n && t[i + 1] == '?') {
+			if (open >= 0)
+				return lerr(l, "optional groups cannot nest (offset %zu)", i);
+			if (ngroups == 32)
+				return lerr(l, "more than 32 optional groups");
+			s = NEWSEG();
+			memset(s, 0, sizeof(*s));
+			s->kind = S_OPEN;
+			s->group = (uint16_t)ngroups++;
+			open = (long)(s - segs);
+			i += 2;
+			continue;
+		}
+		if (t[i] == '}') {
+			if (open < 0)
+				return lerr(l, "'}' without its '{' at offset %zu (write '}}' for a brace)", i);
+			if ((size_t)open == nseg - 1)
+				return lerr(l, "empty optional group at offset %zu", i);
+			s = NEWSEG();
+			memset(s, 0, sizeof(*s));
+			s->kind = S_CLOSE;
+			segs[open].close = (uint16_t)(s - segs);
+			open = -1;
+			i++;
+			continue;
+		}
+		if (t[i] == '{') {
+			const char *colon, *end;
+			int f, ty;
+
+			end = memchr(t + i, '}', n - i);
+			colon = end ? memchr(t + i, ':', (size_t)(end - (t + i))) : NULL;
+			if (end == NULL || colon == NULL)
+				return lerr(l, "placeholder at offset %zu: want {field:type}", i);
+			f = fld_from_name(t + i + 1, (size_t)(colon - (t + i + 1)));
+			if (f < 0)
+				return lerr(l, "unknown field '%.*s' in placeholder", (int)(colon - (t + i + 1)),
+					    t + i + 1);
+			ty = type_from_name(colon + 1, (size_t)(end - colon - 1), T_LAST_TEMPLATE);
+			if (ty < 0)
+				return lerr(l, "unknown placeholder type '%.*s'", (int)(end - colon - 1),
+					    colon + 1);
+			if (ncaps == OT_PROFILE_MAX_CAPS)
+				return lerr(l, "more than %d placeholders", OT_PROFILE_MAX_CAPS);
+			if (nseg > 0 && segs[nseg - 1].kind == S_CAP)
+				return lerr(l, "placeholders at offset %zu must be separated by literal text", i);
+			s = NEWSEG();
+			memset(s, 0, sizeof(*s));
+			s->kind = S_CAP;
+			s->type = (uint8_t)ty;
+			s->fld = (uint8_t)f;
+			s->cap = (uint8_t)ncaps++;
+			i = (size_t)(end - t) + 1;
+			continue;
+		}
+		lit[lo++] = t[i++];
+literal:
+		if (nseg > 0 && segs[nseg - 1].kind == S_LIT) {
+			segs[nseg - 1].len++;
+		} else {
+			s = NEWSEG();
+			memset(s, 0, sizeof(*s));
+			s->kind = S_LIT;
+			s->lit = lit + lo - 1;
+			s->len = 1;
+		}
+	}
+#undef NEWSEG
+	if (open >= 0)
+		return lerr(l, "optional group not closed");
+	if (nseg == 0)
+		return lerr(l, "empty template");
+	/* the sentinel scanners look at after the last segment */
+	memset(&segs[nseg], 0, sizeof(segs[nseg]));
+	segs[nseg].kind = S_END;
+	/* a str placeholder runs to the next literal: it must have one */
+	for (i = 0; i < nseg; i++)
+		if (segs[i].kind == S_CAP && segs[i].type == T_STR && i + 1 < nseg &&
+		    segs[i + 1].kind != S_LIT)
+			return lerr(l, "a {..:str} placeholder must be followed by literal text or end the template");
+	/* an optional group starts with literal text (what tells it is there) */
+	for (i = 0; i < nseg; i++)
+		if (segs[i].kind == S_OPEN && segs[i + 1].kind != S_LIT)
+			return lerr(l, "an optional group must start with literal text");
+	r->segs = segs;
+	r->nsegs = nseg;
+	r->ncaps = ncaps;
+	r->ngroups = ngroups;
+	return 0;
+}
+
+static int
+known_key(const char *k, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (strcmp(k, *keys) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+load_rule(struct ld *l, const cJSON *j, size_t idx, const struct val *dset, uint32_t dmask,
+	  const struct map *dmap, struct rule *r)
+{
+	static const char *const keys[] = {
+		"func", "template", "friendly", "guid", "number", "format", "args",
+		"provider", "id", "version", "payload", "set", "map", "name", "comment", NULL
+	};
+	const cJSON *e, *x;
+	size_t base;
+	int f, has_ev;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(l->path, sizeof(l->path), "rules[%zu]", idx);
+	snprintf(r->where, sizeof(r->where), "%s", l->path);
+	base = strlen(l->path);
+	r->number = -1;
+	r->version = -1;
+	r->id = -1;
+	if (!cJSON_IsObject(j))
+		return lerr(l, "want an object");
+	cJSON_ArrayForEach(e, j)
+		if (!known_key(e->string, keys)) {
+			snprintf(l->path + base, sizeof(l->path) - base, ".%s", e->string);
+			return lerr(l, "unknown key");
+		}
+#define AT(k) snprintf(l->path + base, sizeof(l->path) - base, "." k)
+	x = cJSON_GetObjectItemCaseSensitive(j, "provider");
+	if (x != NULL) {
+		const cJSON *pl;
+		size_t k = 0;
+
+		r->kind = R_MANIFEST;
+		AT("provider");
+		if (!cJSON_IsString(x) || parse_guid(x->valuestring, r->provider) < 0)
+			return lerr(l, "want a GUID \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"");
+		AT("id");
+		x = cJSON_GetObjectItemCaseSensitive(j, "id");
+		if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 65535 ||
+		    x->valuedouble != (int)x->valuedouble)
+			return lerr(l, "want the event id, an integer 0..65535");
+		r->id = x->valueint;
+		x = cJSON_GetObjectItemCaseSensitive(j, "version");
+		if (x != NULL) {
+			AT("version");
+			if (!cJSON_IsNumber(x) || x->valuedouble < 0 || x->valuedouble > 255 ||
+			    x->valuedouble != (int)x->valuedouble)
+				return lerr(l, "want an integer 0..255");
+			r->version = x->valueint;
+		}
+		pl = cJSON_GetObjectItemCaseSensitive(j, "payload");
+		AT("payload");
+		if (!cJSON_IsArray(pl))
+			return lerr(l, "want the payload layout: an array of {\"name\", \"type\"}");
+		r->npl = (size_t)cJSON_GetArraySize(pl);
+		r->pl_type = keep(l->p, xcalloc(r->npl + 1, 1));
+		r->pl_fld = keep(l->p, xcalloc(r->npl + 1, 1));
+		cJSON_ArrayForEach(e, pl) {
+			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
+			const cJSON *ty = cJSON_GetObjectItemCaseSensitive(e, "type");
+			int t;
+
+			snprintf(l->path + base, sizeof(l->path) - base, ".payload[%zu]", k);
+			if (!cJSON_IsString(nm) || !cJSON_IsString(ty))
+				return lerr(l, "want {\"name\": field, \"type\": type}");
+			f = fld_from_name(nm->valuestring, strlen(nm->valuestring));
+			if (f < 0)
+				return lerr(l, "unknown field '%s'", nm->valuestring);
+			t = type_from_name(ty->valuestring, strlen(ty->valuestring), T_COUNT - 1);
+			if (t < 0 || t == T_HEX || t == T_IP || t == T_STR || t == T_WORD)
+				return lerr(l, "unknown payload type '%s'", ty->valuestring);
+			r->pl_fld[k] = (uint8_t)f;
+			r->pl_type[k] = (uint8_t)t;
+			k++;
+		}
+		l->path[base] = '\0';
+		if (cJSON_GetObjectItemCaseSensitive(j, "template") ||
+		    cJSON_GetObjectItemCaseSensitive(j, "func") ||
+		    cJSON_GetObjectItemCaseSensitive(j, "guid") ||
+		    cJSON_GetObjectItemCaseSensitive(j, "args"))
+			return lerr(l, "a manifest rule (\"provider\") takes no func, template, guid or args");
+	} else {
+		const cJSON *g = cJSON_GetObjectItemCaseSensitive(j, "guid");
+		const cJSON *num = cJSON_GetObjectItemCaseSensitive(j, "number");
+		const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(j, "format");
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(j, "args");
+		const cJSON *fn = cJSON_GetObjectItemCaseSensitive(j, "func");
+		const cJSON *tp = cJSON_GetObjectItemCaseSensitive(j, "template");
+		const cJSON *fr = cJSON_GetObjectItemCaseSensitive(j, "friendly");
+
+		r->kind = (g || num || fmt || args) ? R_WPP : R_TEXT;
+		if (g) {
+			AT("guid");
+			if (!cJSON_IsString(g) || parse_guid(g->valuestring, r->guid) < 0)
+				return lerr(l, "want a GUID \"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"");
+			r->has_guid = 1;
+		}
+		if (num) {
+			AT("number");
+			if (!cJSON_IsNumber(num) || num->valuedouble < 0 || num->valuedouble > 65535 ||
+			    num->valuedouble != (int)num->valuedouble)
+				return lerr(l, "want the message number, an integer 0..65535");
+			r->number = num->valueint;
+		}
+		if (fmt) {
+			AT("format");
+			if (!cJSON_IsString(fmt))
+				return lerr(l, "want the TMF format text");
+			r->format = keep_str(l->p, fmt->valuestring, strlen(fmt->valuestring));
+		}
+		if (fn) {
+			AT("func");
+			if (!cJSON_IsString(fn) || fn->valuestring[0] == '\0')
+				return lerr(l, "want a function name");
+			r->funclen = strlen(fn->valuestring);
+			r->func = keep_str(l->p, fn->valuestring, r->funclen);
+			r->fhash = fnv(r->func, r->funclen);
+		}
+		if (fr) {
+			AT("friendly");
+			if (!cJSON_IsString(fr))
+				return lerr(l, "want the friendly name of the prefix");
+			r->friendly_len = strlen(fr->valuestring);
+			r->friendly = keep_str(l->p, fr->valuestring, r->friendly_len);
+		}
+		if (args) {
+			size_t k = 0;
+
+			AT("args");
+			if (!cJSON_IsArray(args))
+				return lerr(l, "want an array: the field of each TMF argument, in order (null to skip one)");
+			if (tp)
+				return lerr(l, "give args or template, not both");
+			r->nargs = (size_t)cJSON_GetArraySize(args);
+			if (r->nargs > OT_TMF_MAX_ARGS)
+				return lerr(l, "more than %d arguments", OT_TMF_MAX_ARGS);
+			r->args = keep(l->p, xcalloc(r->nargs + 1, 1));
+			cJSON_ArrayForEach(e, args) {
+				snprintf(l->path + base, sizeof(l->path) - base, ".args[%zu]", k);
+				if (cJSON_IsNull(e)) {
+					r->args[k++] = F_IGNORE;
+					continue;
+				}
+				if (!cJSON_IsString(e) ||
+				    (f = fld_from_name(e->valuestring, strlen(e->valuestring))) < 0)
+					return lerr(l, "unknown field '%s'",
+						    cJSON_IsString(e) ? e->valuestring : "(not a string)");
+				r->args[k++] = (uint8_t)f;
+			}
+		}
+		if (tp) {
+			AT("template");
+			if (!cJSON_IsString(tp))
+				return lerr(l, "want a template string");
+			if (compile_template(l, r, tp->valuestring) < 0)
+				return -1;
+		}
+		l->path[base] = '\0';
+		if (!fn && !tp && r->kind == R_TEXT)
+			return lerr(l, "matches nothing: give func and/or template (text), guid/number/format (WPP) or provider/id (manifest)");
+	}
+	x = cJSON_GetObjectItemCaseSensitive(j, "set");
+	if (x != NULL) {
+		AT("set");
+		if (load_set(l, x, r->set, &r->setmask) < 0)
+			return -1;
+	}
+	x = cJSON_GetObjectItemCaseSensitive(j, "map");
+	if (x != NULL) {
+		AT("map");
+		if (load_maps(l, x, r->map) < 0)
+			return -1;
+	}
+#undef AT
+	l->path[base] = '\0';
+	/* the profile's constants and maps where the rule has none */
+	for (f = 0; f < F_COUNT; f++) {
+		if (!(r->setmask & (1u << f)) && (dmask & (1u << f))) {
+			r->set[f] = dset[f];
+			r->setmask |= 1u << f;
+		}
+		if (r->map[f].n == 0)
+			r->map[f] = dmap[f];
+	}
+	/* every rule must say which ev it makes */
+	has_ev = (r->setmask & 1u << F_EV) != 0;
+	for (f = 0; !has_ev && (size_t)f < r->nsegs; f++)
+		has_ev = r->segs[f].kind == S_CAP && r->segs[f].fld == F_EV;
+	for (f = 0; !has_ev && (size_t)f < r->nargs; f++)
+		has_ev = r->args[f] == F_EV;
+	for (f = 0; !has_ev && (size_t)f < r->npl; f++)
+		has_ev = r->pl_fld[f] == F_EV;
+	if (!has_ev)
+		return lerr(l, "no ev: set it (\"set\": {\"ev\": ...}) or capture it");
+	return 0;
+}
+
+int
+ot_profile_add_json(struct ot_profile *p, const char *json, size_t len,
+		    const char *name, struct ot_err *err)
+{
+	static const char *const keys[] = {
+		"profile", "description", "comment", "set", "map", "rules", "$schema", NULL
+	};
+	struct ld l;
+	cJSON *root;
+	const cJSON *rules, *e;
+	struct val dset[F_COUNT];
+	struct map dmap[F_COUNT];
+	uint32_t dmask = 0;
+	size_t n0 = p->n, nmem0 = p->nmem, i = 0, k;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	memset(dset, 0, sizeof(dset));
+	memset(dmap, 0, sizeof(dmap));
+	l.p = p;
+	l.name = name;
+	l.err = err;
+	root = cJSON_ParseWithLength(json, len);
+	if (root == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
+		size_t line = 1;
+
+		for (k = 0; k < off; k++)
+			line += json[k] == '\n';
+		ot_errorf_at(err, OT_EINPUT, name, line, "not valid JSON (near byte %zu)", off);
+		if (err != NULL) {
+			err->offset = off;
+			err->phase = "profile";
+		}
+		return -1;
+	}
+	if (!cJSON_IsObject(root)) {
+		lerr(&l, "a profile is a JSON object");
+		goto out;
+	}
+	cJSON_ArrayForEach(e, root)
+		if (!known_key(e->string, keys)) {
+			snprintf(l.path, sizeof(l.path), "%s", e->string);
+			lerr(&l, "unknown key");
+			goto out;
+		}
+	e = cJSON_GetObjectItemCaseSensitive(root, "profile");
+	if (e != NULL && !cJSON_IsString(e)) {
+		snprintf(l.path, sizeof(l.path), "profile");
+		lerr(&l, "want the profile's name, a string");
+		goto out;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(root, "set");
+	if (e != NULL) {
+		snprintf(l.path, sizeof(l.path), "set");
+		if (load_set(&l, e, dset, &dmask) < 0)
+			goto out;
+	}
+	e = cJSON_GetObjectItemCaseSensitive(root, "map");
+	if (e != NULL) {
+		snprintf(l.path, sizeof(l.path), "map");
+		if (load_maps(&l, e, dmap) < 0)
+			goto out;
+	}
+	rules = cJSON_GetObjectItemCaseSensitive(root, "rules");
+	snprintf(l.path, sizeof(l.path), "rules");
+	if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) == 0) {
+		lerr(&l, "want a non-empty array of rules");
+		goto out;
+	}
+	cJSON_ArrayForEach(e, rules) {
+		if (p->n == OT_PROFILE_MAX_RULES) {
+			lerr(&l, "more than %d rules", OT_PROFILE_MAX_RULES);
+			goto out;
+		}
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 32;
+			p->r = xrealloc(p->r, st_mult(p->cap, sizeof(*p->r)));
+		}
+		if (load_rule(&l, e, i, dset, dmask, dmap, &p->r[p->n]) < 0)
+			goto out;
+		p->n++;
+		i++;
+	}
+	rc = 0;
+out:
+	if (rc < 0) {
+		/* forget this profile: its rules and memory */
+		p->n = n0;
+		for (k = nmem0; k < p->nmem; k++)
+			free(p->mem[k]);
+		p->nmem = nmem0;
+	}
+	index_rules(p);
+	cJSON_Delete(root);
+	return rc;
+}
+
+int
+ot_profile_add_file(struct ot_profile *p, const char *path, struct ot_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (f == NULL) {
+		ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));
+		if (err != NULL)
+			err->phase = "profile";
+		return -1;
+	}
+	buf = xmalloc(OT_PROFILE_MAX_FILE + 1);
+	n = fread(buf, 1, OT_PROFILE_MAX_FILE + 1, f);
+	if (ferror(f) || n > OT_PROFILE_MAX_FILE) {
+		ot_errorf_at(err, OT_EINPUT, path, 0, ferror(f) ? "cannot read" :
+			     "profile larger than %u bytes", OT_PROFILE_MAX_FILE);
+		if (err != NULL)
+			err->phase = "profile";
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	rc = ot_profile_add_json(p, buf, n, path, err);
+	free(buf);
+	return rc;
+}
+
+int
+ot_profile_add_builtin(struct ot_profile *p, const char *name, struct ot_err *err)
+{
+	if (strcmp(name, "chimney") == 0)
+		return ot_profile_add_json(p, ot_profile_chimney_json,
+					   strlen(ot_profile_chimney_json), "chimney (built-in)", err);
+	return ot_errorf(err, OT_EUSAGE, "unknown built-in profile '%s'", name);
+}
+
+/* -------------------------------------------------------------------- */
+/* values into fields */
+
+static int
+state_from_num(uint64_t u)
+{
+	return u == OT_STATE_NEIGHBOR || u == OT_STATE_IP4 || u == OT_STATE_IP6 ||
+	       u == OT_STATE_TCP ? (int)u : -1;
+}
+
+static int
+str_num(const struct val *v, uint64_t *u)
+{
+	int64_t i;
+
+	if (v->num) {
+		*u = v->u;
+		return 0;
+	}
+	if (v->n > 2 && v->s[0] == '0' && (v->s[1] | 0x20) == 'x')
+		return ot_parse_hex(v->s, v->n, u);
+	if (ot_parse_i64(v->s, v->n, &i) < 0)
+		return -1;
+	*u = (uint64_t)i;
+	return 0;
+}
+
+static int
+valid_ip(const char *s, size_t n)
+{
+	char b[OT_ADDR_MAX];
+	unsigned char a[16];
+
+	if (n == 0 || n >= sizeof(b))
+		return 0;
+	memcpy(b, s, n);
+	b[n] = '\0';
+	return inet_pton(AF_INET, b, a) == 1 || inet_pton(AF_INET6, b, a) == 1;
+}
+
+static int
+check_const(enum fld f, const struct val *v)
+{
+	uint64_t u;
+
+	switch (f) {
+	case F_EV:
+		return v->str && ot_ev_from_name(v->s, v->n) >= 0 ? 0 : -1;
+	case F_LAYER:
+		return (v->str && ot_layer_from_name(v->s, v->n) >= 0) ||
+		       (v->num && v->u < OT_LAYER_COUNT) ? 0 : -1;
+	case F_STATE:
+		return (v->str && ot_state_from_name(v->s, v->n) >= 0) ||
+		       (v->num && state_from_num(v->u) >= 0) ? 0 : -1;
+	case F_ADAPTER:
+		return 0;
+	case F_SRC:
+	case F_DST:
+		return v->str && valid_ip(v->s, v->n) ? 0 : -1;
+	default:
+		return str_num(v, &u);
+	}
+}
+
+/* Set one field of ev from v; -1 when it does not fit. */
+static int
+set_field(enum fld f, const struct val *v, struct ot_strtab *st, struct ot_event *ev)
+{
+	static const uint32_t ptr_has[] = {
+		OT_HAS_ROOT, OT_HAS_BLOCK, OT_HAS_PARENT, OT_HAS_SLOT, OT_HAS_HANDLE,
+		OT_HAS_VALUE, OT_HAS_NBL
+	};
+	uint64_t *ptrs[7];
+	char num[24];
+	uint64_t u = 0;
+	int k;
+
+	switch (f) {
+	case F_EV:
+		if (!v->str || (k = ot_ev_from_name(v->s, v->n)) < 0)
+			return -1;
+		ev->ev = (enum ot_ev)k;
+		return 0;
+	case F_LAYER:
+		if (v->str && (k = ot_layer_from_name(v->s, v->n)) >= 0)
+			ev->layer = (enum ot_layer)k;
+		else if (v->num && v->u < OT_LAYER_COUNT && !v->str)
+			ev->layer = (enum ot_layer)v->u;
+		else
+			return -1;
+		return 0;
+	case F_STATE:
+		if (v->str && (k = ot_state_from_name(v->s, v->n)) >= 0)
+			ev->state = (enum ot_state)k;
+		else if (v->num && (k = state_from_num(v->u)) >= 0)
+			ev->state = (enum ot_state)k;
+		else
+			return -1;
+		ev->has |= OT_HAS_STATE;
+		return 0;
+	case F_ADAPTER:
+		/* the limit of every input (man/offtrace.1 LIMITS); names are C
+		 * strings everywhere (the string table too): no NUL in them */
+		if (v->str && (v->n > OT_PROFILE_MAX_ADAPTER || memchr(v->s, 0, v->n) != NULL))
+			return -1;
+		if (v->str) {
+			ev->adapter = ot_intern(st, v->s, v->n);
+		} else {
+			snprintf(num, sizeof(num), "%" PRIu64, v->u);
+			ev->adapter = ot_intern(st, num, strlen(num));
+		}
+		return 0;
+	case F_SRC:
+	case F_DST:
+		if (!v->str || !valid_ip(v->s, v->n))
+			return -1;
+		memcpy(f == F_SRC ? ev->tuple.src : ev->tuple.dst, v->s, v->n);
+		(f == F_SRC ? ev->tuple.src : ev->tuple.dst)[v->n] = '\0';
+		ev->has |= OT_HAS_TUPLE;
+		return 0;
+	default:
+		break;
+	}
+	if (str_num(v, &u) < 0)
+		return -1;
+	ptrs[0] = &ev->root;
+	ptrs[1] = &ev->block;
+	ptrs[2] = &ev->parent;
+	ptrs[3] = &ev->slot;
+	ptrs[4] = &ev->handle;
+	ptrs[5] = &ev->value;
+	ptrs[6] = &ev->nbl;
+	switch (f) {
+	case F_ROOT: case F_BLOCK: case F_PARENT: case F_SLOT: case F_HANDLE:
+	case F_VALUE: case F_NBL:
+		*ptrs[f - F_ROOT] = u;
+		ev->has |= ptr_has[f - F_ROOT];
+		return 0;
+	case F_STATUS:
+		if (u > 0xFFFFFFFFu && !((int64_t)u >= INT32_MIN && (int64_t)u < 0))
+			return -1;
+		ev->status = (uint32_t)u;
+		ev->has |= OT_HAS_STATUS;
+		return 0;
+	case F_CODE:
+		ev->code = (int64_t)u;
+		ev->has |= OT_HAS_CODE;
+		return 0;
+	case F_REASON:
+		ev->reason = (int64_t)u;
+		ev->has |= OT_HAS_REASON;
+		return 0;
+	case F_SPORT:
+	case F_DPORT:
+		if (u > 65535)
+			return -1;
+		if (f == F_SPORT)
+			ev->tuple.sport = (uint16_t)u;
+		else
+			ev->tuple.dport = (uint16_t)u;
+		ev->has |= OT_HAS_TUPLE;
+		return 0;
+	case F_CPU:
+		ev->cpu = (int32_t)u;
+		ev->has |= OT_HAS_CPU;
+		return 0;
+	case F_PID:
+		ev->pid = (int32_t)u;
+		ev->has |= OT_HAS_PID;
+		return 0;
+	case F_TID:
+		ev->tid = (int32_t)u;
+		ev->has |= OT_HAS_TID;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The vendor value through the field's map, if any lists it. */
+static const struct val *
+mapped(const struct rule *r, enum fld f, const struct val *v)
+{
+	const struct map *m = &r->map[f];
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct mapent *e = &m->e[i];
+
+		if ((v->num && e->key.num && v->u == e->key.u) ||
+		    (v->str && e->key.n == v->n && memcmp(e->key.s, v->s, v->n) == 0))
+			return &e->to;
+	}
+	return v;
+}
+
+/* Apply a matched rule: constants, then captures (fld[i] gets v[i]). */
+static int
+apply(const struct rule *r, const uint8_t *flds, const struct val *v, size_t n,
+      struct ot_strtab *st, struct ot_event *ev)
+{
+	struct ot_event e = *ev;
+	size_t i;
+	int f;
+
+	for (f = 0; f < F_COUNT; f++)
+		if ((r->setmask & (1u << f)) && set_field((enum fld)f, &r->set[f], st, &e) < 0)
+			return 0;
+	for (i = 0; i < n; i++) {
+		if (flds[i] == F_IGNORE || (!v[i].num && !v[i].str))
+			continue;
+		if (set_field((enum fld)flds[i], mapped(r, (enum fld)flds[i], &v[i]), st, &e) < 0)
+			return 0;
+	}
+	if ((e.has & OT_HAS_TUPLE) && (e.tuple.src[0] == '\0' || e.tuple.dst[0] == '\0'))
+		return 0;
+	if (e.adapter == NULL)
+		e.adapter = ot_intern(st, "", 0);
+	*ev = e;
+	return 1;
+}
+
+/* -------------------------------------------------------------------- */
+/* typed scanners: text [s + *i, s + n) */
+
+/* Hex digit values, -1 for other bytes. */
+static signed char hexv[256];
+
+static void
+init_hexv(void)
+{
+	int c;
+
+	if (hexv['1'] == 1)
+		return;
+	for (c = 0; c < 256; c++)
+		hexv[c] = (signed char)ot_hexval(c);
+}
+
+/* Hex with an optional 0x and WinDbg's backtick after 8 digits; at most 16 digits. */
+static int
+scan_hex(const char *s, size_t n, size_t *i, struct val *v)
+{
+	size_t k = *i;
+	unsigned digits = 0;
+	uint64_t u = 0;
+
+	if (k + 1 < n && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X'))
+		k += 2;
+	for (; k < n; k++) {
+		int h = hexv[(unsigned char)s[k]];
+
+		if (h < 0) {
+			if (s[k] == '`' && digits == 8)
+				continue;
+			break;
+		}
+		if (++digits > 16)
+			return -1;
+		u = u << 4 | (unsigned)h;
+	}
+	if (digits == 0)
+		return -1;
+	v->num = 1;
+	v->u = u;
+	*i = k;
+	return 0;
+}
+
+static int
+scan_dec(const char *s, size_t n, size_t *i, int sign, struct val *v)
+{
+	size_t k = *i;
+	uint64_t u = 0;
+	int neg = 0;
+
+	if (k + 1 < n && s[k] == '0' && (s[k + 1] == 'x' || s[k + 1] == 'X'))
+		return scan_hex(s, n, i, v);
+	if (sign && k < n && s[k] == '-') {
+		neg = 1;
+		k++;
+	}
+	if (k >= n || s[k] < '0' || s[k] > '9')
+		return -1;
+	while (k < n && s[k] >= '0' && s[k] <= '9') {
+		unsigned d = (unsigned)(s[k] - '0');
+
+		if (u > (UINT64_MAX - d) / 10)
+			return -1;
+		u = u * 10 + d;
+		k++;
+	}
+	if (neg) {
+		if (u > (uint64_t)INT64_MAX + 1)
+			return -1;
+		u = (uint64_t)0 - u;
+	} else if (sign && u > (uint64_t)INT64_MAX) {
+		return -1;
+	}
+	v->num = 1;
+	v->u = u;
+	*i = k;
+	return 0;
+}
+
+static int
+scan(const struct seg *sg, const char *s, size_t n, size_t *i, struct val *v)
+{
+	size_t st = *i, k = *i;
+	int64_t sv;
+
+	memset(v, 0, sizeof(*v));
+	switch (sg->type) {
+	case T_PTR:
+	case T_HEX:
+		if (scan_hex(s, n, i, v) < 0)
+			return -1;
+		break;
+	case T_U8: case T_U16: case T_U32: case T_U64:
+		if (scan_dec(s, n, i, 0, v) < 0)
+			return -1;
+		if ((sg->type == T_U8 && v->u > 0xFF) || (sg->type == T_U16 && v->u > 0xFFFF) ||
+		    (sg->type == T_U32 && v->u > 0xFFFFFFFFu))
+			return -1;
+		break;
+	case T_I32: case T_I64:
+		if (scan_dec(s, n, i, 1, v) < 0)
+			return -1;
+		sv = (int64_t)v->u;
+		if (sg->type == T_I32 && (sv < INT32_MIN || sv > INT32_MAX) &&
+		    v->u > 0xFFFFFFFFu)
+			return -1;
+		break;
+	case T_NTSTATUS:
+		/* 0x%08x, tracefmt's %!STATUS! adds "(NAME)" */
+		if (scan_hex(s, n, i, v) < 0 || v->u > 0xFFFFFFFFu)
+			return -1;
+		if (*i < n && s[*i] == '(') {
+			k = *i + 1;
+			while (k < n && s[k] != ')' && s[k] != ' ')
+				k++;
+			if (k < n && s[k] == ')')
+				*i = k + 1;
+		}
+		break;
+	case T_PORT:
+		if (scan_dec(s, n, i, 0, v) < 0 || v->u > 65535)
+			return -1;
+		break;
+	case T_IP:
+		while (k < n && (hexv[(unsigned char)s[k]] >= 0 || s[k] == '.' || s[k] == ':'))
+			k++;
+		/* "10.0.0.1:445": the address ends before the port */
+		while (!valid_ip(s + st, k - st)) {
+			while (k > st && s[k - 1] != ':')
+				k--;
+			if (k == st)
+				return -1;
+			k--;
+		}
+		v->str = 1;
+		*i = k;
+		break;
+	case T_GUID:
+		if (k < n && s[k] == '{')
+			k++;
+		while (k < n && (hexv[(unsigned char)s[k]] >= 0 || s[k] == '-'))
+			k++;
+		if (k < n && s[k] == '}' && s[st] == '{')
+			k++;
+		if (k - st < 36)
+			return -1;
+		v->str = 1;
+		*i = k;
+		break;
+	case T_WORD: {
+		const struct seg *nx = sg + 1;
+		char stop = nx->kind == S_LIT ? nx->lit[0] : ' ';
+
+		while (k < n && s[k] != ' ' && s[k] != '\t' && s[k] != stop)
+			k++;
+		if (k == st)
+			return -1;
+		v->str = 1;
+		*i = k;
+		break;
+	}
+	case T_STR: {
+		const struct seg *nx = sg + 1;
+
+		if (nx->kind != S_LIT) {
+			k = n;	/* the last segment: the rest */
+		} else {
+			for (; k + nx->len <= n; k++)
+				if (s[k] == nx->lit[0] && memcmp(s + k, nx->lit, nx->len) == 0)
+					break;
+			if (k + nx->len > n)
+				return -1;
+		}
+		v->str = 1;
+		*i = k;
+		break;
+	}
+	default:
+		return -1;
+	}
+	v->s = s + st;
+	v->n = *i - st;
+	return 0;
+}
+
+/*
+ * Match a rule's template against [s, s + n): 1 and the captures in v, or
+ * 0.  Optional groups are tried once where they stand.
+ */
+static int
+match_template(const struct rule *r, const char *s, size_t n, struct val *v)
+{
+	size_t i = 0, pos = 0;
+	long open = -1;		/* segment index of the group being tried */
+	size_t gpos = 0;
+
+	for (i = 0; i < r->ncaps; i++)
+		memset(&v[i], 0, sizeof(v[i]));
+	i = 0;
+	while (i < r->nsegs) {
+		const struct seg *sg = &r->segs[i];
+		int ok = 1;
+
+		switch (sg->kind) {
+		case S_LIT:
+			ok = pos + sg->len <= n && memcmp(s + pos, sg->lit, sg->len) == 0;
+			if (ok)
+				pos += sg->len;
+			break;
+		case S_CAP:
+			ok = scan(sg, s, n, &pos, &v[sg->cap]) == 0;
+			break;
+		case S_OPEN:
+			open = (long)i;
+			gpos = pos;
+			break;
+		default:
+			open = -1;
+			break;
+		}
+		if (ok) {
+			i++;
+			continue;
+		}
+		if (open < 0)
+			return 0;
+		/* the group is not there: forget its captures, skip it */
+		for (i = (size_t)open + 1; r->segs[i].kind != S_CLOSE; i++)
+			if (r->segs[i].kind == S_CAP)
+				memset(&v[r->segs[i].cap], 0, sizeof(v[0]));
+		pos = gpos;
+		i = r->segs[open].close + 1;
+		open = -1;
+	}
+	return pos == n;
+}
+
+/* The fields of a rule's captures, in capture order. */
+static void
+cap_fields(const struct rule *r, uint8_t *flds)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsegs; i++)
+		if (r->segs[i].kind == S_CAP)
+			flds[r->segs[i].cap] = r->segs[i].fld;
+}
+
+static int
+ident_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '~';
+}
+
+/*
+ * The function a message starts with, in one of the forms drivers use:
+ * "[Func] rest", "Func: rest", "!Func[123]!rest" (C++ "Class::Method" too).
+ * 1 and func/rest set, or 0.
+ */
+static int
+split_func(const char *s, size_t n, const char **func, size_t *flen, size_t *rest)
+{
+	size_t k = 0;
+
+	if (n > 0 && s[0] == '[') {
+		for (k = 1; k < n && s[k] != ']' && s[k] != ' '; k++)
+			;
+		if (k >= n || s[k] != ']' || k == 1)
+			return 0;
+		*func = s + 1;
+		*flen = k - 1;
+		k++;
+		if (k < n && s[k] == ' ')
+			k++;
+		*rest = k;
+		return 1;
+	}
+	if (n > 0 && s[0] == '!') {
+		for (k = 1; k < n && (ident_char(s[k]) || s[k] == ':'); k++)
+			;
+		if (k == 1 || k >= n || s[k] != '[')
+			return 0;
+		*func = s + 1;
+		*flen = k - 1;
+		while (k < n && s[k] != '!')
+			k++;
+		if (k >= n)
+			return 0;
+		*rest = k + 1;
+		return 1;
+	}
+	for (k = 0; k < n && (ident_char(s[k]) || (s[k] == ':' && k + 1 < n && s[k + 1] == ':')); k++)
+		if (s[k] == ':')
+			k++;
+	if (k == 0 || k >= n || s[k] != ':' || (k + 1 < n && s[k + 1] != ' '))
+		return 0;
+	*func = s;
+	*flen = k;
+	*rest = k + 1 < n ? k + 2 : k + 1;
+	return 1;
+}
+
+static int
+try_text_rule(const struct rule *r, const char *friendly, size_t fl, const char *s,
+	      size_t n, struct ot_strtab *st, struct ot_event *ev)
+{
+	struct val v[OT_PROFILE_MAX_CAPS];
+	uint8_t flds[OT_PROFILE_MAX_CAPS];
+
+	if (r->friendly != NULL &&
+	    (friendly == NULL || fl != r->friendly_len || memcmp(friendly, r->friendly, fl) != 0))
+		return 0;
+	if (r->segs == NULL)
+		return apply(r, NULL, NULL, 0, st, ev);
+	if (!match_template(r, s, n, v))
+		return 0;
+	cap_fields(r, flds);
+	return apply(r, flds, v, r->ncaps, st, ev);
+}
+
+/* Text rules on a message; deffunc (may be NULL) when it names no function. */
+static int
+match_text(const struct ot_profile *p, const char *friendly, size_t fl, const char *text,
+	   size_t n, const char *deffunc, struct ot_strtab *st, struct ot_event *ev)
+{
+	const char *func = NULL;
+	size_t flen = 0, rest = 0, k = 0;
+	long j = -1;
+
+	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\r'))
+		n--;
+	if (!split_func(text, n, &func, &flen, &rest) && deffunc != NULL && deffunc[0]) {
+		func = deffunc;
+		flen = strlen(deffunc);
+		rest = 0;
+	}
+	if (func != NULL && p->fcap > 0) {
+		uint64_t h = fnv(func, flen);
+		size_t b;
+
+		for (b = h & (p->fcap - 1); p->ftab[b]; b = (b + 1) & (p->fcap - 1))
+			if (p->r[p->ftab[b] - 1].fhash == h) {
+				j = p->ftab[b] - 1;
+				break;
+			}
+	}
+	/* rules of this function and rules without one, in rule order */
+	for (;;) {
+		const struct rule *r;
+		int use_func;
+
+		while (j >= 0 && (p->r[j].funclen != flen || memcmp(p->r[j].func, func, flen) != 0))
+			j = p->r[j].next_same;
+		if (j < 0 && k >= p->nnofunc)
+			return 0;
+		use_func = j >= 0 && (k >= p->nnofunc || (size_t)j < p->nofunc[k]);
+		if (use_func) {
+			r = &p->r[j];
+			j = r->next_same;
+			if (try_text_rule(r, friendly, fl, text + rest, n - rest, st, ev))
+				return 1;
+		} else {
+			r = &p->r[p->nofunc[k++]];
+			if (try_text_rule(r, friendly, fl, text, n, st, ev))
+				return 1;
+		}
+	}
+}
+
+int
+ot_profile_match_text(const struct ot_profile *p, const char *friendly,
+		      size_t friendly_len, const char *text, size_t n,
+		      struct ot_strtab *st, struct ot_event *ev)
+{
+	return match_text(p, friendly, friendly_len, text, n, NULL, st, ev);
+}
+
+/* -------------------------------------------------------------------- */
+/* binary WPP and manifest payloads */
+
+/* scratch space for text made from binary values */
+struct scratch {
+	char b[4096];
+	size_t used;
+};
+
+static char *
+sc_alloc(struct scratch *sc, size_t n)
+{
+	char *p;
+
+	if (sc->used + n > sizeof(sc->b))
+		return NULL;
+	p = sc->b + sc->used;
+	sc->used += n;
+	return p;
+}
+
+static void
+text_val(struct val *v, const char *s, size_t n)
+{
+	memset(v, 0, sizeof(*v));
+	v->str = 1;
+	v->s = s;
+	v->n = n;
+}
+
+/* UTF-16LE (n bytes) to UTF-8 in scratch; unpaired surrogates as U+FFFD. */
+static int
+utf16_val(struct scratch *sc, const uint8_t *p, size_t n, struct val *v)
+{
+	char *o = sc_alloc(sc, 2 * n + 4), *s = o;
+	size_t i;
+
+	if (o == NULL)
+		return -1;
+	for (i = 0; i + 1 < n; i += 2) {
+		uint32_t c = ot_le16(p + i);
+
+		if (c >= 0xD800 && c < 0xDC00 && i + 3 < n && ot_le16(p + i + 2) >= 0xDC00 &&
+		    ot_le16(p + i + 2) < 0xE000) {
+			c = 0x10000 + ((c - 0xD800) << 10) + (ot_le16(p + i + 2) - 0xDC00);
+			i += 2;
+		} else if (c >= 0xD800 && c < 0xE000) {
+			c = 0xFFFD;
+		}
+		if (c < 0x80) {
+			*o++ = (char)c;
+		} else if (c < 0x800) {
+			*o++ = (char)(0xC0 | (c >> 6));
+			*o++ = (char)(0x80 | (c & 0x3F));
+		} else if (c < 0x10000) {
+			*o++ = (char)(0xE0 | (c >> 12));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (c & 0x3F));
+		} else {
+			*o++ = (char)(0xF0 | (c >> 18));
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3F));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3F));
+			*o++ = (char)(0x80 | (c & 0x3F));
+		}
+	}
+	text_val(v, s, (size_t)(o - s));
+	return 0;
+}
+
+static int
+addr_val(struct scratch *sc, int af, const uint8_t *p, struct val *v)
+{
+	char *o = sc_alloc(sc, OT_ADDR_MAX);
+
+	if (o == NULL || inet_ntop(af, p, o, OT_ADDR_MAX) == NULL)
+		return -1;
+	text_val(v, o, strlen(o));
+	return 0;
+}
+
+static int
+guid_val(struct scratch *sc, const uint8_t *p, struct val *v)
+{
+	char *o = sc_alloc(sc, 37);
+
+	if (o == NULL)
+		return -1;
+	ot_etl_guid_str(p, o);
+	text_val(v, o, 36);
+	return 0;
+}
+
+static int64_t
+sext(uint64_t u, size_t n)
+{
+	if (n == 0 || n >= 8)
+		return (int64_t)u;
+	if (u & ((uint64_t)1 << (8 * n - 1)))
+		return (int64_t)(u | ~(((uint64_t)1 << (8 * n)) - 1));
+	return (int64_t)u;
+}
+
+/* A decoded TMF argument as a value. */
+static int
+wpp_val(struct scratch *sc, const struct ot_tmf_arg *ta, const struct ot_wpp_val *w,
+	struct val *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (!w->ok)
+		return -1;
+	switch (ta->type) {
+	case OT_TMF_STRING: case OT_TMF_RSTRING: case OT_TMF_PSTRING:
+		text_val(v, (const char *)w->p, w->n);
+		return 0;
+	case OT_TMF_WSTRING: case OT_TMF_RWSTRING: case OT_TMF_PWSTRING:
+		return utf16_val(sc, w->p, w->n, v);
+	case OT_TMF_GUID: case OT_TMF_CLSID: case OT_TMF_LIBID: case OT_TMF_IID:
+		return guid_val(sc, w->p, v);
+	case OT_TMF_IPADDR:
+		return addr_val(sc, AF_INET, w->p, v);
+	case OT_TMF_IPV6ADDR:
+		return addr_val(sc, AF_INET6, w->p, v);
+	case OT_TMF_PORT:
+		v->num = 1;
+		v->u = (uint64_t)(w->p[0] << 8 | w->p[1]);
+		return 0;
+	case OT_TMF_SID: case OT_TMF_HEXDUMP: case OT_TMF_MACADDR: case OT_TMF_DOUBLE:
+		return -1;
+	case OT_TMF_CHAR: case OT_TMF_CHARSIGN: case OT_TMF_SHORT: case OT_TMF_LONG:
+	case OT_TMF_LONGLONG:
+		v->num = 1;
+		v->u = (uint64_t)sext(w->u, w->n);
+		return 0;
+	case OT_TMF_LISTLONG: case OT_TMF_LISTSHORT: case OT_TMF_LISTBYTE:
+		v->num = 1;
+		v->u = w->u;
+		if (w->u < ta->nnames) {
+			v->str = 1;
+			v->s = ta->names[w->u];
+			v->n = strlen(v->s);
+		}
+		return 0;
+	default:
+		v->num = 1;
+		v->u = w->u;
+		return 0;
+	}
+}
+
+static int
+wpp_rule_selects(const struct rule *r, const struct ot_tmf_msg *tm, const struct ot_wpp_msg *m)
+{
+	if (r->has_guid && (!m->has_guid || memcmp(r->guid, m->guid, 16) != 0))
+		return 0;
+	if (r->number >= 0 && r->number != m->number)
+		return 0;
+	if (r->format != NULL && strcmp(r->format, tm->format) != 0)
+		return 0;
+	if (r->func != NULL && (r->funclen != strlen(tm->func) || memcmp(r->func, tm->func, r->funclen)))
+		return 0;
+	return 1;
+}
+
+int
+ot_profile_match_wpp(const struct ot_profile *p, const struct ot_tmf_msg *tm,
+		     const struct ot_wpp_msg *m, struct ot_strtab *st,
+		     struct ot_event *ev, const char **why)
+{
+	static const struct ot_wpp_where nowhere;
+	struct ot_wpp_val w[OT_TMF_MAX_ARGS];
+	struct val v[OT_TMF_MAX_ARGS];
+	struct scratch sc;
+	char text[OT_WPP_MAX_TEXT];
+	size_t i, k;
+	int decoded = 0, rc;
+
+	*why = NULL;
+	sc.used = 0;
+	for (i = 0; p->any_wpp && i < p->n; i++) {
+		const struct rule *r = &p->r[i];
+
+		if (r->kind != R_WPP || !wpp_rule_selects(r, tm, m))
+			continue;
+		if (r->segs != NULL) {
+			if (ot_wpp_render(tm, m, &nowhere, OT_WPP_NO_PREFIX | OT_WPP_RAW_STRINGS,
+					  text, sizeof(text), why) < 0)
+				return -1;
+			if (try_text_rule(r, tm->friendly, strlen(tm->friendly), text,
+					  strlen(text), st, ev))
+				return 1;
+			continue;
+		}
+		if (!decoded) {
+			if (ot_wpp_args(tm, m, w, why) < 0)
+				return -1;
+			decoded = 1;
+		}
+		sc.used = 0;
+		for (k = 0; k < r->nargs && k < tm->nargs; k++)
+			if (r->args[k] != F_IGNORE && wpp_val(&sc, &tm->args[k], &w[k], &v[k]) < 0)
+				break;
+		if (k < r->nargs)
+			continue;	/* fewer arguments than the rule names, or one it cannot read */
+		if (apply(r, r->args, v, r->nargs, st, ev))
+			return 1;
+	}
+	/* text rules on the rendered message */
+	if ((rc = ot_wpp_render(tm, m, &nowhere, OT_WPP_NO_PREFIX | OT_WPP_RAW_STRINGS, text,
+				sizeof(text), why)) < 0)
+		return -1;
+	return match_text(p, tm->friendly, strlen(tm->friendly), text, strlen(text), tm->func,
+			  st, ev);
+}
+
+int
+ot_profile_match_manifest(const struct ot_profile *p, const uint8_t guid[16],
+			  uint16_t id, uint8_t version, const uint8_t *payload,
+			  size_t len, unsigned ptr_size, struct ot_strtab *st,
+			  struct ot_event *ev)
+{
+	struct val v[256];
+	struct scratch sc;
+	size_t i, k, off;
+
+	for (i = 0; i < p->n; i++) {
+		const struct rule *r = &p->r[i];
+		int ok = 1;
+
+		if (r->kind != R_MANIFEST || r->id != id || memcmp(r->provider, guid, 16) != 0 ||
+		    (r->version >= 0 && r->version != version))
+			continue;
+		sc.used = 0;
+		off = 0;
+		for (k = 0; ok && k < r->npl && k < 256; k++) {
+			size_t left = len - off, sz = 0;
+			const uint8_t *q = payload + off;
+			const uint8_t *nul;
+
+			memset(&v[k], 0, sizeof(v[k]));
+			switch (r->pl_type[k]) {
+			case T_U8: sz = 1; break;
+			case T_U16: case T_PORT: sz = 2; break;
+			case T_U32: case T_I32: case T_NTSTATUS: case T_IPV4: sz = 4; break;
+			case T_U64: case T_I64: sz = 8; break;
+			case T_PTR: sz = ptr_size == 4 ? 4 : 8; break;
+			case T_GUID: case T_IPV6: sz = 16; break;
+			case T_ANSI:
+				nul = memchr(q, 0, left);
+				if (nul == NULL) {
+					ok = 0;
+					break;
+				}
+				text_val(&v[k], (const char *)q, (size_t)(nul - q));
+				sz = (size_t)(nul - q) + 1;
+				break;
+			case T_UTF16:
+				for (sz = 0; sz + 1 < left && (q[sz] | q[sz + 1]) != 0; sz += 2)
+					;
+				if (sz + 1 >= left || utf16_val(&sc, q, sz, &v[k]) < 0) {
+					ok = 0;
+					break;
+				}
+				sz += 2;
+				break;
+			default:
+				ok = 0;
+			}
+			if (!ok || sz > left) {
+				ok = 0;
+				break;
+			}
+			switch (r->pl_type[k]) {
+			case T_U8: v[k].num = 1; v[k].u = q[0]; break;
+			case T_U16: v[k].num = 1; v[k].u = ot_le16(q); break;
+			case T_PORT: v[k].num = 1; v[k].u = (uint64_t)(q[0] << 8 | q[1]); break;
+			case T_U32: case T_NTSTATUS: v[k].num = 1; v[k].u = ot_le32(q); break;
+			case T_I32: v[k].num = 1; v[k].u = (uint64_t)sext(ot_le32(q), 4); break;
+			case T_U64: case T_I64: v[k].num = 1; v[k].u = ot_le64(q); break;
+			case T_PTR: v[k].num = 1; v[k].u = sz == 4 ? ot_le32(q) : ot_le64(q); break;
+			case T_GUID: ok = guid_val(&sc, q, &v[k]) == 0; break;
+			case T_IPV4: ok = addr_val(&sc, AF_INET, q, &v[k]) == 0; break;
+			case T_IPV6: ok = addr_val(&sc, AF_INET6, q, &v[k]) == 0; break;
+			default: break;
+			}
+			off += sz;
+		}
+		if (ok && apply(r, r->pl_fld, v, r->npl, st, ev))
+			return 1;
+	}
+	return 0;
+}
+
+int
+ot_profile_parse_guid(const char *s, uint8_t g[16])
+{
+	return parse_guid(s, g);
+}
+
+size_t
+ot_profile_text_key(const char *text, size_t n, char *out, size_t cap)
+{
+	const char *func;
+	size_t flen, rest, o = 0, k = 0, words = 0;
+
+	if (cap == 0)
+		return 0;
+	if (split_func(text, n, &func, &flen, &rest)) {
+		if (flen >= cap)
+			flen = cap - 1;
+		memcpy(out, func, flen);
+		out[flen] = '\0';
+		return flen;
+	}
+	/* the first three words, digits as '#' so that values do not split keys */
+	while (k < n && (text[k] == ' ' || text[k] == '\t'))
+		k++;
+	for (; k < n && o + 1 < cap; k++) {
+		char c = text[k];
+
+		if (c == ' ' || c == '\t') {
+			if (++words == 3)
+				break;
+			while (k + 1 < n && (text[k + 1] == ' ' || text[k + 1] == '\t'))
+				k++;
+			c = ' ';
+		} else if (c >= '0' && c <= '9') {
+			if (o > 0 && out[o - 1] == '#')
+				continue;
+			c = '#';
+		} else if ((unsigned char)c < 0x20 || c == 0x7f) {
+			c = '?';
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* -------------------------------------------------------------------- */
+/* rendering (writers of the vocabulary) */
+
+/* Is field f present in ev? */
+static int
+present(enum fld f, const struct ot_event *ev)
+{
+	switch (f) {
+	case F_EV: case F_LAYER: case F_ADAPTER: return 1;
+	case F_STATE: return (ev->has & OT_HAS_STATE) != 0;
+	case F_ROOT: return (ev->has & OT_HAS_ROOT) != 0;
+	case F_BLOCK: return (ev->has & OT_HAS_BLOCK) != 0;
+	case F_PARENT: return (ev->has & OT_HAS_PARENT) != 0;
+	case F_SLOT: return (ev->has & OT_HAS_SLOT) != 0;
+	case F_HANDLE: return (ev->has & OT_HAS_HANDLE) != 0;
+	case F_VALUE: return (ev->has & OT_HAS_VALUE) != 0;
+	case F_NBL: return (ev->has & OT_HAS_NBL) != 0;
+	case F_STATUS: return (ev->has & OT_HAS_STATUS) != 0;
+	case F_CODE: return (ev->has & OT_HAS_CODE) != 0;
+	case F_REASON: return (ev->has & OT_HAS_REASON) != 0;
+	case F_SRC: case F_SPORT: case F_DST: case F_DPORT:
+		return (ev->has & OT_HAS_TUPLE) != 0;
+	case F_CPU: return (ev->has & OT_HAS_CPU) != 0;
+	case F_PID: return (ev->has & OT_HAS_PID) != 0;
+	case F_TID: return (ev->has & OT_HAS_TID) != 0;
+	default: return 0;
+	}
+}
+
+/* The has bits a rendering must carry (cpu, pid, tid come from the prefix). */
+#define RENDER_HAS (OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_PARENT | OT_HAS_STATE | \
+		    OT_HAS_SLOT | OT_HAS_HANDLE | OT_HAS_VALUE | OT_HAS_STATUS | \
+		    OT_HAS_CODE | OT_HAS_REASON | OT_HAS_TUPLE | OT_HAS_NBL)
+
+static uint32_t
+fld_has(enum fld f)
+{
+	switch (f) {
+	case F_STATE: return OT_HAS_STATE;
+	case F_ROOT: return OT_HAS_ROOT;
+	case F_BLOCK: return OT_HAS_BLOCK;
+	case F_PARENT: return OT_HAS_PARENT;
+	case F_SLOT: return OT_HAS_SLOT;
+	case F_HANDLE: return OT_HAS_HANDLE;
+	case F_VALUE: return OT_HAS_VALUE;
+	case F_NBL: return OT_HAS_NBL;
+	case F_STATUS: return OT_HAS_STATUS;
+	case F_CODE: return OT_HAS_CODE;
+	case F_REASON: return OT_HAS_REASON;
+	case F_SRC: case F_SPORT: case F_DST: case F_DPORT: return OT_HAS_TUPLE;
+	default: return 0;
+	}
+}
+
+/* A field's value: numbers for numeric fields, text for the others. */
+static void
+get_field(enum fld f, const struct ot_event *ev, struct val *v)
+{
+	const uint64_t ptrs[7] = { ev->root, ev->block, ev->parent, ev->slot, ev->handle,
+				   ev->value, ev->nbl };
+
+	memset(v, 0, sizeof(*v));
+	switch (f) {
+	case F_EV: text_val(v, ot_ev_names[ev->ev], strlen(ot_ev_names[ev->ev])); return;
+	case F_LAYER:
+		text_val(v, ot_layer_names[ev->layer], strlen(ot_layer_names[ev->layer]));
+		return;
+	case F_ADAPTER: text_val(v, ev->adapter ? ev->adapter : "", ev->adapter ? strlen(ev->adapter) : 0); return;
+	case F_STATE:
+		text_val(v, ot_state_name(ev->state), strlen(ot_state_name(ev->state)));
+		v->num = 1;
+		v->u = (uint64_t)ev->state;
+		return;
+	case F_SRC: text_val(v, ev->tuple.src, strlen(ev->tuple.src)); return;
+	case F_DST: text_val(v, ev->tuple.dst, strlen(ev->tuple.dst)); return;
+	default: break;
+	}
+	v->num = 1;
+	switch (f) {
+	case F_ROOT: case F_BLOCK: case F_PARENT: case F_SLOT: case F_HANDLE:
+	case F_VALUE: case F_NBL:
+		v->u = ptrs[f - F_ROOT];
+		break;
+	case F_STATUS: v->u = ev->status; break;
+	case F_CODE: v->u = (uint64_t)ev->code; break;
+	case F_REASON: v->u = (uint64_t)ev->reason; break;
+	case F_SPORT: v->u = ev->tuple.sport; break;
+	case F_DPORT: v->u = ev->tuple.dport; break;
+	case F_CPU: v->u = (uint64_t)(int64_t)ev->cpu; break;
+	case F_PID: v->u = (uint64_t)(int64_t)ev->pid; break;
+	case F_TID: v->u = (uint64_t)(int64_t)ev->tid; break;
+	default: break;
+	}
+}
+
+/* A bounded output buffer. */
+struct ob {
+	char *p;
+	size_t len, cap;
+	int over;
+};
+
+static void
+ob_put(struct ob *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->over = 1;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+ob_printf(struct ob *b, const char *fmt, ...) OT_PRINTF(2, 3);
+
+static void
+ob_printf(struct ob *b, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		b->over = 1;
+		return;
+	}
+	ob_put(b, tmp, (size_t)n);
+}
+
+/* Render one placeholder's value as text the scanner reads back; -1 if it cannot. */
+static int
+render_value(struct ob *b, const struct rule *r, const struct seg *sg, const struct ot_event *ev)
+{
+	struct val v;
+	const struct map *m = &r->map[sg->fld];
+	const char *name;
+	size_t i;
+
+	get_field((enum fld)sg->fld, ev, &v);
+	/* a mapped field: the vendor value that maps to ours */
+	for (i = 0; i < m->n; i++) {
+		const struct val *to = &m->e[i].to;
+
+		if ((to->str && v.str && to->n == v.n && memcmp(to->s, v.s, v.n) == 0) ||
+		    (to->num && v.num && to->u == v.u)) {
+			v = m->e[i].key;
+			if (v.num)
+				v.str = sg->type == T_STR || sg->type == T_WORD;
+			break;
+		}
+	}
+	switch (sg->type) {
+	case T_STR: case T_WORD:
+		if (!v.str || (sg->type == T_WORD && (v.n == 0 || memchr(v.s, ' ', v.n))))
+			return -1;
+		ob_put(b, v.s, v.n);
+		return 0;
+	case T_IP:
+	case T_GUID:
+		if (!v.str)
+			return -1;
+		ob_put(b, v.s, v.n);
+		return 0;
+	default:
+		break;
+	}
+	if (!v.num)
+		return -1;
+	switch (sg->type) {
+	case T_PTR: ob_printf(b, "%016" PRIX64, v.u); return 0;
+	case T_HEX: ob_printf(b, "%" PRIx64, v.u); return 0;
+	case T_I32: case T_I64: ob_printf(b, "%" PRId64, (int64_t)v.u); return 0;
+	case T_NTSTATUS:
+		name = ot_wpp_status_name((uint32_t)v.u);
+		if (name != NULL)
+			ob_printf(b, "0x%08" PRIx32 "(%s)", (uint32_t)v.u, name);
+		else
+			ob_printf(b, "0x%08" PRIx32, (uint32_t)v.u);
+		return 0;
+	default:
+		ob_printf(b, "%" PRIu64, v.u);
+		return 0;
+	}
+}
+
+/* Which optional groups ev can fill (all their fields present). */
+static uint32_t
+groups_for(const struct rule *r, const struct ot_event *ev)
+{
+	uint32_t g = 0;
+	size_t i, k;
+
+	for (i = 0; i < r->nsegs; i++) {
+		int all = 1;
+
+		if (r->segs[i].kind != S_OPEN)
+			continue;
+		for (k = i + 1; r->segs[k].kind != S_CLOSE; k++)
+			if (r->segs[k].kind == S_CAP &&
+			    (r->segs[k].fld == F_IGNORE || !present((enum fld)r->segs[k].fld, ev)))
+				all = 0;
+		if (all)
+			g |= 1u << r->segs[i].group;
+	}
+	return g;
+}
+
+static int
+render_rule(const struct rule *r, const struct ot_event *ev, struct ob *b, uint32_t *groups)
+{
+	uint32_t g = groups_for(r, ev), carried = 0;
+	size_t i;
+
+	if (r->kind != R_TEXT || r->segs == NULL || !(r->setmask & 1u << F_EV) ||
+	    ot_ev_from_name(r->set[F_EV].s, r->set[F_EV].n) != (int)ev->ev ||
+	    r->friendly != NULL)
+		return -1;
+	if (r->func != NULL) {
+		ob_put(b, r->func, r->funclen);
+		ob_put(b, ": ", 2);
+	}
+	for (i = 0; i < r->nsegs; i++) {
+		const struct seg *sg = &r->segs[i];
+
+		switch (sg->kind) {
+		case S_LIT:
+			ob_put(b, sg->lit, sg->len);
+			break;
+		case S_OPEN:
+			if (!(g & (1u << sg->group)))
+				i = sg->close;
+			break;
+		case S_CLOSE:
+			break;
+		case S_CAP:
+			if (sg->fld == F_IGNORE || !present((enum fld)sg->fld, ev) ||
+			    render_value(b, r, sg, ev) < 0)
+				return -1;
+			carried |= fld_has((enum fld)sg->fld);
+			break;
+		}
+	}
+	/* constants the rule sets must agree with the event */
+	for (i = 0; i < F_COUNT; i++) {
+		struct ot_event e = *ev;
+		struct val a, c;
+
+		if (i == F_EV || i == F_ADAPTER || !(r->setmask & (1u << i)))
+			continue;
+		if (set_field((enum fld)i, &r->set[i], NULL, &e) < 0)
+			return -1;
+		get_field((enum fld)i, &e, &a);
+		get_field((enum fld)i, ev, &c);
+		if (a.num != c.num || a.u != c.u || a.n != c.n || (a.n && memcmp(a.s, c.s, a.n)))
+			return -1;
+		carried |= fld_has((enum fld)i);
+	}
+	if ((r->setmask & 1u << F_ADAPTER) &&
+	    (r->set[F_ADAPTER].n != strlen(ev->adapter) ||
+	     memcmp(r->set[F_ADAPTER].s, ev->adapter, r->set[F_ADAPTER].n) != 0))
+		return -1;
+	if ((ev->has & RENDER_HAS) & ~carried)
+		return -1;	/* the rule would lose a field */
+	if (b->over)
+		return -1;
+	*groups = g;
+	return 0;
+}
+
+int
+ot_profile_render(const struct ot_profile *p, const struct ot_event *ev,
+		  char *out, size_t cap, size_t *rule, uint32_t *groups)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		struct ob b = { out, 0, cap, 0 };
+
+		if (cap == 0)
+			return -1;
+		out[0] = '\0';
+		if (render_rule(&p->r[i], ev, &b, groups) == 0) {
+			*rule = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+ot_profile_wpp_message(const struct ot_profile *p, size_t rule, uint32_t groups,
+		       const struct ot_event *ev, char *format, size_t fcap,
+		       const char **func, struct ot_profile_arg *args,
+		       size_t *nargs, size_t maxargs)
+{
+	const struct rule *r;
+	struct ob b = { format, 0, fcap, 0 };
+	size_t i, k, na = 0;
+
+	if (rule >= p->n || fcap == 0)
+		return -1;
+	r = &p->r[rule];
+	if (r->kind != R_TEXT || r->segs == NULL)
+		return -1;
+	format[0] = '\0';
+	ob_put(&b, "%0", 2);
+	if (r->func != NULL)
+		ob_put(&b, "%!FUNC!: ", 9);
+	*func = r->func ? r->func : "";
+	for (i = 0; i < r->nsegs; i++) {
+		const struct seg *sg = &r->segs[i];
+		struct ot_profile_arg *a;
+		struct ot_event e;
+		struct ob vb;
+		struct val v;
+		char tmp[300];
+
+		switch (sg->kind) {
+		case S_LIT:
+			for (k = 0; k < sg->len; k++) {
+				if (sg->lit[k] == '"')
+					return -1;	/* the TMF format is quoted */
+				ob_put(&b, sg->lit + k, 1);
+				if (sg->lit[k] == '%')
+					ob_put(&b, "%", 1);
+			}
+			continue;
+		case S_OPEN:
+			if (!(groups & (1u << sg->group)))
+				i = sg->close;
+			continue;
+		case S_CLOSE:
+			continue;
+		default:
+			break;
+		}
+		if (na == maxargs || sg->fld == F_IGNORE)
+			return -1;
+		a = &args[na];
+		memset(a, 0, sizeof(*a));
+		a->name = fld_names[sg->fld];
+		ob_printf(&b, "%%%zu!", 10 + na);
+		get_field((enum fld)sg->fld, ev, &v);
+		switch (sg->type) {
+		case T_PTR:
+			a->tmf_type = OT_TMF_PTR;
+			a->spec = "p";
+			ot_put_le64(a->bytes, v.u);
+			a->len = 8;
+			break;
+		case T_HEX: case T_U64:
+			a->tmf_type = OT_TMF_ULONGLONG;
+			a->spec = sg->type == T_HEX ? "I64x" : "I64u";
+			ot_put_le64(a->bytes, v.u);
+			a->len = 8;
+			break;
+		case T_I64:
+			a->tmf_type = OT_TMF_LONGLONG;
+			a->spec = "I64d";
+			ot_put_le64(a->bytes, v.u);
+			a->len = 8;
+			break;
+		case T_I32:
+			a->tmf_type = OT_TMF_LONG;
+			a->spec = "d";
+			ot_put_le32(a->bytes, (uint32_t)v.u);
+			a->len = 4;
+			break;
+		case T_U8: case T_U16: case T_U32:
+			a->tmf_type = OT_TMF_ULONG;
+			a->spec = "u";
+			ot_put_le32(a->bytes, (uint32_t)v.u);
+			a->len = 4;
+			break;
+		case T_NTSTATUS:
+			a->tmf_type = OT_TMF_NTSTATUS;
+			a->spec = "s";
+			ot_put_le32(a->bytes, (uint32_t)v.u);
+			a->len = 4;
+			break;
+		case T_PORT:
+			a->tmf_type = OT_TMF_PORT;
+			a->spec = "s";
+			a->bytes[0] = (uint8_t)(v.u >> 8);
+			a->bytes[1] = (uint8_t)v.u;
+			a->len = 2;
+			break;
+		default:
+			/* text: the same bytes the text writer prints */
+			e = *ev;
+			vb.p = tmp;
+			vb.len = 0;
+			vb.cap = sizeof(tmp);
+			vb.over = 0;
+			tmp[0] = '\0';
+			if (render_value(&vb, r, sg, &e) < 0 || vb.over ||
+			    vb.len + 1 > sizeof(a->bytes) || memchr(tmp, 0, vb.len))
+				return -1;
+			a->tmf_type = OT_TMF_STRING;
+			a->spec = "s";
+			memcpy(a->bytes, tmp, vb.len);
+			a->bytes[vb.len] = 0;
+			a->len = vb.len + 1;
+			break;
+		}
+		ob_put(&b, a->spec, strlen(a->spec));
+		ob_put(&b, "!", 1);
+		na++;
+	}
+	if (b.over)
+		return -1;
+	*nargs = na;
+	return 0;
+}
+
+/* -------------------------------------------------------------------- */
+/* tally */
+
+void
+ot_tally_init(struct ot_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void
+ot_tally_add(struct ot_tally *t, const char *key, size_t len, uint64_t count)
+{
+	size_t cap = 2 * OT_PROFILE_MAX_TALLY, h;
+
+	t->total += count;
+	if (t->idx == NULL)
+		t->idx = xcalloc(cap, sizeof(size_t));
+	for (h = fnv(key, len) & (cap - 1); t->idx[h]; h = (h + 1) & (cap - 1)) {
+		struct ot_tally_entry *e = &t->e[t->idx[h] - 1];
+
+		if (strlen(e->key) == len && memcmp(e->key, key, len) == 0) {
+			e->count += count;
+			return;
+		}
+	}
+	if (t->n == OT_PROFILE_MAX_TALLY) {
+		t->others += count;
+		return;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->e = xrealloc(t->e, st_mult(t->cap, sizeof(*t->e)));
+	}
+	t->e[t->n].key = xmalloc(len + 1);
+	memcpy(t->e[t->n].key, key, len);
+	t->e[t->n].key[len] = '\0';
+	t->e[t->n].count = count;
+	t->idx[h] = ++t->n;
+}
+
+static int
+by_count(const void *a, const void *b)
+{
+	const struct ot_tally_entry *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+void
+ot_tally_sort(struct ot_tally *t)
+{
+	size_t i;
+
+	if (t->n == 0)
+		return;
+	qsort(t->e, t->n, sizeof(*t->e), by_count);
+	/* the index no longer points right: rebuild it */
+	memset(t->idx, 0, 2 * OT_PROFILE_MAX_TALLY * sizeof(size_t));
+	for (i = 0; i < t->n; i++) {
+		size_t cap = 2 * OT_PROFILE_MAX_TALLY, h;
+
+		for (h = fnv(t->e[i].key, strlen(t->e[i].key)) & (cap - 1); t->idx[h];
+		     h = (h + 1) & (cap - 1))
+			;
+		t->idx[h] = i + 1;
+	}
+}
+
+void
+ot_tally_release(struct ot_tally *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->e[i].key);
+	free(t->e);
+	free(t->idx);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Captures in an analysis (issue 5): flows stored and joined to tcp objects,
+# --pcap-offset shifts pcap/pcapng packets but never the packets of an .etl,
+# --grace decides W1, check --fail-on W1/W2/W3, the report's capture lines.
+. tests/lib.sh
+
+MKPCAP=$BUILD/tests/mkpcap
+q() { "$PROG" query "$1" "$2" | tail -n +2 | tr -d '"'; }
+
+"$PROG" gen wire-close -o "$TMP/w.jsonl" --pcap "$TMP/w.pcap" 2> "$TMP/err" || fail "join/gen: $(cat "$TMP/err")"
+"$PROG" ingest -q -o "$TMP/w.db" "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/ingest: $(cat "$TMP/err")"
+ok "join/flows-stored" test "$(q "$TMP/w.db" 'SELECT count(*) FROM flows')" = 2
+ok "join/flow-objects" test "$(q "$TMP/w.db" 'SELECT count(*) FROM flow_objects')" = 2
+ok "join/wire-close-leak" test "$(q "$TMP/w.db" "SELECT count(*) FROM leaks WHERE reason = 'wire_close'")" = 1
+ok "join/flow-object-w1" test "$(q "$TMP/w.db" 'SELECT sum(wire_close_leak) FROM flow_objects')" = 1
+ok "join/closed-flows" test "$(q "$TMP/w.db" "SELECT group_concat(state) FROM (SELECT state FROM flows ORDER BY id)")" = "closed,reset"
+ok "join/joined-by-tuple" test "$(q "$TMP/w.db" "SELECT count(*) FROM flow_objects j JOIN objects o ON o.trace_id = j.trace_id AND o.id = j.object_id JOIN flows f ON f.trace_id = j.trace_id AND f.id = j.flow_id WHERE o.state = 'tcp' AND ((o.src = f.a_addr AND o.sport = f.a_port AND o.dst = f.b_addr AND o.dport = f.b_port) OR (o.src = f.b_addr AND o.sport = f.b_port AND o.dst = f.a_addr AND o.dport = f.a_port))")" = 2
+"$PROG" report "$TMP/w.db" > "$TMP/r.txt"
+ok "join/report-capture" grep -q 'packets 10  flows 2  joined 2  unjoined 0' "$TMP/r.txt"
+ok "join/report-w2-capture-point" grep -q 'below the miniport' "$TMP/r.txt"
+
+# check: W1 fails the gate, W3 has nothing; without a capture W1 is not checked
+"$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
+ok "join/check-fail-on-W1" test $? = 1
+"$PROG" check -q --max-errors 1000 --max-warnings 1000 --fail-on W3 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
+ok "join/check-W3-passes" test $? = 0
+"$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q 'W1.*not checked' "$TMP/out"; then pass "join/check-W1-not-checked"; else fail "join/check-W1-not-checked: exit $rc $(head -c 400 "$TMP/out")"; fi
+
+# --grace: a longer grace than the 2 s the scenario allows finds no W1
+"$PROG" analyze -q --format json --grace 10s "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/g.json" 2> "$TMP/err"
+ok "join/grace-10s-no-W1" grep -q '"id": "W1".*"checked", "count": 0' "$TMP/g.json"
+"$PROG" analyze -q --format json --grace 1500ms "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/g.json" 2> "$TMP/err"
+ok "join/grace-1.5s-two-W1" grep -q '"id": "W1".*"checked", "count": 2' "$TMP/g.json"
+"$PROG" analyze -q --grace soon "$TMP/w.jsonl" > /dev/null 2>&1
+ok "join/bad-grace" test $? = 2
+"$PROG" analyze -q --pcap-offset 1.5 "$TMP/w.jsonl" > /dev/null 2>&1
+ok "join/bad-pcap-offset" test $? = 2
+
+# --pcap-offset moves pcap packets by exactly the offset
+"$PROG" ingest -q -o "$TMP/o.db" --pcap-offset -1.25s "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/offset-ingest: $(cat "$TMP/err")"
+a=$(q "$TMP/w.db" 'SELECT min(first_ns) FROM flows')
+b=$(q "$TMP/o.db" 'SELECT min(first_ns) FROM flows')
+ok "join/pcap-offset-shifts" test "$((a - b))" = 1250000000
+ok "join/pcap-offset-unjoins" test "$(q "$TMP/o.db" 'SELECT count(*) FROM flow_objects')" = 0
+
+# packets inside an .etl (NDIS-PacketCapture 1001): flows, never shifted
+if [ -x "$MKPCAP" ] && "$MKPCAP" --etl "$TMP/p.etl" && "$MKPCAP" "$TMP/p.pcap"; then
+	"$PROG" flows -q "$TMP/p.pcap" > "$TMP/f1"
+	"$PROG" flows -q "$TMP/p.etl" > "$TMP/f2"
+	ok "join/etl-packets-flows" cmp -s "$TMP/f1" "$TMP/f2"
+	"$PROG" dump "$TMP/p.etl" > "$TMP/d"
+	ok "join/etl-packets-dump" grep -q ' if=12 out ethernet 60/60 10.0.0.1:40000 > 10.0.0.2:80 TCP S seq=1000 .*pid=4 tid=88$' "$TMP/d"
+	"$PROG" ingest -q -o "$TMP/e1.db" "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest: $(cat "$TMP/err")"
+	"$PROG" ingest -q -o "$TMP/e2.db" --pcap-offset +3600s "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest-offset: $(cat "$TMP/err")"
+	a=$(q "$TMP/e1.db" 'SELECT group_concat(first_ns) FROM flows')
+	b=$(q "$TMP/e2.db" 'SELECT group_concat(first_ns) FROM flows')
+	ok "join/etl-packets-not-shifted" test -n "$a" -a "$a" = "$b"
+	ok "join/etl-packets-counted" test "$(q "$TMP/e1.db" "SELECT value FROM meta WHERE key = 'capture_packets'")" = 31
+else
+	fail "join/mkpcap --etl"
+fi
+# the trace as .etl (TCPIP 1099 host objects join by time) with its capture
+for sc in host-tcpip im-stack wire-close; do
+	"$PROG" gen "$sc" -o "$TMP/$sc.etl" --pcapng "$TMP/$sc.pcapng" 2> "$TMP/err" || fail "join/etl/$sc: gen: $(cat "$TMP/err")"
+	"$PROG" analyze -q --format json "$TMP/$sc.etl" "$TMP/$sc.pcapng" > "$TMP/$sc.json" 2> "$TMP/err"
+	if "$BUILD/tests/truthcmp" "$TMP/$sc.json" "$TMP/$sc.etl.truth.json" > "$TMP/diff" 2>&1; then
+		pass "join/etl/$sc"
+	else
+		fail "join/etl/$sc: $(cat "$TMP/err") $(head -c 1000 "$TMP/diff")"
+	fi
+done
+exit 0
