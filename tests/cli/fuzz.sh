@@ -30,6 +30,12 @@ for h in build/fuzz/fuzz_*; do
 		"$PROG" gen clean -o "$TMP/corpus-$name/clean.etl" >/dev/null 2>&1
 		"$PROG" gen hw-failure -o "$TMP/corpus-$name/hw.etl" >/dev/null 2>&1
 		rm -f "$TMP/corpus-$name"/*.truth.json ;;
+	fuzz_wpptext)
+		cp testdata/profiles/*.txt testdata/wpp/*.txt "$TMP/corpus-$name/" 2>/dev/null
+		"$PROG" gen late-write --format text -o "$TMP/corpus-$name/late.txt" >/dev/null 2>&1
+		rm -f "$TMP/corpus-$name"/*.truth.json ;;
+	fuzz_pcapng|fuzz_packet|fuzz_pktmon)
+		cp "$SHARED"/corpus/pcapng/*.pcapng testdata/rules/*.pcap "$TMP/corpus-$name/" 2>/dev/null ;;
 	*)
 		cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null ;;
 	esac
