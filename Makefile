@@ -148,7 +148,7 @@ bench: $(PROG) $(O)/tests/mkpcap
 
 # libFuzzer harnesses, one per reader (tests/fuzz/fuzz_*.c), in build/fuzz/.
 FUZZ_CC ?= clang
-FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 \
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=c11 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS)
 fuzz: $(O)/.deps $(O)/schema_sql.c $(O)/profile_chimney.c
 	@mkdir -p build/fuzz

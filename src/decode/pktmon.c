@@ -128,7 +128,9 @@ ot_pktmon_record(struct ot_pktmon *p, const struct ot_etl_record *r,
 		p->len = 0;
 		return 0;
 	}
-	if (p->len + size > p->cap) {
+	/* allocated even for a first fragment of zero bytes: the packet's
+	 * data is never a null pointer (found by fuzz_pktmon) */
+	if (p->buf == NULL || p->len + size > p->cap) {
 		p->cap = p->len + size > 2048 ? p->len + size : 2048;
 		p->buf = xrealloc(p->buf, p->cap);
 	}

@@ -5,7 +5,8 @@
  * and rendered by every message of a fixed TMF that uses each argument
  * type the TMF parser knows, into output buffers of several sizes, so a
  * record whose arguments overrun it, strings without a terminator and
- * counted strings that lie meet every decoder.  The record is copied to
+ * counted strings that lie meet every decoder; the argument decoder used
+ * by profile matching (ot_wpp_args, ot_wpp_render) is run on its own too.  The record is copied to
  * a buffer of its exact size so ASan sees any read past its end.
  *
  *   make fuzz && build/fuzz/fuzz_wpp -max_total_time=600
@@ -85,6 +86,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		w.cpu = 1;
 		w.ts_ns = (int64_t)(m.ts & 0x3fffffffffffffffull);
+		for (i = 0; i < tmf.nmsgs; i++) {
+			struct ot_wpp_val v[OT_TMF_MAX_ARGS];
+			unsigned k;
+
+			/* the argument decoder alone: every value inside the record */
+			why = NULL;
+			if (ot_wpp_args(&tmf.msgs[i], &m, v, &why) < 0 && why == NULL)
+				abort();
+			for (k = 0; k < tmf.msgs[i].nargs; k++)
+				if (v[k].ok && v[k].n > 0 &&
+				    (v[k].p < rec || v[k].p + v[k].n > rec + size))
+					abort();
+			/* the rendering profiles match against */
+			why = NULL;
+			(void)ot_wpp_render(&tmf.msgs[i], &m, &w, OT_WPP_NO_PREFIX | OT_WPP_RAW_STRINGS,
+					    out, 512, &why);
+			if (memchr(out, '\0', 512) == NULL)
+				abort();
+		}
 		for (i = 0; i < tmf.nmsgs; i++)
 			for (c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
 				why = NULL;

@@ -127,6 +127,35 @@ rec1001(struct ot_etlw *w, int64_t ts, uint64_t kw, const uint8_t *frag,
 	CHECK(ot_etlw_record(w, &r, &err) == 0);
 }
 
+/*
+ * Regression (fuzz_pktmon): the first record of a capture is a fragment of
+ * zero bytes, so the reassembly buffer was never allocated and the packet
+ * was made from a null pointer.  The packet must have data.
+ */
+static void
+test_pktmon_zero_size_first_fragment(void)
+{
+	struct ot_pktmon *pm = ot_pktmon_new();
+	struct ot_etl_record r;
+	struct ot_packet pkt;
+	struct ot_decoded d;
+	uint8_t b[12];
+
+	memset(b, 0, sizeof(b));
+	memset(&r, 0, sizeof(r));
+	r.hdr = OT_ETL_EVENT;
+	r.id = OT_NDISCAP_PACKET_FRAGMENT;
+	memcpy(r.provider, ot_ndiscap_guid, 16);
+	r.keyword = OT_NDISCAP_KW_ETHERNET | OT_NDISCAP_KW_START | OT_NDISCAP_KW_END;
+	r.pid = r.tid = 0xffffffffu;
+	r.payload = b;
+	r.len = sizeof(b);
+	CHECK(ot_pktmon_record(pm, &r, &pkt) == 1);
+	CHECK(pkt.caplen == 0 && pkt.data != NULL);
+	CHECK(ot_packet_decode(pkt.linktype, pkt.data, pkt.caplen, &d) == OT_DEC_TRUNC);
+	ot_pktmon_free(pm);
+}
+
 static void
 test_pktmon(void)
 {
@@ -327,6 +356,7 @@ main(void)
 	CHECK(strcmp(ot_addr_fmt(6, ip6tcp + 8, buf, sizeof(buf)), "2001:db8::1") == 0);
 	CHECK(strcmp(ot_addr_fmt(4, ip4tcp + 16, buf, sizeof(buf)), "10.0.0.2") == 0);
 	test_pktmon();
+	test_pktmon_zero_size_first_fragment();
 	test_fragments();
 	printf("test_pcap: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
