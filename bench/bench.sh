@@ -20,15 +20,23 @@
 #    tracking, CSV to /dev/null) against `tcpdump -r FILE -w /dev/null` (the
 #    read bound) and `tshark -q -z conv,tcp` in the same run.  Without
 #    tcpdump or tshark their lines say so.
+# 6. WPP (BENCH_WPP_MB, default 1100): a generated tracefmt text file of the
+#    scale scenario in the chimney vocabulary: ingest lines/s end to end
+#    (text -> profile -> engine -> SQLite) against the sqlite3 shell loading
+#    the same event rows, and `profile stats` (read + match, no store); a
+#    binary WPP .etl of the same size: `dump --count --tmf` messages/s
+#    (headers and arguments decoded with the TMF, nothing rendered).
 #
 # Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000),
 # BENCH_ETL_MB (default 1100; 0 skips the .etl part), BENCH_HTML_OBJECTS
 # (default 1000000; 0 skips the HTML part), BENCH_CAP_MB (default 1100; 0
-# skips the capture part).  Usage: bench.sh PROG [MKPCAP]
+# skips the capture part), BENCH_WPP_MB (default 1100; 0 skips part 6).
+# Usage: bench.sh PROG [MKPCAP]
 set -eu
 PROG=${1:-./offtrace}
 MKPCAP=${2:-build/tests/mkpcap}
 CAP_MB=${BENCH_CAP_MB:-1100}
+WPP_MB=${BENCH_WPP_MB:-1100}
 EVENTS=${BENCH_EVENTS:-10000000}
 LIVE=${BENCH_LIVE:-100000}
 ETL_MB=${BENCH_ETL_MB:-1100}
@@ -221,4 +229,55 @@ if [ "$CAP_MB" -gt 0 ]; then
 			(td > 0 ? (s / td <= 2 ? "met" : "NOT met") : "not measured")
 	}'
 	rm -f "$DIR/big.pcap"
+fi
+
+# -- 6. WPP: tracefmt text and binary ------------------------------------------
+if [ "$WPP_MB" -gt 0 ]; then
+	"$PROG" gen scale --objects 10000 --format text -o "$DIR/probe.txt" >/dev/null
+	per=$(wc -c < "$DIR/probe.txt")
+	tobj=$(awk "BEGIN{printf \"%d\", $WPP_MB * 1048576 * 10000 / $per + 1}")
+	echo "bench: generating a ${WPP_MB} MB tracefmt text file (scale, $tobj objects)..."
+	"$PROG" gen scale --objects "$tobj" --format text -o "$DIR/big.txt" >/dev/null
+	tlines=$(wc -l < "$DIR/big.txt")
+	tbytes=$(wc -c < "$DIR/big.txt")
+	cat "$DIR/big.txt" > /dev/null
+	/usr/bin/time -f '%e %M' -o "$DIR/tst.time" "$PROG" profile stats "$DIR/big.txt" > /dev/null
+	read -r tst_s tst_kb < "$DIR/tst.time"
+	rm -f "$DIR/txt.db" "$DIR/txt.db-journal"
+	/usr/bin/time -f '%e %M' -o "$DIR/ti.time" "$PROG" ingest -q -o "$DIR/txt.db" "$DIR/big.txt"
+	read -r ti_s ti_kb < "$DIR/ti.time"
+	ten=$(sqlite3 "$DIR/txt.db" "SELECT count(*) FROM events")
+	sqlite3 -csv "$DIR/txt.db" "SELECT * FROM events" > "$DIR/txt-events.csv"
+	rm -f "$DIR/sq3.db" "$DIR/txt.db" "$DIR/big.txt"
+	sqlite3 "$DIR/sq3.db" < "$DIR/events.sql"
+	/usr/bin/time -f '%e' -o "$DIR/sq3.time" sqlite3 "$DIR/sq3.db" \
+		"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/txt-events.csv events"
+	read -r sq3_s < "$DIR/sq3.time"
+	rm -f "$DIR/txt-events.csv" "$DIR/sq3.db"
+
+	"$PROG" gen scale --objects 10000 --format wpp -o "$DIR/probe-wpp.etl" >/dev/null
+	per=$(wc -c < "$DIR/probe-wpp.etl")
+	wobj=$(awk "BEGIN{printf \"%d\", $WPP_MB * 1048576 * 10000 / $per + 1}")
+	echo "bench: generating a ${WPP_MB} MB binary WPP .etl (scale, $wobj objects)..."
+	rm -rf "$DIR/big-wpp.etl.tmf"
+	"$PROG" gen scale --objects "$wobj" --format wpp -o "$DIR/big-wpp.etl" >/dev/null
+	wbytes=$(wc -c < "$DIR/big-wpp.etl")
+	cat "$DIR/big-wpp.etl" > /dev/null
+	/usr/bin/time -f '%e %M' -o "$DIR/wc.time" "$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" \
+		"$DIR/big-wpp.etl" > "$DIR/wc.out"
+	read -r wc_s wc_kb < "$DIR/wc.time"
+	wmsg=$(sed -n 's/.* \([0-9]*\) WPP messages decoded/\1/p' "$DIR/wc.out")
+	rm -f "$DIR/big-wpp.etl"
+	awk -v tl="$tlines" -v tb="$tbytes" -v ts="$tst_s" -v is="$ti_s" -v ikb="$ti_kb" \
+	    -v en="$ten" -v qs="$sq3_s" -v wb="$wbytes" -v wm="$wmsg" -v ws="$wc_s" \
+	    -v wkb="$wc_kb" 'BEGIN {
+		printf "\ntracefmt text (%.0f MiB, %d lines, chimney vocabulary)\n", tb / 1048576, tl
+		printf "  profile stats (read + match, no store): %7.2f s  %10.0f lines/s\n", ts, tl / ts
+		printf "  ingest (text -> engine -> SQLite):       %7.2f s  %10.0f lines/s  peak RSS %.1f MiB\n", is, tl / is, ikb / 1024
+		printf "  sqlite3 shell .import of the same %d event rows: %.2f s (ratio ingest / import %.2f)\n", en, qs, is / qs
+		printf "binary WPP .etl (%.0f MiB, %d messages)\n", wb / 1048576, wm
+		printf "  dump --count --tmf (decode, no render):  %7.2f s  %10.0f messages/s  peak RSS %.1f MiB\n", ws, wm / ws, wkb / 1024
+		printf "  targets: text ingest >= 1M lines/s: %s; WPP decode >= 3M messages/s: %s\n", \
+			(tl / is >= 1000000 ? "met" : "NOT met"), (wm / ws >= 3000000 ? "met" : "NOT met")
+	}'
 fi

@@ -44,7 +44,9 @@ static const char dump_help[] =
 	"      --limit N        stop after N records\n"
 	"      --payload        add the payload: the fields a profile (chimney, TCPIP\n"
 	"                       1099) or TraceLogging decodes, else hex\n"
-	"      --count          only count the records: prints \"N records\"\n"
+	"      --count          only count the records: prints \"N records\"; with\n"
+	"                       --tmf, WPP messages are decoded (not printed) and\n"
+	"                       counted too\n"
 	"      --tmf DIR        decode WPP messages with the TMF files in DIR\n"
 	"                       (<message GUID>.tmf) and print them as tracefmt does:\n"
 	"                       [CPU]PID.TID::TIME [friendly]text (time in UTC);\n"
@@ -535,6 +537,30 @@ dump_wpp(FILE *out, const char *path, const struct ot_etl_record *rec, int json)
 	return 1;
 }
 
+/*
+ * dump --count --tmf: decode a WPP record's header and arguments with its
+ * TMF, render nothing (the decode rate of the benchmark).
+ */
+static void
+count_wpp(const struct ot_etl_record *rec)
+{
+	struct ot_wpp_val v[OT_TMF_MAX_ARGS];
+	struct ot_wpp_msg m;
+	const struct ot_tmf_msg *tm;
+	const char *why = NULL;
+
+	if (ot_wpp_parse(rec->raw, rec->raw_len, rec->ptr_size, &m, NULL) < 0)
+		return;
+	tm = m.has_guid ? ot_tmfdir_find(wppd.tmf, m.guid, m.number) : NULL;
+	if (tm == NULL) {
+		wpp_count_missing(&m);
+		return;
+	}
+	if (ot_wpp_args(tm, &m, v, &why) < 0)
+		wppd.bad++;
+	wppd.decoded++;
+}
+
 /* Counts on stderr, free; 1 when some messages overran their record. */
 static int
 wpp_close(const char *path)
@@ -732,8 +758,11 @@ cmd_dump(int argc, char **argv)
 	pktmon = ot_pktmon_new();
 	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_etl_next(e, &rec, &err)) > 0) {
 		n++;
-		if (count)
+		if (count) {
+			if (wppd.tmf != NULL && rec.hdr == OT_ETL_WPP)
+				count_wpp(&rec);
 			continue;
+		}
 		/* NDIS-PacketCapture packets as packets (cmd_capture.c) */
 		if (ot_pktmon_is(&rec) && cli_dump_pktmon(pktmon, &rec, n, json))
 			continue;
@@ -745,7 +774,9 @@ cmd_dump(int argc, char **argv)
 		else
 			dump_text(stdout, &rec, payload);
 	}
-	if (count)
+	if (count && wppd.tmf != NULL)
+		printf("%" PRIu64 " records, %" PRIu64 " WPP messages decoded\n", n, wppd.decoded);
+	else if (count)
 		printf("%" PRIu64 " records\n", n);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_errorf("dump: cannot write the output");

@@ -93,6 +93,9 @@ ot_tmf_type_size(int type)
 {
 	size_t i;
 
+	/* the table is in enum order: one look, the loop only as a guard */
+	if (type >= 0 && (size_t)type < NTYPES && tmf_types[type].type == type)
+		return tmf_types[type].size;
 	for (i = 0; i < NTYPES; i++)
 		if (tmf_types[i].type == type)
 			return tmf_types[i].size;
@@ -748,6 +751,12 @@ struct ot_tmfdir {
 	size_t nfiles;
 	struct tmf_ent *ents;
 	size_t nents;
+	/* the entries of the last GUID looked up: a trace's messages come
+	 * from a few GUIDs, and formatting the GUID for every search was a
+	 * third of a decode */
+	uint8_t last_guid[16];
+	int have_last;
+	size_t last_lo, last_hi;
 };
 
 static int
@@ -878,26 +887,44 @@ ot_tmfdir_counts(const struct ot_tmfdir *d, size_t *files, size_t *msgs)
 const struct ot_tmf_msg *
 ot_tmfdir_find(const struct ot_tmfdir *d, const uint8_t guid[16], uint16_t number)
 {
+	struct ot_tmfdir *cache = (struct ot_tmfdir *)d;	/* only the cache changes */
 	char g[37];
-	size_t lo = 0, hi = d->nents;
+	size_t lo, hi, k;
 
-	ot_etl_guid_str(guid, g);
-	for (lo = 0; lo < 36; lo++)
-		if (g[lo] >= 'A' && g[lo] <= 'F')
-			g[lo] = (char)(g[lo] - 'A' + 'a');
-	lo = 0;
+	if (!d->have_last || memcmp(d->last_guid, guid, 16) != 0) {
+		/* the range of entries with this GUID (sorted by GUID, number) */
+		ot_etl_guid_str(guid, g);
+		for (k = 0; k < 36; k++)
+			if (g[k] >= 'A' && g[k] <= 'F')
+				g[k] = (char)(g[k] - 'A' + 'a');
+		lo = 0;
+		hi = d->nents;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (strcmp(d->ents[mid].guid, g) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (k = lo; k < d->nents && strcmp(d->ents[k].guid, g) == 0; k++)
+			;
+		memcpy(cache->last_guid, guid, 16);
+		cache->have_last = 1;
+		cache->last_lo = lo;
+		cache->last_hi = k;
+	}
+	lo = d->last_lo;
+	hi = d->last_hi;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(d->ents[mid].guid, g);
 
-		if (c == 0)
-			c = d->ents[mid].number < number ? -1 : d->ents[mid].number > number;
-		if (c < 0)
+		if (d->ents[mid].number < number)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < d->nents && strcmp(d->ents[lo].guid, g) == 0 && d->ents[lo].number == number)
+	if (lo < d->last_hi && d->ents[lo].number == number)
 		return d->ents[lo].msg;
 	return NULL;
 }
