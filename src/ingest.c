@@ -785,28 +785,13 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 				goto out;
 			ot_etlsrc_want_packets(src[i].etl);
 			ot_etlsrc_set_profile(src[i].etl, prof, tmf);
-			if (stat(paths[i], &sb) == 0)
-				info[i].size = (uint64_t)sb.st_size;
-			total += info[i].size;
-			src[i].index = (uint32_t)i;
-			src[i].last_ts = INT64_MIN;
-			info[i].path = paths[i];
 			info[i].format = "etl";
-			namelen += strlen(base_name(paths[i])) + 1;
-			continue;
-		}
-		if (strcmp(fmt, "wpptext") == 0 ||
+		} else if (strcmp(fmt, "wpptext") == 0 ||
 		    (pf != NULL && (strcmp(fmt, "text") == 0 || strcmp(fmt, "binary") == 0))) {
 			src[i].txt = ot_textsrc_open(paths[i], prof, pf,
 						     o->tz_set ? o->tz_offset_ns : 0, st, err);
 			if (src[i].txt == NULL)
 				goto out;
-			if (stat(paths[i], &sb) == 0)
-				info[i].size = (uint64_t)sb.st_size;
-			total += info[i].size;
-			src[i].index = (uint32_t)i;
-			src[i].last_ts = INT64_MIN;
-			info[i].path = paths[i];
 			/* tracefmt times have no zone: the report says how they were read */
 			if (o->tz_set)
 				snprintf(src[i].fmtname, sizeof(src[i].fmtname),
@@ -817,25 +802,13 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 			else
 				snprintf(src[i].fmtname, sizeof(src[i].fmtname), "tracefmt UTC");
 			info[i].format = src[i].fmtname;
-			namelen += strlen(base_name(paths[i])) + 1;
-			continue;
-		}
-		if (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0) {
+		} else if (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0) {
 			src[i].cap = ot_pcap_open(paths[i], err);
 			if (src[i].cap == NULL)
 				goto out;
-			if (stat(paths[i], &sb) == 0)
-				info[i].size = (uint64_t)sb.st_size;
-			total += info[i].size;
-			src[i].index = (uint32_t)i;
-			src[i].last_ts = INT64_MIN;
 			src[i].pkt_offset = o->pcap_offset;
-			info[i].path = paths[i];
 			info[i].format = ot_pcap_format(src[i].cap);
-			namelen += strlen(base_name(paths[i])) + 1;
-			continue;
-		}
-		if (strcmp(fmt, "jsonl") != 0) {
+		} else if (strcmp(fmt, "jsonl") != 0) {
 			err->phase = "detect";
 			if (strcmp(fmt, "empty") == 0)
 				ot_errorf_at(err, OT_EINPUT, paths[i], 1, "empty input: no events");
@@ -847,22 +820,24 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
 					     "%s input is not supported by this version", fmt);
 			goto out;
+		} else {
+			src[i].f = fopen(paths[i], "rb");
+			if (src[i].f == NULL) {
+				err->phase = "open";
+				ot_errorf_at(err, OT_EINPUT, paths[i], 0, "cannot open: %s",
+					     strerror(errno));
+				goto out;
+			}
+			src[i].rd = ot_jsonl_open(src[i].f, paths[i], (uint32_t)i, st);
+			info[i].format = "jsonl";
 		}
-		src[i].f = fopen(paths[i], "rb");
-		if (src[i].f == NULL) {
-			err->phase = "open";
-			ot_errorf_at(err, OT_EINPUT, paths[i], 0, "cannot open: %s",
-				     strerror(errno));
-			goto out;
-		}
-		if (fstat(fileno(src[i].f), &sb) == 0)
+		/* what every kind of input shares */
+		if (stat(paths[i], &sb) == 0)
 			info[i].size = (uint64_t)sb.st_size;
 		total += info[i].size;
 		src[i].index = (uint32_t)i;
 		src[i].last_ts = INT64_MIN;
-		src[i].rd = ot_jsonl_open(src[i].f, paths[i], (uint32_t)i, st);
 		info[i].path = paths[i];
-		info[i].format = "jsonl";
 		namelen += strlen(base_name(paths[i])) + 1;
 	}
 	if (o->name) {

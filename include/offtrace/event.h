@@ -139,6 +139,13 @@ int ot_state_from_name(const char *s, size_t len);
 /* "neighbor", "ip4", "ip6", "tcp", or "" for OT_STATE_NONE. */
 const char *ot_state_name(enum ot_state s);
 
+/*
+ * The seven pointer fields of an event, in the order every decoder lists
+ * them: root, block, parent, slot, handle, value, nbl.
+ */
+#define OT_EV_NPTRS 7
+void ot_event_ptrs(struct ot_event *ev, uint64_t *p[OT_EV_NPTRS]);
+
 static inline int
 ot_ev_is_request(enum ot_ev ev)
 {

@@ -91,13 +91,7 @@ ot_chimney_decode(uint16_t id, const uint8_t *p, size_t len,
 	uint32_t has;
 	int i;
 
-	ptrs[0] = &ev->root;
-	ptrs[1] = &ev->block;
-	ptrs[2] = &ev->parent;
-	ptrs[3] = &ev->slot;
-	ptrs[4] = &ev->handle;
-	ptrs[5] = &ev->value;
-	ptrs[6] = &ev->nbl;
+	ot_event_ptrs(ev, ptrs);
 	if (id < 1 || id > OT_EV_COUNT)
 		return bad(err, "unknown event id");
 	if (len < OT_CHIMNEY_FIXED)

@@ -1020,13 +1020,7 @@ set_field(enum fld f, const struct val *v, struct ot_strtab *st, struct ot_event
 	}
 	if (str_num(v, &u) < 0)
 		return -1;
-	ptrs[0] = &ev->root;
-	ptrs[1] = &ev->block;
-	ptrs[2] = &ev->parent;
-	ptrs[3] = &ev->slot;
-	ptrs[4] = &ev->handle;
-	ptrs[5] = &ev->value;
-	ptrs[6] = &ev->nbl;
+	ot_event_ptrs(ev, ptrs);
 	switch (f) {
 	case F_ROOT: case F_BLOCK: case F_PARENT: case F_SLOT: case F_HANDLE:
 	case F_VALUE: case F_NBL:

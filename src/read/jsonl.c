@@ -322,13 +322,7 @@ ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
 	memset(spans, 0, sizeof(spans));
 	memset(ev, 0, sizeof(*ev));
 	ev->adapter = ot_intern(st, "", 0);
-	ptr_dst[0] = &ev->root;
-	ptr_dst[1] = &ev->block;
-	ptr_dst[2] = &ev->parent;
-	ptr_dst[3] = &ev->slot;
-	ptr_dst[4] = &ev->handle;
-	ptr_dst[5] = &ev->value;
-	ptr_dst[6] = &ev->nbl;
+	ot_event_ptrs(ev, ptr_dst);
 
 	pthread_once(&hooks_once, install_hooks);
 	arena.used = 0;

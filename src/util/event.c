@@ -64,3 +64,15 @@ ot_state_name(enum ot_state s)
 	default: return "";
 	}
 }
+
+void
+ot_event_ptrs(struct ot_event *ev, uint64_t *p[OT_EV_NPTRS])
+{
+	p[0] = &ev->root;
+	p[1] = &ev->block;
+	p[2] = &ev->parent;
+	p[3] = &ev->slot;
+	p[4] = &ev->handle;
+	p[5] = &ev->value;
+	p[6] = &ev->nbl;
+}
