@@ -89,6 +89,22 @@ put_lat(FILE *out, const char *key, int64_t v, int present)
 		fputs("null", out);
 }
 
+/* One latency distribution: "name": { count, p50_ns ... mean_ns }, then sep. */
+static void
+put_dist(FILE *out, const char *name, const struct ot_lat *l, const char *sep)
+{
+	int p = l->count > 0;
+
+	fprintf(out, "    \"%s\": { \"count\": %" PRIu64, name, l->count);
+	put_lat(out, "p50_ns", l->p50, p);
+	put_lat(out, "p90_ns", l->p90, p);
+	put_lat(out, "p99_ns", l->p99, p);
+	put_lat(out, "p999_ns", l->p999, p);
+	put_lat(out, "max_ns", l->max, p);
+	put_lat(out, "mean_ns", l->mean, p);
+	fprintf(out, " }%s\n", sep);
+}
+
 int
 ot_report_json(const struct ot_report *r, FILE *out)
 {
@@ -130,34 +146,10 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		r->summary.leaked, r->summary.errors, r->summary.warnings);
 
 	fputs("  \"latency\": {\n", out);
-	for (k = 0; k < OT_KIND_COUNT; k++) {
-		const struct ot_lat *l = &r->latency[k];
-		int p = l->count > 0;
-
-		fprintf(out, "    \"%s\": { \"count\": %" PRIu64, ot_kind_names[k],
-			l->count);
-		put_lat(out, "p50_ns", l->p50, p);
-		put_lat(out, "p90_ns", l->p90, p);
-		put_lat(out, "p99_ns", l->p99, p);
-		put_lat(out, "p999_ns", l->p999, p);
-		put_lat(out, "max_ns", l->max, p);
-		put_lat(out, "mean_ns", l->mean, p);
-		fputs(" },\n", out);
-	}
-	{
-		/* W3 (doc/rules.md 5): SYN seen -> initiate done */
-		const struct ot_lat *l = &r->syn_to_offload;
-		int p = l->count > 0;
-
-		fprintf(out, "    \"syn_to_offload\": { \"count\": %" PRIu64, l->count);
-		put_lat(out, "p50_ns", l->p50, p);
-		put_lat(out, "p90_ns", l->p90, p);
-		put_lat(out, "p99_ns", l->p99, p);
-		put_lat(out, "p999_ns", l->p999, p);
-		put_lat(out, "max_ns", l->max, p);
-		put_lat(out, "mean_ns", l->mean, p);
-		fputs(" }\n", out);
-	}
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		put_dist(out, ot_kind_names[k], &r->latency[k], ",");
+	/* W3 (doc/rules.md 5): SYN seen -> initiate done */
+	put_dist(out, "syn_to_offload", &r->syn_to_offload, "");
 	fputs("  },\n", out);
 	fprintf(out, "  \"capture\": { \"packets\": %" PRIu64 ", \"flows\": %" PRIu64
 		", \"joined\": %" PRIu64 ", \"unjoined\": %" PRIu64 " },\n",

@@ -181,6 +181,30 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
+ * A distribution from its values sorted ascending (n > 0): nearest-rank
+ * percentiles, as the percentile() SQL aggregate computes them, the
+ * histogram, and the mean truncated toward zero as SQL's integer division.
+ */
+static void
+lat_fill(struct ot_lat *l, const int64_t *v, size_t n)
+{
+	__int128 sum = 0;
+	size_t i;
+
+	l->count = n;
+	l->p50 = v[ot_nearest_rank(n, 50000)];
+	l->p90 = v[ot_nearest_rank(n, 90000)];
+	l->p99 = v[ot_nearest_rank(n, 99000)];
+	l->p999 = v[ot_nearest_rank(n, 99900)];
+	l->max = v[n - 1];
+	for (i = 0; i < n; i++) {
+		sum += v[i];
+		l->hist[ot_lat_bucket(v[i])]++;
+	}
+	l->mean = (int64_t)(sum / (__int128)n);
+}
+
+/*
  * Every completed operation's latency in one scan (a rowid range, no
  * sort in SQL), then one qsort per kind: the percentile() SQL aggregate
  * would collect and sort the values once per percentile.  Nearest rank,
@@ -222,25 +246,10 @@ load_latency(sqlite3 *db, int64_t tid, struct ot_report *r,
 	}
 	sqlite3_finalize(st);
 	for (k = 0; k < OT_KIND_COUNT; k++) {
-		struct ot_lat *l = &r->latency[k];
-		__int128 sum = 0;
-		size_t i;
-
 		if (n[k] == 0)
 			continue;
 		qsort(v[k], n[k], sizeof(*v[k]), cmp_i64);
-		l->count = n[k];
-		l->p50 = v[k][ot_nearest_rank(n[k], 50000)];
-		l->p90 = v[k][ot_nearest_rank(n[k], 90000)];
-		l->p99 = v[k][ot_nearest_rank(n[k], 99000)];
-		l->p999 = v[k][ot_nearest_rank(n[k], 99900)];
-		l->max = v[k][n[k] - 1];
-		for (i = 0; i < n[k]; i++) {
-			sum += v[k][i];
-			l->hist[ot_lat_bucket(v[k][i])]++;
-		}
-		/* sum / count, truncated toward zero as SQL's integer division */
-		l->mean = (int64_t)(sum / (__int128)n[k]);
+		lat_fill(&r->latency[k], v[k], n[k]);
 		free(v[k]);
 	}
 	return 0;
@@ -256,8 +265,7 @@ load_capture(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 	sqlite3_stmt *st = NULL;
 	struct ot_lat *l = &r->syn_to_offload;
 	int64_t *v = NULL;
-	size_t n = 0, cap = 0, i;
-	__int128 sum = 0;
+	size_t n = 0, cap = 0;
 	int rc;
 
 	memset(&r->capture, 0, sizeof(r->capture));
@@ -289,17 +297,8 @@ load_capture(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 		return step_error(db, st, err);
 	}
 	sqlite3_finalize(st);
-	if (n) {
-		l->count = n;
-		l->p50 = v[ot_nearest_rank(n, 50000)];
-		l->p90 = v[ot_nearest_rank(n, 90000)];
-		l->p99 = v[ot_nearest_rank(n, 99000)];
-		l->p999 = v[ot_nearest_rank(n, 99900)];
-		l->max = v[n - 1];
-		for (i = 0; i < n; i++)
-			sum += v[i];
-		l->mean = (int64_t)(sum / (__int128)n);
-	}
+	if (n)
+		lat_fill(l, v, n);
 	free(v);
 	return 0;
 }
