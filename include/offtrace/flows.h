@@ -50,23 +50,25 @@ struct ot_flow_join {
 };
 
 struct ot_flow {
+	/* the tracker's links and what it reads on every packet first: a
+	 * flow is a few cache lines, and a packet should touch few of them */
+	struct ot_flow *hnext, *prev, *next;
+	uint64_t h1, h2;		/* the key's hash */
+	int closed;
+	int state;			/* enum ot_flow_state, at the last packet */
 	int family;			/* 4 or 6 */
-	uint8_t a_addr[16], b_addr[16];
 	uint16_t a_port, b_port;
+	uint8_t a_addr[16], b_addr[16];
 	int64_t first_ns, last_ns;
 	int64_t syn_ns, synack_ns, rst_ns;	/* -1 when none */
 	struct ot_flow_dir d[2];
 	int64_t close_ns;		/* RST, or the FIN that closed both ways; -1 */
 	uint64_t fragments;		/* IP fragments counted in the flow */
-	int state;			/* enum ot_flow_state, at the last packet */
 	uint64_t index;			/* creation order */
 	uint64_t id;			/* the engine's flow id, 0 until it sets one */
 	struct ot_flow_join join[OT_FLOW_MAX_JOIN];
 	unsigned njoin;
 	int close_seen;			/* the engine saw the close */
-	/* the tracker's links */
-	struct ot_flow *hnext, *prev, *next;
-	int closed;
 };
 
 /*
@@ -99,6 +101,29 @@ typedef void (*ot_flow_fn)(void *ctx, const struct ot_flow *f);
 
 struct ot_flows;
 struct ot_flows *ot_flows_new(ot_flow_fn fn, void *ctx);
+/*
+ * A packet made ready for the tracker: decoded, and for a TCP segment its
+ * key and hash.  ot_flow_prep() keeps no state, so it can run on another
+ * thread than the tracker (cmd_flows.c reads and prepares on one thread
+ * and tracks on the other).
+ */
+struct ot_flow_pkt {
+	struct ot_decoded d;
+	int64_t ts;
+	uint32_t len, linktype;
+	struct ot_flow_key k;		/* when d.tcp */
+	uint64_t h1, h2;
+};
+void ot_flow_prep(struct ot_flow_pkt *fp, const struct ot_packet *pkt);
+/* ot_flows_packet() of a prepared packet. */
+struct ot_flow *ot_flows_add(struct ot_flows *t, const struct ot_flow_pkt *fp);
+/*
+ * Hints for a packet that will be added soon: stage 0 asks the memory for
+ * its hash bucket, stage 1 (some packets later) for the flow the bucket
+ * points at.  A flow lookup in a table of a few hundred thousand live
+ * flows is otherwise a cache miss or two per packet.
+ */
+void ot_flows_prefetch(const struct ot_flows *t, const struct ot_flow_pkt *fp, int stage);
 /*
  * Feed one packet (in time order for the linger to be exact).  Returns the
  * flow it belongs to (valid until the next call), NULL when it is not a

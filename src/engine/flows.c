@@ -43,7 +43,6 @@ struct ot_flows {
 	 * in runs, and a run needs no hashing or probing */
 	struct ot_flow *last;
 	struct ot_flow_key last_key;
-	uint64_t last_h1, last_h2;
 	/* emitted flows kept for reuse (linked by hnext): a flow per
 	 * connection through malloc and free made the heap grow and shrink,
 	 * and the kernel zeroed its pages again each time; at most as many
@@ -104,11 +103,20 @@ list_del(struct list *l, struct ot_flow *f)
 	f->prev = f->next = NULL;
 }
 
-static int
+/* address bytes compared in memory order, an IPv4 one as a single load */
+static inline int
 ep_cmp(int fam, const uint8_t *a, uint16_t ap, const uint8_t *b, uint16_t bp)
 {
-	int c = memcmp(a, b, fam == 4 ? 4 : 16);
+	int c;
 
+	if (fam == 4) {
+		uint32_t x = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+		uint32_t y = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+
+		c = x < y ? -1 : x > y;
+	} else {
+		c = memcmp(a, b, 16);
+	}
 	if (c)
 		return c;
 	return ap < bp ? -1 : ap > bp;
@@ -146,10 +154,12 @@ fmix(uint64_t x)
 }
 
 /*
- * Two independent hashes of the key, a word at a time: this runs once per
- * packet, and a byte-wise FNV over the 38 bytes was a tenth of a flows
- * pass.  The pair is the hash map's key; equal pairs of different keys
- * are told apart by flow_has_key().
+ * Two hashes of the key, a word at a time: this runs once per packet, and
+ * a byte-wise FNV over the 38 bytes was a tenth of a flows pass.  The
+ * first folds every word in with a multiply each and ends in fmix(); the
+ * second, cheaper, only has to make a clash of the first rarer still.
+ * The pair is the hash map's key; equal pairs of different keys are told
+ * apart by flow_has_key().
  */
 void
 ot_flow_key_hash(const struct ot_flow_key *k, uint64_t *h1, uint64_t *h2)
@@ -160,16 +170,14 @@ ot_flow_key_hash(const struct ot_flow_key *k, uint64_t *h1, uint64_t *h2)
 	memcpy(w + 2, k->hi, 16);
 	p = (uint64_t)k->lo_port << 32 | (uint64_t)k->hi_port << 16 |
 	    (uint64_t)(uint8_t)k->family;
-	x = fmix(w[0] ^ UINT64_C(0x9e3779b97f4a7c15));
-	x = fmix(x ^ w[1]);
-	x = fmix(x ^ w[2]);
-	x = fmix(x ^ w[3]);
-	x = fmix(x ^ p);
-	y = fmix(p ^ UINT64_C(0x632be59bd9b4e019));
-	y = fmix(y ^ w[3] ^ (w[0] << 1));
-	y = fmix(y ^ w[2] ^ (w[1] << 1));
+	x = (w[0] ^ UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 29) ^ w[1]) * UINT64_C(0x94d049bb133111eb);
+	x = (x ^ (x >> 31) ^ w[2]) * UINT64_C(0xbf58476d1ce4e5b9);
+	x = (x ^ (x >> 29) ^ w[3]) * UINT64_C(0x94d049bb133111eb);
+	x = fmix(x ^ (x >> 31) ^ p);
+	y = (w[0] + w[3]) * UINT64_C(0x632be59bd9b4e019) ^ (w[1] + w[2] + p);
 	*h1 = x | 1;	/* never the reserved (0, 0) */
-	*h2 = y;
+	*h2 = y ^ (y >> 32);
 }
 
 static int
@@ -195,25 +203,20 @@ ot_flows_new(ot_flow_fn fn, void *ctx)
 	return t;
 }
 
-/* take f out of the map and its list, hand it over, free it */
+/* take f out of the map (unless the map is about to be cleared) and its
+ * list, hand it over, keep it for reuse */
 static void
-flow_emit(struct ot_flows *t, struct ot_flow *f)
+flow_emit(struct ot_flows *t, struct ot_flow *f, int unmap)
 {
-	struct key k;
 	struct ot_flow *h, **pp;
-	uint64_t h1, h2;
 
-	ot_flow_key_make(&k, f->family, f->a_addr, f->a_port, f->b_addr, f->b_port);
-	ot_flow_key_hash(&k, &h1, &h2);
-	h = hm_get(&t->map, h1, h2);
-	for (pp = &h; *pp && *pp != f; pp = &(*pp)->hnext)
-		;
-	if (*pp == f) {
-		*pp = f->hnext;
-		if (h == NULL)
-			hm_del(&t->map, h1, h2);
-		else
-			hm_put(&t->map, h1, h2, h);
+	/* f heads its chain but when two keys' hashes collide */
+	if (unmap && !hm_replace_if(&t->map, f->h1, f->h2, f, f->hnext)) {
+		h = hm_get(&t->map, f->h1, f->h2);
+		for (pp = &h; *pp && *pp != f; pp = &(*pp)->hnext)
+			;
+		if (*pp == f)
+			*pp = f->hnext;
 	}
 	list_del(f->closed ? &t->closed : &t->open, f);
 	t->st.live--;
@@ -235,14 +238,21 @@ flow_emit(struct ot_flows *t, struct ot_flow *f)
 static void
 expire(struct ot_flows *t, int64_t now)
 {
-	while (t->closed.head && now - t->closed.head->last_ns > OT_FLOW_LINGER_NS)
-		flow_emit(t, t->closed.head);
+	struct ot_flow *f;
+
+	while ((f = t->closed.head) != NULL && now - f->last_ns > OT_FLOW_LINGER_NS) {
+		/* the next to leave is older still: ask for its bucket now */
+		if (f->next != NULL)
+			hm_prefetch(&t->map, f->next->h1, f->next->h2, 0);
+		flow_emit(t, f, 1);
+	}
 }
 
 static struct ot_flow *
 flow_new(struct ot_flows *t, const struct ot_decoded *d, int64_t ts, uint64_t h1, uint64_t h2)
 {
 	struct ot_flow *f = t->spare;
+	void **cell;
 
 	if (f != NULL) {
 		t->spare = f->hnext;
@@ -262,8 +272,11 @@ flow_new(struct ot_flows *t, const struct ot_decoded *d, int64_t ts, uint64_t h1
 	f->d[0].fin_ns = f->d[1].fin_ns = -1;
 	f->state = OT_FLOW_MIDSTREAM;
 	f->index = t->next_index++;
-	f->hnext = hm_get(&t->map, h1, h2);
-	hm_put(&t->map, h1, h2, f);
+	f->h1 = h1;
+	f->h2 = h2;
+	cell = hm_cell(&t->map, h1, h2);
+	f->hnext = *cell;
+	*cell = f;
 	list_add(&t->open, f);
 	t->st.flows++;
 	if (++t->st.live > t->st.max_live)
@@ -345,7 +358,7 @@ frag_match(const struct frag_ent *fe, const struct ot_decoded *d)
 
 /* A later fragment: count it in its datagram's flow when remembered. */
 static struct ot_flow *
-frag_later(struct ot_flows *t, const struct ot_decoded *d, const struct ot_packet *pkt)
+frag_later(struct ot_flows *t, const struct ot_decoded *d, int64_t ts, uint32_t len)
 {
 	struct frag_ent *fe = frag_slot(t, d);
 	struct ot_flow *f;
@@ -355,9 +368,9 @@ frag_later(struct ot_flows *t, const struct ot_decoded *d, const struct ot_packe
 		return NULL;
 	f = fe->flow;
 	dir = memcmp(d->src, f->a_addr, d->family == 4 ? 4 : 16) == 0 ? 0 : 1;
-	f->last_ns = pkt->ts;
+	f->last_ns = ts;
 	f->d[dir].frames++;
-	f->d[dir].bytes += pkt->len;
+	f->d[dir].bytes += len;
 	f->fragments++;
 	return f;
 }
@@ -391,20 +404,51 @@ ot_flows_find(struct ot_flows *t, const struct key *k)
 	return NULL;
 }
 
+void
+ot_flow_prep(struct ot_flow_pkt *fp, const struct ot_packet *pkt)
+{
+	struct ot_decoded *d = &fp->d;
+
+	fp->ts = pkt->ts;
+	fp->len = pkt->len;
+	fp->linktype = pkt->linktype;
+	if (ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, d) == OT_DEC_OK && d->tcp) {
+		ot_flow_key_make(&fp->k, d->family, d->src, d->sport, d->dst, d->dport);
+		ot_flow_key_hash(&fp->k, &fp->h1, &fp->h2);
+	}
+}
+
+void
+ot_flows_prefetch(const struct ot_flows *t, const struct ot_flow_pkt *fp, int stage)
+{
+	if (fp->d.status == OT_DEC_OK && fp->d.tcp)
+		hm_prefetch(&t->map, fp->h1, fp->h2, stage);
+}
+
 struct ot_flow *
 ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 {
-	struct ot_decoded d;
-	struct key k;
+	struct ot_flow_pkt fp;
+
+	ot_flow_prep(&fp, pkt);
+	return ot_flows_add(t, &fp);
+}
+
+struct ot_flow *
+ot_flows_add(struct ot_flows *t, const struct ot_flow_pkt *fp)
+{
+	const struct ot_decoded *d = &fp->d;
+	const struct key *k = &fp->k;
 	struct ot_flow *f;
-	uint64_t h1, h2;
+	uint64_t h1 = fp->h1, h2 = fp->h2;
+	int64_t ts = fp->ts;
 	int dir;
 
 	t->st.packets++;
-	switch (ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, &d)) {
+	switch (d->status) {
 	case OT_DEC_LINK:
 		if (t->st.skipped_link++ == 0)
-			t->st.first_skipped_link = pkt->linktype;
+			t->st.first_skipped_link = fp->linktype;
 		return NULL;
 	case OT_DEC_NOTIP:
 		t->st.not_ip++;
@@ -418,79 +462,73 @@ ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 	default:
 		break;
 	}
-	if (d.fragment)
+	if (d->fragment)
 		t->st.fragments++;
-	if (!d.tcp) {
-		if (d.fragment && d.proto == 6) {
-			expire(t, pkt->ts);
-			return frag_later(t, &d, pkt);
+	if (!d->tcp) {
+		if (d->fragment && d->proto == 6) {
+			expire(t, ts);
+			return frag_later(t, d, ts, fp->len);
 		}
 		t->st.other_ip++;
 		return NULL;
 	}
 	t->st.tcp++;
-	expire(t, pkt->ts);
-	ot_flow_key_make(&k, d.family, d.src, d.sport, d.dst, d.dport);
-	if (t->last != NULL && memcmp(&k, &t->last_key, sizeof(k)) == 0) {
+	expire(t, ts);
+	if (t->last != NULL && memcmp(k, &t->last_key, sizeof(*k)) == 0) {
 		f = t->last;
-		h1 = t->last_h1;
-		h2 = t->last_h2;
 	} else {
-		ot_flow_key_hash(&k, &h1, &h2);
 		for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
-			if (flow_has_key(f, &k))
+			if (flow_has_key(f, k))
 				break;
 	}
 	/* a new SYN on a closed tuple, or with another ISN: a new connection */
-	if (f && (d.flags & (OT_TCP_SYN | OT_TCP_ACK)) == OT_TCP_SYN) {
-		dir = ep_cmp(d.family, d.src, d.sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
-		if (f->closed || (f->d[dir].have_isn && f->d[dir].isn != d.seq)) {
-			flow_emit(t, f);
+	if (f && (d->flags & (OT_TCP_SYN | OT_TCP_ACK)) == OT_TCP_SYN) {
+		dir = ep_cmp(d->family, d->src, d->sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
+		if (f->closed || (f->d[dir].have_isn && f->d[dir].isn != d->seq)) {
+			flow_emit(t, f, 1);
 			f = NULL;
 		}
 	}
 	if (f == NULL)
-		f = flow_new(t, &d, pkt->ts, h1, h2);
+		f = flow_new(t, d, ts, h1, h2);
 	t->last = f;
-	t->last_key = k;
-	t->last_h1 = h1;
-	t->last_h2 = h2;
-	dir = ep_cmp(d.family, d.src, d.sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
-	f->last_ns = pkt->ts;
+	t->last_key = *k;
+	dir = ep_cmp(d->family, d->src, d->sport, f->a_addr, f->a_port) == 0 ? 0 : 1;
+	f->last_ns = ts;
 	f->d[dir].frames++;
-	f->d[dir].bytes += pkt->len;
-	if (d.fragment) {
+	f->d[dir].bytes += fp->len;
+	if (d->fragment) {
 		/* a first fragment: its payload is partial, so no sequence
 		 * tracking; remember it for the later fragments */
-		struct frag_ent *fe = frag_slot(t, &d);
+		struct frag_ent *fe = frag_slot(t, d);
 
-		fe->family = d.family;
-		fe->id = d.frag_id;
-		memcpy(fe->src, d.src, 16);
-		memcpy(fe->dst, d.dst, 16);
+		fe->family = d->family;
+		fe->id = d->frag_id;
+		memcpy(fe->src, d->src, 16);
+		memcpy(fe->dst, d->dst, 16);
 		fe->flow = f;
 		f->fragments++;
 	} else {
-		f->d[dir].payload += d.payload;
+		f->d[dir].payload += d->payload;
 	}
-	if (d.flags & OT_TCP_SYN) {
+	if (d->flags & OT_TCP_SYN) {
 		if (!f->d[dir].have_isn) {
 			f->d[dir].have_isn = 1;
-			f->d[dir].isn = d.seq;
+			f->d[dir].isn = d->seq;
 		}
-		if (d.flags & OT_TCP_ACK) {
+		if (d->flags & OT_TCP_ACK) {
 			if (f->synack_ns < 0)
-				f->synack_ns = pkt->ts;
+				f->synack_ns = ts;
 		} else if (f->syn_ns < 0) {
-			f->syn_ns = pkt->ts;
+			f->syn_ns = ts;
 		}
 	}
-	if ((d.flags & OT_TCP_FIN) && f->d[dir].fin_ns < 0)
-		f->d[dir].fin_ns = pkt->ts;
-	if ((d.flags & OT_TCP_RST) && f->rst_ns < 0)
-		f->rst_ns = pkt->ts;
-	if (!d.fragment)
-		track_seq(&f->d[dir], &d, pkt->ts);
+	if ((d->flags & OT_TCP_FIN) && f->d[dir].fin_ns < 0)
+		f->d[dir].fin_ns = ts;
+	if ((d->flags & OT_TCP_RST) && f->rst_ns < 0)
+		f->rst_ns = ts;
+	if (!d->fragment)
+		track_seq(&f->d[dir], d, ts);
 	update_state(f);
 	if (f->closed) {
 		/* keep the closed list ordered by last packet */
@@ -499,7 +537,7 @@ ot_flows_packet(struct ot_flows *t, const struct ot_packet *pkt)
 	} else if (f->state == OT_FLOW_RESET || f->state == OT_FLOW_CLOSED) {
 		list_del(&t->open, f);
 		f->closed = 1;
-		f->close_ns = pkt->ts;
+		f->close_ns = ts;
 		list_add(&t->closed, f);
 	}
 	return f;
@@ -525,8 +563,10 @@ ot_flows_finish(struct ot_flows *t)
 	for (f = t->closed.head; f; f = f->next)
 		v[n++] = f;
 	qsort(v, n, sizeof(*v), index_cmp);
+	hm_clear(&t->map);	/* every flow leaves: no lookups to keep up */
+	t->last = NULL;
 	for (i = 0; i < n; i++)
-		flow_emit(t, v[i]);
+		flow_emit(t, v[i], 0);
 	free(v);
 }
 

@@ -304,6 +304,26 @@ ot_packet_decode(uint32_t linktype, const uint8_t *data, uint32_t caplen,
 char *
 ot_addr_fmt(int family, const uint8_t *addr, char *buf, size_t len)
 {
+	/* dotted quad by hand: glibc's inet_ntop() goes through sprintf(),
+	 * a tenth of the time of writing a million flows */
+	if (family == 4 && len >= 16) {
+		char *p = buf;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned v = addr[i];
+
+			if (i)
+				*p++ = '.';
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+		}
+		*p = '\0';
+		return buf;
+	}
 	if (family == 4 || family == 6) {
 		if (inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf, (socklen_t)len) != NULL)
 			return buf;

@@ -63,6 +63,17 @@ hm_get(const struct hmap *m, uint64_t a, uint64_t b)
 	return e ? e->v : NULL;
 }
 
+void
+hm_prefetch(const struct hmap *m, uint64_t a, uint64_t b, int stage)
+{
+	const struct hm_entry *e = &m->tab[hm_hash(a, b) & (m->cap - 1)];
+
+	if (stage == 0)
+		__builtin_prefetch(e);
+	else if (e->a == a && e->b == b)
+		__builtin_prefetch(e->v);
+}
+
 static void
 hm_grow(struct hmap *m)
 {
@@ -83,12 +94,11 @@ hm_grow(struct hmap *m)
 	free(old);
 }
 
-void *
-hm_put(struct hmap *m, uint64_t a, uint64_t b, void *v)
+void **
+hm_cell(struct hmap *m, uint64_t a, uint64_t b)
 {
 	size_t mask, i;
 	struct hm_entry *e;
-	void *prev;
 
 	if (a == 0 && b == 0)
 		return NULL;
@@ -98,20 +108,36 @@ hm_put(struct hmap *m, uint64_t a, uint64_t b, void *v)
 	i = hm_hash(a, b) & mask;
 	for (;;) {
 		e = &m->tab[i];
-		if (e->a == a && e->b == b) {
-			prev = e->v;
-			e->v = v;
-			return prev;
-		}
+		if (e->a == a && e->b == b)
+			return &e->v;
 		if (e->a == 0 && e->b == 0) {
 			e->a = a;
 			e->b = b;
-			e->v = v;
+			e->v = NULL;
 			m->len++;
-			return NULL;
+			return &e->v;
 		}
 		i = (i + 1) & mask;
 	}
+}
+
+void *
+hm_put(struct hmap *m, uint64_t a, uint64_t b, void *v)
+{
+	void **cell = hm_cell(m, a, b), *prev;
+
+	if (cell == NULL)
+		return NULL;
+	prev = *cell;
+	*cell = v;
+	return prev;
+}
+
+void
+hm_clear(struct hmap *m)
+{
+	memset(m->tab, 0, m->cap * sizeof(*m->tab));
+	m->len = 0;
 }
 
 /* Backward-shift deletion: no tombstones, probe chains stay short. */
@@ -154,11 +180,22 @@ hm_del(struct hmap *m, uint64_t a, uint64_t b)
 void
 hm_del_if(struct hmap *m, uint64_t a, uint64_t b, const void *v)
 {
+	(void)hm_replace_if(m, a, b, v, NULL);
+}
+
+int
+hm_replace_if(struct hmap *m, uint64_t a, uint64_t b, const void *old, void *v)
+{
 	struct hm_entry *e;
 
 	if (a == 0 && b == 0)
-		return;
+		return 0;
 	e = hm_find(m, a, b);
-	if (e && e->v == v)
+	if (e == NULL || e->v != old)
+		return 0;
+	if (v != NULL)
+		e->v = v;
+	else
 		hm_remove_at(m, (size_t)(e - m->tab));
+	return 1;
 }
