@@ -687,7 +687,9 @@ text_inputs(struct ot_db *db, size_t input, const char *path, struct ot_textsrc 
 	char key[192], val[64];
 	size_t i;
 
-	if (file_sha256(path, in->sha256, err) < 0)
+	/* hashed while it was read; a second pass only if it was not read
+	 * to the end */
+	if (ot_textsrc_sha256(s, in->sha256) < 0 && file_sha256(path, in->sha256, err) < 0)
 		return -1;
 	in->records = ws->messages;
 	in->unmatched = t->total;

@@ -26,6 +26,8 @@ const struct ot_wpptext_stats *ot_textsrc_stats(const struct ot_textsrc *s);
 /* Messages no rule matched: the tally sorted, most frequent first. */
 const struct ot_tally *ot_textsrc_unmatched(struct ot_textsrc *s);
 uint64_t ot_textsrc_bytes(const struct ot_textsrc *s);
+/* ot_wpptext_sha256() of the text under it. */
+int ot_textsrc_sha256(const struct ot_textsrc *s, char hex[65]);
 void ot_textsrc_close(struct ot_textsrc *s);
 
 #endif

@@ -82,6 +82,9 @@ struct ot_wpptext *ot_wpptext_open(const char *path, struct ot_err *err);
 void ot_wpptext_set_prefix(struct ot_wpptext *r, const struct ot_wpptext_prefix *pf);
 /* Local time = UTC + offset_ns: times are returned in UTC. */
 void ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns);
+/* sha256 of the whole file once it was read to the end (hashed as it is
+ * read, on the reading thread); -1 before that. */
+int ot_wpptext_sha256(const struct ot_wpptext *r, char hex[65]);
 /* Bytes read so far, for progress. */
 uint64_t ot_wpptext_bytes(const struct ot_wpptext *r);
 /* 1 a message (valid until the next call), 0 the end, -1 error (err: file, line). */

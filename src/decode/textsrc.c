@@ -79,6 +79,12 @@ ot_textsrc_bytes(const struct ot_textsrc *s)
 	return ot_wpptext_bytes(s->rd);
 }
 
+int
+ot_textsrc_sha256(const struct ot_textsrc *s, char hex[65])
+{
+	return ot_wpptext_sha256(s->rd, hex);
+}
+
 void
 ot_textsrc_close(struct ot_textsrc *s)
 {

@@ -405,6 +405,7 @@ struct ot_wpptext {
 	const struct ot_wpptext_prefix *pf;
 	int64_t tz_ns;
 	uint64_t bytes;
+	struct ot_sha256 sha;	/* of every byte read, for the inputs table */
 };
 
 void
@@ -417,6 +418,17 @@ void
 ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns)
 {
 	r->tz_ns = offset_ns;
+}
+
+int
+ot_wpptext_sha256(const struct ot_wpptext *r, char hex[65])
+{
+	struct ot_sha256 c = r->sha;
+
+	if (!r->eof)
+		return -1;
+	ot_sha256_final(&c, hex);
+	return 0;
 }
 
 uint64_t
@@ -440,6 +452,7 @@ ot_wpptext_open(const char *path, struct ot_err *err)
 	r->path = xstrdup(path);
 	r->cap = 1u << 18;
 	r->buf = xmalloc(r->cap);
+	ot_sha256_init(&r->sha);
 	return r;
 }
 
@@ -515,6 +528,7 @@ next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
 			}
 			r->eof = 1;
 		}
+		ot_sha256_update(&r->sha, r->buf + r->end, k);
 		r->end += k;
 	}
 	r->st.lines++;

@@ -55,6 +55,9 @@ done
 "$PROG" ingest -q -o "$TMP/hw.db" "$TMP/hw.txt" 2> "$TMP/err"
 n=$("$PROG" query "$TMP/hw.db" "SELECT unmatched FROM inputs" 2>/dev/null | tail -n 1)
 if [ "$n" = 0 ]; then pass "wpp-gen/text-all-matched"; else fail "wpp-gen/text-all-matched: $n $(cat "$TMP/err")"; fi
+# the text's sha256 is taken while it is read: it must be the file's
+h=$("$PROG" query "$TMP/hw.db" "SELECT sha256 FROM inputs" 2>/dev/null | tail -n 1 | tr -d '"')
+ok "wpp-gen/text-sha256-while-read" test "$h" = "$(sha "$TMP/hw.txt")"
 
 # without --tmf the WPP messages are unmatched: no events, exit 2, and the
 # message says so
