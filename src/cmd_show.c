@@ -1,6 +1,6 @@
 /*
- * cmd_show.c - offtrace show object|op: the full history of one thing,
- * read from the database (post-mortem debugging of one handle).
+ * cmd_show.c - offtrace show object|op|flow: the full history of one
+ * thing, read from the database (post-mortem debugging of one handle).
  */
 #include "cli.h"
 
@@ -12,11 +12,14 @@
 
 static const char show_help[] =
 	"usage: offtrace show object SLOT DB\n"
-	"       offtrace show op ROOT DB\n\n"
+	"       offtrace show op ROOT DB\n"
+	"       offtrace show flow ID DB\n\n"
 	"The full history of every object on context slot SLOT (each epoch), or of\n"
 	"every operation with root block list ROOT: times, blocks, context\n"
 	"writes, violations and the events themselves.  SLOT and ROOT are hex\n"
-	"(0x optional, WinDbg backtick allowed).\n\n"
+	"(0x optional, WinDbg backtick allowed).  A flow of the captures (ID as in\n"
+	"the flows table, decimal): its wire times and counts, the TCP objects\n"
+	"joined to it with their W1-W3 facts, and its W violations.\n\n"
 	"options:\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"  -h, --help           this help\n";
@@ -314,6 +317,101 @@ fail:
 	return -1;
 }
 
+/* "-" or the time of col, and how long after the flow's first packet */
+static void
+put_since(sqlite3_stmt *st, int col, int64_t first)
+{
+	char dur[32];
+
+	put_time(stdout, st, col);
+	if (sqlite3_column_type(st, col) != SQLITE_NULL)
+		printf(" (+%s)", ot_fmt_dur(sqlite3_column_int64(st, col) - first, dur, sizeof(dur)));
+	putchar('\n');
+}
+
+static int
+show_flow(sqlite3 *db, int64_t trace, int64_t id)
+{
+	sqlite3_stmt *st = NULL, *o = NULL;
+	int rc, c, n = 0;
+	char dur[32];
+	int64_t first;
+	static const char *const when[] = { "first", "SYN", "SYN-ACK", "FIN a>b", "FIN b>a",
+		"RST", "closed", "last" };
+
+	if (prep(db, "SELECT first_ns, syn_ns, synack_ns, fin_ab_ns, fin_ba_ns, rst_ns, close_ns,"
+		     " last_ns, family, a_addr, a_port, b_addr, b_port, state, frames_ab, bytes_ab,"
+		     " payload_ab, frames_ba, bytes_ba, payload_ba, retrans, ooo, fragments"
+		     " FROM flows WHERE trace_id = ?1 AND id = ?2", &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, trace);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+		cli_errorf("no flow %lld in trace %lld", (long long)id, (long long)trace);
+		return 1;
+	}
+	first = sqlite3_column_int64(st, 0);
+	printf(sqlite3_column_int(st, 8) == 6 ? "flow %lld: [%s]:%lld -> [%s]:%lld, %s\n" :
+	       "flow %lld: %s:%lld -> %s:%lld, %s\n", (long long)id, text(st, 9),
+	       (long long)sqlite3_column_int64(st, 10), text(st, 11),
+	       (long long)sqlite3_column_int64(st, 12), text(st, 13));
+	printf("  %-11s ", when[0]);
+	put_time(stdout, st, 0);
+	putchar('\n');
+	for (c = 1; c <= 7; c++) {
+		printf("  %-11s ", when[c]);
+		put_since(st, c, first);
+	}
+	printf("  a to b      %lld frames, %lld bytes, %lld payload bytes\n",
+	       (long long)sqlite3_column_int64(st, 14), (long long)sqlite3_column_int64(st, 15),
+	       (long long)sqlite3_column_int64(st, 16));
+	printf("  b to a      %lld frames, %lld bytes, %lld payload bytes\n",
+	       (long long)sqlite3_column_int64(st, 17), (long long)sqlite3_column_int64(st, 18),
+	       (long long)sqlite3_column_int64(st, 19));
+	printf("  retransmitted %lld, out of order %lld, IP fragments %lld\n",
+	       (long long)sqlite3_column_int64(st, 20), (long long)sqlite3_column_int64(st, 21),
+	       (long long)sqlite3_column_int64(st, 22));
+	sqlite3_finalize(st);
+
+	if (prep(db, "SELECT j.object_id, j.layer, ot_hex(b.slot), b.fate, b.t_offloaded,"
+		     " b.t_terminated, j.syn_to_offload_ns, j.inside_frames, j.inside_bytes,"
+		     " j.wire_close_leak"
+		     " FROM flow_objects j LEFT JOIN objects b"
+		     " ON b.oid = j.trace_id * 1099511627776 + j.object_id"
+		     " WHERE j.trace_id = ?1 AND j.flow_id = ?2 ORDER BY j.object_id", &o) < 0)
+		return -1;
+	sqlite3_bind_int64(o, 1, trace);
+	sqlite3_bind_int64(o, 2, id);
+	printf("objects joined:\n");
+	while ((rc = sqlite3_step(o)) == SQLITE_ROW) {
+		n++;
+		printf("  object %lld (%s, slot %s) %s\n", (long long)sqlite3_column_int64(o, 0),
+		       text(o, 1), sqlite3_column_type(o, 2) == SQLITE_NULL ? "-" : text(o, 2),
+		       text(o, 3));
+		printf("    offloaded   ");
+		put_since(o, 4, first);
+		printf("    terminated  ");
+		put_since(o, 5, first);
+		printf("    SYN to offload %s; inside the offload window %lld frames, %lld bytes;"
+		       " wire-close leak %s\n",
+		       sqlite3_column_type(o, 6) == SQLITE_NULL ? "-" :
+		       ot_fmt_dur(sqlite3_column_int64(o, 6), dur, sizeof(dur)),
+		       (long long)sqlite3_column_int64(o, 7), (long long)sqlite3_column_int64(o, 8),
+		       sqlite3_column_int(o, 9) ? "yes" : "no");
+	}
+	sqlite3_finalize(o);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (n == 0)
+		printf("  none\n");
+	return print_violations(db, "rule LIKE 'W%' AND object_id IN (SELECT object_id FROM"
+				" flow_objects WHERE trace_id = ?1 AND flow_id = ?2)", trace, id);
+}
+
 int
 cmd_show(int argc, char **argv)
 {
@@ -343,13 +441,23 @@ cmd_show(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3)
-		return cli_usage_error("show", "want: show object SLOT DB | show op ROOT DB");
+		return cli_usage_error("show", "want: show object SLOT DB | show op ROOT DB |"
+				       " show flow ID DB");
 	what = argv[optind];
 	id = argv[optind + 1];
-	if (strcmp(what, "object") != 0 && strcmp(what, "op") != 0)
-		return cli_usage_error("show", "unknown thing '%s': want object or op", what);
-	if (ot_parse_hex(id, strlen(id), &key) < 0)
+	if (strcmp(what, "flow") == 0) {
+		int64_t v;
+
+		if (ot_parse_i64(id, strlen(id), &v) < 0 || v < 1)
+			return cli_usage_error("show", "bad flow id '%s': want a number from 1",
+					       id);
+		key = (uint64_t)v;
+	} else if (strcmp(what, "object") != 0 && strcmp(what, "op") != 0) {
+		return cli_usage_error("show", "unknown thing '%s': want object, op or flow",
+				       what);
+	} else if (ot_parse_hex(id, strlen(id), &key) < 0) {
 		return cli_usage_error("show", "bad pointer '%s'", id);
+	}
 	if ((rc = cli_open_db(argv[optind + 2], want, &db, &trace_id)) != EXIT_OK)
 		return rc;
 	memset(&err, 0, sizeof(err));
@@ -361,6 +469,8 @@ cmd_show(int argc, char **argv)
 	}
 	if (strcmp(what, "object") == 0)
 		rc = show_object(ot_db_sqlite(db), trace_id, (int64_t)key);
+	else if (strcmp(what, "flow") == 0)
+		rc = show_flow(ot_db_sqlite(db), trace_id, (int64_t)key);
 	else
 		rc = show_op(ot_db_sqlite(db), trace_id, (int64_t)key);
 	ot_db_close(db);

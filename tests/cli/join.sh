@@ -19,6 +19,22 @@ ok "join/joined-by-tuple" test "$(q "$TMP/w.db" "SELECT count(*) FROM flow_objec
 ok "join/report-capture" grep -q 'packets 10  flows 2  joined 2  unjoined 0' "$TMP/r.txt"
 ok "join/report-w2-capture-point" grep -q 'below the miniport' "$TMP/r.txt"
 
+# show flow: the wire facts of one flow, the object joined to it, its W rules
+"$PROG" show flow 1 "$TMP/w.db" > "$TMP/sf" 2> "$TMP/err" || fail "join/show-flow: $(cat "$TMP/err")"
+ok "join/show-flow-header" grep -q '^flow 1: 10\.1\.0\.13:49263 -> 192\.168\.13\.59:445, closed$' "$TMP/sf"
+ok "join/show-flow-counts" grep -q '^  a to b      3 frames, 162 bytes, 0 payload bytes$' "$TMP/sf"
+ok "join/show-flow-rst-absent" grep -q '^  RST         -$' "$TMP/sf"
+ok "join/show-flow-object" grep -q 'SYN to offload 1.91ms; inside the offload window 3 frames, 162 bytes; wire-close leak yes$' "$TMP/sf"
+ok "join/show-flow-w1" grep -q ' W1 error .*not terminated 2.000s after the wire close$' "$TMP/sf"
+"$PROG" show flow 2 "$TMP/w.db" > "$TMP/sf" 2> "$TMP/err"
+ok "join/show-flow-reset" grep -q '^  RST         .*(+12.48ms)$' "$TMP/sf"
+ok "join/show-flow-no-w1" sh -c "! grep -q ' W1 ' '$TMP/sf'"
+"$PROG" show flow 3 "$TMP/w.db" > /dev/null 2> "$TMP/err"
+rc=$?
+if [ $rc = 2 ] && grep -q 'no flow 3 in trace 1' "$TMP/err"; then pass "join/show-flow-missing"; else fail "join/show-flow-missing: exit $rc $(cat "$TMP/err")"; fi
+"$PROG" show flow 0x1 "$TMP/w.db" > /dev/null 2>&1
+ok "join/show-flow-bad-id" test $? = 2
+
 # check: W1 fails the gate, W3 has nothing; without a capture W1 is not checked
 "$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
 ok "join/check-fail-on-W1" test $? = 1
