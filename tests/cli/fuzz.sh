@@ -34,7 +34,7 @@ for h in build/fuzz/fuzz_*; do
 		cp testdata/profiles/*.txt testdata/wpp/*.txt "$TMP/corpus-$name/" 2>/dev/null
 		"$PROG" gen late-write --format text -o "$TMP/corpus-$name/late.txt" >/dev/null 2>&1
 		rm -f "$TMP/corpus-$name"/*.truth.json ;;
-	fuzz_pcapng|fuzz_packet|fuzz_pktmon)
+	fuzz_pcapng|fuzz_packet|fuzz_pktmon|fuzz_flows)
 		cp "$SHARED"/corpus/pcapng/*.pcapng testdata/rules/*.pcap "$TMP/corpus-$name/" 2>/dev/null ;;
 	*)
 		cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null ;;
