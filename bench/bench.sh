@@ -23,7 +23,9 @@
 # 6. WPP (BENCH_WPP_MB, default 1100): a generated tracefmt text file of the
 #    scale scenario in the chimney vocabulary: ingest lines/s end to end
 #    (text -> profile -> engine -> SQLite) against the sqlite3 shell loading
-#    the same event rows, and `profile stats` (read + match, no store); a
+#    the same event rows (.import) and against SQLite's ceiling for the
+#    events table (the shell inserting as many rows from generate_series,
+#    nothing to parse), and `profile stats` (read + match, no store); a
 #    binary WPP .etl of the same size: `dump --count --tmf` messages/s
 #    (headers and arguments decoded with the TMF, nothing rendered).
 #
@@ -254,6 +256,21 @@ if [ "$WPP_MB" -gt 0 ]; then
 		"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/txt-events.csv events"
 	read -r sq3_s < "$DIR/sq3.time"
 	rm -f "$DIR/txt-events.csv" "$DIR/sq3.db"
+	# SQLite's own ceiling for this table: the shell inserting as many
+	# rows shaped like an initiate event, made by generate_series (no
+	# text to parse, no binding), into a new file with offtrace's page
+	# size, cache and synchronous setting
+	{ echo "PRAGMA page_size = 16384;"; cat "$DIR/events.sql"; echo ";"; } | sqlite3 "$DIR/sq4.db"
+	/usr/bin/time -f '%e' -o "$DIR/sq4.time" sqlite3 "$DIR/sq4.db" \
+		"PRAGMA synchronous=OFF" "PRAGMA cache_size=-32768" \
+		"INSERT INTO events SELECT 1099511627776 + value, 1, value, 1700000000000000000 + value * 100,
+		 'initiate', 1, 4, 3120, 'nic0', 'target', -8796093022208 + value * 256,
+		 -8796093022208 + value * 256 + 160, -8796093022208 + value * 256, 'tcp',
+		 -8796093022208 + value * 16 + 8, -8796093022208 + value * 16,
+		 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, value + 1
+		 FROM generate_series(1, $ten)"
+	read -r sq4_s < "$DIR/sq4.time"
+	rm -f "$DIR/sq4.db"
 
 	"$PROG" gen scale --objects 10000 --format wpp -o "$DIR/probe-wpp.etl" >/dev/null
 	per=$(wc -c < "$DIR/probe-wpp.etl")
@@ -269,12 +286,13 @@ if [ "$WPP_MB" -gt 0 ]; then
 	wmsg=$(sed -n 's/.* \([0-9]*\) WPP messages decoded/\1/p' "$DIR/wc.out")
 	rm -f "$DIR/big-wpp.etl"
 	awk -v tl="$tlines" -v tb="$tbytes" -v ts="$tst_s" -v is="$ti_s" -v ikb="$ti_kb" \
-	    -v en="$ten" -v qs="$sq3_s" -v wb="$wbytes" -v wm="$wmsg" -v ws="$wc_s" \
+	    -v en="$ten" -v qs="$sq3_s" -v cs="$sq4_s" -v wb="$wbytes" -v wm="$wmsg" -v ws="$wc_s" \
 	    -v wkb="$wc_kb" 'BEGIN {
 		printf "\ntracefmt text (%.0f MiB, %d lines, chimney vocabulary)\n", tb / 1048576, tl
 		printf "  profile stats (read + match, no store): %7.2f s  %10.0f lines/s\n", ts, tl / ts
 		printf "  ingest (text -> engine -> SQLite):       %7.2f s  %10.0f lines/s  peak RSS %.1f MiB\n", is, tl / is, ikb / 1024
 		printf "  sqlite3 shell .import of the same %d event rows: %.2f s (ratio ingest / import %.2f)\n", en, qs, is / qs
+		printf "  sqlite3 shell INSERT of %d rows from generate_series (SQLite'"'"'s ceiling for events, nothing parsed): %.2f s  %10.0f rows/s (ingest reaches %.0f%% of it)\n", en, cs, en / cs, 100 * (tl / is) / (en / cs)
 		printf "binary WPP .etl (%.0f MiB, %d messages)\n", wb / 1048576, wm
 		printf "  dump --count --tmf (decode, no render):  %7.2f s  %10.0f messages/s  peak RSS %.1f MiB\n", ws, wm / ws, wkb / 1024
 		printf "  targets: text ingest >= 1M lines/s: %s; WPP decode >= 3M messages/s: %s\n", \
