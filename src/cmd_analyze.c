@@ -299,7 +299,8 @@ static const char check_help[] =
 	"      --max-warnings N fail when more than N warnings (default: no limit)\n"
 	"      --latency KIND:pNN<=DURATION\n"
 	"                       latency budget, e.g. initiate:p99<=2ms (repeatable;\n"
-	"                       KIND initiate|terminate|update|invalidate|query,\n"
+	"                       KIND initiate|terminate|update|invalidate|query, or\n"
+	"                       syn_to_offload (W3: SYN to offload, from captures),\n"
 	"                       pNN p50|p90|p99|p99.9|any percentile, units ns us ms s)\n"
 	"      --fail-on RULE,...  fail on any violation of these rules (e.g. P1,C1)\n"
 	"      --junit FILE     write a JUnit XML report (one test case per rule and\n"
@@ -329,6 +330,9 @@ parse_budget(const char *s, struct ot_budget *b)
 	for (i = 0; i < OT_KIND_COUNT; i++)
 		if (strlen(ot_kind_names[i]) == klen && memcmp(ot_kind_names[i], s, klen) == 0)
 			k = (int)i;
+	b->syn = klen == 14 && memcmp(s, "syn_to_offload", 14) == 0;
+	if (b->syn)
+		k = 0;
 	if (k < 0 || colon[1] != 'p')
 		return -1;
 	plen = (size_t)(le - colon - 2);

@@ -142,6 +142,7 @@ void ot_json_string(FILE *out, const char *s);
 #define OT_CHECK_MAX_BUDGETS 32
 struct ot_budget {
 	enum ot_kind kind;
+	int syn;		/* 1: the W3 SYN-to-offload delay, not an operation kind */
 	uint32_t p_milli;	/* percentile in thousandths of a percent: p99 = 99000 */
 	int64_t limit_ns;
 	char text[64];		/* as given: "initiate:p99<=2ms" */

@@ -148,6 +148,56 @@ rule_cases(const struct ot_report *r, const struct ot_check_opts *o,
 	}
 }
 
+/* The TCP objects whose SYN-to-offload delay is over the budget's limit. */
+static int
+syn_details(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
+	    struct ot_check_case *c, struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct sbuf b = { NULL, 0, 0 };
+	char d[32];
+	uint64_t n = 0, over = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT j.flow_id, j.object_id, j.layer, j.latency_ns,"
+			       " f.a_addr, f.a_port, f.b_addr, f.b_port,"
+			       " count(*) OVER () FROM syn_to_offload j JOIN flows f"
+			       " ON f.trace_id = j.trace_id AND f.id = j.flow_id"
+			       " WHERE j.trace_id = ?1 AND j.latency_ns > ?2"
+			       " ORDER BY j.latency_ns DESC, j.flow_id, j.object_id LIMIT ?3",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, r->trace_id);
+	sqlite3_bind_int64(st, 2, bu->limit_ns);
+	sqlite3_bind_int(st, 3, OT_CHECK_MAX_DETAILS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sb_printf(&b, "flow %" PRId64 " %s:%" PRId64 " <-> %s:%" PRId64 ": object %" PRId64
+			  " (%s) offloaded %s after the SYN\n",
+			  (int64_t)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 4),
+			  (int64_t)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6),
+			  (int64_t)sqlite3_column_int64(st, 7), (int64_t)sqlite3_column_int64(st, 1),
+			  sqlite3_column_text(st, 2),
+			  ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
+		over = (uint64_t)sqlite3_column_int64(st, 8);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		free(b.s);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (over > n)
+		sb_printf(&b, "... and %" PRIu64 " more\n", over - n);
+	c->details = b.s;
+	return 0;
+fail:
+	ot_errorf(err, OT_EDB, "latency budget '%s': %s", c->name, sqlite3_errmsg(db));
+	if (err != NULL)
+		err->phase = "check";
+	sqlite3_finalize(st);
+	return -1;
+}
+
 static int
 budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	    struct ot_check_case *c, struct ot_err *err)
@@ -167,7 +217,7 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 			err->phase = "check";
 		return -1;
 	}
-	kind = ot_kind_names[bu->kind];
+	kind = bu->syn ? "syn_to_offload" : ot_kind_names[bu->kind];
 	pct_label(bu->p_milli, pl, sizeof(pl));
 	ot_fmt_dur(bu->limit_ns, lim, sizeof(lim));
 	if (bu->text[0])
@@ -175,7 +225,12 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	else
 		snprintf(c->name, sizeof(c->name), "%s:%s<=%s", kind, pl, lim);
 
-	if (sqlite3_prepare_v2(db, "SELECT count(latency_ns),"
+	/* W3's delays come from the joined flows, one per TCP object */
+	if (sqlite3_prepare_v2(db, bu->syn ?
+			       "SELECT count(latency_ns), percentile(latency_ns, ?3),"
+			       " coalesce(sum(latency_ns > ?4), 0) FROM syn_to_offload"
+			       " WHERE trace_id = ?1 AND ?2 IS NOT NULL" :
+			       "SELECT count(latency_ns),"
 			       " percentile(latency_ns, ?3), coalesce(sum("
 			       "latency_ns > ?4), 0) FROM latency WHERE"
 			       " trace_id = ?1 AND kind = ?2", -1, &st, NULL) !=
@@ -194,17 +249,21 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	st = NULL;
 	if (count == 0) {
 		c->skipped = 1;
-		snprintf(c->message, sizeof(c->message),
+		snprintf(c->message, sizeof(c->message), bu->syn ?
+			 "no SYN-to-offload delays (no capture joined to a TCP object)" :
 			 "no completed %s operations", kind);
 		return 0;
 	}
 	ot_fmt_dur(value, val, sizeof(val));
 	c->failed = value > bu->limit_ns;
 	snprintf(c->message, sizeof(c->message), "%s %s = %s %s limit %s"
-		 " (%" PRIu64 " operations, %" PRIu64 " over the limit)", kind,
-		 pl, val, c->failed ? ">" : "<=", lim, count, over);
+		 " (%" PRIu64 " %s, %" PRIu64 " over the limit)", kind,
+		 pl, val, c->failed ? ">" : "<=", lim, count,
+		 bu->syn ? "objects" : "operations", over);
 	if (over == 0)
 		return 0;
+	if (bu->syn)
+		return syn_details(db, r, bu, c, err);
 
 	/* The slowest operations over the limit. */
 	if (sqlite3_prepare_v2(db, "SELECT op_id, root, ts, latency_ns, adapter,"

@@ -35,6 +35,25 @@ if [ $rc = 2 ] && grep -q 'no flow 3 in trace 1' "$TMP/err"; then pass "join/sho
 "$PROG" show flow 0x1 "$TMP/w.db" > /dev/null 2>&1
 ok "join/show-flow-bad-id" test $? = 2
 
+# check --latency syn_to_offload: W3's delays as a budget (1.91 ms each)
+"$PROG" check --max-errors 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.db" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q 'FAIL  latency  syn_to_offload:p99<=1ms: syn_to_offload p99 = 1.91ms > limit 1.00ms (2 objects, 2 over the limit)' "$TMP/out" &&
+   grep -q 'flow 1 10.1.0.13:49263 <-> 192.168.13.59:445: object 3 (target) offloaded 1.91ms after the SYN' "$TMP/out"; then
+	pass "join/check-syn-budget-fails"
+else
+	fail "join/check-syn-budget-fails: exit $rc $(head -c 600 "$TMP/out")"
+fi
+"$PROG" check --max-errors 9 --latency 'syn_to_offload:p50<=2ms' "$TMP/w.db" > "$TMP/out" 2>&1
+ok "join/check-syn-budget-passes" test $? = 0
+"$PROG" check -q --max-errors 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.jsonl" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q 'skip  latency  syn_to_offload:p99<=1ms: no SYN-to-offload delays' "$TMP/out"; then
+	pass "join/check-syn-budget-skipped-without-capture"
+else
+	fail "join/check-syn-budget-skipped-without-capture: exit $rc $(head -c 400 "$TMP/out")"
+fi
+
 # check: W1 fails the gate, W3 has nothing; without a capture W1 is not checked
 "$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
 ok "join/check-fail-on-W1" test $? = 1
