@@ -765,7 +765,7 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	uint64_t total = 0;
 	int ret = -1, in_txn = 0, started = 0;
 	double last_progress = now_s();
-	size_t i, k, namelen = 0;
+	size_t i, namelen = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -882,9 +882,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	}
 	started = 1;
 	while ((b = take_batch(&p)) != NULL) {
-		for (k = 0; k < b->n; k++)
-			if (ot_db_add_event(db, &b->ev[k], err) < 0)
-				goto out;
+		if (ot_db_add_events(db, b->ev, b->n, err) < 0)
+			goto out;
 		if (replay(b, db) < 0) {
 			*err = *ot_db_sink_error(db);
 			goto out;
