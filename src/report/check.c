@@ -148,54 +148,33 @@ rule_cases(const struct ot_report *r, const struct ot_check_opts *o,
 	}
 }
 
-/* The TCP objects whose SYN-to-offload delay is over the budget's limit. */
-static int
-syn_details(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
-	    struct ot_check_case *c, struct ot_err *err)
+/* One line of a budget's details: an operation, or a flow's TCP object. */
+static void
+op_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
 {
-	sqlite3_stmt *st = NULL;
-	struct sbuf b = { NULL, 0, 0 };
-	char d[32];
-	uint64_t n = 0, over = 0;
-	int rc;
+	const unsigned char *ad = sqlite3_column_text(st, 4);
+	const unsigned char *ly = sqlite3_column_text(st, 5);
+	char t[OT_TIMEBUF], d[32];
 
-	if (sqlite3_prepare_v2(db, "SELECT j.flow_id, j.object_id, j.layer, j.latency_ns,"
-			       " f.a_addr, f.a_port, f.b_addr, f.b_port,"
-			       " count(*) OVER () FROM syn_to_offload j JOIN flows f"
-			       " ON f.trace_id = j.trace_id AND f.id = j.flow_id"
-			       " WHERE j.trace_id = ?1 AND j.latency_ns > ?2"
-			       " ORDER BY j.latency_ns DESC, j.flow_id, j.object_id LIMIT ?3",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto fail;
-	sqlite3_bind_int64(st, 1, r->trace_id);
-	sqlite3_bind_int64(st, 2, bu->limit_ns);
-	sqlite3_bind_int(st, 3, OT_CHECK_MAX_DETAILS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sb_printf(&b, "flow %" PRId64 " %s:%" PRId64 " <-> %s:%" PRId64 ": object %" PRId64
-			  " (%s) offloaded %s after the SYN\n",
-			  (int64_t)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 4),
-			  (int64_t)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6),
-			  (int64_t)sqlite3_column_int64(st, 7), (int64_t)sqlite3_column_int64(st, 1),
-			  sqlite3_column_text(st, 2),
-			  ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
-		over = (uint64_t)sqlite3_column_int64(st, 8);
-		n++;
-	}
-	if (rc != SQLITE_DONE) {
-		free(b.s);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	if (over > n)
-		sb_printf(&b, "... and %" PRIu64 " more\n", over - n);
-	c->details = b.s;
-	return 0;
-fail:
-	ot_errorf(err, OT_EDB, "latency budget '%s': %s", c->name, sqlite3_errmsg(db));
-	if (err != NULL)
-		err->phase = "check";
-	sqlite3_finalize(st);
-	return -1;
+	sb_printf(b, "op %" PRId64 " root 0x%" PRIx64 " at %s: %s latency %s (adapter '%s', %s)\n",
+		  (int64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
+		  ot_fmt_time(sqlite3_column_int64(st, 2), t), kind,
+		  ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)),
+		  ad ? (const char *)ad : "", ly ? (const char *)ly : "");
+}
+
+static void
+syn_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
+{
+	char d[32];
+
+	(void)kind;
+	sb_printf(b, "flow %" PRId64 " %s:%" PRId64 " <-> %s:%" PRId64 ": object %" PRId64
+		  " (%s) offloaded %s after the SYN\n",
+		  (int64_t)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 4),
+		  (int64_t)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6),
+		  (int64_t)sqlite3_column_int64(st, 7), (int64_t)sqlite3_column_int64(st, 1),
+		  sqlite3_column_text(st, 2), ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
 }
 
 static int
@@ -204,7 +183,7 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 {
 	sqlite3_stmt *st = NULL;
 	struct sbuf b = { NULL, 0, 0 };
-	char pl[24], lim[32], val[32], t[OT_TIMEBUF], d[32];
+	char pl[24], lim[32], val[32];
 	const char *kind;
 	uint64_t count, over = 0, n = 0;
 	int64_t value;
@@ -262,11 +241,15 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 		 bu->syn ? "objects" : "operations", over);
 	if (over == 0)
 		return 0;
-	if (bu->syn)
-		return syn_details(db, r, bu, c, err);
 
-	/* The slowest operations over the limit. */
-	if (sqlite3_prepare_v2(db, "SELECT op_id, root, ts, latency_ns, adapter,"
+	/* The slowest over the limit: operations, or W3's flows and objects. */
+	if (sqlite3_prepare_v2(db, bu->syn ?
+			       "SELECT j.flow_id, j.object_id, j.layer, j.latency_ns,"
+			       " f.a_addr, f.a_port, f.b_addr, f.b_port FROM syn_to_offload j"
+			       " JOIN flows f ON f.trace_id = j.trace_id AND f.id = j.flow_id"
+			       " WHERE j.trace_id = ?1 AND ?2 IS NOT NULL AND j.latency_ns > ?3"
+			       " ORDER BY j.latency_ns DESC, j.flow_id, j.object_id LIMIT ?4" :
+			       "SELECT op_id, root, ts, latency_ns, adapter,"
 			       " layer FROM latency WHERE trace_id = ?1 AND"
 			       " kind = ?2 AND latency_ns > ?3 ORDER BY"
 			       " latency_ns DESC, ts, op_id LIMIT ?4", -1, &st,
@@ -277,16 +260,7 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	sqlite3_bind_int64(st, 3, bu->limit_ns);
 	sqlite3_bind_int(st, 4, OT_CHECK_MAX_DETAILS);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *ad = sqlite3_column_text(st, 4);
-		const unsigned char *ly = sqlite3_column_text(st, 5);
-
-		sb_printf(&b, "op %" PRId64 " root 0x%" PRIx64 " at %s: %s"
-			  " latency %s (adapter '%s', %s)\n",
-			  (int64_t)sqlite3_column_int64(st, 0),
-			  (uint64_t)sqlite3_column_int64(st, 1),
-			  ot_fmt_time(sqlite3_column_int64(st, 2), t), kind,
-			  ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)),
-			  ad ? (const char *)ad : "", ly ? (const char *)ly : "");
+		(bu->syn ? syn_line : op_line)(&b, st, kind);
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
