@@ -377,7 +377,7 @@ struct feed {
 	struct batch *b[NBATCH];
 	uint64_t filled, taken;	/* batches handed over and consumed */
 	int done;		/* the reader stopped */
-	int rc;			/* its exit status */
+	int failed;		/* the reader stopped on err */
 	struct ot_err err;
 	char **paths;
 	int npaths;
@@ -464,7 +464,7 @@ reader(void *arg)
 
 	for (i = 0; i < fd->npaths; i++)
 		if (read_one(fd, fd->paths[i], &b) < 0) {
-			fd->rc = -1;
+			fd->failed = 1;
 			break;
 		}
 	feed_put(fd, 1);	/* the last batch, maybe empty */
@@ -551,13 +551,15 @@ cmd_flows(int argc, char **argv)
 	fd.npaths = argc - optind;
 	t = ot_flows_new(collect, &rows);
 	if (pthread_create(&th, NULL, reader, &fd) != 0) {
-		reader(&fd);	/* no thread: read everything first */
-		track(&fd, t);
+		/* not read on this thread instead: the reader waits once
+		 * NBATCH batches are full, and only the tracker empties them */
+		ot_errorf(&fd.err, OT_EINTERNAL, "flows: cannot start the reader thread");
+		fd.failed = 1;
 	} else {
 		track(&fd, t);
 		pthread_join(th, NULL);
 	}
-	if (fd.rc < 0)
+	if (fd.failed)
 		rc = cli_report_error(&fd.err);
 	for (k = 0; k < NBATCH; k++)
 		free(fd.b[k]);
