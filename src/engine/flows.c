@@ -391,17 +391,25 @@ ot_flows_latest_unjoined(struct ot_flows *t, int64_t ts, int64_t max_age)
 	return NULL;
 }
 
-struct ot_flow *
-ot_flows_find(struct ot_flows *t, const struct key *k)
+/* The live flow with key k, whose hash is (h1, h2). */
+static struct ot_flow *
+find_hashed(const struct ot_flows *t, const struct key *k, uint64_t h1, uint64_t h2)
 {
 	struct ot_flow *f;
-	uint64_t h1, h2;
 
-	ot_flow_key_hash(k, &h1, &h2);
 	for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
 		if (flow_has_key(f, k))
 			return f;
 	return NULL;
+}
+
+struct ot_flow *
+ot_flows_find(struct ot_flows *t, const struct key *k)
+{
+	uint64_t h1, h2;
+
+	ot_flow_key_hash(k, &h1, &h2);
+	return find_hashed(t, k, h1, h2);
 }
 
 void
@@ -477,9 +485,7 @@ ot_flows_add(struct ot_flows *t, const struct ot_flow_pkt *fp)
 	if (t->last != NULL && memcmp(k, &t->last_key, sizeof(*k)) == 0) {
 		f = t->last;
 	} else {
-		for (f = hm_get(&t->map, h1, h2); f; f = f->hnext)
-			if (flow_has_key(f, k))
-				break;
+		f = find_hashed(t, k, h1, h2);
 	}
 	/* a new SYN on a closed tuple, or with another ISN: a new connection */
 	if (f && (d->flags & (OT_TCP_SYN | OT_TCP_ACK)) == OT_TCP_SYN) {

@@ -102,9 +102,8 @@ ot_pcap_open(const char *path, struct ot_err *err)
 	rewind(f);
 	ebuf[0] = '\0';
 	p->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (p->pc == NULL)
-		fclose(f);	/* libpcap closes it only once it took it */
 	if (p->pc == NULL) {
+		fclose(f);	/* libpcap closes it only once it took it */
 		perr(err, path, 0, "header", ebuf);
 		ot_pcap_close(p);
 		return NULL;

@@ -204,11 +204,12 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	else
 		snprintf(c->name, sizeof(c->name), "%s:%s<=%s", kind, pl, lim);
 
-	/* W3's delays come from the joined flows, one per TCP object */
+	/* W3's delays come from the joined flows, one per TCP object; their
+	 * queries have no ?2 (binding it is a harmless SQLITE_RANGE) */
 	if (sqlite3_prepare_v2(db, bu->syn ?
 			       "SELECT count(latency_ns), percentile(latency_ns, ?3),"
 			       " coalesce(sum(latency_ns > ?4), 0) FROM syn_to_offload"
-			       " WHERE trace_id = ?1 AND ?2 IS NOT NULL" :
+			       " WHERE trace_id = ?1" :
 			       "SELECT count(latency_ns),"
 			       " percentile(latency_ns, ?3), coalesce(sum("
 			       "latency_ns > ?4), 0) FROM latency WHERE"
@@ -247,7 +248,7 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 			       "SELECT j.flow_id, j.object_id, j.layer, j.latency_ns,"
 			       " f.a_addr, f.a_port, f.b_addr, f.b_port FROM syn_to_offload j"
 			       " JOIN flows f ON f.trace_id = j.trace_id AND f.id = j.flow_id"
-			       " WHERE j.trace_id = ?1 AND ?2 IS NOT NULL AND j.latency_ns > ?3"
+			       " WHERE j.trace_id = ?1 AND j.latency_ns > ?3"
 			       " ORDER BY j.latency_ns DESC, j.flow_id, j.object_id LIMIT ?4" :
 			       "SELECT op_id, root, ts, latency_ns, adapter,"
 			       " layer FROM latency WHERE trace_id = ?1 AND"
