@@ -1,0 +1,78 @@
+#!/bin/sh
+# check-layers.sh OBJDIR: no include loop and no call loop between files.
+#
+# Calls: from the object files in OBJDIR (`nm`), file A calls file B when A
+# has an undefined global symbol that B defines.  Includes: the quoted
+# #include lines of src/ and include/.  A loop in either graph (A reaches B
+# and B reaches A) is printed, and the exit status is 1.  With -v, the call
+# graph is printed too, a line per file.
+set -u
+verbose=0
+[ "${1:-}" = -v ] && { verbose=1; shift; }
+objdir=${1:?usage: check-layers.sh [-v] OBJDIR}
+root=$(cd "$(dirname "$0")/.." && pwd)
+status=0
+
+# loops FILE: FILE has "from to" edges; print each pair in a loop, once
+loops() {
+	awk '
+	{ if (!($1 in id)) { id[$1] = n; name[n++] = $1 }
+	  if (!($2 in id)) { id[$2] = n; name[n++] = $2 }
+	  r[id[$1], id[$2]] = 1 }
+	END {
+		for (k = 0; k < n; k++)
+			for (i = 0; i < n; i++)
+				if ((i, k) in r)
+					for (j = 0; j < n; j++)
+						if ((k, j) in r)
+							r[i, j] = 1
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++)
+				if ((i, j) in r && (j, i) in r)
+					print name[i] " <-> " name[j]
+	}' "$1"
+}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+find "$objdir/obj" -name '*.o' | sort | while read -r o; do
+	f=${o#"$objdir/obj/"}
+	f=src/${f%.o}.c
+	nm -g --defined-only "$o" | awk -v f="$f" '$2 ~ /[TDBR]/ { print $3, f }' >>"$tmp/defs"
+	nm -u "$o" | awk -v f="$f" '{ print $NF, f }' >>"$tmp/uses"
+done
+awk 'NR == FNR { def[$1] = $2; next }
+     ($1 in def) && def[$1] != $2 { print $2, def[$1] }' "$tmp/defs" "$tmp/uses" |
+	sort -u >"$tmp/calls"
+if [ $verbose = 1 ]; then
+	awk '{ a[$1] = a[$1] " " $2 } END { for (k in a) print k ":" a[k] }' "$tmp/calls" | sort
+fi
+loops "$tmp/calls" >"$tmp/callloops"
+if [ -s "$tmp/callloops" ]; then
+	echo "call loops (file A calls B and B, directly or not, calls A):"
+	sed 's/^/  /' "$tmp/callloops"
+	status=1
+fi
+
+cd "$root" || exit 2
+for f in $(find src include -name '*.[ch]' | sort); do
+	d=$(dirname "$f")
+	sed -n 's/^#[ \t]*include[ \t]*"\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
+		if [ -f "$d/$inc" ]; then
+			t=$d/$inc
+		elif [ -f "include/$inc" ]; then
+			t=include/$inc
+		else
+			continue
+		fi
+		echo "$f $(realpath --relative-to=. "$t")"
+	done
+done >"$tmp/incs"
+loops "$tmp/incs" >"$tmp/incloops"
+if [ -s "$tmp/incloops" ]; then
+	echo "include loops:"
+	sed 's/^/  /' "$tmp/incloops"
+	status=1
+fi
+[ $status = 0 ] && echo "layers: no call loop between $(wc -l <"$tmp/calls") call edges, no include loop"
+exit $status
