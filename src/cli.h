@@ -32,13 +32,9 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_flows(int argc, char **argv);
-/* dump of a pcap/pcapng file (cmd_capture.c); limit < 0: no limit */
-int cli_dump_capture(const char *path, int json, int64_t limit, int count);
-/* an NDIS-PacketCapture record of an .etl dump as a packet line; 1 printed */
-struct ot_pktmon;
-struct ot_etl_record;
-int cli_dump_pktmon(struct ot_pktmon *pm, const struct ot_etl_record *rec,
-		    uint64_t number, int json);
+/* dump's line (or JSON object) for one packet (cmd_capture.c) */
+struct ot_packet;
+void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json);
 int cmd_tmf(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 

@@ -1,7 +1,8 @@
 /*
- * cmd_capture.c - offtrace dump on a packet capture (pcap, pcapng): one
- * line per packet.  cmd_dump (cmd_etl.c) hands captures over here, and the
- * NDIS-PacketCapture records of an .etl (src/decode/pktmon.c).
+ * cmd_capture.c - how offtrace dump prints a packet: one line with time,
+ * interface, direction, link type, lengths, 4-tuple, TCP flags, seq/ack,
+ * PID/TID and comment (or a JSON object).  cmd_dump.c hands over the
+ * packets of captures and the NDIS-PacketCapture packets of .etl files.
  */
 #include "cli.h"
 
@@ -10,7 +11,6 @@
 #include <string.h>
 
 #include "offtrace/pcap.h"
-#include "offtrace/pktmon.h"
 
 static const char *
 dir_name(int dir)
@@ -76,8 +76,8 @@ put_text_str(FILE *f, const char *s)
 	}
 }
 
-static void
-dump_packet(FILE *f, const struct ot_packet *pkt, int json)
+void
+cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 {
 	struct ot_decoded d;
 	char tb[OT_TIMEBUF], a[64], b[64], fl[16];
@@ -151,52 +151,4 @@ dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 		put_text_str(f, pkt->comment);
 	}
 	fputc('\n', f);
-}
-
-int
-cli_dump_capture(const char *path, int json, int64_t limit, int count)
-{
-	struct ot_err err;
-	struct ot_pcap *p;
-	struct ot_packet pkt;
-	uint64_t n = 0;
-	int r = 0, rc = EXIT_OK;
-
-	memset(&err, 0, sizeof(err));
-	p = ot_pcap_open(path, &err);
-	if (p == NULL)
-		return cli_report_error(&err);
-	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_pcap_next(p, &pkt, &err)) > 0) {
-		n++;
-		if (!count)
-			dump_packet(stdout, &pkt, json);
-	}
-	if (count)
-		printf("%" PRIu64 " packets\n", n);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_errorf("dump: cannot write the output");
-		rc = EXIT_INTERNAL;
-	}
-	if (r < 0)
-		rc = cli_report_error(&err);
-	ot_pcap_close(p);
-	return rc;
-}
-
-/*
- * An NDIS-PacketCapture 1001 record of an .etl dump: when it completes a
- * packet, print the packet (numbered in the record stream) and return 1;
- * a fragment that does not, 0 (the caller prints the raw record).
- */
-int
-cli_dump_pktmon(struct ot_pktmon *pm, const struct ot_etl_record *rec,
-		uint64_t number, int json)
-{
-	struct ot_packet pkt;
-
-	if (!ot_pktmon_record(pm, rec, &pkt))
-		return 0;
-	pkt.number = number;
-	dump_packet(stdout, &pkt, json);
-	return 1;
 }

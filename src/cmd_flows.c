@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "offtrace/etlsrc.h"
 #include "offtrace/flows.h"
-#include "offtrace/pcap.h"
+#include "offtrace/ring.h"
+#include "offtrace/source.h"
 
 static const char flows_help[] =
 	"usage: offtrace flows [options] CAPTURE...\n\n"
@@ -372,13 +372,11 @@ struct batch {
 };
 
 struct feed {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct ot_ring ring;
 	struct batch *b[NBATCH];
-	uint64_t filled, taken;	/* batches handed over and consumed */
-	int done;		/* the reader stopped */
 	int failed;		/* the reader stopped on err */
 	struct ot_err err;
+	struct ot_source_ctx *ctx;
 	char **paths;
 	int npaths;
 };
@@ -387,26 +385,10 @@ struct feed {
 static struct batch *
 feed_slot(struct feed *fd)
 {
-	struct batch *b;
+	struct batch *b = fd->b[ot_ring_fill(&fd->ring)];
 
-	pthread_mutex_lock(&fd->mu);
-	while (fd->filled - fd->taken == NBATCH)
-		pthread_cond_wait(&fd->cv, &fd->mu);
-	b = fd->b[fd->filled % NBATCH];
-	pthread_mutex_unlock(&fd->mu);
 	b->n = 0;
 	return b;
-}
-
-static void
-feed_put(struct feed *fd, int last)
-{
-	pthread_mutex_lock(&fd->mu);
-	fd->filled++;
-	if (last)
-		fd->done = 1;
-	pthread_cond_broadcast(&fd->cv);
-	pthread_mutex_unlock(&fd->mu);
 }
 
 /* hand b over when full; returns the batch to fill next */
@@ -416,42 +398,30 @@ feed_add(struct feed *fd, struct batch *b, const struct ot_packet *pkt)
 	ot_flow_prep(&b->v[b->n++], pkt);
 	if (b->n < BATCH)
 		return b;
-	feed_put(fd, 0);
+	ot_ring_put(&fd->ring, 0);
 	return feed_slot(fd);
 }
 
-/* one capture, or the NDIS-PacketCapture packets of an .etl (pktmon.c) */
+/*
+ * One capture, or the NDIS-PacketCapture packets of an .etl; anything
+ * else is read as a capture, whose reader names what is wrong with it.
+ */
 static int
 read_one(struct feed *fd, const char *path, struct batch **bp)
 {
-	const char *fmt = ot_detect_format(path, &fd->err);
-	struct ot_packet pkt;
-	struct ot_pcap *p;
+	const char *kind = ot_source_detect(fd->ctx, path, &fd->err);
+	struct ot_source *s;
+	struct ot_item it;
 	int r;
 
-	if (fmt != NULL && strcmp(fmt, "etl") == 0) {
-		struct ot_strtab *stt = ot_strtab_new();
-		struct ot_etlsrc *es = ot_etlsrc_open(path, stt, &fd->err);
-		struct ot_event ev;
-
-		if (es == NULL) {
-			ot_strtab_free(stt);
-			return -1;
-		}
-		ot_etlsrc_want_packets(es);
-		while ((r = ot_etlsrc_next(es, &ev, &fd->err)) > 0)
-			if (r == 2)
-				*bp = feed_add(fd, *bp, ot_etlsrc_packet(es));
-		ot_etlsrc_close(es);
-		ot_strtab_free(stt);
-		return r;
-	}
-	p = ot_pcap_open(path, &fd->err);
-	if (p == NULL)
+	if (kind == NULL || (strcmp(kind, "etl") != 0 && strcmp(kind, "pcapng") != 0))
+		kind = "pcap";
+	if ((s = ot_source_open(fd->ctx, path, kind, 0, &fd->err)) == NULL)
 		return -1;
-	while ((r = ot_pcap_next(p, &pkt, &fd->err)) > 0)
-		*bp = feed_add(fd, *bp, &pkt);
-	ot_pcap_close(p);
+	while ((r = ot_source_next(s, &it, &fd->err)) > 0)
+		if (it.kind == OT_ITEM_PACKET)
+			*bp = feed_add(fd, *bp, &it.pkt);
+	ot_source_close(s);
 	return r;
 }
 
@@ -467,7 +437,8 @@ reader(void *arg)
 			fd->failed = 1;
 			break;
 		}
-	feed_put(fd, 1);	/* the last batch, maybe empty */
+	ot_ring_put(&fd->ring, 1);	/* the last batch, maybe empty */
+	ot_source_thread_release();
 	return NULL;
 }
 
@@ -477,15 +448,10 @@ track(struct feed *fd, struct ot_flows *t)
 {
 	struct batch *b;
 	size_t i;
-	int last;
+	long k;
 
-	for (;;) {
-		pthread_mutex_lock(&fd->mu);
-		while (fd->filled == fd->taken)
-			pthread_cond_wait(&fd->cv, &fd->mu);
-		b = fd->b[fd->taken % NBATCH];
-		last = fd->done && fd->filled - fd->taken == 1;
-		pthread_mutex_unlock(&fd->mu);
+	while ((k = ot_ring_take(&fd->ring)) >= 0) {
+		b = fd->b[k];
 		for (i = 0; i < b->n; i++) {
 			if (i + PF_AHEAD < b->n)
 				ot_flows_prefetch(t, &b->v[i + PF_AHEAD], 0);
@@ -493,12 +459,7 @@ track(struct feed *fd, struct ot_flows *t)
 				ot_flows_prefetch(t, &b->v[i + PF_AHEAD / 2], 1);
 			ot_flows_add(t, &b->v[i]);
 		}
-		pthread_mutex_lock(&fd->mu);
-		fd->taken++;
-		pthread_cond_broadcast(&fd->cv);
-		pthread_mutex_unlock(&fd->mu);
-		if (last)
-			return;
+		ot_ring_give(&fd->ring);
 	}
 }
 
@@ -512,6 +473,7 @@ cmd_flows(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct rows rows = { NULL, 0, 0 };
+	struct ot_source_opts so;
 	struct feed fd;
 	struct ot_flows *t;
 	const struct ot_flow_stats *st;
@@ -543,8 +505,12 @@ cmd_flows(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("flows", "want at least one CAPTURE");
 	memset(&fd, 0, sizeof(fd));
-	pthread_mutex_init(&fd.mu, NULL);
-	pthread_cond_init(&fd.cv, NULL);
+	memset(&so, 0, sizeof(so));
+	/* packets only: no profile, no built-in one */
+	so.flags = OT_SRC_PACKETS | OT_SRC_NO_PROFILE | OT_SRC_NO_BUILTIN;
+	if ((fd.ctx = ot_source_ctx_new(&so, NULL, &fd.err)) == NULL)
+		return cli_report_error(&fd.err);
+	ot_ring_init(&fd.ring, NBATCH);
 	for (k = 0; k < NBATCH; k++)
 		fd.b[k] = xmalloc(sizeof(*fd.b[k]));
 	fd.paths = argv + optind;
@@ -563,8 +529,8 @@ cmd_flows(int argc, char **argv)
 		rc = cli_report_error(&fd.err);
 	for (k = 0; k < NBATCH; k++)
 		free(fd.b[k]);
-	pthread_cond_destroy(&fd.cv);
-	pthread_mutex_destroy(&fd.mu);
+	ot_ring_destroy(&fd.ring);
+	ot_source_ctx_free(fd.ctx);
 	ot_flows_finish(t);
 	st = ot_flows_stats(t);
 	if (!quiet) {

@@ -10,11 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "offtrace/etlsrc.h"
-#include "offtrace/profile.h"
-#include "offtrace/textsrc.h"
-#include "offtrace/tmf.h"
-#include "offtrace/wpptext.h"
+#include "offtrace/source.h"
 
 static const char profile_help[] =
 	"usage: offtrace profile check FILE...\n"
@@ -61,14 +57,21 @@ profile_check(int argc, char **argv)
 	if (argc < 1)
 		return cli_usage_error("profile", "profile check: want one or more FILEs");
 	for (i = 0; i < argc; i++) {
-		struct ot_profile *p = ot_profile_new();
+		const char *one[1] = { argv[i] };
+		struct ot_source_opts so;
+		struct ot_source_ctx *c;
 
+		/* the file alone, without the built-in profile */
+		memset(&so, 0, sizeof(so));
+		so.profiles = one;
+		so.nprofiles = 1;
+		so.flags = OT_SRC_NO_BUILTIN;
 		memset(&err, 0, sizeof(err));
-		if (ot_profile_add_file(p, argv[i], &err) < 0)
+		if ((c = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 			rc = profile_error(&err);
 		else
-			printf("%s: %zu rules\n", argv[i], ot_profile_nrules(p));
-		ot_profile_free(p);
+			printf("%s: %zu rules\n", argv[i], ot_source_ctx_rules(c));
+		ot_source_ctx_free(c);
 	}
 	return rc;
 }
@@ -85,94 +88,57 @@ put_jsonl(const char *trace, const char *kind, const char *key, uint64_t count)
 
 /* One trace: its unmatched messages on stdout; an exit code. */
 static int
-stats_one(const char *path, const struct ot_profile *p, const struct ot_tmfdir *tmf,
-	  const struct ot_wpptext_prefix *pf, int64_t limit, int json)
+stats_one(struct ot_source_ctx *c, const char *path, int64_t limit, int json)
 {
-	struct ot_strtab *st = ot_strtab_new();
-	struct ot_event ev;
+	const struct ot_source_unmatched *un;
+	struct ot_source_stats st;
+	struct ot_source *s;
+	struct ot_item it;
 	struct ot_err err;
-	const char *fmt;
-	uint64_t events = 0, i;
-	int r, rc = EXIT_OK;
+	const char *kind;
+	uint64_t events = 0;
+	size_t nun, i;
+	int r, rc = EXIT_OK, text;
 
 	memset(&err, 0, sizeof(err));
-	fmt = ot_detect_format(path, &err);
-	if (fmt == NULL) {
-		rc = cli_report_error(&err);
-	} else if (strcmp(fmt, "wpptext") == 0 ||
-		   (pf != NULL && (strcmp(fmt, "text") == 0 || strcmp(fmt, "binary") == 0))) {
-		struct ot_textsrc *s = ot_textsrc_open(path, p, pf, 0, st, &err);
-		const struct ot_tally *t;
-		const struct ot_wpptext_stats *ws;
-
-		if (s == NULL) {
-			ot_strtab_free(st);
-			return cli_report_error(&err);
-		}
-		while ((r = ot_textsrc_next(s, &ev, &err)) > 0)
-			events++;
-		if (r < 0)
-			rc = cli_report_error(&err);
-		t = ot_textsrc_unmatched(s);
-		ws = ot_textsrc_stats(s);
-		if (!json)
-			printf("%s: %" PRIu64 " messages: %" PRIu64 " matched, %" PRIu64
-			       " unmatched (%zu kinds), %" PRIu64 " \"No Format Information found.\"\n",
-			       path, ws->messages, events, t->total, t->n, ws->no_format);
-		for (i = 0; i < t->n && (limit < 0 || (int64_t)i < limit); i++) {
-			if (json)
-				put_jsonl(path, "text", t->e[i].key, t->e[i].count);
-			else
-				printf("%10" PRIu64 "  %s\n", t->e[i].count, t->e[i].key);
-		}
-		if (t->others && !json)
-			printf("%10" PRIu64 "  (other kinds, not listed)\n", t->others);
-		ot_textsrc_close(s);
-	} else if (strcmp(fmt, "etl") == 0) {
-		struct ot_etlsrc *s = ot_etlsrc_open(path, st, &err);
-		const struct ot_etlsrc_unmatched *k;
-		uint64_t un;
-		size_t nk;
-
-		if (s == NULL) {
-			ot_strtab_free(st);
-			return cli_report_error(&err);
-		}
-		ot_etlsrc_set_profile(s, p, tmf);
-		while ((r = ot_etlsrc_next(s, &ev, &err)) > 0)
-			events++;
-		if (r < 0)
-			rc = cli_report_error(&err);
-		un = ot_etlsrc_unmatched(s, &k, &nk);
-		if (!json)
-			printf("%s: %" PRIu64 " records: %" PRIu64 " events, %" PRIu64
-			       " unmatched (%zu kinds), %" PRIu64 " unparsed\n", path,
-			       ot_etlsrc_records(s), events, un, nk, ot_etlsrc_unparsed(s));
-		for (i = 0; i < nk && (limit < 0 || (int64_t)i < limit); i++) {
-			char key[64];
-
-			const struct ot_tmf_msg *tm = NULL;
-			uint8_t g[16];
-
-			snprintf(key, sizeof(key), "%s #%u", k[i].provider, (unsigned)k[i].id);
-			/* a WPP message its TMF describes: what a rule would match */
-			if (tmf != NULL && ot_profile_parse_guid(k[i].provider, g) == 0)
-				tm = ot_tmfdir_find(tmf, g, k[i].id);
-			if (json) {
-				put_jsonl(path, "etl", key, k[i].count);
-			} else {
-				printf("%10" PRIu64 "  %s", k[i].count, key);
-				if (tm != NULL)
-					printf("  %s \"%s\"", tm->func[0] ? tm->func : "-", tm->format);
-				putchar('\n');
-			}
-		}
-		ot_etlsrc_close(s);
-	} else {
-		cli_errorf("%s: %s input: profile stats reads tracefmt text and .etl files", path, fmt);
-		rc = EXIT_USAGE;
+	if ((kind = ot_source_detect(c, path, &err)) == NULL)
+		return cli_report_error(&err);
+	text = strcmp(kind, "wpptext") == 0;
+	if (!text && strcmp(kind, "etl") != 0) {
+		cli_errorf("%s: %s input: profile stats reads tracefmt text and .etl files",
+			   path, kind);
+		return EXIT_USAGE;
 	}
-	ot_strtab_free(st);
+	if ((s = ot_source_open(c, path, kind, 0, &err)) == NULL)
+		return cli_report_error(&err);
+	while ((r = ot_source_next(s, &it, &err)) > 0)
+		events++;
+	if (r < 0)
+		rc = cli_report_error(&err);
+	ot_source_stats(s, &st);
+	nun = ot_source_unmatched(s, &un);
+	if (!json && text)
+		printf("%s: %" PRIu64 " messages: %" PRIu64 " matched, %" PRIu64
+		       " unmatched (%zu kinds), %" PRIu64 " \"No Format Information found.\"\n",
+		       path, st.records, events, st.unmatched, st.kinds, st.no_format);
+	else if (!json)
+		printf("%s: %" PRIu64 " records: %" PRIu64 " events, %" PRIu64
+		       " unmatched (%zu kinds), %" PRIu64 " unparsed\n", path,
+		       st.records, events, st.unmatched, st.kinds, st.corrupt);
+	for (i = 0; i < nun && (limit < 0 || (int64_t)i < limit); i++) {
+		if (json) {
+			put_jsonl(path, text ? "text" : "etl", un[i].key, un[i].count);
+		} else {
+			printf("%10" PRIu64 "  %s", un[i].count, un[i].key);
+			/* a WPP message its TMF describes: what a rule would match */
+			if (un[i].format != NULL)
+				printf("  %s \"%s\"", un[i].func[0] ? un[i].func : "-", un[i].format);
+			putchar('\n');
+		}
+	}
+	if (st.others && !json)
+		printf("%10" PRIu64 "  (other kinds, not listed)\n", st.others);
+	ot_source_close(s);
 	return rc;
 }
 
@@ -191,69 +157,61 @@ profile_stats(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ot_profile *p = ot_profile_new();
-	struct ot_tmfdir *tmf = NULL;
-	struct ot_wpptext_prefix *pf = NULL;
-	const char *tmfdir = NULL, *prefix = NULL;
+	const char *profiles[CLI_MAX_PROFILES];
+	struct ot_source_opts so;
+	struct ot_source_ctx *c;
 	struct ot_err err;
 	int64_t limit = 50, tz;
 	int opt, rc = EXIT_OK, json = 0, i;
 
 	memset(&err, 0, sizeof(err));
+	memset(&so, 0, sizeof(so));
+	so.profiles = profiles;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_PROFILE:
-			if (ot_profile_add_file(p, optarg, &err) < 0) {
-				ot_profile_free(p);
-				return profile_error(&err);
-			}
+			if (so.nprofiles == CLI_MAX_PROFILES)
+				return cli_usage_error("profile", "at most %d --profile files",
+						       CLI_MAX_PROFILES);
+			profiles[so.nprofiles++] = optarg;
 			break;
 		case OPT_TMF_DIR:
-			tmfdir = optarg;
+			so.tmf_dir = optarg;
 			break;
 		case OPT_PREFIX:
-			prefix = optarg;
+			so.prefix = optarg;
 			break;
 		case OPT_TZ_OFFSET:
-			if (ot_wpptext_parse_tz(optarg, &tz) < 0) {
-				ot_profile_free(p);
+			/* accepted for symmetry with analyze; times are not shown */
+			if (ot_source_parse_tz(optarg, &tz) < 0)
 				return cli_usage_error("profile", "bad --tz-offset '%s': want +HH:MM or -HH:MM", optarg);
-			}
 			break;
 		case OPT_LIMIT_STATS:
-			if (ot_parse_i64(optarg, strlen(optarg), &limit) < 0 || limit < 0) {
-				ot_profile_free(p);
+			if (ot_parse_i64(optarg, strlen(optarg), &limit) < 0 || limit < 0)
 				return cli_usage_error("profile", "bad --limit '%s'", optarg);
-			}
 			break;
 		case OPT_FORMAT:
-			if (cli_text_or_jsonl("profile", optarg, &json) < 0) {
-				ot_profile_free(p);
+			if (cli_text_or_jsonl("profile", optarg, &json) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(profile_help, stdout);
-			ot_profile_free(p);
 			return EXIT_OK;
 		default:
-			ot_profile_free(p);
 			return cli_usage_error("profile", "bad option");
 		}
 	}
-	if (optind >= argc) {
-		ot_profile_free(p);
+	if (optind >= argc)
 		return cli_usage_error("profile", "profile stats: want one or more TRACEs");
-	}
-	if (ot_profile_add_builtin(p, "chimney", &err) < 0 ||
-	    (tmfdir != NULL && (tmf = ot_tmfdir_open(tmfdir, &err)) == NULL) ||
-	    (prefix != NULL && (pf = ot_wpptext_prefix_new(prefix, &err)) == NULL)) {
-		rc = cli_report_error(&err);
-		goto out;
+	/* the --profile files, then the built-in chimney profile; --tmf; --prefix */
+	if ((c = ot_source_ctx_new(&so, NULL, &err)) == NULL) {
+		if (err.phase != NULL && strcmp(err.phase, "profile") == 0)
+			return profile_error(&err);
+		return cli_report_error(&err);
 	}
 	for (i = optind; i < argc; i++) {
-		int r = stats_one(argv[i], p, tmf, pf, limit, json);
+		int r = stats_one(c, argv[i], limit, json);
 
 		if (r != EXIT_OK)
 			rc = r;
@@ -262,10 +220,7 @@ profile_stats(int argc, char **argv)
 		cli_errorf("profile: cannot write the output");
 		rc = EXIT_INTERNAL;
 	}
-out:
-	ot_wpptext_prefix_free(pf);
-	ot_tmfdir_free(tmf);
-	ot_profile_free(p);
+	ot_source_ctx_free(c);
 	return rc;
 }
 

@@ -10,68 +10,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "offtrace/etl.h"
-#include "offtrace/etlsrc.h"
-#include "offtrace/jsonl.h"
-#include "offtrace/profile.h"
-#include "offtrace/textsrc.h"
-#include "offtrace/tmf.h"
-#include "offtrace/wpptext.h"
-#include "offtrace/pcap.h"
-
-const char *
-ot_detect_format(const char *path, struct ot_err *err)
-{
-	unsigned char b[4096];
-	size_t n, i = 0, k;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL) {
-		err->phase = "open";
-		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s",
-				    strerror(errno)), NULL;
-	}
-	n = fread(b, 1, sizeof(b), f);
-	fclose(f);
-	if (n == 0)
-		return "empty";
-	/* magic numbers: pcap (both byte orders, us and ns) and the pcapng
-	 * section header block (FORMATS.md section 4); other binary files
-	 * are "binary" */
-	if (n >= 4) {
-		uint32_t le = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-			      (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-
-		if (le == 0xa1b2c3d4u || le == 0xd4c3b2a1u || le == 0xa1b23c4du ||
-		    le == 0x4d3cb2a1u)
-			return "pcap";
-		if (le == 0x0a0d0d0au)
-			return "pcapng";
-	}
-	/* ETL: the first buffer's header and log-file header event
-	 * (FORMATS.md section 1.7) */
-	if (ot_etl_probe(b, n))
-		return "etl";
-	/* tracefmt text (FORMATS.md 2.3): before the binary test, since a
-	 * message may hold any byte */
-	if (ot_wpptext_probe(b, n))
-		return "wpptext";
-	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
-		i = 3;
-	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
-		i++;
-	if (i == n)
-		return "empty";
-	/* JSON lines; binary bytes further on are the reader's to report,
-	 * with their line */
-	if (b[i] == '{')
-		return "jsonl";
-	for (k = i; k < n; k++)
-		if (b[k] == 0 || (b[k] < 0x20 && b[k] != '\t' && b[k] != '\n' &&
-				  b[k] != '\r'))
-			return "binary";
-	return "text";
-}
+#include "offtrace/ring.h"
+#include "offtrace/source.h"
 
 void
 ot_ingest_opts_init(struct ot_ingest_opts *o)
@@ -82,38 +22,30 @@ ot_ingest_opts_init(struct ot_ingest_opts *o)
 	o->grace_ns = OT_GRACE_DEFAULT;
 }
 
-struct source {
-	FILE *f;
-	struct ot_jsonl *rd;	/* JSON lines, or */
-	struct ot_etlsrc *etl;	/* .etl through the built-in profiles */
-	struct ot_textsrc *txt;	/* tracefmt text through the profiles */
-	char fmtname[16];	/* txt: "tracefmt UTC", "tracefmt+02:00" (local time =
-				 * UTC+02:00): the report shows how times were read */
-	struct ot_pcap *cap;	/* pcap/pcapng: packets, not events */
-	struct ot_packet pkt;	/* current packet; ev.ts holds its merge time */
-	int64_t pkt_offset;	/* --pcap-offset */
-	int etl_pkt;		/* etl: the current item is a packet (pkt) */
-	uint64_t reordered;	/* packets earlier than the one before */
-	struct ot_event ev;	/* current event */
-	int has;		/* ev valid */
+/* One input of the merge: its source and current item. */
+struct input {
+	struct ot_source *src;
+	struct ot_item it;	/* current item; it.ev.ts its merge time */
+	int has;		/* it valid */
 	int64_t last_ts;
 	uint32_t index;
+	uint64_t packets;	/* packets merged (a capture's records) */
 };
 
 /* min-heap of source indexes by (ts, input index) */
 struct heap {
 	uint32_t *a;
 	size_t n;
-	struct source *src;
+	struct input *src;
 };
 
 static int
 less(const struct heap *h, uint32_t x, uint32_t y)
 {
-	const struct source *a = &h->src[x], *b = &h->src[y];
+	const struct input *a = &h->src[x], *b = &h->src[y];
 
-	if (a->ev.ts != b->ev.ts)
-		return a->ev.ts < b->ev.ts;
+	if (a->it.ev.ts != b->it.ev.ts)
+		return a->it.ev.ts < b->it.ev.ts;
 	return a->index < b->index;
 }
 
@@ -137,73 +69,25 @@ sift_down(struct heap *h, size_t i)
 	}
 }
 
+/* The input's next item; the events of one input must be in time order
+ * (a capture's packets are kept in order by its source). */
 static int
-advance(struct source *s, const char *path, struct ot_err *err)
+advance(struct input *s, const char *path, struct ot_err *err)
 {
-	int r;
+	int r = ot_source_next(s->src, &s->it, err);
 
-	if (s->cap) {
-		/* packets: --pcap-offset shifts the capture's clock; a packet
-		 * earlier than the one before (multi-interface pcapng) is
-		 * merged at the time of that one */
-		r = ot_pcap_next(s->cap, &s->pkt, err);
-		if (r < 0)
-			return -1;
-		s->has = r;
-		if (r) {
-			int64_t off = s->pkt_offset;
-
-			if (off > 0 && s->pkt.ts > INT64_MAX - off)
-				s->pkt.ts = INT64_MAX;
-			else if (off < 0 && s->pkt.ts < INT64_MIN - off)
-				s->pkt.ts = INT64_MIN;
-			else
-				s->pkt.ts += off;
-			if (s->pkt.ts < s->last_ts) {
-				s->reordered++;
-				s->pkt.ts = s->last_ts;
-			}
-			s->ev.ts = s->last_ts = s->pkt.ts;
-			s->ev.input = s->index;
-		}
-		return 0;
-	}
-	if (s->txt) {
-		r = ot_textsrc_next(s->txt, &s->ev, err);
-		if (r < 0)
-			return -1;
-		s->ev.input = s->index;
-	} else if (s->etl) {
-		r = ot_etlsrc_next(s->etl, &s->ev, err);
-		if (r < 0) {
-			if (!err->file[0])
-				snprintf(err->file, sizeof(err->file), "%s", path);
-			return -1;
-		}
-		s->ev.input = s->index;
-		s->ev.line = ot_etlsrc_records(s->etl);	/* the record's number */
-		/* an NDIS-PacketCapture packet: the trace's clock, no offset */
-		s->etl_pkt = r == 2;
-		if (r == 2) {
-			s->pkt = *ot_etlsrc_packet(s->etl);
-			s->ev.ts = s->pkt.ts;
-			r = 1;
-		}
-	} else {
-		r = ot_jsonl_next(s->rd, &s->ev, err);
-		if (r < 0)
-			return -1;
-	}
+	if (r < 0)
+		return -1;
 	s->has = r;
-	if (r && s->ev.ts < s->last_ts) {
+	if (r && s->it.ev.ts < s->last_ts) {
 		err->phase = "merge";
-		err->offset = s->rd ? ot_jsonl_line_offset(s->rd) : 0;
-		return ot_errorf_at(err, OT_EINPUT, path, s->ev.line,
+		err->offset = ot_source_offset(s->src);
+		return ot_errorf_at(err, OT_EINPUT, path, s->it.ev.line,
 				    "\"ts\" goes back in time (%lld after %lld): events of one file must be in time order",
-				    (long long)s->ev.ts, (long long)s->last_ts);
+				    (long long)s->it.ev.ts, (long long)s->last_ts);
 	}
 	if (r)
-		s->last_ts = s->ev.ts;
+		s->last_ts = s->it.ev.ts;
 	return 0;
 }
 
@@ -263,19 +147,17 @@ struct batch {
 
 struct pipeline {
 	/* set up before the reader starts, read-only after */
-	struct source *src;
+	struct input *src;
 	struct ot_input_info *info;
 	const char *const *paths;
 	size_t n;
 	const struct ot_ingest_opts *o;
 	const char *adapter;
 	struct ot_engine *eng;
-	/* the ring */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct batch *ring;
-	size_t head, count;	/* next batch to consume; filled batches */
-	int done, stop, failed;
+	/* the ring of batches */
+	struct ot_ring ring;
+	struct batch *batches;
+	int failed;		/* set by the reader before its last batch */
 	struct ot_err err;	/* the reader's error when failed */
 	uint64_t bytes;		/* consumed input bytes, for progress */
 	/* the reader's own */
@@ -409,32 +291,16 @@ replay(const struct batch *b, struct ot_db *db)
 	return rc;
 }
 
-static void
-publish(struct pipeline *p, int done)
-{
-	pthread_mutex_lock(&p->mu);
-	p->count++;
-	if (done)
-		p->done = 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
 /* Wait for a free batch and make it current; 0, or -1 when asked to stop. */
 static int
 next_batch(struct pipeline *p)
 {
-	struct batch *b = NULL;
+	long i = ot_ring_fill(&p->ring);
+	struct batch *b;
 
-	pthread_mutex_lock(&p->mu);
-	while (p->count == NBATCH && !p->stop)
-		pthread_cond_wait(&p->cv, &p->mu);
-	if (!p->stop)
-		b = &p->ring[(p->head + p->count) % NBATCH];
-	pthread_mutex_unlock(&p->mu);
-	p->cur = b;
-	if (b == NULL)
+	if (i < 0)
 		return -1;
+	b = p->cur = &p->batches[i];
 	b->n = 0;
 	b->nrecs = 0;
 	b->nblocks = 0;
@@ -445,9 +311,10 @@ static void *
 reader_main(void *arg)
 {
 	struct pipeline *p = arg;
-	struct source *src = p->src;
+	struct input *src = p->src;
 	struct heap h;
 	struct ot_err err;
+	struct ot_source_stats st;
 	uint64_t events = 0, tick = 0;
 	size_t i;
 
@@ -466,17 +333,17 @@ reader_main(void *arg)
 	for (i = h.n; i-- > 0;)
 		sift_down(&h, i);
 	while (h.n > 0) {
-		struct source *s = &src[h.a[0]];
-		struct ot_event *ev = &s->ev;
+		struct input *s = &src[h.a[0]];
+		struct ot_event *ev = &s->it.ev;
 
-		if (s->cap || s->etl_pkt) {
+		if (s->it.kind == OT_ITEM_PACKET) {
 			/* a packet: to the engine's flows, not an event */
 			if (ev->ts >= p->o->since && ev->ts < p->o->until) {
 				if (p->packets++ == 0)
 					p->pkt_start = ev->ts;
 				p->pkt_end = ev->ts;
-				p->info[s->index].records++;
-				ot_engine_packet(p->eng, &s->pkt);
+				s->packets++;
+				ot_engine_packet(p->eng, &s->it.pkt);
 			}
 		} else if (ev->ts >= p->o->since && ev->ts < p->o->until &&
 		    (p->adapter == NULL || ev->adapter == p->adapter)) {
@@ -491,7 +358,7 @@ reader_main(void *arg)
 			/* the queue sink never fails */
 			ot_engine_feed(p->eng, ev);
 			if (b->n == BATCH) {
-				publish(p, 0);
+				ot_ring_put(&p->ring, 0);
 				if (next_batch(p) < 0)
 					goto out;
 			}
@@ -504,11 +371,10 @@ reader_main(void *arg)
 		if ((++tick & 0x3fff) == 0) {
 			uint64_t done = 0;
 
-			for (i = 0; i < p->n; i++)
-				done += src[i].cap ? src[i].pkt.offset :
-					src[i].rd ? ot_jsonl_bytes(src[i].rd) :
-					src[i].txt ? ot_textsrc_bytes(src[i].txt) :
-					ot_etlsrc_bytes(src[i].etl);
+			for (i = 0; i < p->n; i++) {
+				ot_source_stats(src[i].src, &st);
+				done += st.bytes;
+			}
 			__atomic_store_n(&p->bytes, done, __ATOMIC_RELAXED);
 		}
 	}
@@ -520,198 +386,67 @@ reader_main(void *arg)
 	}
 	if (events > 0 || p->packets > 0)
 		ot_engine_finish(p->eng, p->end_ts);
-	publish(p, 1);
+	ot_ring_put(&p->ring, 1);
 	goto out;
 fail:
-	pthread_mutex_lock(&p->mu);
 	p->err = err;
 	p->failed = 1;
-	p->done = 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	ot_ring_put(&p->ring, 1);
 out:
 	free(h.a);
-	ot_jsonl_thread_release();
+	ot_source_thread_release();
 	return NULL;
 }
 
-/* Next filled batch, or NULL at the end (or on the reader's failure). */
-static struct batch *
-take_batch(struct pipeline *p)
-{
-	struct batch *b = NULL;
+/* An input's facts go to the meta table as "NAME INPUT". */
+struct facts {
+	struct ot_db *db;
+	size_t input;
+	struct ot_err *err;
+};
 
-	pthread_mutex_lock(&p->mu);
-	while (p->count == 0 && !p->done)
-		pthread_cond_wait(&p->cv, &p->mu);
-	if (p->count > 0 && !p->failed)
-		b = &p->ring[p->head];
-	pthread_mutex_unlock(&p->mu);
-	return b;
-}
-
-static void
-release_batch(struct pipeline *p)
-{
-	pthread_mutex_lock(&p->mu);
-	p->head = (p->head + 1) % NBATCH;
-	p->count--;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void
-stop_reader(struct pipeline *p)
-{
-	pthread_mutex_lock(&p->mu);
-	p->stop = 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
-/* sha256 of a whole file (the .etl reader reads it by buffers, not in order). */
 static int
-file_sha256(const char *path, char hex[65], struct ot_err *err)
+put_fact(void *ctx, const char *name, const char *value)
 {
-	struct ot_sha256 c;
-	uint8_t *buf = xmalloc(1 << 20);
-	FILE *f = fopen(path, "rb");
-	size_t k;
-	int rc = 0;
+	struct facts *f = ctx;
+	char key[256];
 
-	if (f == NULL) {
-		free(buf);
-		err->phase = "sha256";
-		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));
-	}
-	ot_sha256_init(&c);
-	while ((k = fread(buf, 1, 1 << 20, f)) > 0)
-		ot_sha256_update(&c, buf, k);
-	if (ferror(f)) {
-		err->phase = "sha256";
-		rc = ot_errorf_at(err, OT_EINPUT, path, 0, "read error");
-	}
-	ot_sha256_final(&c, hex);
-	fclose(f);
-	free(buf);
-	return rc;
+	snprintf(key, sizeof(key), "%s %zu", name, f->input);
+	return ot_db_set_meta(f->db, key, value, f->err);
 }
 
 /*
- * An .etl input's counts, and which providers and events no profile
- * matched (meta "unmatched <input> <provider> <id>": never hidden).
+ * An input's counts and hash for the inputs table; which records no
+ * profile matched (meta "unmatched <input> <kind>": never hidden) and
+ * what else its source says of it (how times were read, the capture's
+ * offset).
  */
 static int
-etl_inputs(struct ot_db *db, size_t input, const char *path, struct ot_etlsrc *s,
-	   struct ot_input_info *in, struct ot_err *err)
+store_input(struct ot_db *db, size_t input, struct input *s, struct ot_input_info *in,
+	    struct ot_err *err)
 {
-	const struct ot_etlsrc_unmatched *kinds;
-	char key[96], val[32];
-	size_t nk, i;
+	const struct ot_source_unmatched *un;
+	struct ot_source_stats st;
+	struct facts f = { db, input, err };
+	char key[256], val[32];
+	size_t nun, i;
 
-	if (file_sha256(path, in->sha256, err) < 0)
+	if (ot_source_sha256(s->src, in->sha256, err) < 0)
 		return -1;
-	in->records = ot_etlsrc_records(s);
-	in->corrupt = ot_etlsrc_unparsed(s);
-	in->unmatched = ot_etlsrc_unmatched(s, &kinds, &nk);
-	ot_etlsrc_lost(s, &in->lost_events, &in->lost_buffers);
-	for (i = 0; i < nk; i++) {
-		snprintf(key, sizeof(key), "unmatched %zu %s %u", input, kinds[i].provider,
-			 (unsigned)kinds[i].id);
-		snprintf(val, sizeof(val), "%llu", (unsigned long long)kinds[i].count);
+	ot_source_stats(s->src, &st);
+	in->records = st.capture ? s->packets : st.records;
+	in->corrupt = st.corrupt;
+	in->unmatched = st.unmatched;
+	in->lost_events = st.lost_events;
+	in->lost_buffers = st.lost_buffers;
+	nun = ot_source_unmatched(s->src, &un);
+	for (i = 0; i < nun && i < OT_SOURCE_MAX_UNMATCHED; i++) {
+		snprintf(key, sizeof(key), "unmatched %zu %s", input, un[i].meta);
+		snprintf(val, sizeof(val), "%llu", (unsigned long long)un[i].count);
 		if (ot_db_set_meta(db, key, val, err) < 0)
 			return -1;
 	}
-	return 0;
-}
-
-/* A capture input's counts (records = packets merged) and facts (meta). */
-static int
-capture_inputs(struct ot_db *db, size_t input, const char *path,
-	       const struct source *s, struct ot_input_info *in, struct ot_err *err)
-{
-	char key[64], val[32];
-
-	if (file_sha256(path, in->sha256, err) < 0)
-		return -1;
-	if (s->pkt_offset) {
-		snprintf(key, sizeof(key), "pcap_offset_ns %zu", input);
-		snprintf(val, sizeof(val), "%lld", (long long)s->pkt_offset);
-		if (ot_db_set_meta(db, key, val, err) < 0)
-			return -1;
-	}
-	if (s->reordered) {
-		snprintf(key, sizeof(key), "capture_reordered %zu", input);
-		snprintf(val, sizeof(val), "%llu", (unsigned long long)s->reordered);
-		if (ot_db_set_meta(db, key, val, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * The decoders of tracefmt text and WPP: the --profile files, then the
- * built-in chimney profile; the --tmf directory; the --prefix.
- */
-static int
-open_decoders(const struct ot_ingest_opts *o, struct ot_profile **prof,
-	      struct ot_tmfdir **tmf, struct ot_wpptext_prefix **pf, struct ot_err *err)
-{
-	size_t i;
-
-	*prof = ot_profile_new();
-	for (i = 0; i < o->nprofiles; i++)
-		if (ot_profile_add_file(*prof, o->profiles[i], err) < 0)
-			return -1;
-	if (ot_profile_add_builtin(*prof, "chimney", err) < 0)
-		return -1;
-	if (o->tmf_dir != NULL && (*tmf = ot_tmfdir_open(o->tmf_dir, err)) == NULL)
-		return -1;
-	if (o->prefix != NULL && (*pf = ot_wpptext_prefix_new(o->prefix, err)) == NULL)
-		return -1;
-	return 0;
-}
-
-/*
- * A tracefmt text input's counts, the messages no profile rule matched
- * (meta "unmatched <input> text <key>"), its "No Format Information
- * found." lines (meta "no_format <input>") and how its local times were
- * read (meta "tz <input>").
- */
-static int
-text_inputs(struct ot_db *db, size_t input, const char *path, struct ot_textsrc *s,
-	    const struct ot_ingest_opts *o, struct ot_input_info *in, struct ot_err *err)
-{
-	const struct ot_wpptext_stats *ws = ot_textsrc_stats(s);
-	const struct ot_tally *t = ot_textsrc_unmatched(s);
-	char key[192], val[64];
-	size_t i;
-
-	/* hashed while it was read; a second pass only if it was not read
-	 * to the end */
-	if (ot_textsrc_sha256(s, in->sha256) < 0 && file_sha256(path, in->sha256, err) < 0)
-		return -1;
-	in->records = ws->messages;
-	in->unmatched = t->total;
-	for (i = 0; i < t->n && i < OT_ETLSRC_MAX_UNMATCHED; i++) {
-		snprintf(key, sizeof(key), "unmatched %zu text %s", input, t->e[i].key);
-		snprintf(val, sizeof(val), "%llu", (unsigned long long)t->e[i].count);
-		if (ot_db_set_meta(db, key, val, err) < 0)
-			return -1;
-	}
-	snprintf(key, sizeof(key), "no_format %zu", input);
-	snprintf(val, sizeof(val), "%llu", (unsigned long long)ws->no_format);
-	if (ot_db_set_meta(db, key, val, err) < 0)
-		return -1;
-	snprintf(key, sizeof(key), "tz %zu", input);
-	if (o->tz_set)
-		snprintf(val, sizeof(val), "local time = UTC%c%02lld:%02lld (--tz-offset)",
-			 o->tz_offset_ns < 0 ? '-' : '+',
-			 (long long)(llabs(o->tz_offset_ns) / 3600000000000LL),
-			 (long long)(llabs(o->tz_offset_ns) / 60000000000LL % 60));
-	else
-		snprintf(val, sizeof(val), "UTC (times as written; no --tz-offset)");
-	return ot_db_set_meta(db, key, val, err);
+	return ot_source_facts(s->src, put_fact, &f) != 0 ? -1 : 0;
 }
 
 /* The engine's counters, for people sizing a machine (meta table). */
@@ -745,27 +480,84 @@ store_stats(struct ot_db *db, const struct ot_engine_stats *st, struct ot_err *e
 	return 0;
 }
 
+/* Why an ingest found nothing to store. */
+static void
+no_events(const struct pipeline *p, const struct ot_ingest_opts *o, struct ot_err *err)
+{
+	struct ot_source_stats st;
+	uint64_t text_unmatched = 0, etl_unmatched = 0;
+	int window = o->since != INT64_MIN || o->until != INT64_MAX || p->adapter;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		ot_source_stats(p->src[i].src, &st);
+		if (strcmp(ot_source_kind(p->src[i].src), "etl") == 0)
+			etl_unmatched += st.unmatched;
+		else
+			text_unmatched += st.unmatched;
+	}
+	err->phase = "merge";
+	if (text_unmatched)
+		ot_errorf(err, OT_EINPUT, "no events: %llu tracefmt messages, none matched by a profile rule; 'offtrace profile stats' lists them",
+			  (unsigned long long)text_unmatched);
+	else if (etl_unmatched)
+		ot_errorf(err, OT_EINPUT, "no events: %llu .etl records, none of a known provider (chimney, TCPIP 1099); 'offtrace dump' lists them",
+			  (unsigned long long)etl_unmatched);
+	else if (p->n == 1)
+		ot_errorf_at(err, OT_EINPUT, p->paths[0], 0, "no events%s",
+			     (ot_source_stats(p->src[0].src, &st), st.capture) ?
+			     " and no packets in this capture" :
+			     window ? " within the selected window/adapter" : " in this input");
+	else
+		ot_errorf(err, OT_EINPUT, "no events or packets in the inputs%s",
+			  window ? " within the selected window/adapter" : "");
+}
+
+/* The source of an input, with the detector's word when there is none. */
+static struct ot_source *
+open_input(struct ot_source_ctx *ctx, const char *path, uint32_t index, struct ot_err *err)
+{
+	const char *kind = ot_source_detect(ctx, path, err);
+
+	if (kind == NULL)
+		return NULL;
+	if (ot_source_readable(kind))
+		return ot_source_open(ctx, path, kind, index, err);
+	err->phase = "detect";
+	if (strcmp(kind, "empty") == 0)
+		ot_errorf_at(err, OT_EINPUT, path, 1, "empty input: no events");
+	else if (strcmp(kind, "binary") == 0 || strcmp(kind, "text") == 0)
+		ot_errorf_at(err, OT_EINPUT, path, 1,
+			     "not a recognized trace format (%s data; expected JSON lines of normalized events, tracefmt text (see --prefix), .etl or a capture)",
+			     kind);
+	else
+		ot_errorf_at(err, OT_EINPUT, path, 1, "%s input is not supported by this version",
+			     kind);
+	return NULL;
+}
+
 int
 ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	  const struct ot_ingest_opts *o, struct ot_ingest_result *res,
 	  struct ot_err *err)
 {
 	struct ot_strtab *st = ot_strtab_new();
-	struct source *src = xcalloc(n ? n : 1, sizeof(*src));
+	struct input *src = xcalloc(n ? n : 1, sizeof(*src));
 	struct ot_input_info *info = xcalloc(n ? n : 1, sizeof(*info));
+	struct ot_source_ctx *ctx = NULL;
+	struct ot_source_opts so;
+	struct ot_source_stats sst;
 	struct ot_engine *eng = NULL;
 	struct ot_engine_opts eo;
 	struct pipeline p;
 	struct batch *b;
 	pthread_t reader;
 	char *name = NULL;
-	struct ot_profile *prof = NULL;
-	struct ot_tmfdir *tmf = NULL;
-	struct ot_wpptext_prefix *pf = NULL;
 	uint64_t total = 0;
 	int ret = -1, in_txn = 0, started = 0;
 	double last_progress = now_s();
 	size_t i, namelen = 0;
+	long k;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
@@ -773,66 +565,24 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		ot_errorf(err, OT_EUSAGE, "no input files");
 		goto out;
 	}
-	if (open_decoders(o, &prof, &tmf, &pf, err) < 0)
+	memset(&so, 0, sizeof(so));
+	so.profiles = o->profiles;
+	so.nprofiles = o->nprofiles;
+	so.tmf_dir = o->tmf_dir;
+	so.prefix = o->prefix;
+	so.tz_set = o->tz_set;
+	so.tz_offset_ns = o->tz_offset_ns;
+	so.pkt_offset_ns = o->pcap_offset;
+	so.flags = OT_SRC_PACKETS | OT_SRC_ORDERED;
+	if ((ctx = ot_source_ctx_new(&so, st, err)) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		const char *fmt = ot_detect_format(paths[i], err);
 		struct stat sb;
 
-		if (fmt == NULL)
+		if ((src[i].src = open_input(ctx, paths[i], (uint32_t)i, err)) == NULL)
 			goto out;
-		if (strcmp(fmt, "etl") == 0) {
-			src[i].etl = ot_etlsrc_open(paths[i], st, err);
-			if (src[i].etl == NULL)
-				goto out;
-			ot_etlsrc_want_packets(src[i].etl);
-			ot_etlsrc_set_profile(src[i].etl, prof, tmf);
-			info[i].format = "etl";
-		} else if (strcmp(fmt, "wpptext") == 0 ||
-		    (pf != NULL && (strcmp(fmt, "text") == 0 || strcmp(fmt, "binary") == 0))) {
-			src[i].txt = ot_textsrc_open(paths[i], prof, pf,
-						     o->tz_set ? o->tz_offset_ns : 0, st, err);
-			if (src[i].txt == NULL)
-				goto out;
-			/* tracefmt times have no zone: the report says how they were read */
-			if (o->tz_set)
-				snprintf(src[i].fmtname, sizeof(src[i].fmtname),
-					 "tracefmt%c%02u:%02u",
-					 o->tz_offset_ns < 0 ? '-' : '+',
-					 (unsigned)(llabs(o->tz_offset_ns) / 3600000000000LL % 100),
-					 (unsigned)(llabs(o->tz_offset_ns) / 60000000000LL % 60));
-			else
-				snprintf(src[i].fmtname, sizeof(src[i].fmtname), "tracefmt UTC");
-			info[i].format = src[i].fmtname;
-		} else if (strcmp(fmt, "pcap") == 0 || strcmp(fmt, "pcapng") == 0) {
-			src[i].cap = ot_pcap_open(paths[i], err);
-			if (src[i].cap == NULL)
-				goto out;
-			src[i].pkt_offset = o->pcap_offset;
-			info[i].format = ot_pcap_format(src[i].cap);
-		} else if (strcmp(fmt, "jsonl") != 0) {
-			err->phase = "detect";
-			if (strcmp(fmt, "empty") == 0)
-				ot_errorf_at(err, OT_EINPUT, paths[i], 1, "empty input: no events");
-			else if (strcmp(fmt, "binary") == 0 || strcmp(fmt, "text") == 0)
-				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
-					     "not a recognized trace format (%s data; expected JSON lines of normalized events, tracefmt text (see --prefix), .etl or a capture)",
-					     fmt);
-			else
-				ot_errorf_at(err, OT_EINPUT, paths[i], 1,
-					     "%s input is not supported by this version", fmt);
-			goto out;
-		} else {
-			src[i].f = fopen(paths[i], "rb");
-			if (src[i].f == NULL) {
-				err->phase = "open";
-				ot_errorf_at(err, OT_EINPUT, paths[i], 0, "cannot open: %s",
-					     strerror(errno));
-				goto out;
-			}
-			src[i].rd = ot_jsonl_open(src[i].f, paths[i], (uint32_t)i, st);
-			info[i].format = "jsonl";
-		}
+		ot_source_stats(src[i].src, &sst);
+		info[i].format = sst.format;
 		/* what every kind of input shares */
 		if (stat(paths[i], &sb) == 0)
 			info[i].size = (uint64_t)sb.st_size;
@@ -873,15 +623,16 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	p.o = o;
 	p.adapter = o->adapter ? ot_intern(st, o->adapter, strlen(o->adapter)) : NULL;
 	p.eng = eng = ot_engine_new(&queue_sink, &p, &eo);
-	p.ring = xcalloc(NBATCH, sizeof(struct batch));
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
+	p.batches = xcalloc(NBATCH, sizeof(struct batch));
+	ot_ring_init(&p.ring, NBATCH);
 	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
 		ot_errorf(err, OT_EINTERNAL, "cannot start the reader thread");
 		goto out;
 	}
 	started = 1;
-	while ((b = take_batch(&p)) != NULL) {
+	/* the reader's batches, until its last; none once it failed */
+	while ((k = ot_ring_take(&p.ring)) >= 0 && !p.failed) {
+		b = &p.batches[k];
 		if (ot_db_add_events(db, b->ev, b->n, err) < 0)
 			goto out;
 		if (replay(b, db) < 0) {
@@ -893,7 +644,7 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 				    total, b->ev[b->n - 1].id);
 			last_progress = now_s();
 		}
-		release_batch(&p);
+		ot_ring_give(&p.ring);
 	}
 	pthread_join(reader, NULL);
 	started = 0;
@@ -902,56 +653,15 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		goto out;
 	}
 	if (p.events == 0 && p.packets == 0) {
-		uint64_t unmatched = 0, text_unmatched = 0;
-		const struct ot_etlsrc_unmatched *kinds;
-		size_t nk;
-
-		for (i = 0; i < n; i++)
-			if (src[i].etl)
-				unmatched += ot_etlsrc_unmatched(src[i].etl, &kinds, &nk);
-		err->phase = "merge";
-		for (i = 0; i < n; i++)
-			if (src[i].txt)
-				text_unmatched += ot_textsrc_unmatched(src[i].txt)->total;
-		if (text_unmatched)
-			ot_errorf(err, OT_EINPUT, "no events: %llu tracefmt messages, none matched by a profile rule; 'offtrace profile stats' lists them",
-				  (unsigned long long)text_unmatched);
-		else if (unmatched)
-			ot_errorf(err, OT_EINPUT, "no events: %llu .etl records, none of a known provider (chimney, TCPIP 1099); 'offtrace dump' lists them",
-				  (unsigned long long)unmatched);
-		else if (n == 1)
-			ot_errorf_at(err, OT_EINPUT, paths[0], 0, "no events%s",
-				     src[0].cap ? " and no packets in this capture" :
-				     o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
-				     " within the selected window/adapter" : " in this input");
-		else
-			ot_errorf(err, OT_EINPUT, "no events or packets in the inputs%s",
-				  o->since != INT64_MIN || o->until != INT64_MAX || p.adapter ?
-				  " within the selected window/adapter" : "");
+		no_events(&p, o, err);
 		goto out;
 	}
 	ot_engine_stats(eng, &res->engine);
 	if (store_stats(db, &res->engine, err) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (src[i].etl) {
-			if (etl_inputs(db, i, paths[i], src[i].etl, &info[i], err) < 0)
-				goto out;
-			continue;
-		}
-		if (src[i].txt) {
-			if (text_inputs(db, i, paths[i], src[i].txt, o, &info[i], err) < 0)
-				goto out;
-			continue;
-		}
-		if (src[i].cap) {
-			if (capture_inputs(db, i, paths[i], &src[i], &info[i], err) < 0)
-				goto out;
-			continue;
-		}
-		ot_jsonl_sha256(src[i].rd, info[i].sha256);
-		info[i].records = ot_jsonl_lines(src[i].rd);
-	}
+	for (i = 0; i < n; i++)
+		if (store_input(db, i, &src[i], &info[i], err) < 0)
+			goto out;
 	if (ot_db_finish_trace(db, info, n, p.start_ts, p.end_ts, o->force, err) < 0)
 		goto out;
 	in_txn = 0;
@@ -964,35 +674,26 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	ret = 0;
 out:
 	if (started) {
-		stop_reader(&p);
+		ot_ring_stop(&p.ring);
 		pthread_join(reader, NULL);
 	}
-	if (p.ring) {
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
+	if (p.batches) {
+		ot_ring_destroy(&p.ring);
 		for (i = 0; i < NBATCH; i++) {
-			free(p.ring[i].recs);
-			free(p.ring[i].blocks);
+			free(p.batches[i].recs);
+			free(p.batches[i].blocks);
 		}
-		free(p.ring);
+		free(p.batches);
 	}
 	if (in_txn)
 		ot_db_abort_trace(db);
 	ot_engine_free(eng);
-	for (i = 0; i < n; i++) {
-		ot_jsonl_close(src[i].rd);
-		ot_etlsrc_close(src[i].etl);
-		ot_textsrc_close(src[i].txt);
-		ot_pcap_close(src[i].cap);
-		if (src[i].f)
-			fclose(src[i].f);
-	}
+	for (i = 0; i < n; i++)
+		ot_source_close(src[i].src);
 	free(src);
 	free(info);
 	free(name);
-	ot_profile_free(prof);
-	ot_tmfdir_free(tmf);
-	ot_wpptext_prefix_free(pf);
+	ot_source_ctx_free(ctx);
 	ot_strtab_free(st);
 	return ret;
 }

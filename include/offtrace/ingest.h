@@ -13,11 +13,6 @@
 #include "offtrace/store.h"
 #include "offtrace/util.h"
 
-/* Format of a file from its first bytes: "jsonl", "etl", "pcap", "pcapng",
- * "wpptext" (tracefmt output), "text", "binary" or "empty"; NULL if it
- * cannot be read (err filled). */
-const char *ot_detect_format(const char *path, struct ot_err *err);
-
 struct ot_ingest_opts {
 	const char *name;	/* trace label; NULL: the inputs' base names */
 	int force;		/* re-ingest an input already in the database */

@@ -1,0 +1,178 @@
+/*
+ * source.h - every input kind behind one interface.
+ *
+ * A source is opened from a path; the detector (src/source/source.c, one
+ * table of probe and opener) reads its first bytes and picks the kind.
+ * Each kind implements struct ot_source_ops once, as libpcap's pcap_t does
+ * with its per-format read_op: JSON lines (src/source/jsonl.c), .etl
+ * through the profiles with its NDIS-PacketCapture packets (etl.c),
+ * tracefmt text through the profiles (text.c), pcap and pcapng (capture.c).
+ *
+ * A source yields items in time order through one ot_source_next(): a
+ * normalized event or a packet, or, in raw mode (OT_SRC_RAW, for dump),
+ * the records a kind is made of.  It reports one set of statistics and
+ * one error form (struct ot_err: file, offset, phase).
+ *
+ * Commands and the ingest pipeline use only this header; no command
+ * outside the sources names a format's reader.
+ */
+#ifndef OT_SOURCE_H
+#define OT_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "offtrace/event.h"
+#include "offtrace/etl.h"
+#include "offtrace/pcap.h"
+#include "offtrace/util.h"
+#include "offtrace/wpptext.h"
+
+/* What ot_source_next() gave. */
+enum ot_item_kind {
+	OT_ITEM_EVENT = 1,	/* a normalized event: ev */
+	OT_ITEM_PACKET,		/* a packet: pkt (ev.ts is its merge time) */
+	OT_ITEM_RECORD,		/* raw mode, .etl: one record, rec */
+	OT_ITEM_MESSAGE		/* raw mode, tracefmt text: one message, msg */
+};
+
+struct ot_item {
+	int kind;		/* enum ot_item_kind */
+	struct ot_event ev;	/* EVENT; ev.ts is the time of every kind */
+	struct ot_packet pkt;	/* PACKET (valid until the next call) */
+	struct ot_etl_record rec;	/* RECORD (valid until the next call) */
+	struct ot_wpptext_msg msg;	/* MESSAGE (valid until the next call) */
+};
+
+/* ot_source_opts.flags */
+#define OT_SRC_PACKETS	0x1	/* .etl: NDIS-PacketCapture records as packets */
+#define OT_SRC_ORDERED	0x2	/* captures: a packet earlier than the one
+				 * before is given that one's time (counted
+				 * as reordered) so that items merge in order */
+#define OT_SRC_RAW	0x4	/* records and messages, not events (dump) */
+#define OT_SRC_NO_PROFILE	0x8	/* .etl: no profile beyond the built-in
+				 * chimney and TCPIP ones (flows, dump) */
+#define OT_SRC_NO_BUILTIN	0x10	/* ctx: the --profile files only, not the
+				 * built-in chimney profile (profile check) */
+
+/* How the sources of one run read their inputs. */
+struct ot_source_opts {
+	const char *const *profiles;	/* --profile files, tried before the
+					 * built-in chimney profile */
+	size_t nprofiles;
+	const char *tmf_dir;		/* --tmf: WPP messages of .etl files */
+	const char *prefix;		/* --prefix: TRACE_FORMAT_PREFIX of text;
+					 * any text file is then read as tracefmt */
+	int tz_set;			/* --tz-offset given */
+	int64_t tz_offset_ns;		/* tracefmt local time = UTC + this */
+	int64_t pkt_offset_ns;		/* --pcap-offset: captures' clock shift */
+	unsigned flags;			/* OT_SRC_* */
+};
+
+/* Unmatched kinds an ingest keeps per input in the database. */
+#define OT_SOURCE_MAX_UNMATCHED	64
+
+/* A raw record or message no profile rule matched, counted by kind. */
+struct ot_source_unmatched {
+	char key[192];		/* text: the function name or first words;
+				 * .etl: "PROVIDER #ID" (WPP: message GUID, number) */
+	char meta[192];		/* the database's name for it: "text KEY" or
+				 * "PROVIDER ID" */
+	uint64_t count;
+	const char *func;	/* a WPP message its TMF describes: function */
+	const char *format;	/* and format string; else NULL */
+};
+
+/* A damaged part of an input the reader stepped over. */
+struct ot_source_problem {
+	uint64_t buffer;	/* .etl buffer index */
+	uint64_t offset;	/* byte offset in the file */
+	const char *msg;
+};
+
+struct ot_source_stats {
+	const char *format;	/* for the inputs table: "jsonl", "etl",
+				 * "tracefmt UTC", "tracefmt+02:00", "pcap", ... */
+	int capture;		/* packets only, on the capture's own clock */
+	uint64_t bytes;		/* bytes read so far, for progress */
+	uint64_t records;	/* lines, .etl records, messages or packets read */
+	uint64_t corrupt;	/* records that could not be parsed */
+	uint64_t unmatched;	/* records no profile matched */
+	size_t kinds;		/* distinct unmatched kinds kept */
+	uint64_t others;	/* unmatched records of kinds not kept */
+	uint64_t no_format;	/* tracefmt "No Format Information found." */
+	uint64_t lines;		/* text lines read */
+	uint64_t headers;	/* tracefmt "EventTrace" header lines */
+	uint64_t skipped;	/* other text lines without the prefix */
+	uint64_t lost_events;	/* the logger's EventsLost */
+	uint64_t lost_buffers;	/* BuffersLost + buffers flagged lost */
+	uint64_t reordered;	/* packets merged at an earlier one's time */
+};
+
+struct ot_source;
+struct ot_source_ctx;
+
+/*
+ * The decoders the sources of one run share: the --profile files and the
+ * built-in chimney profile, the --tmf directory, the --prefix.  Strings of
+ * the events go to st (NULL: the ctx's own, for callers that keep none).  NULL and err on a bad profile (phase "profile"),
+ * TMF directory or prefix.
+ */
+struct ot_source_ctx *ot_source_ctx_new(const struct ot_source_opts *o,
+					struct ot_strtab *st, struct ot_err *err);
+void ot_source_ctx_free(struct ot_source_ctx *c);
+/* Rules of the ctx's profiles (the built-in one included). */
+size_t ot_source_ctx_rules(const struct ot_source_ctx *c);
+/* The --tmf directory (NULL without one), for dump's WPP printing. */
+struct ot_tmfdir;
+const struct ot_tmfdir *ot_source_ctx_tmf(const struct ot_source_ctx *c);
+
+/*
+ * The kind of input at path, from its first bytes: "pcap", "pcapng",
+ * "etl", "wpptext", "jsonl", "text" (with --prefix), or, for what no
+ * source reads, "empty", "binary" or "text".  NULL and err when it cannot
+ * be opened.
+ */
+const char *ot_source_detect(const struct ot_source_ctx *c, const char *path,
+			     struct ot_err *err);
+/* Is there a source for that kind? */
+int ot_source_readable(const char *kind);
+
+/*
+ * Open path as the detector says (kind NULL) or as kind; index is the
+ * input's position, ev.input of its events.  NULL and err when the file
+ * is no such input or cannot be read.
+ */
+struct ot_source *ot_source_open(struct ot_source_ctx *c, const char *path,
+				 const char *kind, uint32_t index, struct ot_err *err);
+/* 1 an item, 0 the end, -1 an error (err: file, offset, phase). */
+int ot_source_next(struct ot_source *s, struct ot_item *it, struct ot_err *err);
+/* Byte offset of the last item's record, where it means something; else 0. */
+uint64_t ot_source_offset(const struct ot_source *s);
+/* The kind it was opened as ("etl", "wpptext", ...). */
+const char *ot_source_kind(const struct ot_source *s);
+void ot_source_stats(struct ot_source *s, struct ot_source_stats *st);
+/* The unmatched kinds kept, most frequent first; the damage kept. */
+size_t ot_source_unmatched(struct ot_source *s, const struct ot_source_unmatched **v);
+size_t ot_source_problems(struct ot_source *s, const struct ot_source_problem **v);
+/*
+ * Facts about the input for the database's meta table, as (name, value)
+ * with the name's input number left to the caller ("tz", "no_format",
+ * "pcap_offset_ns", "capture_reordered"); stops and returns the first
+ * non-zero value put() returns.
+ */
+int ot_source_facts(struct ot_source *s, int (*put)(void *ctx, const char *name,
+						    const char *value),
+		    void *ctx);
+/* sha256 of the whole input (lowercase hex), after the last item. */
+int ot_source_sha256(struct ot_source *s, char hex[65], struct ot_err *err);
+void ot_source_close(struct ot_source *s);
+
+/* Free what the calling thread's reading kept (before a reader thread
+ * exits). */
+void ot_source_thread_release(void);
+
+/* --tz-offset: "+02:00", "-05:30", "Z": ns; 0 or -1. */
+int ot_source_parse_tz(const char *s, int64_t *offset_ns);
+
+#endif
