@@ -1,6 +1,7 @@
 /*
- * cli.h - shared pieces of the command-line front end (src/main.c and
- * src/cmd_*.c).  Only the CLI prints diagnostics or chooses exit codes.
+ * cli.h - the command-line front end: the commands main.c dispatches to
+ * (src/cmd_*.c) and the helpers they share (src/cli.c).  Only the CLI
+ * prints diagnostics or chooses exit codes.
  */
 #ifndef OT_CLI_H
 #define OT_CLI_H
@@ -71,9 +72,9 @@ int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /*
- * Terminal output (cmd_analyze.c): --color[=WHEN] parsed into CLI_COLOR_*
- * (-1 after printing the usage error); the columns of the terminal on fd,
- * else $COLUMNS, else 80; and the text options for writing to out.
+ * Terminal output: --color[=WHEN] parsed into CLI_COLOR_* (-1 after
+ * printing the usage error); the columns of the terminal on fd, else
+ * $COLUMNS, else 80; and the text options for writing to out.
  */
 enum { CLI_COLOR_NEVER, CLI_COLOR_ALWAYS, CLI_COLOR_AUTO };
 int cli_parse_color(const char *cmd, const char *arg);

@@ -8,74 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 /* Long option values of this file only (above cli.h's shared ones). */
 enum { OPT_HTML = 1000 };
-
-int
-cli_parse_color(const char *cmd, const char *arg)
-{
-	if (arg == NULL || strcmp(arg, "always") == 0)
-		return CLI_COLOR_ALWAYS;
-	if (strcmp(arg, "never") == 0)
-		return CLI_COLOR_NEVER;
-	if (strcmp(arg, "auto") == 0)
-		return CLI_COLOR_AUTO;
-	cli_usage_error(cmd, "bad --color '%s': want auto, always or never", arg);
-	return -1;
-}
-
-int
-cli_term_width(int fd)
-{
-	struct winsize ws;
-	const char *c = getenv("COLUMNS");
-	int64_t v;
-
-	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	if (c != NULL && ot_parse_i64(c, strlen(c), &v) == 0 && v > 0 && v <= 10000)
-		return (int)v;
-	return 80;
-}
-
-/* The locale's character set is UTF-8 (by the environment, as setlocale would see it). */
-static int
-utf8_locale(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
-	const char *v = NULL;
-	size_t i;
-
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]) && (v == NULL || !*v); i++)
-		v = getenv(vars[i]);
-	return v != NULL && (strstr(v, "UTF-8") || strstr(v, "utf-8") ||
-			     strstr(v, "UTF8") || strstr(v, "utf8"));
-}
-
-/*
- * Colour when asked to, or in auto mode on a terminal unless NO_COLOR is
- * set to anything (no-color.org) or TERM is dumb or unset.  Bars in block
- * characters only on a UTF-8 terminal, so what goes to files and pipes is
- * the same plain ASCII whatever the locale.
- */
-void
-cli_text_opts(FILE *out, int when, struct ot_text_opts *t)
-{
-	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-	int tty = isatty(fileno(out));
-
-	ot_text_opts_init(t);
-	t->width = cli_term_width(fileno(out));
-	if (when == CLI_COLOR_ALWAYS)
-		t->color = 1;
-	else if (when == CLI_COLOR_AUTO)
-		t->color = tty && (nc == NULL || !*nc) && term != NULL &&
-			   *term && strcmp(term, "dumb") != 0;
-	t->unicode = tty && utf8_locale();
-}
 
 /* The HTML report of the trace into path. */
 static int
