@@ -1,7 +1,7 @@
 /*
  * cli.c - the helpers the commands share: error printing, ingest options,
  * opening a database or ingesting traces, --format and --color parsing,
- * and the terminal's width.  It calls only down into the library, never
+ * the terminal's width, and output files.  It calls only down into the library, never
  * into main.c or a cmd_*.c, so the commands and main.c form no loop.
  */
 #include "cli.h"
@@ -345,4 +345,38 @@ cli_text_opts(FILE *out, int when, struct ot_text_opts *t)
 		t->color = tty && (nc == NULL || !*nc) && term != NULL &&
 			   *term && strcmp(term, "dumb") != 0;
 	t->unicode = tty && utf8_locale();
+}
+
+FILE *
+cli_open_output(const char *path, unsigned flags)
+{
+	FILE *f;
+
+	if ((flags & CLI_OUT_STDOUT) && strcmp(path, "-") == 0)
+		return stdout;
+	if ((f = fopen(path, flags & CLI_OUT_BINARY ? "wb" : "w")) == NULL)
+		cli_errorf("%s: cannot write: %s", path, strerror(errno));
+	return f;
+}
+
+int
+cli_flush_output(FILE *f, const char *name, int status)
+{
+	if (status < 0 || fflush(f) != 0 || ferror(f)) {
+		cli_errorf("%s: write error", name);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_close_output(FILE *f, const char *name)
+{
+	if (f == stdout)
+		return 0;
+	if (fclose(f) != 0 && name != NULL) {
+		cli_errorf("%s: write error", name);
+		return -1;
+	}
+	return 0;
 }

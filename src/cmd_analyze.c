@@ -3,7 +3,6 @@
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,16 +20,12 @@ write_html(struct ot_db *db, const struct ot_report *r, const char *path)
 	int rc = EXIT_OK;
 
 	memset(&err, 0, sizeof(err));
-	if ((f = fopen(path, "w")) == NULL) {
-		cli_errorf("%s: cannot write: %s", path, strerror(errno));
+	if ((f = cli_open_output(path, 0)) == NULL)
 		return EXIT_USAGE;
-	}
 	if (ot_report_html(ot_db_sqlite(db), r, f, &err) < 0)
 		rc = cli_report_error(&err);
-	if (fclose(f) != 0 && rc == EXIT_OK) {
-		cli_errorf("%s: write error", path);
+	if (cli_close_output(f, rc == EXIT_OK ? path : NULL) < 0)
 		rc = EXIT_INTERNAL;
-	}
 	return rc;
 }
 
@@ -48,13 +43,9 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 	memset(&err, 0, sizeof(err));
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0)
 		return cli_report_error(&err);
-	if (outpath && strcmp(outpath, "-") != 0) {
-		out = fopen(outpath, "w");
-		if (out == NULL) {
-			cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
-			ot_report_release(&r);
-			return EXIT_USAGE;
-		}
+	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
+		ot_report_release(&r);
+		return EXIT_USAGE;
 	}
 	if (strcmp(format, "json") == 0)
 		w = ot_report_json(&r, out);
@@ -64,12 +55,9 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 		cli_text_opts(out, color, &to);
 		w = ot_report_text_opts(&r, out, &to);
 	}
-	if (w < 0 || fflush(out) != 0 || ferror(out)) {
-		cli_errorf("%s: write error", outpath ? outpath : "stdout");
+	if (cli_flush_output(out, outpath ? outpath : "stdout", w) < 0)
 		rc = EXIT_INTERNAL;
-	}
-	if (out != stdout)
-		fclose(out);
+	cli_close_output(out, NULL);
 	if (html && rc == EXIT_OK)
 		rc = write_html(db, &r, html);
 	ot_report_release(&r);
@@ -444,18 +432,14 @@ cmd_check(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 	}
 	if (junit) {
-		FILE *f = strcmp(junit, "-") == 0 ? stdout : fopen(junit, "w");
+		FILE *f = cli_open_output(junit, CLI_OUT_STDOUT);
 
 		if (f == NULL) {
-			cli_errorf("%s: cannot write: %s", junit, strerror(errno));
 			rc = EXIT_USAGE;
 		} else {
-			if (ot_check_junit(&res, &r, f) < 0 || fflush(f) != 0) {
-				cli_errorf("%s: write error", junit);
+			if (cli_flush_output(f, junit, ot_check_junit(&res, &r, f)) < 0)
 				rc = EXIT_INTERNAL;
-			}
-			if (f != stdout)
-				fclose(f);
+			cli_close_output(f, NULL);
 		}
 	}
 	ot_check_release(&res);

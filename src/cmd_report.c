@@ -90,8 +90,7 @@ cmd_report(int argc, char **argv)
 		ot_db_close(db);
 		return cli_report_error(&err);
 	}
-	if (outpath && strcmp(outpath, "-") != 0 && (out = fopen(outpath, "w")) == NULL) {
-		cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
 		ot_db_close(db);
 		return EXIT_USAGE;
@@ -99,8 +98,7 @@ cmd_report(int argc, char **argv)
 	if (strcmp(format, "html") == 0) {
 		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0) {
 			rc = cli_report_error(&err);
-			if (out != stdout)
-				fclose(out);
+			cli_close_output(out, NULL);
 			ot_report_release(&r);
 			ot_db_close(db);
 			return rc;
@@ -118,12 +116,10 @@ cmd_report(int argc, char **argv)
 	if (w < 0) {
 		cli_errorf("cannot write the report (unknown --table '%s'?)", table);
 		rc = EXIT_USAGE;
-	} else if (fflush(out) != 0 || ferror(out)) {
-		cli_errorf("%s: write error", outpath ? outpath : "stdout");
+	} else if (cli_flush_output(out, outpath ? outpath : "stdout", 0) < 0) {
 		rc = EXIT_INTERNAL;
 	}
-	if (out != stdout)
-		fclose(out);
+	cli_close_output(out, NULL);
 	ot_report_release(&r);
 	ot_db_close(db);
 	return rc;
@@ -449,34 +445,27 @@ cmd_gen(int argc, char **argv)
 	}
 	etl = strcmp(format, "etl") == 0 ? 1 : strcmp(format, "wpp") == 0 ? 2 :
 	      strcmp(format, "text") == 0 ? 3 : 0;
-	if (strcmp(outpath, "-") == 0) {
-		if (etl && etl != 3)
-			return cli_usage_error("gen", "an .etl file cannot go to stdout (its header is rewritten at the end)");
-		ev = stdout;
-	} else {
+	if (strcmp(outpath, "-") == 0 && etl && etl != 3)
+		return cli_usage_error("gen", "an .etl file cannot go to stdout (its header is rewritten at the end)");
+	if ((ev = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL)
+		return EXIT_USAGE;
+	/* the truth file goes next to a trace file; stdout gets none */
+	if (ev != stdout) {
 		size_t n = strlen(outpath) + sizeof(".truth.json");
 
-		if ((ev = fopen(outpath, "w")) == NULL) {
-			cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
-			return EXIT_USAGE;
-		}
 		truthpath = xmalloc(n);
 		snprintf(truthpath, n, "%s.truth.json", outpath);
-		if ((truth = fopen(truthpath, "w")) == NULL) {
-			cli_errorf("%s: cannot write: %s", truthpath, strerror(errno));
-			fclose(ev);
+		if ((truth = cli_open_output(truthpath, 0)) == NULL) {
+			cli_close_output(ev, NULL);
 			free(truthpath);
 			return EXIT_USAGE;
 		}
 	}
-	if (pcappath && (go.pcap = fopen(pcappath, "wb")) == NULL) {
-		cli_errorf("%s: cannot write: %s", pcappath, strerror(errno));
+	if (pcappath && (go.pcap = cli_open_output(pcappath, CLI_OUT_BINARY)) == NULL)
 		rc = EXIT_USAGE;
-	}
-	if (rc == EXIT_OK && pcapngpath && (go.pcapng = fopen(pcapngpath, "wb")) == NULL) {
-		cli_errorf("%s: cannot write: %s", pcapngpath, strerror(errno));
+	if (rc == EXIT_OK && pcapngpath &&
+	    (go.pcapng = cli_open_output(pcapngpath, CLI_OUT_BINARY)) == NULL)
 		rc = EXIT_USAGE;
-	}
 	if (rc != EXIT_OK) {
 		/* nothing written */
 	} else if (etl) {
@@ -495,14 +484,14 @@ cmd_gen(int argc, char **argv)
 	} else if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0) {
 		rc = cli_report_error(&err);
 	}
-	if ((go.pcap && fclose(go.pcap) != 0) || (go.pcapng && fclose(go.pcapng) != 0)) {
-		cli_errorf("%s: write error", pcappath ? pcappath : pcapngpath);
+	/* one message for the two captures, under --pcap's name when given */
+	if ((go.pcap && cli_close_output(go.pcap, pcappath) < 0) ||
+	    (go.pcapng && cli_close_output(go.pcapng, pcappath ? pcappath : pcapngpath) < 0))
 		rc = EXIT_INTERNAL;
-	}
-	if ((ev != stdout && fclose(ev) != 0) || (truth && fclose(truth) != 0)) {
-		cli_errorf("%s: write error", outpath);
+	/* and one for the trace and its truth, under the trace's name */
+	if (cli_close_output(ev, outpath) < 0 ||
+	    (truth && cli_close_output(truth, outpath) < 0))
 		rc = EXIT_INTERNAL;
-	}
 	free(truthpath);
 	return rc;
 }
