@@ -1,11 +1,13 @@
 /*
- * cli.h - shared pieces of the command-line front end (src/main.c and
- * src/cmd_*.c).  Only the CLI prints diagnostics or chooses exit codes.
+ * cli.h - the command-line front end: the commands main.c dispatches to
+ * (src/cmd_*.c) and the helpers they share (src/cli.c).  Only the CLI
+ * prints diagnostics or chooses exit codes.
  */
 #ifndef OT_CLI_H
 #define OT_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "offtrace/ingest.h"
 #include "offtrace/progress.h"
@@ -67,14 +69,28 @@ int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /*
- * Terminal output (cmd_analyze.c): --color[=WHEN] parsed into CLI_COLOR_*
- * (-1 after printing the usage error); the columns of the terminal on fd,
- * else $COLUMNS, else 80; and the text options for writing to out.
+ * Terminal output: --color[=WHEN] parsed into CLI_COLOR_* (-1 after
+ * printing the usage error); the columns of the terminal on fd, else
+ * $COLUMNS, else 80; and the text options for writing to out.
  */
 enum { CLI_COLOR_NEVER, CLI_COLOR_ALWAYS, CLI_COLOR_AUTO };
 int cli_parse_color(const char *cmd, const char *arg);
 int cli_term_width(int fd);
 void cli_text_opts(FILE *out, int when, struct ot_text_opts *t);
+/*
+ * Output files of the commands, opened, checked and closed one way.
+ * cli_open_output() opens path for writing ("wb" with CLI_OUT_BINARY), or
+ * gives stdout for "-" with CLI_OUT_STDOUT; NULL after printing "PATH:
+ * cannot write: REASON".  cli_flush_output() checks what was written:
+ * status < 0 (the writer failed and printed nothing), a failed flush or
+ * the stream's error flag print "NAME: write error" and return -1.
+ * cli_close_output() closes f unless it is stdout; a failure prints "NAME:
+ * write error" and returns -1, and with name NULL it is not checked.
+ */
+enum { CLI_OUT_STDOUT = 1, CLI_OUT_BINARY = 2 };
+FILE *cli_open_output(const char *path, unsigned flags);
+int cli_flush_output(FILE *f, const char *name, int status);
+int cli_close_output(FILE *f, const char *name);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
 /* Parse "--since"/"--until": ns integer or RFC 3339. */

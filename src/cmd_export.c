@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,10 +79,7 @@ cmd_export(int argc, char **argv)
 		ot_db_close(db);
 		return cli_report_error(&err);
 	}
-	if (strcmp(outpath, "-") == 0) {
-		out = stdout;
-	} else if ((out = fopen(outpath, "w")) == NULL) {
-		cli_errorf("%s: cannot write: %s", outpath, strerror(errno));
+	if ((out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
 		ot_db_close(db);
 		return EXIT_USAGE;
@@ -91,14 +87,10 @@ cmd_export(int argc, char **argv)
 	rc = EXIT_OK;
 	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0)
 		rc = cli_report_error(&err);
-	else if (fflush(out) != 0 || ferror(out)) {
-		cli_errorf("%s: write error", outpath);
+	else if (cli_flush_output(out, outpath, 0) < 0)
 		rc = EXIT_INTERNAL;
-	}
-	if (out != stdout && fclose(out) != 0 && rc == EXIT_OK) {
-		cli_errorf("%s: write error", outpath);
+	if (cli_close_output(out, rc == EXIT_OK ? outpath : NULL) < 0)
 		rc = EXIT_INTERNAL;
-	}
 	ot_report_release(&r);
 	ot_db_close(db);
 	return rc;

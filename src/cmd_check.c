@@ -1,0 +1,249 @@
+/*
+ * cmd_check.c - check, the CI gate: a trace of a database, or traces
+ * ingested for it, against leak and violation limits, latency budgets
+ * and rules; text, GitHub annotations and JUnit XML.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char check_help[] =
+	"usage: offtrace check [options] DB | TRACE...\n\n"
+	"CI gate on a database (its newest trace, or --trace ID) or on traces\n"
+	"(ingested in memory, or into -o DB).  Fails on any error-severity\n"
+	"violation unless --max-errors says otherwise.\n\n"
+	"options:\n"
+	"      --max-leaks N    fail when more than N leaks (any reason, including\n"
+	"                       objects still offloaded at end of trace)\n"
+	"      --max-errors N   fail when more than N error violations (default 0)\n"
+	"      --max-warnings N fail when more than N warnings (default: no limit)\n"
+	"      --latency KIND:pNN<=DURATION\n"
+	"                       latency budget, e.g. initiate:p99<=2ms (repeatable;\n"
+	"                       KIND initiate|terminate|update|invalidate|query, or\n"
+	"                       syn_to_offload (W3: SYN to offload, from captures),\n"
+	"                       pNN p50|p90|p99|p99.9|any percentile, units ns us ms s)\n"
+	"      --fail-on RULE,...  fail on any violation of these rules (e.g. P1,C1)\n"
+	"      --junit FILE     write a JUnit XML report (one test case per rule and\n"
+	"                       per budget)\n"
+	"      --trace ID       the trace of DB to check (default: the newest)\n"
+	"  -f, --format FMT     text (default) or github (GitHub Actions annotations:\n"
+	"                       one ::error/::warning line per violation and per\n"
+	"                       failed budget or limit)\n"
+	"      --color[=WHEN]   colour the text: auto (default), always, never\n"
+	CLI_INGEST_HELP
+	"  -h, --help           this help\n\n"
+	"Exit status: 0 pass, 1 fail, 2 usage or input error, 3 internal error.\n";
+
+/* "initiate:p99<=2ms"; p999 means 99.9 and p9999 99.99, as people write them */
+static int
+parse_budget(const char *s, struct ot_budget *b)
+{
+	const char *colon = strchr(s, ':'), *le;
+	char pct[16];
+	size_t klen, plen, i;
+	uint32_t whole = 0, frac = 0, fdigits = 0;
+	int k = -1, dot = 0;
+
+	if (colon == NULL || (le = strstr(colon, "<=")) == NULL)
+		return -1;
+	klen = (size_t)(colon - s);
+	for (i = 0; i < OT_KIND_COUNT; i++)
+		if (strlen(ot_kind_names[i]) == klen && memcmp(ot_kind_names[i], s, klen) == 0)
+			k = (int)i;
+	b->syn = klen == 14 && memcmp(s, "syn_to_offload", 14) == 0;
+	if (b->syn)
+		k = 0;
+	if (k < 0 || colon[1] != 'p')
+		return -1;
+	plen = (size_t)(le - colon - 2);
+	if (plen == 0 || plen + 2 >= sizeof(pct))
+		return -1;
+	memcpy(pct, colon + 2, plen);
+	pct[plen] = '\0';
+	if (strchr(pct, '.') == NULL && plen > 2 && strcmp(pct, "100") != 0) {
+		memmove(pct + 3, pct + 2, plen - 1);
+		pct[2] = '.';
+	}
+	for (i = 0; pct[i]; i++) {
+		if (pct[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (pct[i] < '0' || pct[i] > '9')
+			return -1;
+		if (!dot) {
+			whole = whole * 10 + (uint32_t)(pct[i] - '0');
+			if (whole > 100)
+				return -1;
+		} else if (++fdigits <= 3) {
+			frac = frac * 10 + (uint32_t)(pct[i] - '0');
+		} else {
+			return -1;
+		}
+	}
+	for (; fdigits < 3; fdigits++)
+		frac *= 10;
+	b->kind = (enum ot_kind)k;
+	b->p_milli = whole * 1000 + frac;
+	if (b->p_milli == 0 || b->p_milli > 100000)
+		return -1;
+	if (ot_parse_dur(le + 2, &b->limit_ns) < 0)
+		return -1;
+	snprintf(b->text, sizeof(b->text), "%s", s);
+	return 0;
+}
+
+static int
+parse_limit(const char *cmd, const char *opt, const char *arg, int64_t *out)
+{
+	if (ot_parse_i64(arg, strlen(arg), out) < 0 || *out < 0)
+		return cli_usage_error(cmd, "bad %s '%s': want a non-negative integer", opt, arg);
+	return 0;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_INGEST_LONGOPTS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "max-leaks", required_argument, NULL, OPT_MAX_LEAKS },
+		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
+		{ "latency", required_argument, NULL, OPT_LATENCY },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "format", required_argument, NULL, 'f' },
+		{ "color", optional_argument, NULL, OPT_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_ingest c;
+	struct ot_text_opts to;
+	struct ot_check_opts co;
+	struct ot_check_result res;
+	struct ot_report r;
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	const char *junit = NULL;
+	int64_t trace_id = -1, want = -1;
+	int opt, rc, w, github = 0, color = CLI_COLOR_AUTO;
+	char *list, *tok, *save;
+
+	memset(&co, 0, sizeof(co));
+	memset(&err, 0, sizeof(err));
+	co.max_leaks = -1;
+	co.max_errors = 0;
+	co.max_warnings = -1;
+	cli_ingest_init(&c, ":memory:");
+	while ((opt = getopt_long(argc, argv, "o:qf:h", longopts, NULL)) != -1) {
+		if ((rc = cli_ingest_option(&c, opt, optarg, "check")) < 0)
+			return EXIT_USAGE;
+		if (rc)
+			continue;
+		switch (opt) {
+		case OPT_MAX_LEAKS:
+			if (parse_limit("check", "--max-leaks", optarg, &co.max_leaks))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_ERRORS:
+			if (parse_limit("check", "--max-errors", optarg, &co.max_errors))
+				return EXIT_USAGE;
+			break;
+		case OPT_MAX_WARNINGS:
+			if (parse_limit("check", "--max-warnings", optarg, &co.max_warnings))
+				return EXIT_USAGE;
+			break;
+		case OPT_LATENCY:
+			if (co.nbudgets == OT_CHECK_MAX_BUDGETS)
+				return cli_usage_error("check", "too many --latency budgets (at most %d)",
+						       OT_CHECK_MAX_BUDGETS);
+			if (parse_budget(optarg, &co.budgets[co.nbudgets]) < 0)
+				return cli_usage_error("check", "bad --latency '%s': want KIND:pNN<=DURATION, e.g. initiate:p99<=2ms", optarg);
+			co.nbudgets++;
+			break;
+		case OPT_FAIL_ON:
+			list = xstrdup(optarg);
+			for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				int id = ot_rule_from_id(tok);
+
+				if (id < 0) {
+					rc = cli_usage_error("check", "unknown rule '%s' in --fail-on", tok);
+					free(list);
+					return rc;
+				}
+				co.fail_on[id] = 1;
+			}
+			free(list);
+			break;
+		case OPT_JUNIT:
+			junit = optarg;
+			break;
+		case OPT_TRACE:
+			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
+				return cli_usage_error("check", "bad --trace '%s'", optarg);
+			break;
+		case 'f':
+			if (strcmp(optarg, "github") == 0)
+				github = 1;
+			else if (strcmp(optarg, "text") == 0)
+				github = 0;
+			else
+				return cli_usage_error("check", "unknown --format '%s': want text or github", optarg);
+			break;
+		case OPT_COLOR:
+			if ((color = cli_parse_color("check", optarg)) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(check_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_usage_error("check", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("check", "no database or trace given");
+	rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
+	if (rc != EXIT_OK)
+		return rc;
+	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	if (ot_check_run(ot_db_sqlite(db), &r, &co, &res, &err) < 0) {
+		ot_report_release(&r);
+		ot_db_close(db);
+		return cli_report_error(&err);
+	}
+	if (github) {
+		w = ot_check_github(ot_db_sqlite(db), &res, &r, stdout);
+	} else {
+		cli_text_opts(stdout, color, &to);
+		w = ot_check_text_opts(&res, stdout, &to);
+	}
+	rc = res.failed ? EXIT_CHECK_FAILED : EXIT_OK;
+	if (w < 0 || fflush(stdout) != 0) {
+		cli_errorf("stdout: write error");
+		rc = EXIT_INTERNAL;
+	}
+	if (junit) {
+		FILE *f = cli_open_output(junit, CLI_OUT_STDOUT);
+
+		if (f == NULL) {
+			rc = EXIT_USAGE;
+		} else {
+			if (cli_flush_output(f, junit, ot_check_junit(&res, &r, f)) < 0)
+				rc = EXIT_INTERNAL;
+			cli_close_output(f, NULL);
+		}
+	}
+	ot_check_release(&res);
+	ot_report_release(&r);
+	ot_db_close(db);
+	return rc;
+}
