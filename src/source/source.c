@@ -163,9 +163,14 @@ probe_any(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
 
 /*
  * The detector: the first probe that says yes names the kind and its
- * source (NULL: no source reads it).  A new input kind is one line here
- * and one file in src/source/.
+ * source (NULL: no source reads it).  A new input kind is its ops here
+ * and a line in the table, and one file in src/source/.
  */
+extern const struct ot_source_ops ot_source_jsonl_ops;		/* jsonl.c */
+extern const struct ot_source_ops ot_source_etl_ops;		/* etl.c */
+extern const struct ot_source_ops ot_source_text_ops;		/* text.c */
+extern const struct ot_source_ops ot_source_capture_ops;	/* capture.c */
+
 static const struct detector {
 	const char *name;
 	int (*probe)(const struct ot_source_ctx *c, const uint8_t *b, size_t n);

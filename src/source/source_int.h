@@ -54,10 +54,4 @@ struct ot_source {
 	size_t npr;
 };
 
-/* The kinds, one file each. */
-extern const struct ot_source_ops ot_source_jsonl_ops;
-extern const struct ot_source_ops ot_source_etl_ops;
-extern const struct ot_source_ops ot_source_text_ops;
-extern const struct ot_source_ops ot_source_capture_ops;
-
 #endif
