@@ -1,5 +1,17 @@
 #!/bin/sh
-# check-layers.sh OBJDIR: no include loop and no call loop between files.
+# check-layers.sh OBJDIR: no include loop and no call loop between files,
+# and no call from a layer to one above it (doc/architecture.md):
+#
+#   9 src/main.c src/cmd_*.c   the commands
+#   8 src/cli.c                what the commands share
+#   7 src/ingest.c             the pipeline
+#   6 src/report/ src/gen/     reports; synthetic traces
+#   5 src/store/               SQLite
+#   4 src/engine/              the state machine and rules
+#   3 src/source/              one interface for every input kind
+#   2 src/decode/              records -> normalized events (profiles)
+#   1 src/read/                file formats
+#   0 src/util/, generated     shared helpers; embedded schema and profile
 #
 # Calls: from the object files in OBJDIR (`nm`), file A calls file B when A
 # has an undefined global symbol that B defines.  Includes: the quoted
@@ -10,12 +22,13 @@ set -u
 verbose=0
 [ "${1:-}" = -v ] && { verbose=1; shift; }
 objdir=${1:?usage: check-layers.sh [-v] OBJDIR}
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=${OT_LAYERS_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 status=0
 
 # loops FILE: FILE has "from to" edges; print each pair in a loop, once
 loops() {
 	awk '
+	BEGIN { n = 0 }
 	{ if (!($1 in id)) { id[$1] = n; name[n++] = $1 }
 	  if (!($2 in id)) { id[$2] = n; name[n++] = $2 }
 	  r[id[$1], id[$2]] = 1 }
@@ -38,6 +51,9 @@ trap 'rm -rf "$tmp"' EXIT
 find "$objdir/obj" -name '*.o' | sort | while read -r o; do
 	f=${o#"$objdir/obj/"}
 	f=src/${f%.o}.c
+	# an object left from a source file that is gone; generated files
+	# (the embedded schema and profile) sit at the top of obj/
+	case $f in src/*/*) [ -f "$root/$f" ] || continue ;; *) [ -f "$root/$f" ] || [ -f "$objdir/${f#src/}" ] || continue ;; esac
 	nm -g --defined-only "$o" | awk -v f="$f" '$2 ~ /[TDBR]/ { print $3, f }' >>"$tmp/defs"
 	nm -u "$o" | awk -v f="$f" '{ print $NF, f }' >>"$tmp/uses"
 done
@@ -47,6 +63,30 @@ awk 'NR == FNR { def[$1] = $2; next }
 if [ $verbose = 1 ]; then
 	awk '{ a[$1] = a[$1] " " $2 } END { for (k in a) print k ":" a[k] }' "$tmp/calls" | sort
 fi
+awk '
+function rank(f) {
+	if (f ~ /^src\/(main|cmd_[a-z_]*)\.c$/) return 9
+	if (f == "src/cli.c") return 8
+	if (f == "src/ingest.c") return 7
+	if (f ~ /^src\/(report|gen)\//) return 6
+	if (f ~ /^src\/store\//) return 5
+	if (f ~ /^src\/engine\//) return 4
+	if (f ~ /^src\/source\//) return 3
+	if (f ~ /^src\/decode\//) return 2
+	if (f ~ /^src\/read\//) return 1
+	if (f ~ /^src\/util\// || f ~ /^src\/[a-z_]*\.c$/) return 0
+	return -1
+}
+{
+	a = rank($1); b = rank($2)
+	if (a < 0) print "  " $1 ": in no layer (add it to tools/check-layers.sh)"
+	else if (b > a) print "  " $1 " (layer " a ") calls " $2 " (layer " b ")"
+}' "$tmp/calls" | sort -u >"$tmp/upcalls"
+if [ -s "$tmp/upcalls" ]; then
+	echo "calls up the layers:"
+	cat "$tmp/upcalls"
+	status=1
+fi
 loops "$tmp/calls" >"$tmp/callloops"
 if [ -s "$tmp/callloops" ]; then
 	echo "call loops (file A calls B and B, directly or not, calls A):"
@@ -55,7 +95,7 @@ if [ -s "$tmp/callloops" ]; then
 fi
 
 cd "$root" || exit 2
-for f in $(find src include -name '*.[ch]' | sort); do
+for f in $(find src include -name '*.[ch]' 2>/dev/null | sort); do
 	d=$(dirname "$f")
 	sed -n 's/^#[ \t]*include[ \t]*"\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
 		if [ -f "$d/$inc" ]; then
