@@ -1,7 +1,8 @@
 /*
  * db.c - the SQLite store: schema (schemas/offtrace.sql, embedded as
- * ot_schema_sql), the ingest transaction and the engine sink.  The SQL
- * helper functions it registers on each connection are in db_func.c.
+ * ot_schema_sql), the ingest transaction and the engine sink.  What it
+ * registers on each connection is elsewhere: the SQL helper functions in
+ * db_func.c, the ot_event_batch table in db_batch.c.
  *
  * One ingest is one transaction (BEGIN IMMEDIATE at ot_db_begin_trace,
  * COMMIT at ot_db_finish_trace, ROLLBACK at ot_db_abort_trace or on any
@@ -17,15 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db_int.h"
+
 #define OT_INDEX_MARK "\n-- @indexes"
 #define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
 #define OT_CACHE_KIB 32768	/* cache_size: 32 MiB (as fast as 64 here, less RSS) */
 #define OT_PAGE_SIZE 16384	/* page size of a new database */
-
-enum ot_stmt {
-	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
-	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
-};
 
 static const char *const stmt_sql[ST_COUNT] = {
 	/* a batch at a time, from the virtual table below */
@@ -84,21 +82,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 static const char *const role_names[] = { "placeholder", "linker", "new" };
 static const char *const severity_names[] = { "error", "warning" };
-
-struct ot_db {
-	sqlite3 *s;
-	int readonly;
-	int in_trace;
-	int64_t trace_id;
-	uint64_t nevents;
-	int64_t nviolations;
-	sqlite3_stmt *st[ST_COUNT];
-	struct ot_err sink_err;
-	const struct ot_event *batch;	/* what ot_event_batch shows, during a step */
-	size_t nbatch;
-};
-
-static const sqlite3_module eb_module;	/* ot_event_batch, below */
 
 /* ---------------------------------------------------------------------
  * Errors
@@ -252,7 +235,7 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	db->s = s;
 	db->readonly = readonly;
 	db->trace_id = -1;
-	if (sqlite3_create_module(s, "ot_event_batch", &eb_module, db) != SQLITE_OK) {
+	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
 		sql_error(s, err, "open", "cannot register the event batch table");
 		free(db);
 		goto fail;
@@ -529,12 +512,6 @@ state_or_null(enum ot_state s)
 	return s == OT_STATE_NONE ? NULL : ot_state_name(s);
 }
 
-static inline const char *
-layer_name(enum ot_layer l)
-{
-	return (unsigned)l < OT_LAYER_COUNT ? ot_layer_names[l] : "target";
-}
-
 static int
 step_reset(struct ot_db *db, sqlite3_stmt *st, struct ot_err *err,
 	   const char *what)
@@ -548,251 +525,7 @@ step_reset(struct ot_db *db, sqlite3_stmt *st, struct ot_err *err,
 	return 0;
 }
 
-/* ---------------------------------------------------------------------
- * Events a batch at a time.  ot_event_batch is an eponymous virtual table
- * (no CREATE, nothing in the schema) whose rows are the events the caller
- * hands to ot_db_add_events(), in the columns of the events table; one
- * INSERT ... SELECT stores them all.  Binding 26 parameters and stepping
- * once per event capped SQLite at about 1.1M rows/s here; values given
- * from xColumn skip the binding and the statement runs once per batch,
- * about 1.5M rows/s.  An absent field is NULL (OT_HAS_* bits).
- */
-
-enum {
-	EB_EID, EB_TRACE, EB_ID, EB_TS, EB_EV, EB_CPU, EB_PID, EB_TID, EB_ADAPTER,
-	EB_LAYER, EB_ROOT, EB_BLOCK, EB_PARENT, EB_STATE, EB_SLOT, EB_HANDLE,
-	EB_VALUE, EB_STATUS, EB_CODE, EB_REASON, EB_SRC, EB_SPORT, EB_DST, EB_DPORT,
-	EB_NBL, EB_INPUT, EB_LINE
-};
-
-struct eb_vtab {
-	sqlite3_vtab base;
-	const struct ot_db *db;
-};
-
-struct eb_cursor {
-	sqlite3_vtab_cursor base;
-	size_t i;
-};
-
-static int
-eb_connect(sqlite3 *s, void *aux, int argc, const char *const *argv,
-	   sqlite3_vtab **out, char **errmsg)
-{
-	struct eb_vtab *v;
-	int rc;
-
-	(void)argc;
-	(void)argv;
-	(void)errmsg;
-	rc = sqlite3_declare_vtab(s, "CREATE TABLE x(eid, trace_id, id, ts, ev, cpu,"
-				  " pid, tid, adapter, layer, root, block, parent, state, slot,"
-				  " handle, value, status, code, reason, src, sport, dst, dport,"
-				  " nbl, input, line)");
-	if (rc != SQLITE_OK)
-		return rc;
-	if ((v = sqlite3_malloc(sizeof(*v))) == NULL)
-		return SQLITE_NOMEM;
-	memset(v, 0, sizeof(*v));
-	v->db = aux;
-	*out = &v->base;
-	return SQLITE_OK;
-}
-
-static int
-eb_disconnect(sqlite3_vtab *v)
-{
-	sqlite3_free(v);
-	return SQLITE_OK;
-}
-
-static int
-eb_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
-{
-	(void)v;
-	info->estimatedCost = 1000;
-	return SQLITE_OK;
-}
-
-static int
-eb_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
-{
-	struct eb_cursor *c = sqlite3_malloc(sizeof(*c));
-
-	(void)v;
-	if (c == NULL)
-		return SQLITE_NOMEM;
-	memset(c, 0, sizeof(*c));
-	*out = &c->base;
-	return SQLITE_OK;
-}
-
-static int
-eb_close(sqlite3_vtab_cursor *c)
-{
-	sqlite3_free(c);
-	return SQLITE_OK;
-}
-
-static int
-eb_filter(sqlite3_vtab_cursor *c, int idx, const char *idxstr, int argc, sqlite3_value **argv)
-{
-	(void)idx;
-	(void)idxstr;
-	(void)argc;
-	(void)argv;
-	((struct eb_cursor *)c)->i = 0;
-	return SQLITE_OK;
-}
-
-static int
-eb_next(sqlite3_vtab_cursor *c)
-{
-	((struct eb_cursor *)c)->i++;
-	return SQLITE_OK;
-}
-
-static int
-eb_eof(sqlite3_vtab_cursor *c)
-{
-	const struct eb_vtab *v = (const struct eb_vtab *)c->pVtab;
-
-	return ((struct eb_cursor *)c)->i >= v->db->nbatch;
-}
-
-static int
-eb_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid)
-{
-	*rowid = (sqlite3_int64)((struct eb_cursor *)c)->i;
-	return SQLITE_OK;
-}
-
-static inline void
-res_opt(sqlite3_context *cx, int present, int64_t v)
-{
-	if (present)
-		sqlite3_result_int64(cx, v);
-	else
-		sqlite3_result_null(cx);
-}
-
-static int
-eb_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int col)
-{
-	const struct ot_db *db = ((const struct eb_vtab *)c->pVtab)->db;
-	const struct ot_event *ev = &db->batch[((struct eb_cursor *)c)->i];
-	uint32_t h = ev->has;
-
-	switch (col) {
-	case EB_EID:
-		sqlite3_result_int64(cx, db->trace_id * 1099511627776 + (int64_t)ev->id);
-		break;
-	case EB_TRACE:
-		sqlite3_result_int64(cx, db->trace_id);
-		break;
-	case EB_ID:
-		sqlite3_result_int64(cx, (int64_t)ev->id);
-		break;
-	case EB_TS:
-		sqlite3_result_int64(cx, ev->ts);
-		break;
-	case EB_EV:
-		sqlite3_result_text(cx, ot_ev_names[ev->ev], -1, SQLITE_STATIC);
-		break;
-	case EB_CPU:
-		res_opt(cx, h & OT_HAS_CPU, ev->cpu);
-		break;
-	case EB_PID:
-		res_opt(cx, h & OT_HAS_PID, ev->pid);
-		break;
-	case EB_TID:
-		res_opt(cx, h & OT_HAS_TID, ev->tid);
-		break;
-	case EB_ADAPTER:
-		sqlite3_result_text(cx, ev->adapter ? ev->adapter : "", -1, SQLITE_STATIC);
-		break;
-	case EB_LAYER:
-		sqlite3_result_text(cx, layer_name(ev->layer), -1, SQLITE_STATIC);
-		break;
-	case EB_ROOT:
-		res_opt(cx, h & OT_HAS_ROOT, (int64_t)ev->root);
-		break;
-	case EB_BLOCK:
-		res_opt(cx, h & OT_HAS_BLOCK, (int64_t)ev->block);
-		break;
-	case EB_PARENT:
-		res_opt(cx, h & OT_HAS_PARENT, (int64_t)ev->parent);
-		break;
-	case EB_STATE:
-		if (h & OT_HAS_STATE)
-			sqlite3_result_text(cx, ot_state_name(ev->state), -1, SQLITE_STATIC);
-		else
-			sqlite3_result_null(cx);
-		break;
-	case EB_SLOT:
-		res_opt(cx, h & OT_HAS_SLOT, (int64_t)ev->slot);
-		break;
-	case EB_HANDLE:
-		res_opt(cx, h & OT_HAS_HANDLE, (int64_t)ev->handle);
-		break;
-	case EB_VALUE:
-		res_opt(cx, h & OT_HAS_VALUE, (int64_t)ev->value);
-		break;
-	case EB_STATUS:
-		res_opt(cx, h & OT_HAS_STATUS, (int64_t)ev->status);
-		break;
-	case EB_CODE:
-		res_opt(cx, h & OT_HAS_CODE, ev->code);
-		break;
-	case EB_REASON:
-		res_opt(cx, h & OT_HAS_REASON, ev->reason);
-		break;
-	case EB_SRC:
-	case EB_DST:
-		if (h & OT_HAS_TUPLE)
-			sqlite3_result_text(cx, col == EB_SRC ? ev->tuple.src : ev->tuple.dst, -1,
-					    SQLITE_STATIC);
-		else
-			sqlite3_result_null(cx);
-		break;
-	case EB_SPORT:
-		res_opt(cx, h & OT_HAS_TUPLE, ev->tuple.sport);
-		break;
-	case EB_DPORT:
-		res_opt(cx, h & OT_HAS_TUPLE, ev->tuple.dport);
-		break;
-	case EB_NBL:
-		res_opt(cx, h & OT_HAS_NBL, (int64_t)ev->nbl);
-		break;
-	case EB_INPUT:
-		sqlite3_result_int64(cx, ev->input);
-		break;
-	case EB_LINE:
-		sqlite3_result_int64(cx, (int64_t)ev->line);
-		break;
-	default:
-		sqlite3_result_null(cx);
-		break;
-	}
-	return SQLITE_OK;
-}
-
-/* eponymous-only: no xCreate, so CREATE VIRTUAL TABLE cannot use it */
-static const sqlite3_module eb_module = {
-	.iVersion = 0,
-	.xConnect = eb_connect,
-	.xBestIndex = eb_best_index,
-	.xDisconnect = eb_disconnect,
-	.xDestroy = eb_disconnect,
-	.xOpen = eb_open,
-	.xClose = eb_close,
-	.xFilter = eb_filter,
-	.xNext = eb_next,
-	.xEof = eb_eof,
-	.xColumn = eb_column,
-	.xRowid = eb_rowid
-};
-
+/* The rows are read by the ot_event_batch table (db_batch.c) during the step. */
 int
 ot_db_add_events(struct ot_db *db, const struct ot_event *ev, size_t n, struct ot_err *err)
 {

@@ -1,0 +1,46 @@
+/*
+ * db_int.h - what the files of src/store share and nothing else sees: the
+ * connection handle (opaque in store.h) and the helpers of db.c.  Never
+ * included outside src/store.
+ */
+#ifndef OT_DB_INT_H
+#define OT_DB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "offtrace/event.h"
+#include "offtrace/util.h"
+
+/* The statements an ingest prepares once, at ot_db_begin_trace(). */
+enum ot_stmt {
+	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
+	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
+};
+
+struct ot_db {
+	sqlite3 *s;
+	int readonly;
+	int in_trace;
+	int64_t trace_id;
+	uint64_t nevents;
+	int64_t nviolations;
+	sqlite3_stmt *st[ST_COUNT];
+	struct ot_err sink_err;
+	const struct ot_event *batch;	/* what ot_event_batch shows, during a step */
+	size_t nbatch;
+};
+
+/* db_batch.c: the ot_event_batch table; its aux is the struct ot_db. */
+extern const sqlite3_module ot_db_event_batch;
+
+/* The layer column of events, objects, ... (events and sink alike). */
+static inline const char *
+layer_name(enum ot_layer l)
+{
+	return (unsigned)l < OT_LAYER_COUNT ? ot_layer_names[l] : "target";
+}
+
+#endif
