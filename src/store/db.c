@@ -87,8 +87,9 @@ static const char *const severity_names[] = { "error", "warning" };
  * Errors
  */
 
-static int
-sql_error(sqlite3 *s, struct ot_err *err, const char *phase, const char *what)
+int
+ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
+		const char *what)
 {
 	int rc;
 
@@ -99,8 +100,9 @@ sql_error(sqlite3 *s, struct ot_err *err, const char *phase, const char *what)
 	return rc;
 }
 
-static int
-exec_sql(sqlite3 *s, const char *sql, struct ot_err *err, const char *phase)
+int
+ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
+	   const char *phase)
 {
 	char *msg = NULL;
 
@@ -119,22 +121,22 @@ exec_sql(sqlite3 *s, const char *sql, struct ot_err *err, const char *phase)
  * Open and close
  */
 
-static int
-query_int(sqlite3 *s, const char *sql, int64_t *out, struct ot_err *err,
-	  const char *phase)
+int
+ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
+		struct ot_err *err, const char *phase)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(s, err, phase, phase);
+		return ot_db_sql_error(s, err, phase, phase);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*out = sqlite3_column_int64(st, 0);
 	} else if (rc == SQLITE_DONE) {
 		*out = 0;
 	} else {
-		sql_error(s, err, phase, phase);
+		ot_db_sql_error(s, err, phase, phase);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -176,13 +178,14 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	sqlite3_extended_result_codes(s, 1);
 	sqlite3_busy_timeout(s, 5000);
 	if (ot_db_register_functions(s) < 0) {
-		sql_error(s, err, "open", "cannot register SQL functions");
+		ot_db_sql_error(s, err, "open", "cannot register SQL functions");
 		sqlite3_close(s);
 		return -1;
 	}
-	if (query_int(s, "PRAGMA user_version", &version, err, "open") < 0 ||
-	    query_int(s, "SELECT count(*) FROM sqlite_master", &ntables, err,
-		      "open") < 0) {
+	if (ot_db_query_int(s, "PRAGMA user_version", &version, err,
+			    "open") < 0 ||
+	    ot_db_query_int(s, "SELECT count(*) FROM sqlite_master",
+			    &ntables, err, "open") < 0) {
 		if (err != NULL)
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot read database '%s': %s", path,
@@ -215,20 +218,20 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		sqlite3_close(s);
 		return -1;
 	}
-	if (readonly && exec_sql(s, "PRAGMA query_only = 1", err, "open") < 0)
+	if (readonly && ot_db_exec(s, "PRAGMA query_only = 1", err, "open") < 0)
 		goto fail;
 	if (!readonly) {
 		if (ntables == 0) {
 			snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d",
 				 OT_PAGE_SIZE);
-			if (exec_sql(s, pragma, err, "open") < 0)
+			if (ot_db_exec(s, pragma, err, "open") < 0)
 				goto fail;
 		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
 			 OT_CACHE_KIB);
-		if (exec_sql(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
-		    exec_sql(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
-		    exec_sql(s, pragma, err, "open") < 0)
+		if (ot_db_exec(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
+		    ot_db_exec(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
+		    ot_db_exec(s, pragma, err, "open") < 0)
 			goto fail;
 	}
 	db = xcalloc(1, sizeof(*db));
@@ -236,7 +239,8 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	db->readonly = readonly;
 	db->trace_id = -1;
 	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
-		sql_error(s, err, "open", "cannot register the event batch table");
+		ot_db_sql_error(s, err, "open",
+				"cannot register the event batch table");
 		free(db);
 		goto fail;
 	}
@@ -325,7 +329,7 @@ show_indexes_missing(struct ot_db *db, struct ot_err *err)
 		return 0;
 	if (sqlite3_prepare_v2(db->s, "SELECT count(*) FROM sqlite_master WHERE"
 			       " type = 'index' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db->s, err, "index", "list indexes");
+		return ot_db_sql_error(db->s, err, "index", "list indexes");
 	while ((p = strstr(p, "CREATE INDEX IF NOT EXISTS ")) != NULL) {
 		const char *name = p + strlen("CREATE INDEX IF NOT EXISTS ");
 		size_t n = strcspn(name, " ");
@@ -361,15 +365,16 @@ ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
 	/* a file we may not write stays unindexed: show still works, slower */
 	if (missing == 0 || sqlite3_db_readonly(db->s, "main") == 1)
 		return 0;
-	if (exec_sql(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
-	    exec_sql(db->s, "BEGIN", err, "index") < 0)
+	if (ot_db_exec(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
+	    ot_db_exec(db->s, "BEGIN", err, "index") < 0)
 		return -1;
-	if (exec_sql(db->s, mark + 1, err, "index") < 0 ||
-	    exec_sql(db->s, "COMMIT", err, "index") < 0) {
+	if (ot_db_exec(db->s, mark + 1, err, "index") < 0 ||
+	    ot_db_exec(db->s, "COMMIT", err, "index") < 0) {
 		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
 		rc = -1;
 	}
-	if (db->readonly && exec_sql(db->s, "PRAGMA query_only = 1", err, "index") < 0)
+	if (db->readonly &&
+	    ot_db_exec(db->s, "PRAGMA query_only = 1", err, "index") < 0)
 		return -1;
 	return rc;
 }
@@ -381,9 +386,10 @@ ensure_schema(struct ot_db *db, struct ot_err *err)
 	char *sql;
 	int rc;
 
-	if (query_int(db->s, "PRAGMA user_version", &version, err, "schema") < 0 ||
-	    query_int(db->s, "SELECT count(*) FROM sqlite_master", &ntables,
-		      err, "schema") < 0)
+	if (ot_db_query_int(db->s, "PRAGMA user_version", &version, err,
+			    "schema") < 0 ||
+	    ot_db_query_int(db->s, "SELECT count(*) FROM sqlite_master",
+			    &ntables, err, "schema") < 0)
 		return -1;
 	if (version == OT_SCHEMA_VERSION)
 		return 0;
@@ -396,11 +402,12 @@ ensure_schema(struct ot_db *db, struct ot_err *err)
 		return -1;
 	}
 	sql = schema_tables();
-	rc = exec_sql(db->s, sql, err, "schema");
+	rc = ot_db_exec(db->s, sql, err, "schema");
 	free(sql);
 	if (rc < 0)
 		return -1;
-	if (query_int(db->s, "PRAGMA user_version", &version, err, "schema") < 0)
+	if (ot_db_query_int(db->s, "PRAGMA user_version", &version, err,
+			    "schema") < 0)
 		return -1;
 	if (version != OT_SCHEMA_VERSION) {
 		ot_errorf(err, OT_EINTERNAL, "schemas/offtrace.sql sets user_version"
@@ -432,19 +439,19 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 			err->phase = "begin";
 		return -1;
 	}
-	if (exec_sql(db->s, "BEGIN IMMEDIATE", err, "begin") < 0)
+	if (ot_db_exec(db->s, "BEGIN IMMEDIATE", err, "begin") < 0)
 		return -1;
 	db->in_trace = 1;
 	if (ensure_schema(db, err) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db->s, "INSERT INTO traces (name) VALUES (?1)",
 			       -1, &st, NULL) != SQLITE_OK) {
-		sql_error(db->s, err, "begin", "insert trace");
+		ot_db_sql_error(db->s, err, "begin", "insert trace");
 		goto fail;
 	}
 	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "begin", "insert trace");
+		ot_db_sql_error(db->s, err, "begin", "insert trace");
 		sqlite3_finalize(st);
 		goto fail;
 	}
@@ -457,7 +464,7 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 		if (sqlite3_prepare_v3(db->s, stmt_sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &db->st[i],
 				       NULL) != SQLITE_OK) {
-			sql_error(db->s, err, "begin", "prepare");
+			ot_db_sql_error(db->s, err, "begin", "prepare");
 			goto fail;
 		}
 		sqlite3_bind_int64(db->st[i], 1, db->trace_id);
@@ -517,7 +524,7 @@ step_reset(struct ot_db *db, sqlite3_stmt *st, struct ot_err *err,
 	   const char *what)
 {
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "insert", what);
+		ot_db_sql_error(db->s, err, "insert", what);
 		sqlite3_reset(st);
 		return -1;
 	}
@@ -544,7 +551,7 @@ ot_db_add_events(struct ot_db *db, const struct ot_event *ev, size_t n, struct o
 	db->nbatch = n;
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
-		sql_error(db->s, err, "insert", "insert events");
+		ot_db_sql_error(db->s, err, "insert", "insert events");
 	sqlite3_reset(st);
 	db->batch = NULL;
 	db->nbatch = 0;
@@ -581,7 +588,7 @@ ot_db_set_meta(struct ot_db *db, const char *key, const char *value,
 static int
 sink_fail(struct ot_db *db, const char *what)
 {
-	return sql_error(db->s, &db->sink_err, "sink", what);
+	return ot_db_sql_error(db->s, &db->sink_err, "sink", what);
 }
 
 static int
@@ -931,12 +938,12 @@ exec_trace(struct ot_db *db, const char *sql, struct ot_err *err,
 	int rc;
 
 	if (sqlite3_prepare_v2(db->s, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db->s, err, phase, phase);
+		return ot_db_sql_error(db->s, err, phase, phase);
 	sqlite3_bind_int64(st, 1, db->trace_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
 	if (rc != SQLITE_DONE) {
-		sql_error(db->s, err, phase, phase);
+		ot_db_sql_error(db->s, err, phase, phase);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -952,9 +959,9 @@ ot_db_find_input(struct ot_db *db, const char *sha256, int64_t *trace_id,
 	int64_t exists;
 	int rc, found = 0;
 
-	if (query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-		      " type = 'table' AND name = 'inputs'", &exists, err,
-		      "duplicate") < 0)
+	if (ot_db_query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
+			    " type = 'table' AND name = 'inputs'", &exists,
+			    err, "duplicate") < 0)
 		return -1;
 	if (!exists)
 		return 0;
@@ -962,7 +969,7 @@ ot_db_find_input(struct ot_db *db, const char *sha256, int64_t *trace_id,
 			       " WHERE sha256 = ?1 AND trace_id <> ?2"
 			       " ORDER BY trace_id, input LIMIT 1", -1, &st,
 			       NULL) != SQLITE_OK)
-		return sql_error(db->s, err, "duplicate", "find input");
+		return ot_db_sql_error(db->s, err, "duplicate", "find input");
 	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, db->in_trace ? db->trace_id : -1);
 	rc = sqlite3_step(st);
@@ -974,7 +981,7 @@ ot_db_find_input(struct ot_db *db, const char *sha256, int64_t *trace_id,
 			snprintf(file, filelen, "%s",
 				 (const char *)sqlite3_column_text(st, 1));
 	} else if (rc != SQLITE_DONE) {
-		sql_error(db->s, err, "duplicate", "find input");
+		ot_db_sql_error(db->s, err, "duplicate", "find input");
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -1033,7 +1040,7 @@ insert_inputs(struct ot_db *db, const struct ot_input_info *in, size_t n,
 			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 			       " ?11, ?12)", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return sql_error(db->s, err, "finish", "insert input");
+		return ot_db_sql_error(db->s, err, "finish", "insert input");
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(st, 1, db->trace_id);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
@@ -1050,7 +1057,7 @@ insert_inputs(struct ot_db *db, const struct ot_input_info *in, size_t n,
 		sqlite3_bind_int64(st, 11, (int64_t)in[i].lost_events);
 		sqlite3_bind_int64(st, 12, (int64_t)in[i].lost_buffers);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			sql_error(db->s, err, "finish", "insert input");
+			ot_db_sql_error(db->s, err, "finish", "insert input");
 			sqlite3_finalize(st);
 			return -1;
 		}
@@ -1091,7 +1098,7 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 	if (sqlite3_prepare_v2(db->s, "UPDATE traces SET start_ns = ?2,"
 			       " end_ns = ?3, events = ?4, inputs = ?5 WHERE"
 			       " trace_id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		sql_error(db->s, err, "finish", "update trace");
+		ot_db_sql_error(db->s, err, "finish", "update trace");
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, db->trace_id);
@@ -1100,16 +1107,16 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 	sqlite3_bind_int64(st, 4, (int64_t)db->nevents);
 	sqlite3_bind_int64(st, 5, (int64_t)ninputs);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "finish", "update trace");
+		ot_db_sql_error(db->s, err, "finish", "update trace");
 		sqlite3_finalize(st);
 		goto fail;
 	}
 	sqlite3_finalize(st);
 	finalize_all(db);
 	idx = schema_indexes();
-	rc = exec_sql(db->s, idx, err, "index");
+	rc = ot_db_exec(db->s, idx, err, "index");
 	free(idx);
-	if (rc < 0 || exec_sql(db->s, "COMMIT", err, "commit") < 0)
+	if (rc < 0 || ot_db_exec(db->s, "COMMIT", err, "commit") < 0)
 		goto fail;
 	db->in_trace = 0;
 	return 0;
@@ -1134,12 +1141,13 @@ ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err)
 {
 	int64_t exists, id;
 
-	if (query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-		      " type = 'table' AND name = 'traces'", &exists, err,
-		      "report") < 0)
+	if (ot_db_query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
+			    " type = 'table' AND name = 'traces'", &exists,
+			    err, "report") < 0)
 		return -1;
-	if (exists && query_int(db->s, "SELECT coalesce(max(trace_id), -1)"
-				" FROM traces", &id, err, "report") < 0)
+	if (exists &&
+	    ot_db_query_int(db->s, "SELECT coalesce(max(trace_id), -1)"
+			    " FROM traces", &id, err, "report") < 0)
 		return -1;
 	if (!exists || id < 0) {
 		ot_errorf(err, OT_EINPUT, "the database holds no trace");

@@ -33,6 +33,18 @@ struct ot_db {
 	size_t nbatch;
 };
 
+/*
+ * db.c: errors and one-shot SQL.  Each fills err (phase set) and returns
+ * -1 on failure.  ot_db_sql_error() words sqlite3_errmsg(s) as "what: ...".
+ */
+int ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
+		    const char *what);
+int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
+	       const char *phase);
+/* The first column of the first row (0 when there is no row). */
+int ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
+		    struct ot_err *err, const char *phase);
+
 /* db_batch.c: the ot_event_batch table; its aux is the struct ot_db. */
 extern const sqlite3_module ot_db_event_batch;
 
