@@ -2,7 +2,8 @@
  * db.c - the SQLite store: schema (schemas/offtrace.sql, embedded as
  * ot_schema_sql), the ingest transaction and the engine sink.  What it
  * registers on each connection is elsewhere: the SQL helper functions in
- * db_func.c, the ot_event_batch table in db_batch.c.
+ * db_func.c, the ot_event_batch table in db_batch.c; so are the queries
+ * of the read commands, in db_query.c.
  *
  * One ingest is one transaction (BEGIN IMMEDIATE at ot_db_begin_trace,
  * COMMIT at ot_db_finish_trace, ROLLBACK at ot_db_abort_trace or on any
@@ -20,8 +21,6 @@
 
 #include "db_int.h"
 
-#define OT_INDEX_MARK "\n-- @indexes"
-#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
 #define OT_CACHE_KIB 32768	/* cache_size: 32 MiB (as fast as 64 here, less RSS) */
 #define OT_PAGE_SIZE 16384	/* page size of a new database */
 
@@ -315,68 +314,6 @@ schema_indexes(void)
 	memcpy(s, mark, n);
 	s[n] = '\0';
 	return s;
-}
-
-/* The indexes after "-- @show-indexes" that the database lacks. */
-static int64_t
-show_indexes_missing(struct ot_db *db, struct ot_err *err)
-{
-	const char *p = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
-	int64_t missing = 0, have;
-	sqlite3_stmt *st = NULL;
-
-	if (p == NULL)
-		return 0;
-	if (sqlite3_prepare_v2(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-			       " type = 'index' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return ot_db_sql_error(db->s, err, "index", "list indexes");
-	while ((p = strstr(p, "CREATE INDEX IF NOT EXISTS ")) != NULL) {
-		const char *name = p + strlen("CREATE INDEX IF NOT EXISTS ");
-		size_t n = strcspn(name, " ");
-
-		sqlite3_bind_text(st, 1, name, (int)n, SQLITE_TRANSIENT);
-		have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-		missing += have == 0;
-		p = name;
-	}
-	sqlite3_finalize(st);
-	return missing;
-}
-
-int
-ot_db_show_indexes_missing(struct ot_db *db)
-{
-	return show_indexes_missing(db, NULL) > 0 &&
-	       sqlite3_db_readonly(db->s, "main") != 1;
-}
-
-int
-ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
-{
-	const char *mark = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
-	int64_t missing;
-	int rc = 1;
-
-	if (mark == NULL)
-		return 0;
-	if ((missing = show_indexes_missing(db, err)) < 0)
-		return -1;
-	/* a file we may not write stays unindexed: show still works, slower */
-	if (missing == 0 || sqlite3_db_readonly(db->s, "main") == 1)
-		return 0;
-	if (ot_db_exec(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
-	    ot_db_exec(db->s, "BEGIN", err, "index") < 0)
-		return -1;
-	if (ot_db_exec(db->s, mark + 1, err, "index") < 0 ||
-	    ot_db_exec(db->s, "COMMIT", err, "index") < 0) {
-		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
-		rc = -1;
-	}
-	if (db->readonly &&
-	    ot_db_exec(db->s, "PRAGMA query_only = 1", err, "index") < 0)
-		return -1;
-	return rc;
 }
 
 static int
@@ -1134,27 +1071,4 @@ ot_db_abort_trace(struct ot_db *db)
 	if (!sqlite3_get_autocommit(db->s))
 		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
 	db->in_trace = 0;
-}
-
-int
-ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err)
-{
-	int64_t exists, id;
-
-	if (ot_db_query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-			    " type = 'table' AND name = 'traces'", &exists,
-			    err, "report") < 0)
-		return -1;
-	if (exists &&
-	    ot_db_query_int(db->s, "SELECT coalesce(max(trace_id), -1)"
-			    " FROM traces", &id, err, "report") < 0)
-		return -1;
-	if (!exists || id < 0) {
-		ot_errorf(err, OT_EINPUT, "the database holds no trace");
-		if (err != NULL)
-			err->phase = "report";
-		return -1;
-	}
-	*trace_id = id;
-	return 0;
 }

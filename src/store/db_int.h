@@ -14,6 +14,13 @@
 #include "offtrace/event.h"
 #include "offtrace/util.h"
 
+/*
+ * schemas/offtrace.sql in three parts: the tables, then the indexes built
+ * after each bulk load, then those only 'offtrace show' needs.
+ */
+#define OT_INDEX_MARK "\n-- @indexes"
+#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
+
 /* The statements an ingest prepares once, at ot_db_begin_trace(). */
 enum ot_stmt {
 	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
