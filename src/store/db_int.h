@@ -1,7 +1,14 @@
 /*
  * db_int.h - what the files of src/store share and nothing else sees: the
  * connection handle (opaque in store.h) and the helpers of db.c.  Never
- * included outside src/store.
+ * included outside src/store; includes public headers only.
+ *
+ * The files, each calling only those listed below it:
+ *   db_ingest.c  the ingest writer      db_query.c  the read queries
+ *                (neither calls the other)
+ *   db.c         the connection: open, close, schema, shared helpers
+ *   db_func.c    SQL helper functions   db_batch.c  ot_event_batch table
+ *                (leaves)
  */
 #ifndef OT_DB_INT_H
 #define OT_DB_INT_H
@@ -51,6 +58,16 @@ int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 /* The first column of the first row (0 when there is no row). */
 int ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
 		    struct ot_err *err, const char *phase);
+
+/*
+ * db.c: the schema.  Create the tables in an empty database (in the open
+ * transaction), or check that its version is ours.
+ */
+int ot_db_ensure_schema(struct ot_db *db, struct ot_err *err);
+/* The indexes built after each bulk load, as SQL text (heap, free it). */
+char *ot_db_schema_indexes(void);
+/* Finalize the statements of the open trace (safe when there are none). */
+void ot_db_finalize_all(struct ot_db *db);
 
 /* db_batch.c: the ot_event_batch table; its aux is the struct ot_db. */
 extern const sqlite3_module ot_db_event_batch;

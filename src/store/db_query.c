@@ -3,8 +3,8 @@
  * on ot_db_sqlite(): the newest trace, and the indexes only 'offtrace
  * show' needs (built on first use, not at ingest).
  *
- * Calls db.c only (through db_int.h).  The ingest writer, db_ingest.c,
- * and this file never call each other.
+ * Of the store it calls db.c only (through db_int.h).  The ingest writer,
+ * db_ingest.c, and this file never call each other.
  */
 #include "offtrace/store.h"
 
