@@ -1,112 +1,37 @@
 /*
- * db.c - the SQLite store: schema (schemas/offtrace.sql, embedded as
- * ot_schema_sql), SQL helper functions, the ingest transaction and the
- * engine sink.
+ * db.c - the connection: open and close, with the schema version checks
+ * and the pragmas; the schema (schemas/offtrace.sql, embedded as
+ * ot_schema_sql), cut into its tables and its indexes; rolling back an
+ * open trace; the error and one-shot SQL helpers of db_int.h.
  *
- * One ingest is one transaction (BEGIN IMMEDIATE at ot_db_begin_trace,
- * COMMIT at ot_db_finish_trace, ROLLBACK at ot_db_abort_trace or on any
- * failure of finish).  The rollback journal is kept (journal_mode DELETE)
- * and synchronous is OFF: killing the process at any point leaves a hot
- * journal that the next open rolls back, so a trace is either all there or
- * not there at all.  Indexes are created after the bulk load.
+ * The bottom of src/store.  It calls only the two leaves it registers on
+ * each connection: the SQL helper functions (db_func.c) and the
+ * ot_event_batch table (db_batch.c).  The ingest writer (db_ingest.c) and
+ * the read queries (db_query.c) call it, and never each other.
+ *
+ * synchronous is OFF and the rollback journal is kept (journal_mode
+ * DELETE): a killed ingest leaves a hot journal that the next open rolls
+ * back (db_ingest.c has the transaction).
  */
 #include "offtrace/store.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define OT_INDEX_MARK "\n-- @indexes"
-#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
+#include "db_int.h"
+
 #define OT_CACHE_KIB 32768	/* cache_size: 32 MiB (as fast as 64 here, less RSS) */
 #define OT_PAGE_SIZE 16384	/* page size of a new database */
-
-enum ot_stmt {
-	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
-	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
-};
-
-static const char *const stmt_sql[ST_COUNT] = {
-	/* a batch at a time, from the virtual table below */
-	[ST_EVENTS] = "INSERT INTO events (eid, trace_id, id, ts, ev, cpu, pid, tid,"
-		" adapter, layer, root, block, parent, state, slot, handle, value,"
-		" status, code, reason, src, sport, dst, dport, nbl, input, line)"
-		" SELECT eid, trace_id, id, ts, ev, cpu, pid, tid, adapter, layer,"
-		" root, block, parent, state, slot, handle, value, status, code,"
-		" reason, src, sport, dst, dport, nbl, input, line"
-		" FROM ot_event_batch",
-	[ST_OBJECT] = "INSERT INTO objects (trace_id, id, slot, epoch, adapter,"
-		" layer, state, handle, value, parent_id, src, sport, dst, dport,"
-		" t_request, t_published, t_offloaded, t_terminate_req,"
-		" t_terminated, t_last, initiate_status, terminate_status,"
-		" initiate_op, fate, first_event, last_event, oid)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-		" ?1 * 1099511627776 + ?2)",
-	[ST_OP] = "INSERT INTO operations (trace_id, id, adapter, layer, kind,"
-		" root, epoch, t_request, t_complete, sync, nblocks, first_event,"
-		" last_event, opid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?1 * 1099511627776 + ?2)",
-	[ST_BLOCK] = "INSERT INTO blocks (trace_id, op_id, idx, block, parent,"
-		" state, role, slot, value, handle, object_id, t_request,"
-		" t_complete, latency_ns, status, request_event, done_event)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17)",
-	[ST_WRITE] = "INSERT INTO ctx_writes (trace_id, id, event_id, ts,"
-		" adapter, layer, tid, slot, old_value, new_value, op_id,"
-		" object_id, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13)",
-	[ST_VIOL] = "INSERT INTO violations (trace_id, id, rule, severity,"
-		" message, ts, slot, root, object_id, op_id) VALUES (?1, ?2, ?3,"
-		" ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_VEV] = "INSERT INTO violation_events (trace_id, violation_id, idx,"
-		" event_id) VALUES (?1, ?2, ?3, ?4)",
-	[ST_LEAK] = "INSERT INTO leaks (trace_id, object_id, slot, state,"
-		" adapter, layer, since, ts, last_activity, reason) VALUES (?1, ?2,"
-		" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-	[ST_FLOW] = "INSERT INTO flows (trace_id, id, family, a_addr, a_port,"
-		" b_addr, b_port, frames_ab, bytes_ab, frames_ba, bytes_ba,"
-		" payload_ab, payload_ba, retrans, ooo, fragments, first_ns,"
-		" last_ns, syn_ns, synack_ns, fin_ab_ns, fin_ba_ns, rst_ns,"
-		" close_ns, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
-		" ?22, ?23, ?24, ?25)",
-	[ST_FLOWOBJ] = "INSERT INTO flow_objects (trace_id, flow_id, object_id,"
-		" layer, syn_to_offload_ns, inside_frames, inside_bytes,"
-		" wire_close_leak) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[ST_RULE] = "INSERT OR REPLACE INTO rules (trace_id, ord, rule,"
-		" severity, title, checked, count, why_not) VALUES (?1, ?2, ?3, ?4,"
-		" ?5, ?6, ?7, ?8)",
-	[ST_META] = "INSERT OR REPLACE INTO meta (trace_id, key, value)"
-		" VALUES (?1, ?2, ?3)",
-};
-
-static const char *const role_names[] = { "placeholder", "linker", "new" };
-static const char *const severity_names[] = { "error", "warning" };
-
-struct ot_db {
-	sqlite3 *s;
-	int readonly;
-	int in_trace;
-	int64_t trace_id;
-	uint64_t nevents;
-	int64_t nviolations;
-	sqlite3_stmt *st[ST_COUNT];
-	struct ot_err sink_err;
-	const struct ot_event *batch;	/* what ot_event_batch shows, during a step */
-	size_t nbatch;
-};
-
-static const sqlite3_module eb_module;	/* ot_event_batch, below */
 
 /* ---------------------------------------------------------------------
  * Errors
  */
 
-static int
-sql_error(sqlite3 *s, struct ot_err *err, const char *phase, const char *what)
+int
+ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
+		const char *what)
 {
 	int rc;
 
@@ -117,8 +42,9 @@ sql_error(sqlite3 *s, struct ot_err *err, const char *phase, const char *what)
 	return rc;
 }
 
-static int
-exec_sql(sqlite3 *s, const char *sql, struct ot_err *err, const char *phase)
+int
+ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
+	   const char *phase)
 {
 	char *msg = NULL;
 
@@ -134,194 +60,25 @@ exec_sql(sqlite3 *s, const char *sql, struct ot_err *err, const char *phase)
 }
 
 /* ---------------------------------------------------------------------
- * SQL helper functions
- */
-
-struct pct_val {
-	int64_t i;
-	double d;
-};
-
-struct pct_agg {
-	struct pct_val *v;
-	size_t n, cap;
-	int has_real;
-	int have_p;
-	uint32_t p_milli;
-};
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = ((const struct pct_val *)a)->i;
-	int64_t y = ((const struct pct_val *)b)->i;
-
-	return (x > y) - (x < y);
-}
-
-static int
-cmp_dbl(const void *a, const void *b)
-{
-	double x = ((const struct pct_val *)a)->d;
-	double y = ((const struct pct_val *)b)->d;
-
-	return (x > y) - (x < y);
-}
-
-static void
-pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct pct_agg *a = sqlite3_aggregate_context(ctx, sizeof(*a));
-	int t;
-
-	if (a == NULL) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	if (!a->have_p) {
-		double p;
-
-		t = sqlite3_value_numeric_type(argv[1]);
-		p = sqlite3_value_double(argv[1]);
-		if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || !(p > 0.0) ||
-		    p > 100.0) {
-			sqlite3_result_error(ctx,
-				"percentile: p must be a number in (0, 100]", -1);
-			return;
-		}
-		a->p_milli = (uint32_t)llround(p * 1000.0);
-		if (a->p_milli == 0)
-			a->p_milli = 1;
-		a->have_p = 1;
-	}
-	t = sqlite3_value_numeric_type(argv[0]);
-	if (t != SQLITE_INTEGER && t != SQLITE_FLOAT)
-		return;		/* NULL, text and blobs are ignored */
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		struct pct_val *v = sqlite3_realloc64(a->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			sqlite3_result_error_nomem(ctx);
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n].i = sqlite3_value_int64(argv[0]);
-	a->v[a->n].d = sqlite3_value_double(argv[0]);
-	if (t == SQLITE_FLOAT)
-		a->has_real = 1;
-	a->n++;
-}
-
-static void
-pct_final(sqlite3_context *ctx)
-{
-	struct pct_agg *a = sqlite3_aggregate_context(ctx, 0);
-	size_t k;
-
-	if (a == NULL || a->n == 0) {
-		if (a != NULL)
-			sqlite3_free(a->v);
-		sqlite3_result_null(ctx);
-		return;
-	}
-	qsort(a->v, a->n, sizeof(a->v[0]), a->has_real ? cmp_dbl : cmp_i64);
-	k = ot_nearest_rank(a->n, a->p_milli);
-	if (a->has_real)
-		sqlite3_result_double(ctx, a->v[k].d);
-	else
-		sqlite3_result_int64(ctx, a->v[k].i);
-	sqlite3_free(a->v);
-	a->v = NULL;
-}
-
-static void
-fn_hex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char buf[24];
-
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "0x%" PRIx64,
-		 (uint64_t)sqlite3_value_int64(argv[0]));
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-static void
-fn_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char buf[OT_TIMEBUF];
-
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	ot_fmt_time(sqlite3_value_int64(argv[0]), buf);
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-static void
-fn_status_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	char buf[16];
-	uint32_t code;
-	const char *name;
-
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	code = (uint32_t)sqlite3_value_int64(argv[0]);
-	name = ot_status_name(code);
-	if (name != NULL) {
-		sqlite3_result_text(ctx, name, -1, SQLITE_STATIC);
-		return;
-	}
-	snprintf(buf, sizeof(buf), "0x%08" PRIx32, code);
-	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
-}
-
-int
-ot_db_register_functions(sqlite3 *s)
-{
-	int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-
-	if (sqlite3_create_function(s, "percentile", 2, f, NULL, NULL,
-				    pct_step, pct_final) != SQLITE_OK ||
-	    sqlite3_create_function(s, "ot_hex", 1, f, NULL, fn_hex, NULL,
-				    NULL) != SQLITE_OK ||
-	    sqlite3_create_function(s, "ot_time", 1, f, NULL, fn_time, NULL,
-				    NULL) != SQLITE_OK ||
-	    sqlite3_create_function(s, "ot_status_name", 1, f, NULL,
-				    fn_status_name, NULL, NULL) != SQLITE_OK)
-		return -1;
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
  * Open and close
  */
 
-static int
-query_int(sqlite3 *s, const char *sql, int64_t *out, struct ot_err *err,
-	  const char *phase)
+int
+ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
+		struct ot_err *err, const char *phase)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(s, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(s, err, phase, phase);
+		return ot_db_sql_error(s, err, phase, phase);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*out = sqlite3_column_int64(st, 0);
 	} else if (rc == SQLITE_DONE) {
 		*out = 0;
 	} else {
-		sql_error(s, err, phase, phase);
+		ot_db_sql_error(s, err, phase, phase);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -363,13 +120,14 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	sqlite3_extended_result_codes(s, 1);
 	sqlite3_busy_timeout(s, 5000);
 	if (ot_db_register_functions(s) < 0) {
-		sql_error(s, err, "open", "cannot register SQL functions");
+		ot_db_sql_error(s, err, "open", "cannot register SQL functions");
 		sqlite3_close(s);
 		return -1;
 	}
-	if (query_int(s, "PRAGMA user_version", &version, err, "open") < 0 ||
-	    query_int(s, "SELECT count(*) FROM sqlite_master", &ntables, err,
-		      "open") < 0) {
+	if (ot_db_query_int(s, "PRAGMA user_version", &version, err,
+			    "open") < 0 ||
+	    ot_db_query_int(s, "SELECT count(*) FROM sqlite_master",
+			    &ntables, err, "open") < 0) {
 		if (err != NULL)
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot read database '%s': %s", path,
@@ -402,28 +160,29 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		sqlite3_close(s);
 		return -1;
 	}
-	if (readonly && exec_sql(s, "PRAGMA query_only = 1", err, "open") < 0)
+	if (readonly && ot_db_exec(s, "PRAGMA query_only = 1", err, "open") < 0)
 		goto fail;
 	if (!readonly) {
 		if (ntables == 0) {
 			snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d",
 				 OT_PAGE_SIZE);
-			if (exec_sql(s, pragma, err, "open") < 0)
+			if (ot_db_exec(s, pragma, err, "open") < 0)
 				goto fail;
 		}
 		snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d",
 			 OT_CACHE_KIB);
-		if (exec_sql(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
-		    exec_sql(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
-		    exec_sql(s, pragma, err, "open") < 0)
+		if (ot_db_exec(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
+		    ot_db_exec(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
+		    ot_db_exec(s, pragma, err, "open") < 0)
 			goto fail;
 	}
 	db = xcalloc(1, sizeof(*db));
 	db->s = s;
 	db->readonly = readonly;
 	db->trace_id = -1;
-	if (sqlite3_create_module(s, "ot_event_batch", &eb_module, db) != SQLITE_OK) {
-		sql_error(s, err, "open", "cannot register the event batch table");
+	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
+		ot_db_sql_error(s, err, "open",
+				"cannot register the event batch table");
 		free(db);
 		goto fail;
 	}
@@ -434,8 +193,8 @@ fail:
 	return -1;
 }
 
-static void
-finalize_all(struct ot_db *db)
+void
+ot_db_finalize_all(struct ot_db *db)
 {
 	int i;
 
@@ -445,6 +204,22 @@ finalize_all(struct ot_db *db)
 	}
 }
 
+/*
+ * Here, not with the rest of the transaction in db_ingest.c, because
+ * ot_db_close() rolls back a trace left open and the connection never
+ * calls up into the writer.
+ */
+void
+ot_db_abort_trace(struct ot_db *db)
+{
+	if (db == NULL)
+		return;
+	ot_db_finalize_all(db);
+	if (!sqlite3_get_autocommit(db->s))
+		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
+	db->in_trace = 0;
+}
+
 void
 ot_db_close(struct ot_db *db)
 {
@@ -452,7 +227,7 @@ ot_db_close(struct ot_db *db)
 		return;
 	if (db->in_trace)
 		ot_db_abort_trace(db);
-	finalize_all(db);
+	ot_db_finalize_all(db);
 	sqlite3_close(db->s);
 	free(db);
 }
@@ -482,8 +257,8 @@ schema_tables(void)
 }
 
 /* The text between "-- @indexes" and "-- @show-indexes" (heap). */
-static char *
-schema_indexes(void)
+char *
+ot_db_schema_indexes(void)
 {
 	const char *mark = strstr(ot_schema_sql, OT_INDEX_MARK), *end;
 	size_t n;
@@ -500,77 +275,17 @@ schema_indexes(void)
 	return s;
 }
 
-/* The indexes after "-- @show-indexes" that the database lacks. */
-static int64_t
-show_indexes_missing(struct ot_db *db, struct ot_err *err)
-{
-	const char *p = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
-	int64_t missing = 0, have;
-	sqlite3_stmt *st = NULL;
-
-	if (p == NULL)
-		return 0;
-	if (sqlite3_prepare_v2(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-			       " type = 'index' AND name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db->s, err, "index", "list indexes");
-	while ((p = strstr(p, "CREATE INDEX IF NOT EXISTS ")) != NULL) {
-		const char *name = p + strlen("CREATE INDEX IF NOT EXISTS ");
-		size_t n = strcspn(name, " ");
-
-		sqlite3_bind_text(st, 1, name, (int)n, SQLITE_TRANSIENT);
-		have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
-		missing += have == 0;
-		p = name;
-	}
-	sqlite3_finalize(st);
-	return missing;
-}
-
 int
-ot_db_show_indexes_missing(struct ot_db *db)
-{
-	return show_indexes_missing(db, NULL) > 0 &&
-	       sqlite3_db_readonly(db->s, "main") != 1;
-}
-
-int
-ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
-{
-	const char *mark = strstr(ot_schema_sql, OT_SHOW_INDEX_MARK);
-	int64_t missing;
-	int rc = 1;
-
-	if (mark == NULL)
-		return 0;
-	if ((missing = show_indexes_missing(db, err)) < 0)
-		return -1;
-	/* a file we may not write stays unindexed: show still works, slower */
-	if (missing == 0 || sqlite3_db_readonly(db->s, "main") == 1)
-		return 0;
-	if (exec_sql(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
-	    exec_sql(db->s, "BEGIN", err, "index") < 0)
-		return -1;
-	if (exec_sql(db->s, mark + 1, err, "index") < 0 ||
-	    exec_sql(db->s, "COMMIT", err, "index") < 0) {
-		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
-		rc = -1;
-	}
-	if (db->readonly && exec_sql(db->s, "PRAGMA query_only = 1", err, "index") < 0)
-		return -1;
-	return rc;
-}
-
-static int
-ensure_schema(struct ot_db *db, struct ot_err *err)
+ot_db_ensure_schema(struct ot_db *db, struct ot_err *err)
 {
 	int64_t version, ntables;
 	char *sql;
 	int rc;
 
-	if (query_int(db->s, "PRAGMA user_version", &version, err, "schema") < 0 ||
-	    query_int(db->s, "SELECT count(*) FROM sqlite_master", &ntables,
-		      err, "schema") < 0)
+	if (ot_db_query_int(db->s, "PRAGMA user_version", &version, err,
+			    "schema") < 0 ||
+	    ot_db_query_int(db->s, "SELECT count(*) FROM sqlite_master",
+			    &ntables, err, "schema") < 0)
 		return -1;
 	if (version == OT_SCHEMA_VERSION)
 		return 0;
@@ -583,11 +298,12 @@ ensure_schema(struct ot_db *db, struct ot_err *err)
 		return -1;
 	}
 	sql = schema_tables();
-	rc = exec_sql(db->s, sql, err, "schema");
+	rc = ot_db_exec(db->s, sql, err, "schema");
 	free(sql);
 	if (rc < 0)
 		return -1;
-	if (query_int(db->s, "PRAGMA user_version", &version, err, "schema") < 0)
+	if (ot_db_query_int(db->s, "PRAGMA user_version", &version, err,
+			    "schema") < 0)
 		return -1;
 	if (version != OT_SCHEMA_VERSION) {
 		ot_errorf(err, OT_EINTERNAL, "schemas/offtrace.sql sets user_version"
@@ -597,993 +313,5 @@ ensure_schema(struct ot_db *db, struct ot_err *err)
 			err->phase = "schema";
 		return -1;
 	}
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
- * The ingest transaction
- */
-
-int
-ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
-		  struct ot_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int i;
-
-	if (db->readonly || db->in_trace) {
-		ot_errorf(err, OT_EINTERNAL, "begin trace: %s",
-			  db->readonly ? "database opened read-only" :
-			  "a trace is already open");
-		if (err != NULL)
-			err->phase = "begin";
-		return -1;
-	}
-	if (exec_sql(db->s, "BEGIN IMMEDIATE", err, "begin") < 0)
-		return -1;
-	db->in_trace = 1;
-	if (ensure_schema(db, err) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(db->s, "INSERT INTO traces (name) VALUES (?1)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		sql_error(db->s, err, "begin", "insert trace");
-		goto fail;
-	}
-	sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "begin", "insert trace");
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	db->trace_id = sqlite3_last_insert_rowid(db->s);
-	db->nevents = 0;
-	db->nviolations = 0;
-	memset(&db->sink_err, 0, sizeof(db->sink_err));
-	for (i = 0; i < ST_COUNT; i++) {
-		if (sqlite3_prepare_v3(db->s, stmt_sql[i], -1,
-				       SQLITE_PREPARE_PERSISTENT, &db->st[i],
-				       NULL) != SQLITE_OK) {
-			sql_error(db->s, err, "begin", "prepare");
-			goto fail;
-		}
-		sqlite3_bind_int64(db->st[i], 1, db->trace_id);
-	}
-	*trace_id = db->trace_id;
-	return 0;
-fail:
-	ot_db_abort_trace(db);
-	return -1;
-}
-
-static inline void
-bind_opt(sqlite3_stmt *st, int i, int present, int64_t v)
-{
-	if (present)
-		sqlite3_bind_int64(st, i, v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* A pointer or id where 0 means "none". */
-static inline void
-bind_nz(sqlite3_stmt *st, int i, uint64_t v)
-{
-	if (v != 0)
-		sqlite3_bind_int64(st, i, (int64_t)v);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static inline void
-bind_time(sqlite3_stmt *st, int i, int64_t t)
-{
-	if (t != OT_T_NONE)
-		sqlite3_bind_int64(st, i, t);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static inline void
-bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static inline const char *
-state_or_null(enum ot_state s)
-{
-	return s == OT_STATE_NONE ? NULL : ot_state_name(s);
-}
-
-static inline const char *
-layer_name(enum ot_layer l)
-{
-	return (unsigned)l < OT_LAYER_COUNT ? ot_layer_names[l] : "target";
-}
-
-static int
-step_reset(struct ot_db *db, sqlite3_stmt *st, struct ot_err *err,
-	   const char *what)
-{
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "insert", what);
-		sqlite3_reset(st);
-		return -1;
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
- * Events a batch at a time.  ot_event_batch is an eponymous virtual table
- * (no CREATE, nothing in the schema) whose rows are the events the caller
- * hands to ot_db_add_events(), in the columns of the events table; one
- * INSERT ... SELECT stores them all.  Binding 26 parameters and stepping
- * once per event capped SQLite at about 1.1M rows/s here; values given
- * from xColumn skip the binding and the statement runs once per batch,
- * about 1.5M rows/s.  An absent field is NULL (OT_HAS_* bits).
- */
-
-enum {
-	EB_EID, EB_TRACE, EB_ID, EB_TS, EB_EV, EB_CPU, EB_PID, EB_TID, EB_ADAPTER,
-	EB_LAYER, EB_ROOT, EB_BLOCK, EB_PARENT, EB_STATE, EB_SLOT, EB_HANDLE,
-	EB_VALUE, EB_STATUS, EB_CODE, EB_REASON, EB_SRC, EB_SPORT, EB_DST, EB_DPORT,
-	EB_NBL, EB_INPUT, EB_LINE
-};
-
-struct eb_vtab {
-	sqlite3_vtab base;
-	const struct ot_db *db;
-};
-
-struct eb_cursor {
-	sqlite3_vtab_cursor base;
-	size_t i;
-};
-
-static int
-eb_connect(sqlite3 *s, void *aux, int argc, const char *const *argv,
-	   sqlite3_vtab **out, char **errmsg)
-{
-	struct eb_vtab *v;
-	int rc;
-
-	(void)argc;
-	(void)argv;
-	(void)errmsg;
-	rc = sqlite3_declare_vtab(s, "CREATE TABLE x(eid, trace_id, id, ts, ev, cpu,"
-				  " pid, tid, adapter, layer, root, block, parent, state, slot,"
-				  " handle, value, status, code, reason, src, sport, dst, dport,"
-				  " nbl, input, line)");
-	if (rc != SQLITE_OK)
-		return rc;
-	if ((v = sqlite3_malloc(sizeof(*v))) == NULL)
-		return SQLITE_NOMEM;
-	memset(v, 0, sizeof(*v));
-	v->db = aux;
-	*out = &v->base;
-	return SQLITE_OK;
-}
-
-static int
-eb_disconnect(sqlite3_vtab *v)
-{
-	sqlite3_free(v);
-	return SQLITE_OK;
-}
-
-static int
-eb_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
-{
-	(void)v;
-	info->estimatedCost = 1000;
-	return SQLITE_OK;
-}
-
-static int
-eb_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
-{
-	struct eb_cursor *c = sqlite3_malloc(sizeof(*c));
-
-	(void)v;
-	if (c == NULL)
-		return SQLITE_NOMEM;
-	memset(c, 0, sizeof(*c));
-	*out = &c->base;
-	return SQLITE_OK;
-}
-
-static int
-eb_close(sqlite3_vtab_cursor *c)
-{
-	sqlite3_free(c);
-	return SQLITE_OK;
-}
-
-static int
-eb_filter(sqlite3_vtab_cursor *c, int idx, const char *idxstr, int argc, sqlite3_value **argv)
-{
-	(void)idx;
-	(void)idxstr;
-	(void)argc;
-	(void)argv;
-	((struct eb_cursor *)c)->i = 0;
-	return SQLITE_OK;
-}
-
-static int
-eb_next(sqlite3_vtab_cursor *c)
-{
-	((struct eb_cursor *)c)->i++;
-	return SQLITE_OK;
-}
-
-static int
-eb_eof(sqlite3_vtab_cursor *c)
-{
-	const struct eb_vtab *v = (const struct eb_vtab *)c->pVtab;
-
-	return ((struct eb_cursor *)c)->i >= v->db->nbatch;
-}
-
-static int
-eb_rowid(sqlite3_vtab_cursor *c, sqlite3_int64 *rowid)
-{
-	*rowid = (sqlite3_int64)((struct eb_cursor *)c)->i;
-	return SQLITE_OK;
-}
-
-static inline void
-res_opt(sqlite3_context *cx, int present, int64_t v)
-{
-	if (present)
-		sqlite3_result_int64(cx, v);
-	else
-		sqlite3_result_null(cx);
-}
-
-static int
-eb_column(sqlite3_vtab_cursor *c, sqlite3_context *cx, int col)
-{
-	const struct ot_db *db = ((const struct eb_vtab *)c->pVtab)->db;
-	const struct ot_event *ev = &db->batch[((struct eb_cursor *)c)->i];
-	uint32_t h = ev->has;
-
-	switch (col) {
-	case EB_EID:
-		sqlite3_result_int64(cx, db->trace_id * 1099511627776 + (int64_t)ev->id);
-		break;
-	case EB_TRACE:
-		sqlite3_result_int64(cx, db->trace_id);
-		break;
-	case EB_ID:
-		sqlite3_result_int64(cx, (int64_t)ev->id);
-		break;
-	case EB_TS:
-		sqlite3_result_int64(cx, ev->ts);
-		break;
-	case EB_EV:
-		sqlite3_result_text(cx, ot_ev_names[ev->ev], -1, SQLITE_STATIC);
-		break;
-	case EB_CPU:
-		res_opt(cx, h & OT_HAS_CPU, ev->cpu);
-		break;
-	case EB_PID:
-		res_opt(cx, h & OT_HAS_PID, ev->pid);
-		break;
-	case EB_TID:
-		res_opt(cx, h & OT_HAS_TID, ev->tid);
-		break;
-	case EB_ADAPTER:
-		sqlite3_result_text(cx, ev->adapter ? ev->adapter : "", -1, SQLITE_STATIC);
-		break;
-	case EB_LAYER:
-		sqlite3_result_text(cx, layer_name(ev->layer), -1, SQLITE_STATIC);
-		break;
-	case EB_ROOT:
-		res_opt(cx, h & OT_HAS_ROOT, (int64_t)ev->root);
-		break;
-	case EB_BLOCK:
-		res_opt(cx, h & OT_HAS_BLOCK, (int64_t)ev->block);
-		break;
-	case EB_PARENT:
-		res_opt(cx, h & OT_HAS_PARENT, (int64_t)ev->parent);
-		break;
-	case EB_STATE:
-		if (h & OT_HAS_STATE)
-			sqlite3_result_text(cx, ot_state_name(ev->state), -1, SQLITE_STATIC);
-		else
-			sqlite3_result_null(cx);
-		break;
-	case EB_SLOT:
-		res_opt(cx, h & OT_HAS_SLOT, (int64_t)ev->slot);
-		break;
-	case EB_HANDLE:
-		res_opt(cx, h & OT_HAS_HANDLE, (int64_t)ev->handle);
-		break;
-	case EB_VALUE:
-		res_opt(cx, h & OT_HAS_VALUE, (int64_t)ev->value);
-		break;
-	case EB_STATUS:
-		res_opt(cx, h & OT_HAS_STATUS, (int64_t)ev->status);
-		break;
-	case EB_CODE:
-		res_opt(cx, h & OT_HAS_CODE, ev->code);
-		break;
-	case EB_REASON:
-		res_opt(cx, h & OT_HAS_REASON, ev->reason);
-		break;
-	case EB_SRC:
-	case EB_DST:
-		if (h & OT_HAS_TUPLE)
-			sqlite3_result_text(cx, col == EB_SRC ? ev->tuple.src : ev->tuple.dst, -1,
-					    SQLITE_STATIC);
-		else
-			sqlite3_result_null(cx);
-		break;
-	case EB_SPORT:
-		res_opt(cx, h & OT_HAS_TUPLE, ev->tuple.sport);
-		break;
-	case EB_DPORT:
-		res_opt(cx, h & OT_HAS_TUPLE, ev->tuple.dport);
-		break;
-	case EB_NBL:
-		res_opt(cx, h & OT_HAS_NBL, (int64_t)ev->nbl);
-		break;
-	case EB_INPUT:
-		sqlite3_result_int64(cx, ev->input);
-		break;
-	case EB_LINE:
-		sqlite3_result_int64(cx, (int64_t)ev->line);
-		break;
-	default:
-		sqlite3_result_null(cx);
-		break;
-	}
-	return SQLITE_OK;
-}
-
-/* eponymous-only: no xCreate, so CREATE VIRTUAL TABLE cannot use it */
-static const sqlite3_module eb_module = {
-	.iVersion = 0,
-	.xConnect = eb_connect,
-	.xBestIndex = eb_best_index,
-	.xDisconnect = eb_disconnect,
-	.xDestroy = eb_disconnect,
-	.xOpen = eb_open,
-	.xClose = eb_close,
-	.xFilter = eb_filter,
-	.xNext = eb_next,
-	.xEof = eb_eof,
-	.xColumn = eb_column,
-	.xRowid = eb_rowid
-};
-
-int
-ot_db_add_events(struct ot_db *db, const struct ot_event *ev, size_t n, struct ot_err *err)
-{
-	sqlite3_stmt *st = db->st[ST_EVENTS];
-	size_t i;
-	int rc;
-
-	if (st == NULL)
-		return ot_errorf(err, OT_EINTERNAL, "add events: no open trace");
-	for (i = 0; i < n; i++)
-		if ((unsigned)ev[i].ev >= OT_EV_COUNT)
-			return ot_errorf(err, OT_EINTERNAL, "add event: bad ev %d", (int)ev[i].ev);
-	if (n == 0)
-		return 0;
-	db->batch = ev;
-	db->nbatch = n;
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		sql_error(db->s, err, "insert", "insert events");
-	sqlite3_reset(st);
-	db->batch = NULL;
-	db->nbatch = 0;
-	if (rc != SQLITE_DONE)
-		return -1;
-	db->nevents += n;
-	return 0;
-}
-
-int
-ot_db_add_event(struct ot_db *db, const struct ot_event *ev,
-		struct ot_err *err)
-{
-	return ot_db_add_events(db, ev, 1, err);
-}
-
-int
-ot_db_set_meta(struct ot_db *db, const char *key, const char *value,
-	       struct ot_err *err)
-{
-	sqlite3_stmt *st = db->st[ST_META];
-
-	if (st == NULL)
-		return ot_errorf(err, OT_EINTERNAL, "set meta: no open trace");
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	bind_str(st, 3, value);
-	return step_reset(db, st, err, "insert meta");
-}
-
-/* ---------------------------------------------------------------------
- * The engine sink
- */
-
-static int
-sink_fail(struct ot_db *db, const char *what)
-{
-	return sql_error(db->s, &db->sink_err, "sink", what);
-}
-
-static int
-sink_object(void *ctx, const struct ot_object_rec *o)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_OBJECT];
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)o->id);
-	sqlite3_bind_int64(st, 3, (int64_t)o->slot);
-	sqlite3_bind_int64(st, 4, o->epoch);
-	sqlite3_bind_text(st, 5, o->adapter ? o->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, layer_name(o->layer), -1, SQLITE_STATIC);
-	bind_str(st, 7, state_or_null(o->state));
-	bind_nz(st, 8, o->handle);
-	bind_nz(st, 9, o->value);
-	bind_nz(st, 10, o->parent_id);
-	if (o->has_tuple) {
-		sqlite3_bind_text(st, 11, o->tuple.src, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 12, o->tuple.sport);
-		sqlite3_bind_text(st, 13, o->tuple.dst, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 14, o->tuple.dport);
-	} else {
-		sqlite3_bind_null(st, 11);
-		sqlite3_bind_null(st, 12);
-		sqlite3_bind_null(st, 13);
-		sqlite3_bind_null(st, 14);
-	}
-	bind_time(st, 15, o->t_request);
-	bind_time(st, 16, o->t_published);
-	bind_time(st, 17, o->t_offloaded);
-	bind_time(st, 18, o->t_terminate_req);
-	bind_time(st, 19, o->t_terminated);
-	bind_time(st, 20, o->t_last);
-	bind_opt(st, 21, o->has_initiate_status, o->initiate_status);
-	bind_opt(st, 22, o->has_terminate_status, o->terminate_status);
-	bind_nz(st, 23, o->initiate_op);
-	sqlite3_bind_text(st, 24, (unsigned)o->fate < OT_FATE_COUNT ?
-			  ot_fate_names[o->fate] : "pending", -1, SQLITE_STATIC);
-	bind_nz(st, 25, o->first_event);
-	bind_nz(st, 26, o->last_event);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert object");
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-static int
-sink_op(void *ctx, const struct ot_op_rec *op)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_OP], *sb = db->st[ST_BLOCK];
-	size_t i;
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)op->id);
-	sqlite3_bind_text(st, 3, op->adapter ? op->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, layer_name(op->layer), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, (unsigned)op->kind < OT_KIND_COUNT ?
-			  ot_kind_names[op->kind] : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (int64_t)op->root);
-	sqlite3_bind_int64(st, 7, op->epoch);
-	sqlite3_bind_int64(st, 8, op->t_request);
-	bind_time(st, 9, op->t_complete);
-	sqlite3_bind_int(st, 10, op->sync ? 1 : 0);
-	sqlite3_bind_int64(st, 11, (int64_t)op->nblocks);
-	bind_nz(st, 12, op->first_event);
-	bind_nz(st, 13, op->last_event);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert operation");
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < op->nblocks; i++) {
-		const struct ot_block_rec *b = &op->blocks[i];
-
-		sqlite3_bind_int64(sb, 2, (int64_t)op->id);
-		sqlite3_bind_int64(sb, 3, (int64_t)i);
-		sqlite3_bind_int64(sb, 4, (int64_t)b->block);
-		bind_nz(sb, 5, b->parent);
-		bind_str(sb, 6, state_or_null(b->state));
-		sqlite3_bind_text(sb, 7, (unsigned)b->role < 3 ?
-				  role_names[b->role] : "placeholder", -1,
-				  SQLITE_STATIC);
-		bind_nz(sb, 8, b->slot);
-		bind_nz(sb, 9, b->value);
-		bind_nz(sb, 10, b->handle);
-		bind_nz(sb, 11, b->object_id);
-		bind_time(sb, 12, b->t_request);
-		bind_time(sb, 13, b->t_complete);
-		if (b->t_request != OT_T_NONE && b->t_complete != OT_T_NONE)
-			sqlite3_bind_int64(sb, 14, b->t_complete - b->t_request);
-		else
-			sqlite3_bind_null(sb, 14);
-		bind_opt(sb, 15, b->has_status, b->status);
-		bind_nz(sb, 16, b->request_event);
-		bind_nz(sb, 17, b->done_event);
-		if (sqlite3_step(sb) != SQLITE_DONE) {
-			sqlite3_reset(sb);
-			return sink_fail(db, "insert block");
-		}
-		sqlite3_reset(sb);
-	}
-	return 0;
-}
-
-static int
-sink_write(void *ctx, const struct ot_write_rec *w)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_WRITE];
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)w->id);
-	sqlite3_bind_int64(st, 3, (int64_t)w->event_id);
-	sqlite3_bind_int64(st, 4, w->ts);
-	sqlite3_bind_text(st, 5, w->adapter ? w->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, layer_name(w->layer), -1, SQLITE_STATIC);
-	bind_opt(st, 7, w->tid >= 0, w->tid);
-	sqlite3_bind_int64(st, 8, (int64_t)w->slot);
-	sqlite3_bind_int64(st, 9, (int64_t)w->old_value);
-	sqlite3_bind_int64(st, 10, (int64_t)w->new_value);
-	bind_nz(st, 11, w->op_id);
-	bind_nz(st, 12, w->object_id);
-	sqlite3_bind_text(st, 13, (unsigned)w->pos < 4 ?
-			  ot_wpos_names[w->pos] : "none", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert context write");
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-static int
-sink_violation(void *ctx, const struct ot_violation_rec *v)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_VIOL], *se = db->st[ST_VEV];
-	size_t i, n;
-	int64_t id;
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	if ((unsigned)v->rule >= OT_R_COUNT)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL,
-				 "violation of unknown rule %d", (int)v->rule);
-	id = ++db->nviolations;
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, ot_rules[v->rule].id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, severity_names[v->severity == OT_SEV_WARNING],
-			  -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, v->message,
-			  (int)strnlen(v->message, sizeof(v->message)),
-			  SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, v->ts);
-	bind_nz(st, 7, v->slot);
-	bind_nz(st, 8, v->root);
-	bind_nz(st, 9, v->object_id);
-	bind_nz(st, 10, v->op_id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert violation");
-	}
-	sqlite3_reset(st);
-	n = v->nevents < OT_MAX_EVIDENCE ? v->nevents : OT_MAX_EVIDENCE;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(se, 2, id);
-		sqlite3_bind_int64(se, 3, (int64_t)i);
-		sqlite3_bind_int64(se, 4, (int64_t)v->events[i]);
-		if (sqlite3_step(se) != SQLITE_DONE) {
-			sqlite3_reset(se);
-			return sink_fail(db, "insert violation event");
-		}
-		sqlite3_reset(se);
-	}
-	return 0;
-}
-
-static int
-sink_leak(void *ctx, const struct ot_leak_rec *l)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_LEAK];
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)l->object_id);
-	sqlite3_bind_int64(st, 3, (int64_t)l->slot);
-	bind_str(st, 4, state_or_null(l->state));
-	sqlite3_bind_text(st, 5, l->adapter ? l->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, layer_name(l->layer), -1, SQLITE_STATIC);
-	bind_time(st, 7, l->since);
-	sqlite3_bind_int64(st, 8, l->ts);
-	bind_time(st, 9, l->last_activity);
-	sqlite3_bind_text(st, 10, (unsigned)l->reason < OT_LEAK_COUNT ?
-			  ot_leak_reason_names[l->reason] : "live_at_end", -1,
-			  SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert leak");
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-static int
-sink_rule(void *ctx, const struct ot_rule_rec *r)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_RULE];
-	const struct ot_rule_info *ri;
-
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	if ((unsigned)r->rule >= OT_R_COUNT)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL,
-				 "outcome of unknown rule %d", (int)r->rule);
-	ri = &ot_rules[r->rule];
-	sqlite3_bind_int(st, 2, (int)r->rule);
-	sqlite3_bind_text(st, 3, ri->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, severity_names[ri->severity == OT_SEV_WARNING],
-			  -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ri->title ? ri->title : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, r->checked ? 1 : 0);
-	sqlite3_bind_int64(st, 7, r->checked ? (int64_t)r->count : 0);
-	if (r->checked)
-		sqlite3_bind_null(st, 8);
-	else
-		sqlite3_bind_text(st, 8, r->why_not ? r->why_not : "", -1,
-				  SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert rule");
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-/* a flow time: -1 is "never" (NULL) */
-static void
-bind_ns(sqlite3_stmt *st, int i, int64_t t)
-{
-	if (t < 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, t);
-}
-
-static int
-sink_flow(void *ctx, const struct ot_flow *f)
-{
-	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_FLOW], *sj = db->st[ST_FLOWOBJ];
-	char a[64], b[64];
-	unsigned i;
-
-	if (st == NULL || sj == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)f->id);
-	sqlite3_bind_int(st, 3, f->family);
-	sqlite3_bind_text(st, 4, ot_addr_fmt(f->family, f->a_addr, a, sizeof(a)),
-			  -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, f->a_port);
-	sqlite3_bind_text(st, 6, ot_addr_fmt(f->family, f->b_addr, b, sizeof(b)),
-			  -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 7, f->b_port);
-	sqlite3_bind_int64(st, 8, (int64_t)f->d[0].frames);
-	sqlite3_bind_int64(st, 9, (int64_t)f->d[0].bytes);
-	sqlite3_bind_int64(st, 10, (int64_t)f->d[1].frames);
-	sqlite3_bind_int64(st, 11, (int64_t)f->d[1].bytes);
-	sqlite3_bind_int64(st, 12, (int64_t)f->d[0].payload);
-	sqlite3_bind_int64(st, 13, (int64_t)f->d[1].payload);
-	sqlite3_bind_int64(st, 14, (int64_t)(f->d[0].retrans + f->d[1].retrans));
-	sqlite3_bind_int64(st, 15, (int64_t)(f->d[0].ooo + f->d[1].ooo));
-	sqlite3_bind_int64(st, 16, (int64_t)f->fragments);
-	sqlite3_bind_int64(st, 17, f->first_ns);
-	sqlite3_bind_int64(st, 18, f->last_ns);
-	bind_ns(st, 19, f->syn_ns);
-	bind_ns(st, 20, f->synack_ns);
-	bind_ns(st, 21, f->d[0].fin_ns);
-	bind_ns(st, 22, f->d[1].fin_ns);
-	bind_ns(st, 23, f->rst_ns);
-	bind_ns(st, 24, f->close_ns);
-	sqlite3_bind_text(st, 25, ot_flow_state_name(f->state), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert flow");
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < f->njoin && i < OT_FLOW_MAX_JOIN; i++) {
-		const struct ot_flow_join *j = &f->join[i];
-
-		sqlite3_bind_int64(sj, 2, (int64_t)f->id);
-		sqlite3_bind_int64(sj, 3, (int64_t)j->object_id);
-		sqlite3_bind_text(sj, 4, layer_name((enum ot_layer)j->layer), -1,
-				  SQLITE_STATIC);
-		bind_ns(sj, 5, j->syn_to_offload);
-		sqlite3_bind_int64(sj, 6, (int64_t)j->inside_frames);
-		sqlite3_bind_int64(sj, 7, (int64_t)j->inside_bytes);
-		sqlite3_bind_int(sj, 8, j->wire_close_leak ? 1 : 0);
-		if (sqlite3_step(sj) != SQLITE_DONE) {
-			sqlite3_reset(sj);
-			return sink_fail(db, "insert flow object");
-		}
-		sqlite3_reset(sj);
-	}
-	return 0;
-}
-
-const struct ot_sink ot_db_sink = {
-	.object = sink_object,
-	.op = sink_op,
-	.write = sink_write,
-	.violation = sink_violation,
-	.leak = sink_leak,
-	.rule = sink_rule,
-	.flow = sink_flow,
-};
-
-const struct ot_err *
-ot_db_sink_error(const struct ot_db *db)
-{
-	return &db->sink_err;
-}
-
-/* ---------------------------------------------------------------------
- * Finish and abort
- */
-
-/* Run sql with ?1 bound to the open trace id. */
-static int
-exec_trace(struct ot_db *db, const char *sql, struct ot_err *err,
-	   const char *phase)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if (sqlite3_prepare_v2(db->s, sql, -1, &st, NULL) != SQLITE_OK)
-		return sql_error(db->s, err, phase, phase);
-	sqlite3_bind_int64(st, 1, db->trace_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		;
-	if (rc != SQLITE_DONE) {
-		sql_error(db->s, err, phase, phase);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-ot_db_find_input(struct ot_db *db, const char *sha256, int64_t *trace_id,
-		 char *file, size_t filelen, struct ot_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	int64_t exists;
-	int rc, found = 0;
-
-	if (query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-		      " type = 'table' AND name = 'inputs'", &exists, err,
-		      "duplicate") < 0)
-		return -1;
-	if (!exists)
-		return 0;
-	if (sqlite3_prepare_v2(db->s, "SELECT trace_id, file FROM inputs"
-			       " WHERE sha256 = ?1 AND trace_id <> ?2"
-			       " ORDER BY trace_id, input LIMIT 1", -1, &st,
-			       NULL) != SQLITE_OK)
-		return sql_error(db->s, err, "duplicate", "find input");
-	sqlite3_bind_text(st, 1, sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, db->in_trace ? db->trace_id : -1);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		found = 1;
-		if (trace_id != NULL)
-			*trace_id = sqlite3_column_int64(st, 0);
-		if (file != NULL && filelen > 0)
-			snprintf(file, filelen, "%s",
-				 (const char *)sqlite3_column_text(st, 1));
-	} else if (rc != SQLITE_DONE) {
-		sql_error(db->s, err, "duplicate", "find input");
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-static int
-check_duplicates(struct ot_db *db, const struct ot_input_info *in,
-		 size_t n, struct ot_err *err)
-{
-	size_t i, j;
-	int64_t tid = 0;
-	char other[256];
-	int rc;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(in[i].sha256, in[j].sha256) == 0) {
-				ot_errorf_at(err, OT_EDUP, in[i].path, 0,
-					     "input '%s' has the same content as"
-					     " '%s' (use --force to ingest it"
-					     " anyway)", in[i].path, in[j].path);
-				if (err != NULL)
-					err->phase = "duplicate";
-				return -1;
-			}
-		}
-		rc = ot_db_find_input(db, in[i].sha256, &tid, other,
-				      sizeof(other), err);
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			ot_errorf_at(err, OT_EDUP, in[i].path, 0,
-				     "already ingested in trace %" PRId64
-				     " as '%s' (same sha256 %.16s...); use --force to ingest it again",
-				     tid, other, in[i].sha256);
-			if (err != NULL)
-				err->phase = "duplicate";
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-insert_inputs(struct ot_db *db, const struct ot_input_info *in, size_t n,
-	      struct ot_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	size_t i;
-
-	if (sqlite3_prepare_v2(db->s, "INSERT INTO inputs (trace_id, input,"
-			       " file, sha256, format, size, records, events,"
-			       " unmatched, corrupt, lost_events, lost_buffers)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-			       " ?11, ?12)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return sql_error(db->s, err, "finish", "insert input");
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(st, 1, db->trace_id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, in[i].path ? in[i].path : "", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, in[i].sha256, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, in[i].format ? in[i].format : "", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, (int64_t)in[i].size);
-		sqlite3_bind_int64(st, 7, (int64_t)in[i].records);
-		sqlite3_bind_int64(st, 8, (int64_t)in[i].events);
-		sqlite3_bind_int64(st, 9, (int64_t)in[i].unmatched);
-		sqlite3_bind_int64(st, 10, (int64_t)in[i].corrupt);
-		sqlite3_bind_int64(st, 11, (int64_t)in[i].lost_events);
-		sqlite3_bind_int64(st, 12, (int64_t)in[i].lost_buffers);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sql_error(db->s, err, "finish", "insert input");
-			sqlite3_finalize(st);
-			return -1;
-		}
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return 0;
-}
-
-int
-ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
-		   size_t ninputs, int64_t start_ts, int64_t end_ts,
-		   int force, struct ot_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	char ver[16], *idx;
-	int rc;
-
-	if (!db->in_trace)
-		return ot_errorf(err, OT_EINTERNAL, "finish trace: no open trace");
-	if (!force && check_duplicates(db, inputs, ninputs, err) < 0)
-		goto fail;
-	if (insert_inputs(db, inputs, ninputs, err) < 0)
-		goto fail;
-	/* Violations of rules reported not checked are withdrawn. */
-	if (exec_trace(db, "DELETE FROM violation_events WHERE trace_id = ?1"
-		       " AND violation_id IN (SELECT id FROM violations WHERE"
-		       " trace_id = ?1 AND rule IN (SELECT rule FROM rules"
-		       " WHERE trace_id = ?1 AND checked = 0))", err,
-		       "finish") < 0 ||
-	    exec_trace(db, "DELETE FROM violations WHERE trace_id = ?1 AND rule"
-		       " IN (SELECT rule FROM rules WHERE trace_id = ?1 AND"
-		       " checked = 0)", err, "finish") < 0)
-		goto fail;
-	snprintf(ver, sizeof(ver), "%d", OT_SCHEMA_VERSION);
-	if (ot_db_set_meta(db, "schema_version", ver, err) < 0)
-		goto fail;
-	if (sqlite3_prepare_v2(db->s, "UPDATE traces SET start_ns = ?2,"
-			       " end_ns = ?3, events = ?4, inputs = ?5 WHERE"
-			       " trace_id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		sql_error(db->s, err, "finish", "update trace");
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, db->trace_id);
-	bind_time(st, 2, start_ts);
-	bind_time(st, 3, end_ts);
-	sqlite3_bind_int64(st, 4, (int64_t)db->nevents);
-	sqlite3_bind_int64(st, 5, (int64_t)ninputs);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_error(db->s, err, "finish", "update trace");
-		sqlite3_finalize(st);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	finalize_all(db);
-	idx = schema_indexes();
-	rc = exec_sql(db->s, idx, err, "index");
-	free(idx);
-	if (rc < 0 || exec_sql(db->s, "COMMIT", err, "commit") < 0)
-		goto fail;
-	db->in_trace = 0;
-	return 0;
-fail:
-	ot_db_abort_trace(db);
-	return -1;
-}
-
-void
-ot_db_abort_trace(struct ot_db *db)
-{
-	if (db == NULL)
-		return;
-	finalize_all(db);
-	if (!sqlite3_get_autocommit(db->s))
-		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
-	db->in_trace = 0;
-}
-
-int
-ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err)
-{
-	int64_t exists, id;
-
-	if (query_int(db->s, "SELECT count(*) FROM sqlite_master WHERE"
-		      " type = 'table' AND name = 'traces'", &exists, err,
-		      "report") < 0)
-		return -1;
-	if (exists && query_int(db->s, "SELECT coalesce(max(trace_id), -1)"
-				" FROM traces", &id, err, "report") < 0)
-		return -1;
-	if (!exists || id < 0) {
-		ot_errorf(err, OT_EINPUT, "the database holds no trace");
-		if (err != NULL)
-			err->phase = "report";
-		return -1;
-	}
-	*trace_id = id;
 	return 0;
 }

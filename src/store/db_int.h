@@ -1,0 +1,82 @@
+/*
+ * db_int.h - what the files of src/store share and nothing else sees: the
+ * connection handle (opaque in store.h) and the helpers of db.c.  Never
+ * included outside src/store; includes public headers only.
+ *
+ * The files, each calling only those listed below it:
+ *   db_ingest.c  the ingest writer      db_query.c  the read queries
+ *                (neither calls the other)
+ *   db.c         the connection: open, close, schema, shared helpers
+ *   db_func.c    SQL helper functions   db_batch.c  ot_event_batch table
+ *                (leaves)
+ */
+#ifndef OT_DB_INT_H
+#define OT_DB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "offtrace/event.h"
+#include "offtrace/util.h"
+
+/*
+ * schemas/offtrace.sql in three parts: the tables, then the indexes built
+ * after each bulk load, then those only 'offtrace show' needs.
+ */
+#define OT_INDEX_MARK "\n-- @indexes"
+#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
+
+/* The statements an ingest prepares once, at ot_db_begin_trace(). */
+enum ot_stmt {
+	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
+	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
+};
+
+struct ot_db {
+	sqlite3 *s;
+	int readonly;
+	int in_trace;
+	int64_t trace_id;
+	uint64_t nevents;
+	int64_t nviolations;
+	sqlite3_stmt *st[ST_COUNT];
+	struct ot_err sink_err;
+	const struct ot_event *batch;	/* what ot_event_batch shows, during a step */
+	size_t nbatch;
+};
+
+/*
+ * db.c: errors and one-shot SQL.  Each fills err (phase set) and returns
+ * -1 on failure.  ot_db_sql_error() words sqlite3_errmsg(s) as "what: ...".
+ */
+int ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
+		    const char *what);
+int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
+	       const char *phase);
+/* The first column of the first row (0 when there is no row). */
+int ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
+		    struct ot_err *err, const char *phase);
+
+/*
+ * db.c: the schema.  Create the tables in an empty database (in the open
+ * transaction), or check that its version is ours.
+ */
+int ot_db_ensure_schema(struct ot_db *db, struct ot_err *err);
+/* The indexes built after each bulk load, as SQL text (heap, free it). */
+char *ot_db_schema_indexes(void);
+/* Finalize the statements of the open trace (safe when there are none). */
+void ot_db_finalize_all(struct ot_db *db);
+
+/* db_batch.c: the ot_event_batch table; its aux is the struct ot_db. */
+extern const sqlite3_module ot_db_event_batch;
+
+/* The layer column of events, objects, ... (events and sink alike). */
+static inline const char *
+layer_name(enum ot_layer l)
+{
+	return (unsigned)l < OT_LAYER_COUNT ? ot_layer_names[l] : "target";
+}
+
+#endif
