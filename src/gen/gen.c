@@ -8,18 +8,7 @@
  * the latency of every completed operation, violations and leaks.  The
  * truth is never obtained by running the engine.
  *
- * Conventions of the generated traces:
- *   - ts are 1700000000000000000 + an offset, always a multiple of 100 ns
- *     (the resolution of an ETW QPC/FILETIME clock), so latencies can be
- *     kept in a fixed-size histogram whatever the trace length;
- *   - requests are logged by the host thread (pid 4, tid 3120 or a host
- *     worker), context writes and completions by the target's DPC thread
- *     (tid 88 + cpu), so no completion ever looks synchronous (P3);
- *   - a block's handle is its slot - 8 (&NDIS_OFFLOAD_HANDLE, whose
- *     MiniportOffloadContext is at offset 8);
- *   - I/O requests carry the published PVOID as value, completions only the
- *     NBL, indications the handle;
- *   - a status indication carries its code both as "status" and "code".
+ * The conventions of the generated traces are in gen_int.h.
  */
 #include "offtrace/gen.h"
 
@@ -29,27 +18,11 @@
 #include "offtrace/event.h"
 #include "offtrace/pcap.h"
 
-#define TS_BASE 1700000000000000000LL
-#define TICK 100			/* ns: every time offset is a multiple */
-#define LAT_BUCKETS (1u << 18)		/* 100 ns buckets: 26.2 ms */
-#define MAX_NODES 32
-#define MAX_VIOL 32
-#define OB_SIZE (1u << 16)
+#include "gen_int.h"
 
-#define HOST_TID 3120
-#define HOST_CPU 1
-#define DPC_TID 88
-#define DPC_CPU 2
-#define SYS_PID 4
+#define LAT_BUCKETS (1u << 18)		/* 100 ns buckets: 26.2 ms */
 
 /* ---- output buffer ---------------------------------------------------- */
-
-struct obuf {
-	FILE *f;
-	size_t n;
-	int failed;
-	char b[OB_SIZE];
-};
 
 static void
 ob_flush(struct obuf *o)
@@ -115,24 +88,7 @@ ob_hexq(struct obuf *o, uint64_t v, int digits)
 	ob_mem(o, t, (size_t)digits + 4);
 }
 
-/* ---- deterministic PRNG (splitmix64) ----------------------------------- */
-
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [lo, hi]. */
-static uint64_t
-rng_range(uint64_t *s, uint64_t lo, uint64_t hi)
-{
-	return lo + rng_next(s) % (hi - lo + 1);
-}
+/* ---- latency-like durations ------------------------------------------ */
 
 /* A latency-like duration in ns (multiple of TICK): lo..hi us, with a 1 in
  * 64 tail up to tail us. */
@@ -148,101 +104,6 @@ rng_lat(uint64_t *s, unsigned lo_us, unsigned hi_us, unsigned tail_us)
 	return (int64_t)ticks * TICK;
 }
 
-/* ---- latency accumulator ----------------------------------------------- */
-
-struct lat {
-	uint64_t count, sum, max;
-	uint32_t *hist;		/* LAT_BUCKETS counts, allocated on first use */
-};
-
-/* ---- the generator ----------------------------------------------------- */
-
-enum fate { F_PENDING, F_FAILED, F_LIVE, F_TERMINATED, F_LOST, F_LEAKED };
-
-struct node {
-	const char *state;	/* "neighbor", "ip4", "tcp" */
-	const char *adapter;
-	const char *layer;
-	struct node *parent;
-	uint64_t slot, handle, ptr;	/* ptr: the PVOID the target publishes */
-	uint64_t block;		/* block pointer in the current request */
-	int tup;		/* tcp: tuple number */
-	uint32_t st;		/* initiate status */
-	int linker;		/* a linker block in the current initiate */
-	int wmode;		/* enum wmode */
-	int dup;		/* complete this block twice */
-	uint32_t tst;		/* terminate status */
-	enum fate fate;
-	int registered;
-	/* times of its life, for the capture (T_NONE: never) */
-	int64_t t_before;	/* last event before its initiate request */
-	int64_t t_init, t_done, t_term_req, t_term_done;
-	int init_ok;
-	/* what the scenario wants its connection's packets to show */
-	int64_t syn_lead;	/* SYN this long before the initiate; 0: auto */
-	int64_t t_inside;	/* W2: host-visible data segments from here */
-	unsigned n_inside;
-	int64_t t_wire;		/* W1: closed on the wire here (FIN both ways) */
-	int wire_rst;		/* ... or by a RST */
-};
-
-#define T_NONE INT64_MIN
-
-enum wmode { W_AUTO, W_NONE, W_LATE, W_FAIL };
-
-struct viol {
-	const char *rule;
-	uint64_t slot;		/* 0 = null */
-};
-
-struct leak {
-	uint64_t slot;
-	const char *reason;
-};
-
-struct sum {
-	uint64_t objects, offloaded, failed, terminated, lost, live_at_end,
-		leaked;
-};
-
-struct g {
-	struct obuf *o;
-	uint64_t rng;
-	int64_t t;		/* current time offset, ns */
-	int64_t last_ts;	/* last written offset */
-	int order_bad;
-	uint64_t next_slot, next_ptr, next_block, next_nbl;
-	struct lat lat[OT_KIND_COUNT];
-	struct sum sum;
-	struct node nodes[MAX_NODES];
-	unsigned nnodes;
-	struct viol viol[MAX_VIOL];
-	unsigned nviol;
-	struct leak leaks[MAX_NODES];
-	unsigned nleaks;
-	uint64_t nev;		/* events written */
-	/* the capture (doc/rules.md 5) */
-	int64_t *w3;		/* SYN-to-offload delays, exact ns */
-	size_t nw3;
-	uint64_t flows, joined;
-};
-
-/* One event to write; fields with a zero has-bit are left out. */
-struct gev {
-	int64_t ts;
-	const char *ev;
-	const char *adapter;
-	const char *layer;
-	int cpu, tid;
-	uint32_t has;		/* OT_HAS_* */
-	uint64_t root, block, parent, slot, handle, value, nbl;
-	const char *state;
-	uint32_t status;
-	int64_t code, reason;
-	int tup;		/* tuple number when OT_HAS_TUPLE */
-	const char *tsrc, *tdst;	/* override tuple addresses (scale) */
-};
-
 /* Addresses of tuple n (small scenarios; scale passes its own). */
 static void
 tuple_addr(int n, char *src, size_t srclen, char *dst, size_t dstlen)
@@ -252,7 +113,7 @@ tuple_addr(int n, char *src, size_t srclen, char *dst, size_t dstlen)
 }
 
 static void
-emit(struct g *g, const struct gev *e)
+emit(struct gen *g, const struct gev *e)
 {
 	struct obuf *o = g->o;
 
@@ -339,7 +200,7 @@ emit(struct g *g, const struct gev *e)
 }
 
 static void
-lat_add(struct g *g, enum ot_kind k, int64_t d)
+lat_add(struct gen *g, enum ot_kind k, int64_t d)
 {
 	struct lat *l = &g->lat[k];
 	uint64_t b;
@@ -362,14 +223,14 @@ lat_add(struct g *g, enum ot_kind k, int64_t d)
 }
 
 static void
-adv(struct g *g, unsigned lo_us, unsigned hi_us)
+adv(struct gen *g, unsigned lo_us, unsigned hi_us)
 {
 	g->t += (int64_t)rng_range(&g->rng, (uint64_t)lo_us * 10,
 				   (uint64_t)hi_us * 10) * TICK;
 }
 
 static void
-viol(struct g *g, const char *rule, uint64_t slot)
+viol(struct gen *g, const char *rule, uint64_t slot)
 {
 	if (g->nviol < MAX_VIOL) {
 		g->viol[g->nviol].rule = rule;
@@ -379,7 +240,7 @@ viol(struct g *g, const char *rule, uint64_t slot)
 }
 
 static void
-leak(struct g *g, uint64_t slot, const char *reason)
+leak(struct gen *g, uint64_t slot, const char *reason)
 {
 	if (g->nleaks < MAX_NODES) {
 		g->leaks[g->nleaks].slot = slot;
@@ -391,7 +252,7 @@ leak(struct g *g, uint64_t slot, const char *reason)
 /* A new state object of the given layer; registered for the end-of-trace
  * leak accounting. */
 static struct node *
-mknode(struct g *g, const char *adapter, const char *layer,
+mknode(struct gen *g, const char *adapter, const char *layer,
        const char *state, struct node *parent)
 {
 	struct node *n;
@@ -417,7 +278,7 @@ mknode(struct g *g, const char *adapter, const char *layer,
 }
 
 static uint64_t
-newblock(struct g *g)
+newblock(struct gen *g)
 {
 	uint64_t b = g->next_block;
 
@@ -426,18 +287,12 @@ newblock(struct g *g)
 }
 
 static uint64_t
-newnbl(struct g *g)
+newnbl(struct gen *g)
 {
 	uint64_t b = g->next_nbl;
 
 	g->next_nbl += 0x1a0;
 	return b;
-}
-
-static int
-is_success(uint32_t st)
-{
-	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS;
 }
 
 static int
@@ -462,7 +317,7 @@ struct op {
 };
 
 static void
-base_ev(struct gev *e, const struct g *g, const char *ev, const char *adapter,
+base_ev(struct gev *e, const struct gen *g, const char *ev, const char *adapter,
 	const char *layer, int host)
 {
 	memset(e, 0, sizeof(*e));
@@ -481,7 +336,7 @@ base_ev(struct gev *e, const struct g *g, const char *ev, const char *adapter,
  * converts the same block list in place).
  */
 static void
-op_request(struct g *g, struct op *op, enum ot_kind kind, const char *adapter,
+op_request(struct gen *g, struct op *op, enum ot_kind kind, const char *adapter,
 	   const char *layer, struct node **v, unsigned n, int shared_blocks)
 {
 	static const char *const rq[] = { "initiate", "terminate", "update",
@@ -540,7 +395,7 @@ op_request(struct g *g, struct op *op, enum ot_kind kind, const char *adapter,
 }
 
 static void
-ctx_write(struct g *g, const char *adapter, const char *layer, uint64_t slot,
+ctx_write(struct gen *g, const char *adapter, const char *layer, uint64_t slot,
 	  uint64_t value)
 {
 	struct gev e;
@@ -554,7 +409,7 @@ ctx_write(struct g *g, const char *adapter, const char *layer, uint64_t slot,
 
 /* The target's context writes for the new-offload blocks of an initiate. */
 static void
-op_writes(struct g *g, struct op *op)
+op_writes(struct gen *g, struct op *op)
 {
 	unsigned i;
 
@@ -573,7 +428,7 @@ op_writes(struct g *g, struct op *op)
 
 /* Completion events, one per block, with the truth they imply. */
 static void
-op_complete(struct g *g, struct op *op)
+op_complete(struct gen *g, struct op *op)
 {
 	static const char *const dn[] = { "initiate_done", "terminate_done",
 					  "update_done", "invalidate_done",
@@ -636,7 +491,7 @@ op_complete(struct g *g, struct op *op)
 
 /* A whole initiate at the target: requests, processing, completion. */
 static void
-offload(struct g *g, struct node **v, unsigned n)
+offload(struct gen *g, struct node **v, unsigned n)
 {
 	struct op op;
 
@@ -648,7 +503,7 @@ offload(struct g *g, struct node **v, unsigned n)
 
 /* A whole terminate of nodes v with their tst (0 = SUCCESS by default). */
 static void
-terminate(struct g *g, struct node **v, unsigned n)
+terminate(struct gen *g, struct node **v, unsigned n)
 {
 	struct op op;
 
@@ -658,7 +513,7 @@ terminate(struct g *g, struct node **v, unsigned n)
 }
 
 static void
-term1(struct g *g, struct node *x)
+term1(struct gen *g, struct node *x)
 {
 	struct node *v[1];
 
@@ -667,7 +522,7 @@ term1(struct g *g, struct node *x)
 }
 
 static void
-send_req(struct g *g, struct node *x, uint64_t nbl)
+send_req(struct gen *g, struct node *x, uint64_t nbl)
 {
 	struct gev e;
 
@@ -679,7 +534,7 @@ send_req(struct g *g, struct node *x, uint64_t nbl)
 }
 
 static void
-send_done(struct g *g, struct node *x, uint64_t nbl, uint32_t st)
+send_done(struct gen *g, struct node *x, uint64_t nbl, uint32_t st)
 {
 	struct gev e;
 
@@ -692,7 +547,7 @@ send_done(struct g *g, struct node *x, uint64_t nbl, uint32_t st)
 
 /* A few sends, each completed (acknowledged) before the next. */
 static void
-traffic(struct g *g, struct node *x, unsigned nsends)
+traffic(struct gen *g, struct node *x, unsigned nsends)
 {
 	unsigned i;
 	uint64_t nbl;
@@ -707,7 +562,7 @@ traffic(struct g *g, struct node *x, unsigned nsends)
 }
 
 static void
-tcp_event(struct g *g, struct node *x, int64_t code, int64_t reason)
+tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason)
 {
 	struct gev e;
 
@@ -723,7 +578,7 @@ tcp_event(struct g *g, struct node *x, int64_t code, int64_t reason)
 }
 
 static void
-status_ind(struct g *g, const char *adapter, uint32_t code)
+status_ind(struct gen *g, const char *adapter, uint32_t code)
 {
 	struct gev e;
 
@@ -737,7 +592,7 @@ status_ind(struct g *g, const char *adapter, uint32_t code)
 /* Live objects of an adapter leave the live set with a leak reason (and an
  * L1 violation each). */
 static void
-leak_live(struct g *g, const char *adapter, const char *reason)
+leak_live(struct gen *g, const char *adapter, const char *reason)
 {
 	unsigned i;
 
@@ -755,7 +610,7 @@ leak_live(struct g *g, const char *adapter, const char *reason)
 
 /* The usual tree: one neighbor, one path, ntcp tcp objects on nic0. */
 static void
-tree(struct g *g, struct node **v, unsigned ntcp)
+tree(struct gen *g, struct node **v, unsigned ntcp)
 {
 	unsigned i;
 
@@ -768,7 +623,7 @@ tree(struct g *g, struct node **v, unsigned ntcp)
 /* ---- scenarios --------------------------------------------------------- */
 
 static int
-sc_clean(struct g *g)
+sc_clean(struct gen *g)
 {
 	struct node *v[3];
 
@@ -785,7 +640,7 @@ sc_clean(struct g *g)
 }
 
 static int
-sc_partial(struct g *g)
+sc_partial(struct gen *g)
 {
 	struct node *v[6];
 
@@ -815,7 +670,7 @@ sc_partial(struct g *g)
 }
 
 static int
-sc_late_write(struct g *g)
+sc_late_write(struct gen *g)
 {
 	struct node *v[3];
 
@@ -832,7 +687,7 @@ sc_late_write(struct g *g)
 }
 
 static int
-sc_missing_write(struct g *g)
+sc_missing_write(struct gen *g)
 {
 	struct node *v[3];
 
@@ -848,7 +703,7 @@ sc_missing_write(struct g *g)
 }
 
 static int
-sc_write_on_failure(struct g *g)
+sc_write_on_failure(struct gen *g)
 {
 	struct node *v[3];
 
@@ -865,7 +720,7 @@ sc_write_on_failure(struct g *g)
 }
 
 static int
-sc_double_complete(struct g *g)
+sc_double_complete(struct gen *g)
 {
 	struct node *v[3];
 
@@ -882,7 +737,7 @@ sc_double_complete(struct g *g)
 }
 
 static int
-sc_hang(struct g *g)
+sc_hang(struct gen *g)
 {
 	struct node *v[3];
 	struct op op;
@@ -910,7 +765,7 @@ sc_hang(struct g *g)
 }
 
 static int
-sc_parent_first(struct g *g)
+sc_parent_first(struct gen *g)
 {
 	struct node *v[3];
 
@@ -927,7 +782,7 @@ sc_parent_first(struct g *g)
 }
 
 static int
-sc_use_after_terminate(struct g *g)
+sc_use_after_terminate(struct gen *g)
 {
 	struct node *v[3];
 	struct gev e;
@@ -952,7 +807,7 @@ sc_use_after_terminate(struct g *g)
 }
 
 static int
-sc_bad_status(struct g *g)
+sc_bad_status(struct gen *g)
 {
 	struct node *v[3];
 
@@ -969,7 +824,7 @@ sc_bad_status(struct g *g)
 }
 
 static int
-sc_leak_end(struct g *g)
+sc_leak_end(struct gen *g)
 {
 	struct node *v[4];
 
@@ -984,7 +839,7 @@ sc_leak_end(struct g *g)
 }
 
 static int
-sc_leak_halt(struct g *g)
+sc_leak_halt(struct gen *g)
 {
 	struct node *v[4];
 	struct gev e;
@@ -1002,7 +857,7 @@ sc_leak_halt(struct g *g)
 }
 
 static int
-sc_im_stack(struct g *g)
+sc_im_stack(struct gen *g)
 {
 	struct node *im[3], *tg[3];
 	struct op iop, top;
@@ -1056,7 +911,7 @@ sc_im_stack(struct g *g)
 }
 
 static int
-sc_upload_all(struct g *g)
+sc_upload_all(struct gen *g)
 {
 	struct node *v[4];
 
@@ -1078,7 +933,7 @@ sc_upload_all(struct g *g)
 }
 
 static int
-sc_pause_resume(struct g *g)
+sc_pause_resume(struct gen *g)
 {
 	struct node *v[4], *w[2];
 	struct op op;
@@ -1109,7 +964,7 @@ sc_pause_resume(struct g *g)
 }
 
 static int
-sc_hw_failure(struct g *g)
+sc_hw_failure(struct gen *g)
 {
 	struct node *v[3];
 	uint64_t nbl[2];
@@ -1240,7 +1095,7 @@ enum {
 };
 
 static void
-sobj_step(struct g *g, struct sobj *s, struct heap *h, uint64_t *seq,
+sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	  char (*psrc)[20], char (*pdst)[20])
 {
 	uint64_t base = SC_OBJ_BASE + s->i * SC_OBJ_STRIDE;
@@ -1417,7 +1272,7 @@ sobj_step(struct g *g, struct sobj *s, struct heap *h, uint64_t *seq,
  */
 /* The times of a host object's life, for its connection's packets. */
 static void
-host_times(struct node *x, const struct g *g, const char *ev, uint32_t status)
+host_times(struct node *x, const struct gen *g, const char *ev, uint32_t status)
 {
 	if (!strcmp(ev, "initiate")) {
 		x->t_before = g->nev ? g->last_ts : g->t - 2000000;
@@ -1433,7 +1288,7 @@ host_times(struct node *x, const struct g *g, const char *ev, uint32_t status)
 }
 
 static void
-host_op(struct g *g, struct node *x, const char *ev, int request,
+host_op(struct gen *g, struct node *x, const char *ev, int request,
 	uint32_t status)
 {
 	struct gev e;
@@ -1464,7 +1319,7 @@ host_op(struct g *g, struct node *x, const char *ev, int request,
  * profile turns back into the same events.
  */
 static int
-sc_host_tcpip(struct g *g)
+sc_host_tcpip(struct gen *g)
 {
 	struct node *c[6];
 	int64_t t0[6];
@@ -1511,7 +1366,7 @@ sc_host_tcpip(struct g *g)
 }
 
 static int
-sc_scale(struct g *g, uint64_t nobj)
+sc_scale(struct gen *g, uint64_t nobj)
 {
 	struct node *nb[SC_NEIGH], *paths[SC_NEIGH * SC_PATHS];
 	struct node *v[1 + SC_PATHS];
@@ -1613,7 +1468,7 @@ sc_scale(struct g *g, uint64_t nobj)
 #define HOSTILE_C "</svg>\\u0007bell\xff\xfe\x80" "end"
 
 static int
-sc_hostile(struct g *g)
+sc_hostile(struct gen *g)
 {
 	static const char *const names[3] = { HOSTILE_A, HOSTILE_B, HOSTILE_C };
 	struct node *v[3][3];
@@ -1652,7 +1507,7 @@ sc_hostile(struct g *g)
  * windows, so W2 is found for both too.
  */
 static int
-sc_wire_close(struct g *g)
+sc_wire_close(struct gen *g)
 {
 	struct node *v[4];
 
@@ -1677,7 +1532,7 @@ sc_wire_close(struct g *g)
 
 /* W2: segments of an offloaded connection seen by a host capture. */
 static int
-sc_host_traffic(struct g *g)
+sc_host_traffic(struct gen *g)
 {
 	struct node *v[4];
 
@@ -1698,7 +1553,7 @@ sc_host_traffic(struct g *g)
 
 /* W3: five connections with known SYN leads before one initiate. */
 static int
-sc_syn_delay(struct g *g)
+sc_syn_delay(struct gen *g)
 {
 	static const int64_t lead[5] = { 250000, 1200000, 3400000, 10000000,
 					 40000000 };
@@ -1799,7 +1654,7 @@ close_fin(struct capture *c, int conn, int64_t t, uint32_t *seq)
  * times are odd nanoseconds, so none ties with an event.
  */
 static void
-build_capture(struct g *g, struct capture *c, int64_t *end)
+build_capture(struct gen *g, struct capture *c, int64_t *end)
 {
 	int64_t grace = 2000000000;	/* OT_GRACE_DEFAULT */
 	size_t first, k;
@@ -1899,7 +1754,7 @@ build_capture(struct g *g, struct capture *c, int64_t *end)
 }
 
 static int
-write_capture(struct g *g, const struct capture *c, FILE *f, int ng, int64_t skew)
+write_capture(struct gen *g, const struct capture *c, FILE *f, int ng, int64_t skew)
 {
 	struct ot_pcapw *w = ot_pcapw_new(f, ng);
 	struct ot_pcapw_seg sg;
@@ -2014,7 +1869,7 @@ write_lat(struct obuf *o, const char *name, const struct lat *l, int last)
 
 /* The W3 distribution: exact values, nearest rank as the report. */
 static void
-write_w3(struct obuf *o, struct g *g)
+write_w3(struct obuf *o, struct gen *g)
 {
 	static const uint32_t ps[4] = { 50000, 90000, 99000, 99900 };
 	static const char *const pn[4] = { "p50_ns", "p90_ns", "p99_ns",
@@ -2052,7 +1907,7 @@ write_w3(struct obuf *o, struct g *g)
 }
 
 static void
-write_truth(struct g *g, struct obuf *o, const char *scenario, uint64_t seed,
+write_truth(struct gen *g, struct obuf *o, const char *scenario, uint64_t seed,
 	    int with_capture)
 {
 	unsigned i;
@@ -2121,7 +1976,7 @@ int
 ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	     FILE *truth, struct ot_err *err)
 {
-	struct g *g = NULL;
+	struct gen *g = NULL;
 	struct obuf *ob = NULL, *tb = NULL;
 	struct capture capt = { NULL, 0, 0 };
 	int with_capture = 0;
