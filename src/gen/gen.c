@@ -20,74 +20,6 @@
 
 #include "gen_int.h"
 
-#define LAT_BUCKETS (1u << 18)		/* 100 ns buckets: 26.2 ms */
-
-/* ---- output buffer ---------------------------------------------------- */
-
-static void
-ob_flush(struct obuf *o)
-{
-	if (o->n && fwrite(o->b, 1, o->n, o->f) != o->n)
-		o->failed = 1;
-	o->n = 0;
-}
-
-static void
-ob_mem(struct obuf *o, const char *s, size_t len)
-{
-	if (o->n + len > OB_SIZE)
-		ob_flush(o);
-	memcpy(o->b + o->n, s, len);
-	o->n += len;
-}
-
-static void
-ob_str(struct obuf *o, const char *s)
-{
-	ob_mem(o, s, strlen(s));
-}
-
-static void
-ob_u64(struct obuf *o, uint64_t v)
-{
-	char t[24];
-	int i = 24;
-
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ob_mem(o, t + i, (size_t)(24 - i));
-}
-
-static void
-ob_i64(struct obuf *o, int64_t v)
-{
-	if (v < 0) {
-		ob_mem(o, "-", 1);
-		ob_u64(o, (uint64_t)0 - (uint64_t)v);
-	} else {
-		ob_u64(o, (uint64_t)v);
-	}
-}
-
-/* "0x" + digits hex digits, lowercase, in quotes. */
-static void
-ob_hexq(struct obuf *o, uint64_t v, int digits)
-{
-	static const char hx[] = "0123456789abcdef";
-	char t[24];
-	int i;
-
-	t[0] = '"';
-	t[1] = '0';
-	t[2] = 'x';
-	for (i = 0; i < digits; i++)
-		t[3 + i] = hx[(v >> (4 * (digits - 1 - i))) & 0xf];
-	t[3 + digits] = '"';
-	ob_mem(o, t, (size_t)digits + 4);
-}
-
 /* ---- latency-like durations ------------------------------------------ */
 
 /* A latency-like duration in ns (multiple of TICK): lo..hi us, with a 1 in
@@ -102,197 +34,6 @@ rng_lat(uint64_t *s, unsigned lo_us, unsigned hi_us, unsigned tail_us)
 	else
 		ticks = rng_range(s, (uint64_t)lo_us * 10, (uint64_t)hi_us * 10);
 	return (int64_t)ticks * TICK;
-}
-
-/* Addresses of tuple n (small scenarios; scale passes its own). */
-static void
-tuple_addr(int n, char *src, size_t srclen, char *dst, size_t dstlen)
-{
-	snprintf(src, srclen, "10.1.%d.%d", (n / 200) % 250, 10 + n % 200);
-	snprintf(dst, dstlen, "192.168.%d.%d", 10 + n % 7, 20 + (n * 13) % 200);
-}
-
-static void
-emit(struct gen *g, const struct gev *e)
-{
-	struct obuf *o = g->o;
-
-	if (e->ts < g->last_ts)
-		g->order_bad = 1;
-	g->last_ts = e->ts;
-	g->nev++;
-	ob_str(o, "{\"ts\":");
-	ob_i64(o, TS_BASE + e->ts);
-	ob_str(o, ",\"ev\":\"");
-	ob_str(o, e->ev);
-	ob_str(o, "\",\"adapter\":\"");
-	ob_str(o, e->adapter);
-	ob_str(o, "\",\"layer\":\"");
-	ob_str(o, e->layer);
-	ob_str(o, "\",\"cpu\":");
-	ob_u64(o, (uint64_t)e->cpu);
-	ob_str(o, ",\"pid\":4,\"tid\":");
-	ob_u64(o, (uint64_t)e->tid);
-	if (e->has & OT_HAS_ROOT) {
-		ob_str(o, ",\"root\":");
-		ob_hexq(o, e->root, 16);
-	}
-	if (e->has & OT_HAS_BLOCK) {
-		ob_str(o, ",\"block\":");
-		ob_hexq(o, e->block, 16);
-	}
-	if (e->has & OT_HAS_PARENT) {
-		ob_str(o, ",\"parent\":");
-		ob_hexq(o, e->parent, 16);
-	}
-	if (e->has & OT_HAS_STATE) {
-		ob_str(o, ",\"state\":\"");
-		ob_str(o, e->state);
-		ob_str(o, "\"");
-	}
-	if (e->has & OT_HAS_SLOT) {
-		ob_str(o, ",\"slot\":");
-		ob_hexq(o, e->slot, 16);
-	}
-	if (e->has & OT_HAS_HANDLE) {
-		ob_str(o, ",\"handle\":");
-		ob_hexq(o, e->handle, 16);
-	}
-	if (e->has & OT_HAS_VALUE) {
-		ob_str(o, ",\"value\":");
-		ob_hexq(o, e->value, 16);
-	}
-	if (e->has & OT_HAS_STATUS) {
-		ob_str(o, ",\"status\":");
-		ob_hexq(o, e->status, 8);
-	}
-	if (e->has & OT_HAS_CODE) {
-		ob_str(o, ",\"code\":");
-		ob_i64(o, e->code);
-	}
-	if (e->has & OT_HAS_REASON) {
-		ob_str(o, ",\"reason\":");
-		ob_i64(o, e->reason);
-	}
-	if (e->has & OT_HAS_TUPLE) {
-		char src[32], dst[32];
-		unsigned sport = 49152u + (unsigned)e->tup * 37u % 16000u;
-		unsigned dport = e->tup % 3 == 0 ? 445u :
-				 e->tup % 3 == 1 ? 443u : 80u;
-
-		if (!e->tsrc)
-			tuple_addr(e->tup, src, sizeof(src), dst, sizeof(dst));
-		ob_str(o, ",\"tuple\":{\"src\":\"");
-		ob_str(o, e->tsrc ? e->tsrc : src);
-		ob_str(o, "\",\"sport\":");
-		ob_u64(o, sport);
-		ob_str(o, ",\"dst\":\"");
-		ob_str(o, e->tdst ? e->tdst : dst);
-		ob_str(o, "\",\"dport\":");
-		ob_u64(o, dport);
-		ob_str(o, "}");
-	}
-	if (e->has & OT_HAS_NBL) {
-		ob_str(o, ",\"nbl\":");
-		ob_hexq(o, e->nbl, 16);
-	}
-	ob_str(o, "}\n");
-}
-
-static void
-lat_add(struct gen *g, enum ot_kind k, int64_t d)
-{
-	struct lat *l = &g->lat[k];
-	uint64_t b;
-
-	if (d < 0)
-		d = 0;
-	b = (uint64_t)d / TICK;
-	if (b >= LAT_BUCKETS) {
-		/* can't happen: every generated latency is far below */
-		g->order_bad = 1;
-		b = LAT_BUCKETS - 1;
-	}
-	if (!l->hist)
-		l->hist = xcalloc(LAT_BUCKETS, sizeof(*l->hist));
-	l->hist[b]++;
-	l->count++;
-	l->sum += (uint64_t)d;
-	if ((uint64_t)d > l->max)
-		l->max = (uint64_t)d;
-}
-
-static void
-adv(struct gen *g, unsigned lo_us, unsigned hi_us)
-{
-	g->t += (int64_t)rng_range(&g->rng, (uint64_t)lo_us * 10,
-				   (uint64_t)hi_us * 10) * TICK;
-}
-
-static void
-viol(struct gen *g, const char *rule, uint64_t slot)
-{
-	if (g->nviol < MAX_VIOL) {
-		g->viol[g->nviol].rule = rule;
-		g->viol[g->nviol].slot = slot;
-		g->nviol++;
-	}
-}
-
-static void
-leak(struct gen *g, uint64_t slot, const char *reason)
-{
-	if (g->nleaks < MAX_NODES) {
-		g->leaks[g->nleaks].slot = slot;
-		g->leaks[g->nleaks].reason = reason;
-		g->nleaks++;
-	}
-}
-
-/* A new state object of the given layer; registered for the end-of-trace
- * leak accounting. */
-static struct node *
-mknode(struct gen *g, const char *adapter, const char *layer,
-       const char *state, struct node *parent)
-{
-	struct node *n;
-
-	if (g->nnodes >= MAX_NODES)
-		abort();	/* BUG: scenarios are small and fixed */
-	n = &g->nodes[g->nnodes++];
-	memset(n, 0, sizeof(*n));
-	n->adapter = adapter;
-	n->layer = layer;
-	n->state = state;
-	n->parent = parent;
-	n->slot = g->next_slot;
-	n->handle = n->slot - 8;
-	n->ptr = g->next_ptr;
-	n->tup = (int)g->nnodes;
-	n->registered = 1;
-	n->t_before = n->t_init = n->t_done = T_NONE;
-	n->t_term_req = n->t_term_done = n->t_inside = n->t_wire = T_NONE;
-	g->next_slot += 0x1d0;
-	g->next_ptr += 0x640;
-	return n;
-}
-
-static uint64_t
-newblock(struct gen *g)
-{
-	uint64_t b = g->next_block;
-
-	g->next_block += 0xa0;	/* sizeof(NDIS_MINIPORT_OFFLOAD_BLOCK_LIST) + state, rounded */
-	return b;
-}
-
-static uint64_t
-newnbl(struct gen *g)
-{
-	uint64_t b = g->next_nbl;
-
-	g->next_nbl += 0x1a0;
-	return b;
 }
 
 static int
@@ -315,19 +56,6 @@ struct op {
 	struct node *v[MAX_NODES];
 	unsigned n;
 };
-
-static void
-base_ev(struct gev *e, const struct gen *g, const char *ev, const char *adapter,
-	const char *layer, int host)
-{
-	memset(e, 0, sizeof(*e));
-	e->ts = g->t;
-	e->ev = ev;
-	e->adapter = adapter;
-	e->layer = layer;
-	e->cpu = host ? HOST_CPU : DPC_CPU;
-	e->tid = host ? HOST_TID : DPC_TID + DPC_CPU;
-}
 
 /*
  * Write the request events of an operation over nodes v[0..n) (depth-first
@@ -354,13 +82,13 @@ op_request(struct gen *g, struct op *op, enum ot_kind kind, const char *adapter,
 	for (i = 0; i < n; i++) {
 		op->v[i] = v[i];
 		if (!shared_blocks)
-			v[i]->block = newblock(g);
+			v[i]->block = gen_newblock(g);
 	}
 	op->root = v[0]->block;
 	for (i = 0; i < n; i++) {
 		struct node *x = v[i];
 
-		base_ev(&e, g, rq[kind], adapter, layer, 1);
+		gen_base_ev(&e, g, rq[kind], adapter, layer, 1);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
 			OT_HAS_HANDLE;
 		e.root = op->root;
@@ -389,7 +117,7 @@ op_request(struct gen *g, struct op *op, enum ot_kind kind, const char *adapter,
 		}
 		if (kind == OT_KIND_TERMINATE && x->t_term_req == T_NONE)
 			x->t_term_req = g->t;
-		emit(g, &e);
+		gen_emit(g, &e);
 		g->t += TICK;
 	}
 }
@@ -400,11 +128,11 @@ ctx_write(struct gen *g, const char *adapter, const char *layer, uint64_t slot,
 {
 	struct gev e;
 
-	base_ev(&e, g, "ctx_write", adapter, layer, 0);
+	gen_base_ev(&e, g, "ctx_write", adapter, layer, 0);
 	e.has = OT_HAS_SLOT | OT_HAS_VALUE;
 	e.slot = slot;
 	e.value = value;
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 /* The target's context writes for the new-offload blocks of an initiate. */
@@ -420,7 +148,7 @@ op_writes(struct gen *g, struct op *op)
 			continue;
 		if ((x->wmode == W_AUTO && is_success(x->st)) ||
 		    x->wmode == W_FAIL) {
-			adv(g, 3, 40);
+			gen_adv(g, 3, 40);
 			ctx_write(g, op->adapter, op->layer, x->slot, x->ptr);
 		}
 	}
@@ -443,12 +171,12 @@ op_complete(struct gen *g, struct op *op)
 		int k;
 
 		for (k = 0; k < (x->dup ? 2 : 1); k++) {
-			base_ev(&e, g, dn[op->kind], op->adapter, op->layer, 0);
+			gen_base_ev(&e, g, dn[op->kind], op->adapter, op->layer, 0);
 			e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
 			e.root = op->root;
 			e.block = x->block;
 			e.status = st;
-			emit(g, &e);
+			gen_emit(g, &e);
 			tlast = g->t;
 			g->t += TICK;
 		}
@@ -472,17 +200,17 @@ op_complete(struct gen *g, struct op *op)
 			} else if (st == OT_ST_FAILURE) {
 				g->sum.lost++;
 				x->fate = F_LOST;
-				viol(g, "L2", x->slot);
+				gen_viol(g, "L2", x->slot);
 			}
 		}
 		x->dup = 0;
 	}
-	lat_add(g, op->kind, tlast - op->t0);
+	gen_lat_add(g, op->kind, tlast - op->t0);
 	/* context written after the completion (C1 "late") */
 	if (op->kind == OT_KIND_INITIATE)
 		for (i = 0; i < op->n; i++)
 			if (op->v[i]->wmode == W_LATE) {
-				adv(g, 80, 600);
+				gen_adv(g, 80, 600);
 				ctx_write(g, op->adapter, op->layer,
 					  op->v[i]->slot, op->v[i]->ptr);
 				op->v[i]->wmode = W_AUTO;
@@ -497,7 +225,7 @@ offload(struct gen *g, struct node **v, unsigned n)
 
 	op_request(g, &op, OT_KIND_INITIATE, v[0]->adapter, v[0]->layer, v, n, 0);
 	op_writes(g, &op);
-	adv(g, 5, 60);
+	gen_adv(g, 5, 60);
 	op_complete(g, &op);
 }
 
@@ -508,7 +236,7 @@ terminate(struct gen *g, struct node **v, unsigned n)
 	struct op op;
 
 	op_request(g, &op, OT_KIND_TERMINATE, v[0]->adapter, v[0]->layer, v, n, 0);
-	adv(g, 20, 300);
+	gen_adv(g, 20, 300);
 	op_complete(g, &op);
 }
 
@@ -526,11 +254,11 @@ send_req(struct gen *g, struct node *x, uint64_t nbl)
 {
 	struct gev e;
 
-	base_ev(&e, g, "send", x->adapter, x->layer, 1);
+	gen_base_ev(&e, g, "send", x->adapter, x->layer, 1);
 	e.has = OT_HAS_VALUE | OT_HAS_NBL;
 	e.value = x->ptr;
 	e.nbl = nbl;
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 static void
@@ -538,11 +266,11 @@ send_done(struct gen *g, struct node *x, uint64_t nbl, uint32_t st)
 {
 	struct gev e;
 
-	base_ev(&e, g, "send_done", x->adapter, x->layer, 0);
+	gen_base_ev(&e, g, "send_done", x->adapter, x->layer, 0);
 	e.has = OT_HAS_NBL | OT_HAS_STATUS;
 	e.nbl = nbl;
 	e.status = st;
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 /* A few sends, each completed (acknowledged) before the next. */
@@ -553,10 +281,10 @@ traffic(struct gen *g, struct node *x, unsigned nsends)
 	uint64_t nbl;
 
 	for (i = 0; i < nsends; i++) {
-		adv(g, 50, 400);
-		nbl = newnbl(g);
+		gen_adv(g, 50, 400);
+		nbl = gen_newnbl(g);
 		send_req(g, x, nbl);
-		adv(g, 30, 900);
+		gen_adv(g, 30, 900);
 		send_done(g, x, nbl, OT_ST_SUCCESS);
 	}
 }
@@ -566,7 +294,7 @@ tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason)
 {
 	struct gev e;
 
-	base_ev(&e, g, "tcp_event", x->adapter, x->layer, 0);
+	gen_base_ev(&e, g, "tcp_event", x->adapter, x->layer, 0);
 	e.has = OT_HAS_HANDLE | OT_HAS_CODE;
 	e.handle = x->handle;
 	e.code = code;
@@ -574,7 +302,7 @@ tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason)
 		e.has |= OT_HAS_REASON;
 		e.reason = reason;
 	}
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 static void
@@ -582,11 +310,11 @@ status_ind(struct gen *g, const char *adapter, uint32_t code)
 {
 	struct gev e;
 
-	base_ev(&e, g, "status", adapter, "target", 0);
+	gen_base_ev(&e, g, "status", adapter, "target", 0);
 	e.has = OT_HAS_STATUS | OT_HAS_CODE;
 	e.status = code;
 	e.code = code;
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 /* Live objects of an adapter leave the live set with a leak reason (and an
@@ -602,8 +330,8 @@ leak_live(struct gen *g, const char *adapter, const char *reason)
 		if (x->fate == F_LIVE && !strcmp(x->adapter, adapter)) {
 			x->fate = F_LEAKED;
 			g->sum.leaked++;
-			viol(g, "L1", x->slot);
-			leak(g, x->slot, reason);
+			gen_viol(g, "L1", x->slot);
+			gen_leak(g, x->slot, reason);
 		}
 	}
 }
@@ -614,10 +342,10 @@ tree(struct gen *g, struct node **v, unsigned ntcp)
 {
 	unsigned i;
 
-	v[0] = mknode(g, "nic0", "target", "neighbor", NULL);
-	v[1] = mknode(g, "nic0", "target", "ip4", v[0]);
+	v[0] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
+	v[1] = gen_mknode(g, "nic0", "target", "ip4", v[0]);
 	for (i = 0; i < ntcp; i++)
-		v[2 + i] = mknode(g, "nic0", "target", "tcp", v[1]);
+		v[2 + i] = gen_mknode(g, "nic0", "target", "tcp", v[1]);
 }
 
 /* ---- scenarios --------------------------------------------------------- */
@@ -630,11 +358,11 @@ sc_clean(struct gen *g)
 	tree(g, v, 1);
 	offload(g, v, 3);
 	traffic(g, v[2], 3);
-	adv(g, 500, 3000);
+	gen_adv(g, 500, 3000);
 	term1(g, v[2]);
-	adv(g, 10, 200);
+	gen_adv(g, 10, 200);
 	term1(g, v[1]);
-	adv(g, 10, 200);
+	gen_adv(g, 10, 200);
 	term1(g, v[0]);
 	return 0;
 }
@@ -646,12 +374,12 @@ sc_partial(struct gen *g)
 
 	/* DOMAIN.md 2.4: N1 PARTIAL, P1 PARTIAL, T1 SUCCESS, T2 RESOURCES,
 	 * P2 FAILURE, T3 FAILURE, in depth-first order */
-	v[0] = mknode(g, "nic0", "target", "neighbor", NULL);
-	v[1] = mknode(g, "nic0", "target", "ip4", v[0]);
-	v[2] = mknode(g, "nic0", "target", "tcp", v[1]);
-	v[3] = mknode(g, "nic0", "target", "tcp", v[1]);
-	v[4] = mknode(g, "nic0", "target", "ip4", v[0]);
-	v[5] = mknode(g, "nic0", "target", "tcp", v[4]);
+	v[0] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
+	v[1] = gen_mknode(g, "nic0", "target", "ip4", v[0]);
+	v[2] = gen_mknode(g, "nic0", "target", "tcp", v[1]);
+	v[3] = gen_mknode(g, "nic0", "target", "tcp", v[1]);
+	v[4] = gen_mknode(g, "nic0", "target", "ip4", v[0]);
+	v[5] = gen_mknode(g, "nic0", "target", "tcp", v[4]);
 	v[0]->st = OT_ST_PARTIAL_SUCCESS;
 	v[1]->st = OT_ST_PARTIAL_SUCCESS;
 	v[2]->st = OT_ST_SUCCESS;
@@ -660,11 +388,11 @@ sc_partial(struct gen *g)
 	v[5]->st = OT_ST_FAILURE;
 	offload(g, v, 6);
 	traffic(g, v[2], 2);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
-	adv(g, 10, 200);
+	gen_adv(g, 10, 200);
 	term1(g, v[1]);
-	adv(g, 10, 200);
+	gen_adv(g, 10, 200);
 	term1(g, v[0]);
 	return 0;
 }
@@ -676,10 +404,10 @@ sc_late_write(struct gen *g)
 
 	tree(g, v, 1);
 	v[2]->wmode = W_LATE;
-	viol(g, "C1", v[2]->slot);
+	gen_viol(g, "C1", v[2]->slot);
 	offload(g, v, 3);
 	traffic(g, v[2], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -693,9 +421,9 @@ sc_missing_write(struct gen *g)
 
 	tree(g, v, 1);
 	v[2]->wmode = W_NONE;
-	viol(g, "C1", v[2]->slot);	/* decided at the terminate request */
+	gen_viol(g, "C1", v[2]->slot);	/* decided at the terminate request */
 	offload(g, v, 3);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -711,9 +439,9 @@ sc_write_on_failure(struct gen *g)
 	v[1]->st = OT_ST_PARTIAL_SUCCESS;	/* its only dependent failed */
 	v[2]->st = OT_ST_RESOURCES;
 	v[2]->wmode = W_FAIL;
-	viol(g, "C1", v[2]->slot);
+	gen_viol(g, "C1", v[2]->slot);
 	offload(g, v, 3);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[1]);
 	term1(g, v[0]);
 	return 0;
@@ -726,10 +454,10 @@ sc_double_complete(struct gen *g)
 
 	tree(g, v, 1);
 	v[0]->dup = 1;	/* neighbor block completed twice, op still open */
-	viol(g, "P1", v[0]->slot);
+	gen_viol(g, "P1", v[0]->slot);
 	offload(g, v, 3);
 	traffic(g, v[2], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -746,21 +474,21 @@ sc_hang(struct gen *g)
 	tree(g, v, 1);
 	offload(g, v, 3);
 	traffic(g, v[2], 2);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	/* the terminate of the tcp object never completes; the host waits,
 	 * so path and neighbor stay offloaded */
 	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
-	viol(g, "P1", v[2]->slot);
+	gen_viol(g, "P1", v[2]->slot);
 	/* life goes on: a (valid) NeighborReachabilityQuery later, so the
 	 * hang has an age at the end of the trace */
-	adv(g, 5000, 20000);
-	base_ev(&e, g, "neighbor_event", "nic0", "target", 0);
+	gen_adv(g, 5000, 20000);
+	gen_base_ev(&e, g, "neighbor_event", "nic0", "target", 0);
 	e.has = OT_HAS_HANDLE | OT_HAS_CODE | OT_HAS_STATE | OT_HAS_STATUS;
 	e.handle = v[0]->handle;
 	e.code = OT_NEIGHBOR_REACHABILITY_QUERY;
 	e.state = "neighbor";
 	e.status = OT_ST_SUCCESS;
-	emit(g, &e);
+	gen_emit(g, &e);
 	return 0;
 }
 
@@ -772,10 +500,10 @@ sc_parent_first(struct gen *g)
 	tree(g, v, 1);
 	offload(g, v, 3);
 	traffic(g, v[2], 1);
-	adv(g, 300, 2000);
-	viol(g, "T3", v[1]->slot);
+	gen_adv(g, 300, 2000);
+	gen_viol(g, "T3", v[1]->slot);
 	term1(g, v[1]);
-	adv(g, 50, 500);
+	gen_adv(g, 50, 500);
 	term1(g, v[2]);
 	term1(g, v[0]);
 	return 0;
@@ -790,19 +518,19 @@ sc_use_after_terminate(struct gen *g)
 	tree(g, v, 1);
 	offload(g, v, 3);
 	traffic(g, v[2], 2);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
 	term1(g, v[1]);
 	term1(g, v[0]);
 	/* receive indication on the tcp object's handle after its terminate
 	 * completed */
-	adv(g, 20, 300);
-	base_ev(&e, g, "recv_indicate", "nic0", "target", 0);
+	gen_adv(g, 20, 300);
+	gen_base_ev(&e, g, "recv_indicate", "nic0", "target", 0);
 	e.has = OT_HAS_HANDLE | OT_HAS_NBL;
 	e.handle = v[2]->handle;
-	e.nbl = newnbl(g);
-	emit(g, &e);
-	viol(g, "U2", v[2]->slot);
+	e.nbl = gen_newnbl(g);
+	gen_emit(g, &e);
+	gen_viol(g, "U2", v[2]->slot);
 	return 0;
 }
 
@@ -813,10 +541,10 @@ sc_bad_status(struct gen *g)
 
 	tree(g, v, 1);
 	v[2]->st = OT_ST_PARTIAL_SUCCESS;	/* a leaf tcp block: S2 */
-	viol(g, "S2", v[2]->slot);
+	gen_viol(g, "S2", v[2]->slot);
 	offload(g, v, 3);
 	traffic(g, v[2], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -832,9 +560,9 @@ sc_leak_end(struct gen *g)
 	offload(g, v, 4);
 	traffic(g, v[2], 1);
 	traffic(g, v[3], 2);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
-	adv(g, 1000, 5000);
+	gen_adv(g, 1000, 5000);
 	return 0;	/* v[0], v[1], v[3] live at end */
 }
 
@@ -847,11 +575,11 @@ sc_leak_halt(struct gen *g)
 	tree(g, v, 2);
 	offload(g, v, 4);
 	traffic(g, v[3], 2);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	term1(g, v[2]);
-	adv(g, 1000, 5000);
-	base_ev(&e, g, "halt", "nic0", "target", 1);
-	emit(g, &e);
+	gen_adv(g, 1000, 5000);
+	gen_base_ev(&e, g, "halt", "nic0", "target", 1);
+	gen_emit(g, &e);
 	leak_live(g, "nic0", "halt");
 	return 0;
 }
@@ -865,47 +593,47 @@ sc_im_stack(struct gen *g)
 
 	/* IM objects: slots in the host's handles, published PVOID = the IM
 	 * offload entry; target objects: slots in the IM entries' handles */
-	im[0] = mknode(g, "mux0", "im", "neighbor", NULL);
-	im[1] = mknode(g, "mux0", "im", "ip4", im[0]);
-	im[2] = mknode(g, "mux0", "im", "tcp", im[1]);
-	tg[0] = mknode(g, "nic0", "target", "neighbor", NULL);
-	tg[1] = mknode(g, "nic0", "target", "ip4", tg[0]);
-	tg[2] = mknode(g, "nic0", "target", "tcp", tg[1]);
+	im[0] = gen_mknode(g, "mux0", "im", "neighbor", NULL);
+	im[1] = gen_mknode(g, "mux0", "im", "ip4", im[0]);
+	im[2] = gen_mknode(g, "mux0", "im", "tcp", im[1]);
+	tg[0] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
+	tg[1] = gen_mknode(g, "nic0", "target", "ip4", tg[0]);
+	tg[2] = gen_mknode(g, "nic0", "target", "tcp", tg[1]);
 	for (i = 0; i < 3; i++) {
 		im[i]->ptr = tg[i]->slot - 0x28;	/* &ImEntry */
 		tg[i]->tup = im[i]->tup;
-		im[i]->block = newblock(g);
+		im[i]->block = gen_newblock(g);
 		tg[i]->block = im[i]->block;	/* converted in place */
 	}
 	op_request(g, &iop, OT_KIND_INITIATE, "mux0", "im", im, 3, 1);
-	adv(g, 2, 10);
+	gen_adv(g, 2, 10);
 	op_request(g, &top, OT_KIND_INITIATE, "nic0", "target", tg, 3, 1);
 	op_writes(g, &top);
-	adv(g, 5, 60);
+	gen_adv(g, 5, 60);
 	op_complete(g, &top);
 	/* the IM's completion path publishes into the host's slots */
 	for (i = 0; i < 3; i++) {
 		g->t += TICK;
 		ctx_write(g, "mux0", "im", im[i]->slot, im[i]->ptr);
 	}
-	adv(g, 1, 10);
+	gen_adv(g, 1, 10);
 	op_complete(g, &iop);
 
-	adv(g, 500, 3000);
+	gen_adv(g, 500, 3000);
 	/* one terminate tree per layer; the IM clears the host's slots
 	 * (X -> NULL) when it propagates the completion, as MUX does */
 	for (i = 0; i < 3; i++)
-		im[i]->block = tg[i]->block = newblock(g);
+		im[i]->block = tg[i]->block = gen_newblock(g);
 	op_request(g, &iop, OT_KIND_TERMINATE, "mux0", "im", im, 3, 1);
-	adv(g, 2, 10);
+	gen_adv(g, 2, 10);
 	op_request(g, &top, OT_KIND_TERMINATE, "nic0", "target", tg, 3, 1);
-	adv(g, 20, 300);
+	gen_adv(g, 20, 300);
 	op_complete(g, &top);
 	for (i = 3; i-- > 0;) {
 		g->t += TICK;
 		ctx_write(g, "mux0", "im", im[i]->slot, 0);
 	}
-	adv(g, 1, 10);
+	gen_adv(g, 1, 10);
 	op_complete(g, &iop);
 	return 0;
 }
@@ -919,14 +647,14 @@ sc_upload_all(struct gen *g)
 	offload(g, v, 4);
 	traffic(g, v[2], 1);
 	traffic(g, v[3], 1);
-	adv(g, 500, 2000);
+	gen_adv(g, 500, 2000);
 	status_ind(g, "nic0", OT_ST_UPLOAD_ALL);
-	adv(g, 20, 200);
+	gen_adv(g, 20, 200);
 	/* TCP first (one op), then the path; the host forgets the neighbor */
 	terminate(g, &v[2], 2);
-	adv(g, 10, 100);
+	gen_adv(g, 10, 100);
 	term1(g, v[1]);
-	adv(g, 100, 500);
+	gen_adv(g, 100, 500);
 	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
 	leak_live(g, "nic0", "upload_all");	/* the neighbor */
 	return 0;
@@ -941,22 +669,22 @@ sc_pause_resume(struct gen *g)
 	tree(g, v, 2);
 	offload(g, v, 3);	/* neighbor, path, first tcp */
 	traffic(g, v[2], 1);
-	adv(g, 200, 1000);
+	gen_adv(g, 200, 1000);
 	status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
-	adv(g, 5, 50);
+	gen_adv(g, 5, 50);
 	/* an initiate already in flight: linker path + new tcp; queued */
 	w[0] = v[1];
 	w[1] = v[3];
 	v[1]->linker = 1;
 	op_request(g, &op, OT_KIND_INITIATE, "nic0", "target", w, 2, 0);
-	adv(g, 200, 2000);
+	gen_adv(g, 200, 2000);
 	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
 	op_writes(g, &op);
-	adv(g, 5, 60);
+	gen_adv(g, 5, 60);
 	op_complete(g, &op);
 	v[1]->linker = 0;
 	traffic(g, v[3], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	terminate(g, &v[2], 2);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -973,33 +701,33 @@ sc_hw_failure(struct gen *g)
 	tree(g, v, 1);
 	offload(g, v, 3);
 	traffic(g, v[2], 1);
-	adv(g, 100, 500);
-	nbl[0] = newnbl(g);
+	gen_adv(g, 100, 500);
+	nbl[0] = gen_newnbl(g);
 	send_req(g, v[2], nbl[0]);
-	adv(g, 5, 50);
-	nbl[1] = newnbl(g);
+	gen_adv(g, 5, 50);
+	nbl[1] = gen_newnbl(g);
 	send_req(g, v[2], nbl[1]);
-	adv(g, 20, 100);
+	gen_adv(g, 20, 100);
 	/* 1. terminate completes with FAILURE: the object is lost (L2) */
 	v[2]->tst = OT_ST_FAILURE;
 	term1(g, v[2]);
 	/* 2. retrieve, reason HardwareFailure; 3. abort */
-	adv(g, 10, 100);
+	gen_adv(g, 10, 100);
 	tcp_event(g, v[2], OT_TCP_EV_RETRIEVE, OT_REASON_HARDWARE_FAILURE);
-	adv(g, 5, 50);
+	gen_adv(g, 5, 50);
 	tcp_event(g, v[2], OT_TCP_EV_ABORT, 0);
 	/* 4. the next terminate: outstanding sends complete aborted */
-	adv(g, 50, 400);
+	gen_adv(g, 50, 400);
 	v[2]->tst = OT_ST_SUCCESS;
 	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
-	adv(g, 5, 50);
+	gen_adv(g, 5, 50);
 	send_done(g, v[2], nbl[0], OT_ST_REQUEST_ABORTED);
 	g->t += TICK;
 	send_done(g, v[2], nbl[1], OT_ST_REQUEST_ABORTED);
 	/* 5. terminate completes with SUCCESS */
-	adv(g, 5, 50);
+	gen_adv(g, 5, 50);
 	op_complete(g, &op);
-	adv(g, 10, 200);
+	gen_adv(g, 10, 200);
 	term1(g, v[1]);
 	term1(g, v[0]);
 	return 0;
@@ -1125,7 +853,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.slot = s->path->slot;
 		e.handle = s->path->handle;
 		e.value = s->path->ptr;
-		emit(g, &e);
+		gen_emit(g, &e);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_PARENT | OT_HAS_STATE |
 			OT_HAS_SLOT | OT_HAS_HANDLE | OT_HAS_TUPLE;
 		e.block = tblock;
@@ -1136,7 +864,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.tup = (int)(s->i % 1000003);
 		e.tsrc = psrc[s->path->tup];
 		e.tdst = pdst[s->path->tup];
-		emit(g, &e);
+		gen_emit(g, &e);
 		g->sum.objects++;
 		s->phase = s->fail ? PH_DONE : PH_WRITE;
 		next = g->t + rng_lat(&g->rng, 5, 120, 900);
@@ -1152,7 +880,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.has = OT_HAS_SLOT | OT_HAS_VALUE;
 		e.slot = slot;
 		e.value = ctx;
-		emit(g, &e);
+		gen_emit(g, &e);
 		s->phase = PH_DONE;
 		next = g->t + rng_lat(&g->rng, 2, 80, 600);
 		break;
@@ -1168,12 +896,12 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.root = lblock;
 		e.block = lblock;
 		e.status = s->fail ? OT_ST_FAILURE : OT_ST_SUCCESS;
-		emit(g, &e);
+		gen_emit(g, &e);
 		e.block = tblock;
 		e.status = s->fail ? (s->i % 2 ? 0xC0231004u : 0xC0231012u)
 				   : OT_ST_SUCCESS;
-		emit(g, &e);
-		lat_add(g, OT_KIND_INITIATE, g->t - s->t0);
+		gen_emit(g, &e);
+		gen_lat_add(g, OT_KIND_INITIATE, g->t - s->t0);
 		if (s->fail) {
 			g->sum.failed++;
 			s->phase = PH_END;
@@ -1194,7 +922,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.has = OT_HAS_VALUE | OT_HAS_NBL;
 		e.value = ctx;
 		e.nbl = nbl;
-		emit(g, &e);
+		gen_emit(g, &e);
 		s->phase = PH_SEND_DONE;
 		next = g->t + rng_lat(&g->rng, 30, 800, 5000);
 		break;
@@ -1209,7 +937,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.has = OT_HAS_NBL | OT_HAS_STATUS;
 		e.nbl = nbl;
 		e.status = OT_ST_SUCCESS;
-		emit(g, &e);
+		gen_emit(g, &e);
 		s->sent++;
 		s->phase = s->sent < s->nsends ? PH_SEND : PH_TERM;
 		next = g->t + rng_lat(&g->rng, 10, 1500, 10000);
@@ -1233,7 +961,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.tup = (int)(s->i % 1000003);
 		e.tsrc = psrc[s->path->tup];
 		e.tdst = pdst[s->path->tup];
-		emit(g, &e);
+		gen_emit(g, &e);
 		s->phase = PH_TERM_DONE;
 		next = g->t + rng_lat(&g->rng, 15, 250, 3000);
 		break;
@@ -1249,8 +977,8 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.root = termblock;
 		e.block = termblock;
 		e.status = OT_ST_SUCCESS;
-		emit(g, &e);
-		lat_add(g, OT_KIND_TERMINATE, g->t - s->t0);
+		gen_emit(g, &e);
+		gen_lat_add(g, OT_KIND_TERMINATE, g->t - s->t0);
 		g->sum.terminated++;
 		s->phase = PH_END;
 		break;
@@ -1293,7 +1021,7 @@ host_op(struct gen *g, struct node *x, const char *ev, int request,
 {
 	struct gev e;
 
-	base_ev(&e, g, ev, "", "host", request);
+	gen_base_ev(&e, g, ev, "", "host", request);
 	host_times(x, g, ev, status);
 	e.has = OT_HAS_ROOT | OT_HAS_BLOCK;
 	e.root = e.block = x->slot;
@@ -1308,7 +1036,7 @@ host_op(struct gen *g, struct node *x, const char *ev, int request,
 		e.has |= OT_HAS_STATUS;
 		e.status = status;
 	}
-	emit(g, &e);
+	gen_emit(g, &e);
 }
 
 /*
@@ -1326,18 +1054,18 @@ sc_host_tcpip(struct gen *g)
 	unsigned i;
 
 	for (i = 0; i < 6; i++) {
-		c[i] = mknode(g, "", "host", "tcp", NULL);
+		c[i] = gen_mknode(g, "", "host", "tcp", NULL);
 		t0[i] = g->t;
 		host_op(g, c[i], "initiate", 1, 0);
 		g->sum.objects++;
 		c[i]->fate = F_PENDING;
-		adv(g, 20, 200);
+		gen_adv(g, 20, 200);
 	}
 	for (i = 0; i < 6; i++) {
 		uint32_t st = i == 2 ? 0xC0231004u : OT_ST_SUCCESS;
 
 		host_op(g, c[i], "initiate_done", 0, st);
-		lat_add(g, OT_KIND_INITIATE, g->t - t0[i]);
+		gen_lat_add(g, OT_KIND_INITIATE, g->t - t0[i]);
 		if (st == OT_ST_SUCCESS) {
 			g->sum.offloaded++;
 			c[i]->fate = F_LIVE;
@@ -1345,9 +1073,9 @@ sc_host_tcpip(struct gen *g)
 			g->sum.failed++;
 			c[i]->fate = F_FAILED;
 		}
-		adv(g, 5, 80);
+		gen_adv(g, 5, 80);
 	}
-	adv(g, 500, 3000);
+	gen_adv(g, 500, 3000);
 	for (i = 0; i < 5; i++) {
 		int64_t t;
 
@@ -1355,12 +1083,12 @@ sc_host_tcpip(struct gen *g)
 			continue;
 		t = g->t;
 		host_op(g, c[i], "terminate", 1, 0);
-		adv(g, 30, 400);
+		gen_adv(g, 30, 400);
 		host_op(g, c[i], "terminate_done", 0, OT_ST_SUCCESS);
-		lat_add(g, OT_KIND_TERMINATE, g->t - t);
+		gen_lat_add(g, OT_KIND_TERMINATE, g->t - t);
 		g->sum.terminated++;
 		c[i]->fate = F_TERMINATED;
-		adv(g, 10, 100);
+		gen_adv(g, 10, 100);
 	}
 	return 0;	/* c[5] is still offloaded: a live_at_end leak */
 }
@@ -1380,10 +1108,10 @@ sc_scale(struct gen *g, uint64_t nobj)
 
 	/* neighbors and paths, offloaded first, one tree per neighbor */
 	for (i = 0; i < SC_NEIGH; i++) {
-		nb[i] = mknode(g, "nic0", "target", "neighbor", NULL);
+		nb[i] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
 		v[0] = nb[i];
 		for (j = 0; j < SC_PATHS; j++) {
-			struct node *p = mknode(g, "nic0", "target", "ip4", nb[i]);
+			struct node *p = gen_mknode(g, "nic0", "target", "ip4", nb[i]);
 
 			paths[i * SC_PATHS + j] = p;
 			p->tup = (int)(g->nnodes - 1);
@@ -1394,7 +1122,7 @@ sc_scale(struct gen *g, uint64_t nobj)
 			v[1 + j] = p;
 		}
 		offload(g, v, 1 + SC_PATHS);
-		adv(g, 20, 100);
+		gen_adv(g, 20, 100);
 	}
 
 	/* tcp objects: Poisson-like arrivals, overlapping lifetimes */
@@ -1443,13 +1171,13 @@ sc_scale(struct gen *g, uint64_t nobj)
 	free(h.a);
 
 	/* paths and neighbors: one terminate tree per neighbor */
-	adv(g, 200, 1000);
+	gen_adv(g, 200, 1000);
 	for (i = 0; i < SC_NEIGH; i++) {
 		v[0] = nb[i];
 		for (j = 0; j < SC_PATHS; j++)
 			v[1 + j] = paths[i * SC_PATHS + j];
 		terminate(g, v, 1 + SC_PATHS);
-		adv(g, 10, 100);
+		gen_adv(g, 10, 100);
 	}
 	return 0;
 }
@@ -1475,26 +1203,26 @@ sc_hostile(struct gen *g)
 	int i;
 
 	for (i = 0; i < 3; i++) {
-		v[i][0] = mknode(g, names[i], "target", "neighbor", NULL);
-		v[i][1] = mknode(g, names[i], "target", "ip4", v[i][0]);
-		v[i][2] = mknode(g, names[i], "target", "tcp", v[i][1]);
+		v[i][0] = gen_mknode(g, names[i], "target", "neighbor", NULL);
+		v[i][1] = gen_mknode(g, names[i], "target", "ip4", v[i][0]);
+		v[i][2] = gen_mknode(g, names[i], "target", "tcp", v[i][1]);
 	}
 	v[1][2]->wmode = W_LATE;
-	viol(g, "C1", v[1][2]->slot);
+	gen_viol(g, "C1", v[1][2]->slot);
 	for (i = 0; i < 3; i++) {
 		offload(g, v[i], 3);
 		traffic(g, v[i][2], 2);
-		adv(g, 100, 500);
+		gen_adv(g, 100, 500);
 	}
 	for (i = 0; i < 2; i++) {
-		adv(g, 300, 2000);
+		gen_adv(g, 300, 2000);
 		term1(g, v[i][2]);
-		adv(g, 10, 200);
+		gen_adv(g, 10, 200);
 		term1(g, v[i][1]);
-		adv(g, 10, 200);
+		gen_adv(g, 10, 200);
 		term1(g, v[i][0]);
 	}
-	adv(g, 1000, 3000);
+	gen_adv(g, 1000, 3000);
 	return 0;	/* the third tree is live at end */
 }
 
@@ -1515,17 +1243,17 @@ sc_wire_close(struct gen *g)
 	offload(g, v, 4);
 	traffic(g, v[2], 1);
 	traffic(g, v[3], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	v[2]->t_wire = g->t;		/* FIN both ways */
-	adv(g, 5000, 20000);
+	gen_adv(g, 5000, 20000);
 	v[3]->t_wire = g->t;		/* RST */
 	v[3]->wire_rst = 1;
-	adv(g, 1500000, 1500000);
+	gen_adv(g, 1500000, 1500000);
 	term1(g, v[3]);
-	adv(g, 1500000, 2000000);
+	gen_adv(g, 1500000, 2000000);
 	/* the trace goes on past the grace of both closes */
 	status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
-	adv(g, 10, 100);
+	gen_adv(g, 10, 100);
 	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
 	return 0;	/* v[2] leaked by its wire close; v[0], v[1] live */
 }
@@ -1539,12 +1267,12 @@ sc_host_traffic(struct gen *g)
 	tree(g, v, 2);
 	offload(g, v, 4);
 	traffic(g, v[2], 2);
-	adv(g, 100, 500);
+	gen_adv(g, 100, 500);
 	v[2]->t_inside = g->t;		/* not really offloaded */
 	v[2]->n_inside = 5;
-	adv(g, 500, 1000);
+	gen_adv(g, 500, 1000);
 	traffic(g, v[3], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	terminate(g, &v[2], 2);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -1566,7 +1294,7 @@ sc_syn_delay(struct gen *g)
 	offload(g, v, 7);
 	for (i = 0; i < 5; i++)
 		traffic(g, v[2 + i], 1);
-	adv(g, 300, 2000);
+	gen_adv(g, 300, 2000);
 	terminate(g, &v[2], 5);
 	term1(g, v[1]);
 	term1(g, v[0]);
@@ -1619,14 +1347,6 @@ cseg_cmp(const void *a, const void *b)
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
 	return x->ord < y->ord ? -1 : x->ord > y->ord;
-}
-
-static int
-i64_cmp(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static void
@@ -1722,7 +1442,7 @@ build_capture(struct gen *g, struct capture *c, int64_t *end)
 			    (x->t_term_req == T_NONE || c->v[k].ts < x->t_term_req))
 				inside++;
 		if (inside)
-			viol(g, "W2", x->slot);
+			gen_viol(g, "W2", x->slot);
 		/* W3: SYN seen -> initiate done with success */
 		if (x->init_ok) {
 			g->w3 = xrealloc(g->w3, st_mult(g->nw3 + 1, sizeof(*g->w3)));
@@ -1743,8 +1463,8 @@ build_capture(struct gen *g, struct capture *c, int64_t *end)
 		    *end <= x->t_wire + grace || x->fate == F_LOST ||
 		    (x->t_term_done != T_NONE && x->t_term_done <= x->t_wire + grace))
 			continue;
-		viol(g, "W1", x->slot);
-		leak(g, x->slot, "wire_close");
+		gen_viol(g, "W1", x->slot);
+		gen_leak(g, x->slot, "wire_close");
 		g->sum.leaked++;
 		if (x->fate == F_LIVE)
 			x->fate = F_LEAKED;
@@ -1768,7 +1488,7 @@ write_capture(struct gen *g, const struct capture *c, FILE *f, int ng, int64_t s
 		const struct cseg *x = &c->v[k];
 		const struct node *nd = &g->nodes[x->conn];
 
-		tuple_addr(nd->tup, as, sizeof(as), bs, sizeof(bs));
+		gen_tuple_addr(nd->tup, as, sizeof(as), bs, sizeof(bs));
 		tuple_ports(nd->tup, &sp, &dp);
 		memset(a, 0, sizeof(a));
 		memset(b, 0, sizeof(b));
@@ -1823,161 +1543,11 @@ const struct ot_gen_scenario ot_gen_scenarios[] = {
 const unsigned ot_gen_nscenarios =
 	sizeof(ot_gen_scenarios) / sizeof(ot_gen_scenarios[0]);
 
-static void
-write_lat(struct obuf *o, const char *name, const struct lat *l, int last)
-{
-	static const uint32_t ps[4] = { 50000, 90000, 99000, 99900 };
-	static const char *const pn[4] = { "p50_ns", "p90_ns", "p99_ns",
-					   "p999_ns" };
-	int k;
-
-	ob_str(o, "    \"");
-	ob_str(o, name);
-	ob_str(o, "\": { \"count\": ");
-	ob_u64(o, l->count);
-	for (k = 0; k < 4; k++) {
-		ob_str(o, ", \"");
-		ob_str(o, pn[k]);
-		ob_str(o, "\": ");
-		if (!l->count) {
-			ob_str(o, "null");
-			continue;
-		} else {
-			size_t r = ot_nearest_rank((size_t)l->count, ps[k]);
-			uint64_t cum = 0, b;
-
-			for (b = 0; b < LAT_BUCKETS; b++) {
-				cum += l->hist[b];
-				if (cum > r)
-					break;
-			}
-			ob_u64(o, b * TICK);
-		}
-	}
-	ob_str(o, ", \"max_ns\": ");
-	if (l->count)
-		ob_u64(o, l->max);
-	else
-		ob_str(o, "null");
-	ob_str(o, ", \"mean_ns\": ");
-	if (l->count)
-		ob_u64(o, l->sum / l->count);
-	else
-		ob_str(o, "null");
-	ob_str(o, last ? " }\n" : " },\n");
-}
-
-/* The W3 distribution: exact values, nearest rank as the report. */
-static void
-write_w3(struct obuf *o, struct gen *g)
-{
-	static const uint32_t ps[4] = { 50000, 90000, 99000, 99900 };
-	static const char *const pn[4] = { "p50_ns", "p90_ns", "p99_ns",
-					   "p999_ns" };
-	__int128 sum = 0;
-	size_t i;
-	int k;
-
-	ob_str(o, "    \"syn_to_offload\": { \"count\": ");
-	ob_u64(o, g->nw3);
-	if (g->nw3)
-		qsort(g->w3, g->nw3, sizeof(*g->w3), i64_cmp);
-	for (i = 0; i < g->nw3; i++)
-		sum += g->w3[i];
-	for (k = 0; k < 4; k++) {
-		ob_str(o, ", \"");
-		ob_str(o, pn[k]);
-		ob_str(o, "\": ");
-		if (g->nw3)
-			ob_i64(o, g->w3[ot_nearest_rank(g->nw3, ps[k])]);
-		else
-			ob_str(o, "null");
-	}
-	ob_str(o, ", \"max_ns\": ");
-	if (g->nw3)
-		ob_i64(o, g->w3[g->nw3 - 1]);
-	else
-		ob_str(o, "null");
-	ob_str(o, ", \"mean_ns\": ");
-	if (g->nw3)
-		ob_i64(o, (int64_t)(sum / (__int128)g->nw3));
-	else
-		ob_str(o, "null");
-	ob_str(o, " }\n");
-}
-
-static void
-write_truth(struct gen *g, struct obuf *o, const char *scenario, uint64_t seed,
-	    int with_capture)
-{
-	unsigned i;
-
-	ob_str(o, "{\n  \"scenario\": \"");
-	ob_str(o, scenario);
-	ob_str(o, "\", \"seed\": ");
-	ob_u64(o, seed);
-	ob_str(o, ", \"objects\": ");
-	ob_u64(o, g->sum.objects);
-	ob_str(o, ",\n  \"summary\": { \"objects\": ");
-	ob_u64(o, g->sum.objects);
-	ob_str(o, ", \"offloaded\": ");
-	ob_u64(o, g->sum.offloaded);
-	ob_str(o, ", \"failed\": ");
-	ob_u64(o, g->sum.failed);
-	ob_str(o, ", \"terminated\": ");
-	ob_u64(o, g->sum.terminated);
-	ob_str(o, ", \"lost\": ");
-	ob_u64(o, g->sum.lost);
-	ob_str(o, ", \"live_at_end\": ");
-	ob_u64(o, g->sum.live_at_end);
-	ob_str(o, ", \"leaked\": ");
-	ob_u64(o, g->sum.leaked);
-	ob_str(o, " },\n  \"latency\": {\n");
-	for (i = 0; i < OT_KIND_COUNT; i++)
-		write_lat(o, ot_kind_names[i], &g->lat[i],
-			  i + 1 == OT_KIND_COUNT && !with_capture);
-	if (with_capture)
-		write_w3(o, g);
-	ob_str(o, "  },\n");
-	if (with_capture) {
-		ob_str(o, "  \"capture\": { \"flows\": ");
-		ob_u64(o, g->flows);
-		ob_str(o, ", \"joined\": ");
-		ob_u64(o, g->joined);
-		ob_str(o, ", \"unjoined\": ");
-		ob_u64(o, g->flows - g->joined);
-		ob_str(o, " },\n");
-	}
-	ob_str(o, "  \"violations\": [");
-	for (i = 0; i < g->nviol; i++) {
-		ob_str(o, i ? ",\n    " : "\n    ");
-		ob_str(o, "{ \"rule\": \"");
-		ob_str(o, g->viol[i].rule);
-		ob_str(o, "\", \"slot\": ");
-		if (g->viol[i].slot)
-			ob_hexq(o, g->viol[i].slot, 16);
-		else
-			ob_str(o, "null");
-		ob_str(o, " }");
-	}
-	ob_str(o, g->nviol ? "\n  ],\n  \"leaks\": [" : "],\n  \"leaks\": [");
-	for (i = 0; i < g->nleaks; i++) {
-		ob_str(o, i ? ",\n    " : "\n    ");
-		ob_str(o, "{ \"slot\": ");
-		ob_hexq(o, g->leaks[i].slot, 16);
-		ob_str(o, ", \"reason\": \"");
-		ob_str(o, g->leaks[i].reason);
-		ob_str(o, "\" }");
-	}
-	ob_str(o, g->nleaks ? "\n  ]\n}\n" : "]\n}\n");
-}
-
 int
 ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	     FILE *truth, struct ot_err *err)
 {
 	struct gen *g = NULL;
-	struct obuf *ob = NULL, *tb = NULL;
 	struct capture capt = { NULL, 0, 0 };
 	int with_capture = 0;
 	uint64_t seed = o ? o->seed : 1;
@@ -1999,21 +1569,9 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 				 (unsigned long long)(0x0000000400000000ull /
 						      SC_OBJ_STRIDE));
 
-	g = xcalloc(1, sizeof(*g));
-	ob = xmalloc(sizeof(*ob));
-	ob->f = ev;
-	ob->n = 0;
-	ob->failed = 0;
-	g->o = ob;
 	/* different seeds give different streams; the scenario name is mixed
 	 * in so scenarios sharing a seed do not share their jitter */
-	g->rng = seed * 0xd1b54a32d192ed03ull + (uint64_t)sc;
-	g->t = 0;
-	g->last_ts = 0;
-	g->next_slot = 0xffffe0012a4c3018ull;
-	g->next_ptr = 0xffffc98a1c200000ull;
-	g->next_block = 0xffffe0013b100000ull;
-	g->next_nbl = 0xffffe0014c800000ull;
+	g = gen_new(ev, seed * 0xd1b54a32d192ed03ull + (uint64_t)sc);
 
 	switch (sc) {
 	case 0: sc_clean(g); break;
@@ -2055,10 +1613,9 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	for (i = 0; i < g->nnodes; i++)
 		if (g->nodes[i].fate == F_LIVE) {
 			g->sum.live_at_end++;
-			leak(g, g->nodes[i].slot, "live_at_end");
+			gen_leak(g, g->nodes[i].slot, "live_at_end");
 		}
-	ob_flush(ob);
-	if (ob->failed || ferror(ev)) {
+	if (gen_flush(g) < 0 || ferror(ev)) {
 		ot_errorf(err, OT_EINTERNAL, "cannot write events: scenario=%s",
 			  scenario);
 		goto out;
@@ -2070,13 +1627,8 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 		goto out;
 	}
 	if (truth) {
-		tb = xmalloc(sizeof(*tb));
-		tb->f = truth;
-		tb->n = 0;
-		tb->failed = 0;
-		write_truth(g, tb, scenario, seed, with_capture);
-		ob_flush(tb);
-		if (tb->failed || ferror(truth)) {
+		if (gen_write_truth(g, truth, scenario, seed, with_capture) < 0 ||
+		    ferror(truth)) {
 			ot_errorf(err, OT_EINTERNAL,
 				  "cannot write truth: scenario=%s", scenario);
 			goto out;
@@ -2084,12 +1636,7 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	}
 	rc = 0;
 out:
-	for (i = 0; i < OT_KIND_COUNT; i++)
-		free(g->lat[i].hist);
-	free(g->w3);
 	free(capt.v);
-	free(tb);
-	free(ob);
-	free(g);
+	gen_free(g);
 	return rc;
 }

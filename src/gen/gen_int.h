@@ -165,4 +165,27 @@ is_success(uint32_t st)
 	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS;
 }
 
+/* ---- gen_core.c: writer, clock, ids and truth ------------------------- */
+
+struct gen *gen_new(FILE *ev, uint64_t rng);
+int gen_flush(struct gen *g);
+void gen_free(struct gen *g);
+
+void gen_tuple_addr(int n, char *src, size_t srclen, char *dst, size_t dstlen);
+void gen_emit(struct gen *g, const struct gev *e);
+void gen_base_ev(struct gev *e, const struct gen *g, const char *ev,
+		 const char *adapter, const char *layer, int host);
+
+void gen_adv(struct gen *g, unsigned lo_us, unsigned hi_us);
+struct node *gen_mknode(struct gen *g, const char *adapter, const char *layer,
+			const char *state, struct node *parent);
+uint64_t gen_newblock(struct gen *g);
+uint64_t gen_newnbl(struct gen *g);
+
+void gen_lat_add(struct gen *g, enum ot_kind k, int64_t d);
+void gen_viol(struct gen *g, const char *rule, uint64_t slot);
+void gen_leak(struct gen *g, uint64_t slot, const char *reason);
+int gen_write_truth(struct gen *g, FILE *f, const char *scenario, uint64_t seed,
+		    int with_capture);
+
 #endif
