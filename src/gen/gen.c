@@ -36,318 +36,6 @@ rng_lat(uint64_t *s, unsigned lo_us, unsigned hi_us, unsigned tail_us)
 	return (int64_t)ticks * TICK;
 }
 
-static int
-in_list(struct node **v, unsigned n, const struct node *x)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
-			return 1;
-	return 0;
-}
-
-/* An operation in progress (requests written, completions not yet). */
-struct op {
-	enum ot_kind kind;
-	const char *adapter, *layer;
-	uint64_t root;
-	int64_t t0;
-	struct node *v[MAX_NODES];
-	unsigned n;
-};
-
-/*
- * Write the request events of an operation over nodes v[0..n) (depth-first
- * order), one per block.  Initiate blocks use the nodes' st/linker/wmode;
- * the block pointers are allocated here unless shared_blocks (an IM stack
- * converts the same block list in place).
- */
-static void
-op_request(struct gen *g, struct op *op, enum ot_kind kind, const char *adapter,
-	   const char *layer, struct node **v, unsigned n, int shared_blocks)
-{
-	static const char *const rq[] = { "initiate", "terminate", "update",
-					  "invalidate", "query" };
-	struct gev e;
-	unsigned i;
-	/* before the first event, the capture has 2 ms of its own */
-	int64_t before = g->nev ? g->last_ts : g->t - 2000000;
-
-	op->kind = kind;
-	op->adapter = adapter;
-	op->layer = layer;
-	op->n = n;
-	op->t0 = g->t;
-	for (i = 0; i < n; i++) {
-		op->v[i] = v[i];
-		if (!shared_blocks)
-			v[i]->block = gen_newblock(g);
-	}
-	op->root = v[0]->block;
-	for (i = 0; i < n; i++) {
-		struct node *x = v[i];
-
-		gen_base_ev(&e, g, rq[kind], adapter, layer, 1);
-		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
-			OT_HAS_HANDLE;
-		e.root = op->root;
-		e.block = x->block;
-		e.state = x->state;
-		e.slot = x->slot;
-		e.handle = x->handle;
-		if (x->parent && in_list(v, n, x->parent)) {
-			e.has |= OT_HAS_PARENT;
-			e.parent = x->parent->block;
-		}
-		if (kind == OT_KIND_INITIATE && x->linker) {
-			e.has |= OT_HAS_VALUE;
-			e.value = x->ptr;
-		}
-		if (!strcmp(x->state, "tcp") &&
-		    (kind == OT_KIND_INITIATE || kind == OT_KIND_TERMINATE)) {
-			e.has |= OT_HAS_TUPLE;
-			e.tup = x->tup;
-		}
-		if (kind == OT_KIND_INITIATE && !x->linker) {
-			g->sum.objects++;
-			x->fate = F_PENDING;
-			x->t_before = before;
-			x->t_init = g->t;
-		}
-		if (kind == OT_KIND_TERMINATE && x->t_term_req == T_NONE)
-			x->t_term_req = g->t;
-		gen_emit(g, &e);
-		g->t += TICK;
-	}
-}
-
-static void
-ctx_write(struct gen *g, const char *adapter, const char *layer, uint64_t slot,
-	  uint64_t value)
-{
-	struct gev e;
-
-	gen_base_ev(&e, g, "ctx_write", adapter, layer, 0);
-	e.has = OT_HAS_SLOT | OT_HAS_VALUE;
-	e.slot = slot;
-	e.value = value;
-	gen_emit(g, &e);
-}
-
-/* The target's context writes for the new-offload blocks of an initiate. */
-static void
-op_writes(struct gen *g, struct op *op)
-{
-	unsigned i;
-
-	for (i = 0; i < op->n; i++) {
-		struct node *x = op->v[i];
-
-		if (x->linker)
-			continue;
-		if ((x->wmode == W_AUTO && is_success(x->st)) ||
-		    x->wmode == W_FAIL) {
-			gen_adv(g, 3, 40);
-			ctx_write(g, op->adapter, op->layer, x->slot, x->ptr);
-		}
-	}
-}
-
-/* Completion events, one per block, with the truth they imply. */
-static void
-op_complete(struct gen *g, struct op *op)
-{
-	static const char *const dn[] = { "initiate_done", "terminate_done",
-					  "update_done", "invalidate_done",
-					  "query_done" };
-	struct gev e;
-	unsigned i;
-	int64_t tlast = g->t;
-
-	for (i = 0; i < op->n; i++) {
-		struct node *x = op->v[i];
-		uint32_t st = op->kind == OT_KIND_INITIATE ? x->st : x->tst;
-		int k;
-
-		for (k = 0; k < (x->dup ? 2 : 1); k++) {
-			gen_base_ev(&e, g, dn[op->kind], op->adapter, op->layer, 0);
-			e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
-			e.root = op->root;
-			e.block = x->block;
-			e.status = st;
-			gen_emit(g, &e);
-			tlast = g->t;
-			g->t += TICK;
-		}
-		if (op->kind == OT_KIND_INITIATE && !x->linker) {
-			x->t_done = tlast;
-			x->init_ok = is_success(st);
-			if (is_success(st)) {
-				g->sum.offloaded++;
-				x->fate = F_LIVE;
-			} else {
-				g->sum.failed++;
-				x->fate = F_FAILED;
-			}
-		} else if (op->kind == OT_KIND_TERMINATE) {
-			if (st == OT_ST_SUCCESS) {
-				x->t_term_done = tlast;
-				if (x->fate == F_LOST)
-					g->sum.lost--;
-				g->sum.terminated++;
-				x->fate = F_TERMINATED;
-			} else if (st == OT_ST_FAILURE) {
-				g->sum.lost++;
-				x->fate = F_LOST;
-				gen_viol(g, "L2", x->slot);
-			}
-		}
-		x->dup = 0;
-	}
-	gen_lat_add(g, op->kind, tlast - op->t0);
-	/* context written after the completion (C1 "late") */
-	if (op->kind == OT_KIND_INITIATE)
-		for (i = 0; i < op->n; i++)
-			if (op->v[i]->wmode == W_LATE) {
-				gen_adv(g, 80, 600);
-				ctx_write(g, op->adapter, op->layer,
-					  op->v[i]->slot, op->v[i]->ptr);
-				op->v[i]->wmode = W_AUTO;
-			}
-}
-
-/* A whole initiate at the target: requests, processing, completion. */
-static void
-offload(struct gen *g, struct node **v, unsigned n)
-{
-	struct op op;
-
-	op_request(g, &op, OT_KIND_INITIATE, v[0]->adapter, v[0]->layer, v, n, 0);
-	op_writes(g, &op);
-	gen_adv(g, 5, 60);
-	op_complete(g, &op);
-}
-
-/* A whole terminate of nodes v with their tst (0 = SUCCESS by default). */
-static void
-terminate(struct gen *g, struct node **v, unsigned n)
-{
-	struct op op;
-
-	op_request(g, &op, OT_KIND_TERMINATE, v[0]->adapter, v[0]->layer, v, n, 0);
-	gen_adv(g, 20, 300);
-	op_complete(g, &op);
-}
-
-static void
-term1(struct gen *g, struct node *x)
-{
-	struct node *v[1];
-
-	v[0] = x;
-	terminate(g, v, 1);
-}
-
-static void
-send_req(struct gen *g, struct node *x, uint64_t nbl)
-{
-	struct gev e;
-
-	gen_base_ev(&e, g, "send", x->adapter, x->layer, 1);
-	e.has = OT_HAS_VALUE | OT_HAS_NBL;
-	e.value = x->ptr;
-	e.nbl = nbl;
-	gen_emit(g, &e);
-}
-
-static void
-send_done(struct gen *g, struct node *x, uint64_t nbl, uint32_t st)
-{
-	struct gev e;
-
-	gen_base_ev(&e, g, "send_done", x->adapter, x->layer, 0);
-	e.has = OT_HAS_NBL | OT_HAS_STATUS;
-	e.nbl = nbl;
-	e.status = st;
-	gen_emit(g, &e);
-}
-
-/* A few sends, each completed (acknowledged) before the next. */
-static void
-traffic(struct gen *g, struct node *x, unsigned nsends)
-{
-	unsigned i;
-	uint64_t nbl;
-
-	for (i = 0; i < nsends; i++) {
-		gen_adv(g, 50, 400);
-		nbl = gen_newnbl(g);
-		send_req(g, x, nbl);
-		gen_adv(g, 30, 900);
-		send_done(g, x, nbl, OT_ST_SUCCESS);
-	}
-}
-
-static void
-tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason)
-{
-	struct gev e;
-
-	gen_base_ev(&e, g, "tcp_event", x->adapter, x->layer, 0);
-	e.has = OT_HAS_HANDLE | OT_HAS_CODE;
-	e.handle = x->handle;
-	e.code = code;
-	if (code == OT_TCP_EV_RETRIEVE) {
-		e.has |= OT_HAS_REASON;
-		e.reason = reason;
-	}
-	gen_emit(g, &e);
-}
-
-static void
-status_ind(struct gen *g, const char *adapter, uint32_t code)
-{
-	struct gev e;
-
-	gen_base_ev(&e, g, "status", adapter, "target", 0);
-	e.has = OT_HAS_STATUS | OT_HAS_CODE;
-	e.status = code;
-	e.code = code;
-	gen_emit(g, &e);
-}
-
-/* Live objects of an adapter leave the live set with a leak reason (and an
- * L1 violation each). */
-static void
-leak_live(struct gen *g, const char *adapter, const char *reason)
-{
-	unsigned i;
-
-	for (i = 0; i < g->nnodes; i++) {
-		struct node *x = &g->nodes[i];
-
-		if (x->fate == F_LIVE && !strcmp(x->adapter, adapter)) {
-			x->fate = F_LEAKED;
-			g->sum.leaked++;
-			gen_viol(g, "L1", x->slot);
-			gen_leak(g, x->slot, reason);
-		}
-	}
-}
-
-/* The usual tree: one neighbor, one path, ntcp tcp objects on nic0. */
-static void
-tree(struct gen *g, struct node **v, unsigned ntcp)
-{
-	unsigned i;
-
-	v[0] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
-	v[1] = gen_mknode(g, "nic0", "target", "ip4", v[0]);
-	for (i = 0; i < ntcp; i++)
-		v[2 + i] = gen_mknode(g, "nic0", "target", "tcp", v[1]);
-}
-
 /* ---- scenarios --------------------------------------------------------- */
 
 static int
@@ -355,15 +43,15 @@ sc_clean(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
-	offload(g, v, 3);
-	traffic(g, v[2], 3);
+	gen_tree(g, v, 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 3);
 	gen_adv(g, 500, 3000);
-	term1(g, v[2]);
+	gen_term1(g, v[2]);
 	gen_adv(g, 10, 200);
-	term1(g, v[1]);
+	gen_term1(g, v[1]);
 	gen_adv(g, 10, 200);
-	term1(g, v[0]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -386,14 +74,14 @@ sc_partial(struct gen *g)
 	v[3]->st = OT_ST_RESOURCES;
 	v[4]->st = OT_ST_FAILURE;
 	v[5]->st = OT_ST_FAILURE;
-	offload(g, v, 6);
-	traffic(g, v[2], 2);
+	gen_offload(g, v, 6);
+	gen_traffic(g, v[2], 2);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
+	gen_term1(g, v[2]);
 	gen_adv(g, 10, 200);
-	term1(g, v[1]);
+	gen_term1(g, v[1]);
 	gen_adv(g, 10, 200);
-	term1(g, v[0]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -402,15 +90,15 @@ sc_late_write(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
+	gen_tree(g, v, 1);
 	v[2]->wmode = W_LATE;
 	gen_viol(g, "C1", v[2]->slot);
-	offload(g, v, 3);
-	traffic(g, v[2], 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -419,14 +107,14 @@ sc_missing_write(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
+	gen_tree(g, v, 1);
 	v[2]->wmode = W_NONE;
 	gen_viol(g, "C1", v[2]->slot);	/* decided at the terminate request */
-	offload(g, v, 3);
+	gen_offload(g, v, 3);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -435,15 +123,15 @@ sc_write_on_failure(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
+	gen_tree(g, v, 1);
 	v[1]->st = OT_ST_PARTIAL_SUCCESS;	/* its only dependent failed */
 	v[2]->st = OT_ST_RESOURCES;
 	v[2]->wmode = W_FAIL;
 	gen_viol(g, "C1", v[2]->slot);
-	offload(g, v, 3);
+	gen_offload(g, v, 3);
 	gen_adv(g, 300, 2000);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -452,15 +140,15 @@ sc_double_complete(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
+	gen_tree(g, v, 1);
 	v[0]->dup = 1;	/* neighbor block completed twice, op still open */
 	gen_viol(g, "P1", v[0]->slot);
-	offload(g, v, 3);
-	traffic(g, v[2], 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -471,13 +159,13 @@ sc_hang(struct gen *g)
 	struct op op;
 	struct gev e;
 
-	tree(g, v, 1);
-	offload(g, v, 3);
-	traffic(g, v[2], 2);
+	gen_tree(g, v, 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 2);
 	gen_adv(g, 300, 2000);
 	/* the terminate of the tcp object never completes; the host waits,
 	 * so path and neighbor stay offloaded */
-	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
 	gen_viol(g, "P1", v[2]->slot);
 	/* life goes on: a (valid) NeighborReachabilityQuery later, so the
 	 * hang has an age at the end of the trace */
@@ -497,15 +185,15 @@ sc_parent_first(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
-	offload(g, v, 3);
-	traffic(g, v[2], 1);
+	gen_tree(g, v, 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
 	gen_viol(g, "T3", v[1]->slot);
-	term1(g, v[1]);
+	gen_term1(g, v[1]);
 	gen_adv(g, 50, 500);
-	term1(g, v[2]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -515,13 +203,13 @@ sc_use_after_terminate(struct gen *g)
 	struct node *v[3];
 	struct gev e;
 
-	tree(g, v, 1);
-	offload(g, v, 3);
-	traffic(g, v[2], 2);
+	gen_tree(g, v, 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 2);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	/* receive indication on the tcp object's handle after its terminate
 	 * completed */
 	gen_adv(g, 20, 300);
@@ -539,15 +227,15 @@ sc_bad_status(struct gen *g)
 {
 	struct node *v[3];
 
-	tree(g, v, 1);
+	gen_tree(g, v, 1);
 	v[2]->st = OT_ST_PARTIAL_SUCCESS;	/* a leaf tcp block: S2 */
 	gen_viol(g, "S2", v[2]->slot);
-	offload(g, v, 3);
-	traffic(g, v[2], 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[2]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -556,12 +244,12 @@ sc_leak_end(struct gen *g)
 {
 	struct node *v[4];
 
-	tree(g, v, 2);
-	offload(g, v, 4);
-	traffic(g, v[2], 1);
-	traffic(g, v[3], 2);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 4);
+	gen_traffic(g, v[2], 1);
+	gen_traffic(g, v[3], 2);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
+	gen_term1(g, v[2]);
 	gen_adv(g, 1000, 5000);
 	return 0;	/* v[0], v[1], v[3] live at end */
 }
@@ -572,15 +260,15 @@ sc_leak_halt(struct gen *g)
 	struct node *v[4];
 	struct gev e;
 
-	tree(g, v, 2);
-	offload(g, v, 4);
-	traffic(g, v[3], 2);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 4);
+	gen_traffic(g, v[3], 2);
 	gen_adv(g, 300, 2000);
-	term1(g, v[2]);
+	gen_term1(g, v[2]);
 	gen_adv(g, 1000, 5000);
 	gen_base_ev(&e, g, "halt", "nic0", "target", 1);
 	gen_emit(g, &e);
-	leak_live(g, "nic0", "halt");
+	gen_leak_live(g, "nic0", "halt");
 	return 0;
 }
 
@@ -605,36 +293,36 @@ sc_im_stack(struct gen *g)
 		im[i]->block = gen_newblock(g);
 		tg[i]->block = im[i]->block;	/* converted in place */
 	}
-	op_request(g, &iop, OT_KIND_INITIATE, "mux0", "im", im, 3, 1);
+	gen_op_request(g, &iop, OT_KIND_INITIATE, "mux0", "im", im, 3, 1);
 	gen_adv(g, 2, 10);
-	op_request(g, &top, OT_KIND_INITIATE, "nic0", "target", tg, 3, 1);
-	op_writes(g, &top);
+	gen_op_request(g, &top, OT_KIND_INITIATE, "nic0", "target", tg, 3, 1);
+	gen_op_writes(g, &top);
 	gen_adv(g, 5, 60);
-	op_complete(g, &top);
+	gen_op_complete(g, &top);
 	/* the IM's completion path publishes into the host's slots */
 	for (i = 0; i < 3; i++) {
 		g->t += TICK;
-		ctx_write(g, "mux0", "im", im[i]->slot, im[i]->ptr);
+		gen_ctx_write(g, "mux0", "im", im[i]->slot, im[i]->ptr);
 	}
 	gen_adv(g, 1, 10);
-	op_complete(g, &iop);
+	gen_op_complete(g, &iop);
 
 	gen_adv(g, 500, 3000);
 	/* one terminate tree per layer; the IM clears the host's slots
 	 * (X -> NULL) when it propagates the completion, as MUX does */
 	for (i = 0; i < 3; i++)
 		im[i]->block = tg[i]->block = gen_newblock(g);
-	op_request(g, &iop, OT_KIND_TERMINATE, "mux0", "im", im, 3, 1);
+	gen_op_request(g, &iop, OT_KIND_TERMINATE, "mux0", "im", im, 3, 1);
 	gen_adv(g, 2, 10);
-	op_request(g, &top, OT_KIND_TERMINATE, "nic0", "target", tg, 3, 1);
+	gen_op_request(g, &top, OT_KIND_TERMINATE, "nic0", "target", tg, 3, 1);
 	gen_adv(g, 20, 300);
-	op_complete(g, &top);
+	gen_op_complete(g, &top);
 	for (i = 3; i-- > 0;) {
 		g->t += TICK;
-		ctx_write(g, "mux0", "im", im[i]->slot, 0);
+		gen_ctx_write(g, "mux0", "im", im[i]->slot, 0);
 	}
 	gen_adv(g, 1, 10);
-	op_complete(g, &iop);
+	gen_op_complete(g, &iop);
 	return 0;
 }
 
@@ -643,20 +331,20 @@ sc_upload_all(struct gen *g)
 {
 	struct node *v[4];
 
-	tree(g, v, 2);
-	offload(g, v, 4);
-	traffic(g, v[2], 1);
-	traffic(g, v[3], 1);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 4);
+	gen_traffic(g, v[2], 1);
+	gen_traffic(g, v[3], 1);
 	gen_adv(g, 500, 2000);
-	status_ind(g, "nic0", OT_ST_UPLOAD_ALL);
+	gen_status_ind(g, "nic0", OT_ST_UPLOAD_ALL);
 	gen_adv(g, 20, 200);
 	/* TCP first (one op), then the path; the host forgets the neighbor */
-	terminate(g, &v[2], 2);
+	gen_terminate(g, &v[2], 2);
 	gen_adv(g, 10, 100);
-	term1(g, v[1]);
+	gen_term1(g, v[1]);
 	gen_adv(g, 100, 500);
-	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
-	leak_live(g, "nic0", "upload_all");	/* the neighbor */
+	gen_status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
+	gen_leak_live(g, "nic0", "upload_all");	/* the neighbor */
 	return 0;
 }
 
@@ -666,28 +354,28 @@ sc_pause_resume(struct gen *g)
 	struct node *v[4], *w[2];
 	struct op op;
 
-	tree(g, v, 2);
-	offload(g, v, 3);	/* neighbor, path, first tcp */
-	traffic(g, v[2], 1);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 3);	/* neighbor, path, first tcp */
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 200, 1000);
-	status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
+	gen_status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
 	gen_adv(g, 5, 50);
 	/* an initiate already in flight: linker path + new tcp; queued */
 	w[0] = v[1];
 	w[1] = v[3];
 	v[1]->linker = 1;
-	op_request(g, &op, OT_KIND_INITIATE, "nic0", "target", w, 2, 0);
+	gen_op_request(g, &op, OT_KIND_INITIATE, "nic0", "target", w, 2, 0);
 	gen_adv(g, 200, 2000);
-	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
-	op_writes(g, &op);
+	gen_status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
+	gen_op_writes(g, &op);
 	gen_adv(g, 5, 60);
-	op_complete(g, &op);
+	gen_op_complete(g, &op);
 	v[1]->linker = 0;
-	traffic(g, v[3], 1);
+	gen_traffic(g, v[3], 1);
 	gen_adv(g, 300, 2000);
-	terminate(g, &v[2], 2);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_terminate(g, &v[2], 2);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -698,38 +386,38 @@ sc_hw_failure(struct gen *g)
 	uint64_t nbl[2];
 	struct op op;
 
-	tree(g, v, 1);
-	offload(g, v, 3);
-	traffic(g, v[2], 1);
+	gen_tree(g, v, 1);
+	gen_offload(g, v, 3);
+	gen_traffic(g, v[2], 1);
 	gen_adv(g, 100, 500);
 	nbl[0] = gen_newnbl(g);
-	send_req(g, v[2], nbl[0]);
+	gen_send_req(g, v[2], nbl[0]);
 	gen_adv(g, 5, 50);
 	nbl[1] = gen_newnbl(g);
-	send_req(g, v[2], nbl[1]);
+	gen_send_req(g, v[2], nbl[1]);
 	gen_adv(g, 20, 100);
 	/* 1. terminate completes with FAILURE: the object is lost (L2) */
 	v[2]->tst = OT_ST_FAILURE;
-	term1(g, v[2]);
+	gen_term1(g, v[2]);
 	/* 2. retrieve, reason HardwareFailure; 3. abort */
 	gen_adv(g, 10, 100);
-	tcp_event(g, v[2], OT_TCP_EV_RETRIEVE, OT_REASON_HARDWARE_FAILURE);
+	gen_tcp_event(g, v[2], OT_TCP_EV_RETRIEVE, OT_REASON_HARDWARE_FAILURE);
 	gen_adv(g, 5, 50);
-	tcp_event(g, v[2], OT_TCP_EV_ABORT, 0);
+	gen_tcp_event(g, v[2], OT_TCP_EV_ABORT, 0);
 	/* 4. the next terminate: outstanding sends complete aborted */
 	gen_adv(g, 50, 400);
 	v[2]->tst = OT_ST_SUCCESS;
-	op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
 	gen_adv(g, 5, 50);
-	send_done(g, v[2], nbl[0], OT_ST_REQUEST_ABORTED);
+	gen_send_done(g, v[2], nbl[0], OT_ST_REQUEST_ABORTED);
 	g->t += TICK;
-	send_done(g, v[2], nbl[1], OT_ST_REQUEST_ABORTED);
+	gen_send_done(g, v[2], nbl[1], OT_ST_REQUEST_ABORTED);
 	/* 5. terminate completes with SUCCESS */
 	gen_adv(g, 5, 50);
-	op_complete(g, &op);
+	gen_op_complete(g, &op);
 	gen_adv(g, 10, 200);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -1121,7 +809,7 @@ sc_scale(struct gen *g, uint64_t nobj)
 				 20 + i, 30 + 7 * j);
 			v[1 + j] = p;
 		}
-		offload(g, v, 1 + SC_PATHS);
+		gen_offload(g, v, 1 + SC_PATHS);
 		gen_adv(g, 20, 100);
 	}
 
@@ -1176,7 +864,7 @@ sc_scale(struct gen *g, uint64_t nobj)
 		v[0] = nb[i];
 		for (j = 0; j < SC_PATHS; j++)
 			v[1 + j] = paths[i * SC_PATHS + j];
-		terminate(g, v, 1 + SC_PATHS);
+		gen_terminate(g, v, 1 + SC_PATHS);
 		gen_adv(g, 10, 100);
 	}
 	return 0;
@@ -1210,17 +898,17 @@ sc_hostile(struct gen *g)
 	v[1][2]->wmode = W_LATE;
 	gen_viol(g, "C1", v[1][2]->slot);
 	for (i = 0; i < 3; i++) {
-		offload(g, v[i], 3);
-		traffic(g, v[i][2], 2);
+		gen_offload(g, v[i], 3);
+		gen_traffic(g, v[i][2], 2);
 		gen_adv(g, 100, 500);
 	}
 	for (i = 0; i < 2; i++) {
 		gen_adv(g, 300, 2000);
-		term1(g, v[i][2]);
+		gen_term1(g, v[i][2]);
 		gen_adv(g, 10, 200);
-		term1(g, v[i][1]);
+		gen_term1(g, v[i][1]);
 		gen_adv(g, 10, 200);
-		term1(g, v[i][0]);
+		gen_term1(g, v[i][0]);
 	}
 	gen_adv(g, 1000, 3000);
 	return 0;	/* the third tree is live at end */
@@ -1239,22 +927,22 @@ sc_wire_close(struct gen *g)
 {
 	struct node *v[4];
 
-	tree(g, v, 2);
-	offload(g, v, 4);
-	traffic(g, v[2], 1);
-	traffic(g, v[3], 1);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 4);
+	gen_traffic(g, v[2], 1);
+	gen_traffic(g, v[3], 1);
 	gen_adv(g, 300, 2000);
 	v[2]->t_wire = g->t;		/* FIN both ways */
 	gen_adv(g, 5000, 20000);
 	v[3]->t_wire = g->t;		/* RST */
 	v[3]->wire_rst = 1;
 	gen_adv(g, 1500000, 1500000);
-	term1(g, v[3]);
+	gen_term1(g, v[3]);
 	gen_adv(g, 1500000, 2000000);
 	/* the trace goes on past the grace of both closes */
-	status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
+	gen_status_ind(g, "nic0", OT_ST_OFFLOAD_PAUSE);
 	gen_adv(g, 10, 100);
-	status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
+	gen_status_ind(g, "nic0", OT_ST_OFFLOAD_RESUME);
 	return 0;	/* v[2] leaked by its wire close; v[0], v[1] live */
 }
 
@@ -1264,18 +952,18 @@ sc_host_traffic(struct gen *g)
 {
 	struct node *v[4];
 
-	tree(g, v, 2);
-	offload(g, v, 4);
-	traffic(g, v[2], 2);
+	gen_tree(g, v, 2);
+	gen_offload(g, v, 4);
+	gen_traffic(g, v[2], 2);
 	gen_adv(g, 100, 500);
 	v[2]->t_inside = g->t;		/* not really offloaded */
 	v[2]->n_inside = 5;
 	gen_adv(g, 500, 1000);
-	traffic(g, v[3], 1);
+	gen_traffic(g, v[3], 1);
 	gen_adv(g, 300, 2000);
-	terminate(g, &v[2], 2);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_terminate(g, &v[2], 2);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 
@@ -1288,16 +976,16 @@ sc_syn_delay(struct gen *g)
 	struct node *v[7];
 	unsigned i;
 
-	tree(g, v, 5);
+	gen_tree(g, v, 5);
 	for (i = 0; i < 5; i++)
 		v[2 + i]->syn_lead = lead[i];
-	offload(g, v, 7);
+	gen_offload(g, v, 7);
 	for (i = 0; i < 5; i++)
-		traffic(g, v[2 + i], 1);
+		gen_traffic(g, v[2 + i], 1);
 	gen_adv(g, 300, 2000);
-	terminate(g, &v[2], 5);
-	term1(g, v[1]);
-	term1(g, v[0]);
+	gen_terminate(g, &v[2], 5);
+	gen_term1(g, v[1]);
+	gen_term1(g, v[0]);
 	return 0;
 }
 

@@ -159,6 +159,16 @@ struct gev {
 	const char *tsrc, *tdst;	/* override tuple addresses (scale) */
 };
 
+/* An operation in progress (requests written, completions not yet). */
+struct op {
+	enum ot_kind kind;
+	const char *adapter, *layer;
+	uint64_t root;
+	int64_t t0;
+	struct node *v[MAX_NODES];
+	unsigned n;
+};
+
 static inline int
 is_success(uint32_t st)
 {
@@ -187,5 +197,25 @@ void gen_viol(struct gen *g, const char *rule, uint64_t slot);
 void gen_leak(struct gen *g, uint64_t slot, const char *reason);
 int gen_write_truth(struct gen *g, FILE *f, const char *scenario, uint64_t seed,
 		    int with_capture);
+
+/* ---- gen_ops.c: the steps of a scenario ------------------------------- */
+
+void gen_op_request(struct gen *g, struct op *op, enum ot_kind kind,
+		    const char *adapter, const char *layer, struct node **v,
+		    unsigned n, int shared_blocks);
+void gen_ctx_write(struct gen *g, const char *adapter, const char *layer,
+		   uint64_t slot, uint64_t value);
+void gen_op_writes(struct gen *g, struct op *op);
+void gen_op_complete(struct gen *g, struct op *op);
+void gen_offload(struct gen *g, struct node **v, unsigned n);
+void gen_terminate(struct gen *g, struct node **v, unsigned n);
+void gen_term1(struct gen *g, struct node *x);
+void gen_send_req(struct gen *g, struct node *x, uint64_t nbl);
+void gen_send_done(struct gen *g, struct node *x, uint64_t nbl, uint32_t st);
+void gen_traffic(struct gen *g, struct node *x, unsigned nsends);
+void gen_tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason);
+void gen_status_ind(struct gen *g, const char *adapter, uint32_t code);
+void gen_leak_live(struct gen *g, const char *adapter, const char *reason);
+void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 
 #endif
