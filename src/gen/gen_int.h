@@ -218,4 +218,8 @@ void gen_status_ind(struct gen *g, const char *adapter, uint32_t code);
 void gen_leak_live(struct gen *g, const char *adapter, const char *reason);
 void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 
+/* ---- gen_capture.c: the packets of the connections -------------------- */
+
+int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
+
 #endif
