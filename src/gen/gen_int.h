@@ -141,6 +141,7 @@ struct gen {
 	int64_t *w3;		/* SYN-to-offload delays, exact ns */
 	size_t nw3;
 	uint64_t flows, joined;
+	uint64_t objects;	/* scale: tcp objects to write */
 };
 
 /* One event to write; fields with a zero has-bit are left out. */
@@ -221,5 +222,40 @@ void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 /* ---- gen_capture.c: the packets of the connections -------------------- */
 
 int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
+
+/* ---- the scenarios (scen_*.c), listed in gen.c ------------------------ */
+
+void scen_clean(struct gen *g);
+void scen_partial(struct gen *g);
+void scen_late_write(struct gen *g);
+void scen_missing_write(struct gen *g);
+void scen_write_on_failure(struct gen *g);
+void scen_double_complete(struct gen *g);
+void scen_parent_first(struct gen *g);
+void scen_use_after_terminate(struct gen *g);
+void scen_bad_status(struct gen *g);
+void scen_hostile(struct gen *g);
+
+void scen_hang(struct gen *g);
+void scen_leak_end(struct gen *g);
+void scen_leak_halt(struct gen *g);
+void scen_upload_all(struct gen *g);
+void scen_pause_resume(struct gen *g);
+void scen_hw_failure(struct gen *g);
+
+void scen_im_stack(struct gen *g);
+void scen_host_tcpip(struct gen *g);
+
+void scen_wire_close(struct gen *g);
+void scen_host_traffic(struct gen *g);
+void scen_syn_delay(struct gen *g);
+
+/*
+ * scen_scale.c: an object's addresses take SC_OBJ_STRIDE bytes of a
+ * 16 GiB range, which bounds --objects.
+ */
+#define SC_OBJ_STRIDE 0x400ull
+#define SC_MAX_OBJECTS (0x0000000400000000ull / SC_OBJ_STRIDE)
+void scen_scale(struct gen *g);
 
 #endif
