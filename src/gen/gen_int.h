@@ -211,11 +211,15 @@ void gen_op_complete(struct gen *g, struct op *op);
 void gen_offload(struct gen *g, struct node **v, unsigned n);
 void gen_terminate(struct gen *g, struct node **v, unsigned n);
 void gen_term1(struct gen *g, struct node *x);
+void gen_term_up(struct gen *g, struct node **v, unsigned n);
 void gen_send_req(struct gen *g, struct node *x, uint64_t nbl);
 void gen_send_done(struct gen *g, struct node *x, uint64_t nbl, uint32_t st);
 void gen_traffic(struct gen *g, struct node *x, unsigned nsends);
 void gen_tcp_event(struct gen *g, struct node *x, int64_t code, int64_t reason);
 void gen_status_ind(struct gen *g, const char *adapter, uint32_t code);
+void gen_recv_indicate(struct gen *g, struct node *x);
+void gen_neighbor_query(struct gen *g, struct node *x);
+void gen_halt(struct gen *g, const char *adapter);
 void gen_leak_live(struct gen *g, const char *adapter, const char *reason);
 void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 

@@ -213,6 +213,17 @@ gen_term1(struct gen *g, struct node *x)
 	gen_terminate(g, v, 1);
 }
 
+/*
+ * Terminate v[n-1], ..., v[0], one operation each, back to back: a
+ * gen_tree() array from its tcp objects up to the neighbor.
+ */
+void
+gen_term_up(struct gen *g, struct node **v, unsigned n)
+{
+	while (n-- > 0)
+		gen_term1(g, v[n]);
+}
+
 void
 gen_send_req(struct gen *g, struct node *x, uint64_t nbl)
 {
@@ -278,6 +289,44 @@ gen_status_ind(struct gen *g, const char *adapter, uint32_t code)
 	e.has = OT_HAS_STATUS | OT_HAS_CODE;
 	e.status = code;
 	e.code = code;
+	gen_emit(g, &e);
+}
+
+/* A receive indication on x's handle, in a new NBL. */
+void
+gen_recv_indicate(struct gen *g, struct node *x)
+{
+	struct gev e;
+
+	gen_base_ev(&e, g, "recv_indicate", x->adapter, x->layer, 0);
+	e.has = OT_HAS_HANDLE | OT_HAS_NBL;
+	e.handle = x->handle;
+	e.nbl = gen_newnbl(g);
+	gen_emit(g, &e);
+}
+
+/* A (valid) NeighborReachabilityQuery on neighbor x, SUCCESS. */
+void
+gen_neighbor_query(struct gen *g, struct node *x)
+{
+	struct gev e;
+
+	gen_base_ev(&e, g, "neighbor_event", x->adapter, x->layer, 0);
+	e.has = OT_HAS_HANDLE | OT_HAS_CODE | OT_HAS_STATE | OT_HAS_STATUS;
+	e.handle = x->handle;
+	e.code = OT_NEIGHBOR_REACHABILITY_QUERY;
+	e.state = "neighbor";
+	e.status = OT_ST_SUCCESS;
+	gen_emit(g, &e);
+}
+
+/* The host halts the adapter (its live objects: gen_leak_live). */
+void
+gen_halt(struct gen *g, const char *adapter)
+{
+	struct gev e;
+
+	gen_base_ev(&e, g, "halt", adapter, "target", 1);
 	gen_emit(g, &e);
 }
 

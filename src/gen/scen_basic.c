@@ -7,6 +7,7 @@
  */
 #include "gen_int.h"
 
+/* One tree offloaded, used and terminated leaf to root: no violation. */
 void
 scen_clean(struct gen *g)
 {
@@ -23,6 +24,7 @@ scen_clean(struct gen *g)
 	gen_term1(g, v[0]);
 }
 
+/* The partial tree of DOMAIN.md 2.4: three objects fail, no violation. */
 void
 scen_partial(struct gen *g)
 {
@@ -52,6 +54,7 @@ scen_partial(struct gen *g)
 	gen_term1(g, v[0]);
 }
 
+/* C1: the tcp context is written after the initiate completed. */
 void
 scen_late_write(struct gen *g)
 {
@@ -63,11 +66,10 @@ scen_late_write(struct gen *g)
 	gen_offload(g, v, 3);
 	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[2]);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 3);
 }
 
+/* C1: the tcp offload succeeds, its context is never written. */
 void
 scen_missing_write(struct gen *g)
 {
@@ -78,11 +80,10 @@ scen_missing_write(struct gen *g)
 	gen_viol(g, "C1", v[2]->slot);	/* decided at the terminate request */
 	gen_offload(g, v, 3);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[2]);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 3);
 }
 
+/* C1: the tcp block fails with RESOURCES, yet its slot is written. */
 void
 scen_write_on_failure(struct gen *g)
 {
@@ -95,10 +96,10 @@ scen_write_on_failure(struct gen *g)
 	gen_viol(g, "C1", v[2]->slot);
 	gen_offload(g, v, 3);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 2);
 }
 
+/* P1: the neighbor block completes twice while the initiate is open. */
 void
 scen_double_complete(struct gen *g)
 {
@@ -110,11 +111,10 @@ scen_double_complete(struct gen *g)
 	gen_offload(g, v, 3);
 	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[2]);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 3);
 }
 
+/* T3: the path is terminated while its tcp child is offloaded. */
 void
 scen_parent_first(struct gen *g)
 {
@@ -131,30 +131,25 @@ scen_parent_first(struct gen *g)
 	gen_term1(g, v[0]);
 }
 
+/* U2: a receive indication on the tcp handle after its terminate. */
 void
 scen_use_after_terminate(struct gen *g)
 {
 	struct node *v[3];
-	struct gev e;
 
 	gen_tree(g, v, 1);
 	gen_offload(g, v, 3);
 	gen_traffic(g, v[2], 2);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[2]);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 3);
 	/* receive indication on the tcp object's handle after its terminate
 	 * completed */
 	gen_adv(g, 20, 300);
-	gen_base_ev(&e, g, "recv_indicate", "nic0", "target", 0);
-	e.has = OT_HAS_HANDLE | OT_HAS_NBL;
-	e.handle = v[2]->handle;
-	e.nbl = gen_newnbl(g);
-	gen_emit(g, &e);
+	gen_recv_indicate(g, v[2]);
 	gen_viol(g, "U2", v[2]->slot);
 }
 
+/* S2: a leaf tcp block completes with PARTIAL_SUCCESS. */
 void
 scen_bad_status(struct gen *g)
 {
@@ -166,9 +161,7 @@ scen_bad_status(struct gen *g)
 	gen_offload(g, v, 3);
 	gen_traffic(g, v[2], 1);
 	gen_adv(g, 300, 2000);
-	gen_term1(g, v[2]);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 3);
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+/* An IM (mux0) over a target (nic0), offloaded, terminated: no violation. */
 void
 scen_im_stack(struct gen *g)
 {

@@ -4,12 +4,12 @@
  */
 #include "gen_int.h"
 
+/* P1: the tcp terminate never completes; the whole tree stays offloaded. */
 void
 scen_hang(struct gen *g)
 {
 	struct node *v[3];
 	struct op op;
-	struct gev e;
 
 	gen_tree(g, v, 1);
 	gen_offload(g, v, 3);
@@ -22,15 +22,10 @@ scen_hang(struct gen *g)
 	/* life goes on: a (valid) NeighborReachabilityQuery later, so the
 	 * hang has an age at the end of the trace */
 	gen_adv(g, 5000, 20000);
-	gen_base_ev(&e, g, "neighbor_event", "nic0", "target", 0);
-	e.has = OT_HAS_HANDLE | OT_HAS_CODE | OT_HAS_STATE | OT_HAS_STATUS;
-	e.handle = v[0]->handle;
-	e.code = OT_NEIGHBOR_REACHABILITY_QUERY;
-	e.state = "neighbor";
-	e.status = OT_ST_SUCCESS;
-	gen_emit(g, &e);
+	gen_neighbor_query(g, v[0]);
 }
 
+/* Neighbor, path and one tcp still offloaded at the end: no violation. */
 void
 scen_leak_end(struct gen *g)
 {
@@ -46,11 +41,11 @@ scen_leak_end(struct gen *g)
 	/* v[0], v[1], v[3] live at end */
 }
 
+/* L1: the adapter halts with neighbor, path and one tcp offloaded. */
 void
 scen_leak_halt(struct gen *g)
 {
 	struct node *v[4];
-	struct gev e;
 
 	gen_tree(g, v, 2);
 	gen_offload(g, v, 4);
@@ -58,11 +53,11 @@ scen_leak_halt(struct gen *g)
 	gen_adv(g, 300, 2000);
 	gen_term1(g, v[2]);
 	gen_adv(g, 1000, 5000);
-	gen_base_ev(&e, g, "halt", "nic0", "target", 1);
-	gen_emit(g, &e);
+	gen_halt(g, "nic0");
 	gen_leak_live(g, "nic0", "halt");
 }
 
+/* L1: an upload-all drains tcp and path but leaves the neighbor. */
 void
 scen_upload_all(struct gen *g)
 {
@@ -84,6 +79,7 @@ scen_upload_all(struct gen *g)
 	gen_leak_live(g, "nic0", "upload_all");	/* the neighbor */
 }
 
+/* An initiate in flight across a pause and a resume: no violation. */
 void
 scen_pause_resume(struct gen *g)
 {
@@ -110,10 +106,10 @@ scen_pause_resume(struct gen *g)
 	gen_traffic(g, v[3], 1);
 	gen_adv(g, 300, 2000);
 	gen_terminate(g, &v[2], 2);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 2);
 }
 
+/* L2: a terminate fails; retrieve, abort, then a terminate succeeds. */
 void
 scen_hw_failure(struct gen *g)
 {
@@ -151,6 +147,5 @@ scen_hw_failure(struct gen *g)
 	gen_adv(g, 5, 50);
 	gen_op_complete(g, &op);
 	gen_adv(g, 10, 200);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 2);
 }

@@ -281,6 +281,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	}
 }
 
+/* Paths offloaded, the tcp objects streamed over them, paths terminated. */
 void
 scen_scale(struct gen *g)
 {

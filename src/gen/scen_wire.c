@@ -52,8 +52,7 @@ scen_host_traffic(struct gen *g)
 	gen_traffic(g, v[3], 1);
 	gen_adv(g, 300, 2000);
 	gen_terminate(g, &v[2], 2);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 2);
 }
 
 /* W3: five connections with known SYN leads before one initiate. */
@@ -73,6 +72,5 @@ scen_syn_delay(struct gen *g)
 		gen_traffic(g, v[2 + i], 1);
 	gen_adv(g, 300, 2000);
 	gen_terminate(g, &v[2], 5);
-	gen_term1(g, v[1]);
-	gen_term1(g, v[0]);
+	gen_term_up(g, v, 2);
 }
