@@ -110,6 +110,28 @@ enum {
 	PH_END
 };
 
+/*
+ * An event of object s on nic0 now: requests from its host worker,
+ * context writes and completions from the DPC of one of two cpus.
+ */
+static void
+sobj_ev(struct gev *e, const struct gen *g, const struct sobj *s,
+	const char *ev, int host)
+{
+	memset(e, 0, sizeof(*e));
+	e->ts = g->t;
+	e->ev = ev;
+	e->adapter = "nic0";
+	e->layer = "target";
+	if (host) {
+		e->cpu = s->cpu;
+		e->tid = s->tid;
+	} else {
+		e->cpu = DPC_CPU + (int)(s->i % 2);
+		e->tid = DPC_TID + e->cpu;
+	}
+}
+
 static void
 sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	  char (*psrc)[20], char (*pdst)[20])
@@ -126,13 +148,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	switch (s->phase) {
 	case PH_REQ:
 		s->t0 = g->t;
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "initiate";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = s->cpu;
-		e.tid = s->tid;
+		sobj_ev(&e, g, s, "initiate", 1);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
 			OT_HAS_HANDLE | OT_HAS_VALUE;
 		e.root = lblock;
@@ -158,13 +174,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		next = g->t + rng_lat(&g->rng, 5, 120, 900);
 		break;
 	case PH_WRITE:
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "ctx_write";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = DPC_CPU + (int)(s->i % 2);
-		e.tid = DPC_TID + e.cpu;
+		sobj_ev(&e, g, s, "ctx_write", 0);
 		e.has = OT_HAS_SLOT | OT_HAS_VALUE;
 		e.slot = slot;
 		e.value = ctx;
@@ -173,13 +183,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		next = g->t + rng_lat(&g->rng, 2, 80, 600);
 		break;
 	case PH_DONE:
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "initiate_done";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = DPC_CPU + (int)(s->i % 2);
-		e.tid = DPC_TID + e.cpu;
+		sobj_ev(&e, g, s, "initiate_done", 0);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
 		e.root = lblock;
 		e.block = lblock;
@@ -200,13 +204,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		next = g->t + rng_lat(&g->rng, 20, 2000, 20000);
 		break;
 	case PH_SEND:
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "send";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = s->cpu;
-		e.tid = s->tid;
+		sobj_ev(&e, g, s, "send", 1);
 		e.has = OT_HAS_VALUE | OT_HAS_NBL;
 		e.value = ctx;
 		e.nbl = nbl;
@@ -215,13 +213,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		next = g->t + rng_lat(&g->rng, 30, 800, 5000);
 		break;
 	case PH_SEND_DONE:
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "send_done";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = DPC_CPU + (int)(s->i % 2);
-		e.tid = DPC_TID + e.cpu;
+		sobj_ev(&e, g, s, "send_done", 0);
 		e.has = OT_HAS_NBL | OT_HAS_STATUS;
 		e.nbl = nbl;
 		e.status = OT_ST_SUCCESS;
@@ -232,13 +224,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		break;
 	case PH_TERM:
 		s->t0 = g->t;
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "terminate";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = s->cpu;
-		e.tid = s->tid;
+		sobj_ev(&e, g, s, "terminate", 1);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
 			OT_HAS_HANDLE | OT_HAS_TUPLE;
 		e.root = termblock;
@@ -254,13 +240,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		next = g->t + rng_lat(&g->rng, 15, 250, 3000);
 		break;
 	case PH_TERM_DONE:
-		memset(&e, 0, sizeof(e));
-		e.ts = g->t;
-		e.ev = "terminate_done";
-		e.adapter = "nic0";
-		e.layer = "target";
-		e.cpu = DPC_CPU + (int)(s->i % 2);
-		e.tid = DPC_TID + e.cpu;
+		sobj_ev(&e, g, s, "terminate_done", 0);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
 		e.root = termblock;
 		e.block = termblock;
