@@ -116,7 +116,8 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	scenario_run[sc](g);
 	if (o && (o->pcap || o->pcapng)) {
 		if (gen_capture(g, o->pcap, o->pcapng, o->pcap_skew) < 0) {
-			ot_errorf(err, OT_EINTERNAL, "cannot write the capture: scenario=%s",
+			ot_errorf(err, OT_EINTERNAL,
+				  "cannot write the capture: scenario=%s",
 				  scenario);
 			goto out;
 		}
@@ -128,7 +129,7 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 			g->sum.live_at_end++;
 			gen_leak(g, g->nodes[i].slot, "live_at_end");
 		}
-	if (gen_flush(g) < 0 || ferror(ev)) {
+	if (gen_flush(g) < 0) {
 		ot_errorf(err, OT_EINTERNAL, "cannot write events: scenario=%s",
 			  scenario);
 		goto out;
@@ -139,13 +140,11 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 			  scenario);
 		goto out;
 	}
-	if (truth) {
-		if (gen_write_truth(g, truth, scenario, seed, with_capture) < 0 ||
-		    ferror(truth)) {
-			ot_errorf(err, OT_EINTERNAL,
-				  "cannot write truth: scenario=%s", scenario);
-			goto out;
-		}
+	if (truth &&
+	    gen_write_truth(g, truth, scenario, seed, with_capture) < 0) {
+		ot_errorf(err, OT_EINTERNAL, "cannot write truth: scenario=%s",
+			  scenario);
+		goto out;
 	}
 	rc = 0;
 out:

@@ -107,7 +107,7 @@ int
 gen_flush(struct gen *g)
 {
 	ob_flush(g->o);
-	return g->o->failed ? -1 : 0;
+	return g->o->failed || ferror(g->o->f) ? -1 : 0;
 }
 
 void
@@ -203,7 +203,8 @@ gen_emit(struct gen *g, const struct gev *e)
 				 e->tup % 3 == 1 ? 443u : 80u;
 
 		if (!e->tsrc)
-			gen_tuple_addr(e->tup, src, sizeof(src), dst, sizeof(dst));
+			gen_tuple_addr(e->tup, src, sizeof(src), dst,
+				       sizeof(dst));
 		ob_str(o, ",\"tuple\":{\"src\":\"");
 		ob_str(o, e->tsrc ? e->tsrc : src);
 		ob_str(o, "\",\"sport\":");
@@ -506,7 +507,7 @@ gen_write_truth(struct gen *g, FILE *f, const char *scenario, uint64_t seed,
 	tb->failed = 0;
 	write_truth(g, tb, scenario, seed, with_capture);
 	ob_flush(tb);
-	rc = tb->failed ? -1 : 0;
+	rc = tb->failed || ferror(f) ? -1 : 0;
 	free(tb);
 	return rc;
 }

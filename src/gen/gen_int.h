@@ -1,7 +1,8 @@
 /*
  * gen_int.h - what the files of offtrace gen share, private to src/gen/:
- * the generator's state (one scenario being written), its objects and
- * the conventions every generated trace follows.
+ * the generator's state (one scenario being written), its objects, the
+ * conventions every generated trace follows, and what each file offers
+ * to the files above it (gen.c lists the layers).
  *
  * Conventions of the generated traces:
  *   - ts are 1700000000000000000 + an offset, always a multiple of 100 ns
@@ -229,6 +230,7 @@ int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
 
 /* ---- the scenarios (scen_*.c), listed in gen.c ------------------------ */
 
+/* scen_basic.c */
 void scen_clean(struct gen *g);
 void scen_partial(struct gen *g);
 void scen_late_write(struct gen *g);
@@ -240,6 +242,7 @@ void scen_use_after_terminate(struct gen *g);
 void scen_bad_status(struct gen *g);
 void scen_hostile(struct gen *g);
 
+/* scen_lifecycle.c */
 void scen_hang(struct gen *g);
 void scen_leak_end(struct gen *g);
 void scen_leak_halt(struct gen *g);
@@ -247,9 +250,11 @@ void scen_upload_all(struct gen *g);
 void scen_pause_resume(struct gen *g);
 void scen_hw_failure(struct gen *g);
 
+/* scen_layers.c */
 void scen_im_stack(struct gen *g);
 void scen_host_tcpip(struct gen *g);
 
+/* scen_wire.c */
 void scen_wire_close(struct gen *g);
 void scen_host_traffic(struct gen *g);
 void scen_syn_delay(struct gen *g);

@@ -113,7 +113,8 @@ gen_op_writes(struct gen *g, struct op *op)
 		if ((x->wmode == W_AUTO && is_success(x->st)) ||
 		    x->wmode == W_FAIL) {
 			gen_adv(g, 3, 40);
-			gen_ctx_write(g, op->adapter, op->layer, x->slot, x->ptr);
+			gen_ctx_write(g, op->adapter, op->layer, x->slot,
+				      x->ptr);
 		}
 	}
 }
@@ -135,7 +136,8 @@ gen_op_complete(struct gen *g, struct op *op)
 		int k;
 
 		for (k = 0; k < (x->dup ? 2 : 1); k++) {
-			gen_base_ev(&e, g, dn[op->kind], op->adapter, op->layer, 0);
+			gen_base_ev(&e, g, dn[op->kind], op->adapter,
+				    op->layer, 0);
 			e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATUS;
 			e.root = op->root;
 			e.block = x->block;
@@ -187,7 +189,8 @@ gen_offload(struct gen *g, struct node **v, unsigned n)
 {
 	struct op op;
 
-	gen_op_request(g, &op, OT_KIND_INITIATE, v[0]->adapter, v[0]->layer, v, n, 0);
+	gen_op_request(g, &op, OT_KIND_INITIATE, v[0]->adapter, v[0]->layer,
+		       v, n, 0);
 	gen_op_writes(g, &op);
 	gen_adv(g, 5, 60);
 	gen_op_complete(g, &op);
@@ -199,7 +202,8 @@ gen_terminate(struct gen *g, struct node **v, unsigned n)
 {
 	struct op op;
 
-	gen_op_request(g, &op, OT_KIND_TERMINATE, v[0]->adapter, v[0]->layer, v, n, 0);
+	gen_op_request(g, &op, OT_KIND_TERMINATE, v[0]->adapter, v[0]->layer,
+		       v, n, 0);
 	gen_adv(g, 20, 300);
 	gen_op_complete(g, &op);
 }

@@ -17,7 +17,8 @@ scen_hang(struct gen *g)
 	gen_adv(g, 300, 2000);
 	/* the terminate of the tcp object never completes; the host waits,
 	 * so path and neighbor stay offloaded */
-	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target",
+		       &v[2], 1, 0);
 	gen_viol(g, "P1", v[2]->slot);
 	/* life goes on: a (valid) NeighborReachabilityQuery later, so the
 	 * hang has an age at the end of the trace */
@@ -138,7 +139,8 @@ scen_hw_failure(struct gen *g)
 	/* 4. the next terminate: outstanding sends complete aborted */
 	gen_adv(g, 50, 400);
 	v[2]->tst = OT_ST_SUCCESS;
-	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target", &v[2], 1, 0);
+	gen_op_request(g, &op, OT_KIND_TERMINATE, "nic0", "target",
+		       &v[2], 1, 0);
 	gen_adv(g, 5, 50);
 	gen_send_done(g, v[2], nbl[0], OT_ST_REQUEST_ABORTED);
 	g->t += TICK;

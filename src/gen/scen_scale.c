@@ -281,7 +281,8 @@ scen_scale(struct gen *g)
 		nb[i] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
 		v[0] = nb[i];
 		for (j = 0; j < SC_PATHS; j++) {
-			struct node *p = gen_mknode(g, "nic0", "target", "ip4", nb[i]);
+			struct node *p = gen_mknode(g, "nic0", "target", "ip4",
+						    nb[i]);
 
 			paths[i * SC_PATHS + j] = p;
 			p->tup = (int)(g->nnodes - 1);
