@@ -1,0 +1,245 @@
+/*
+ * gen_capture.c - the packets of a scenario's connections, as a host-side
+ * capture sees them (offtrace gen --pcap/--pcapng), put where the
+ * scenario's objects were offloaded, and what the capture rules of
+ * doc/rules.md section 5 must find from where they were put.
+ */
+#include "gen_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "offtrace/gen.h"
+#include "offtrace/pcap.h"
+#include "offtrace/util.h"
+
+struct cseg {
+	int64_t ts;
+	uint64_t ord;		/* breaks ties: creation order */
+	int conn;		/* node index of the connection */
+	uint8_t flags;
+	int from_b;		/* sent by b (the server) */
+	uint32_t seq, ack, payload;
+};
+
+struct capture {
+	struct cseg *v;
+	size_t n, cap;
+};
+
+static void
+seg(struct capture *c, int conn, int64_t ts, int from_b, uint8_t flags,
+    uint32_t *seq, uint32_t payload)
+{
+	struct cseg *x;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = xrealloc(c->v, st_mult(c->cap, sizeof(*c->v)));
+	}
+	x = &c->v[c->n];
+	x->ts = ts;
+	x->ord = c->n++;
+	x->conn = conn;
+	x->flags = flags;
+	x->from_b = from_b;
+	x->seq = seq[from_b];
+	x->ack = (flags & OT_TCP_ACK) ? seq[!from_b] : 0;
+	x->payload = payload;
+	seq[from_b] += payload + ((flags & (OT_TCP_SYN | OT_TCP_FIN)) ? 1 : 0);
+}
+
+static int
+cseg_cmp(const void *a, const void *b)
+{
+	const struct cseg *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+static void
+tuple_ports(int tup, unsigned *sport, unsigned *dport)
+{
+	*sport = 49152u + (unsigned)tup * 37u % 16000u;
+	*dport = tup % 3 == 0 ? 445u : tup % 3 == 1 ? 443u : 80u;
+}
+
+/* Data then FIN both ways from t (the host's ordinary close). */
+static void
+close_fin(struct capture *c, int conn, int64_t t, uint32_t *seq)
+{
+	seg(c, conn, t, 0, OT_TCP_ACK | OT_TCP_PSH, seq, 120);
+	seg(c, conn, t + 40000, 1, OT_TCP_ACK | OT_TCP_PSH, seq, 300);
+	seg(c, conn, t + 80000, 0, OT_TCP_ACK | OT_TCP_FIN, seq, 0);
+	seg(c, conn, t + 120000, 1, OT_TCP_ACK | OT_TCP_FIN, seq, 0);
+	seg(c, conn, t + 160000, 0, OT_TCP_ACK, seq, 0);
+}
+
+/*
+ * The packets of every tcp connection of the scenario (one per tuple;
+ * the judged object is the non-im one, doc/rules.md 5), and what the
+ * capture rules must find, from where the packets were put.  Segment
+ * times are odd nanoseconds, so none ties with an event.
+ */
+static void
+build_capture(struct gen *g, struct capture *c, int64_t *end)
+{
+	int64_t grace = 2000000000;	/* OT_GRACE_DEFAULT */
+	size_t first, k;
+	unsigned i, j;
+
+	for (i = 0; i < g->nnodes; i++) {
+		struct node *x = &g->nodes[i], *y;
+		int64_t t_first = T_NONE, before = T_NONE, t_syn, h, t_close = T_NONE;
+		uint32_t seq[2];
+		uint64_t inside = 0;
+		int dup = 0;
+
+		if (strcmp(x->state, "tcp") != 0 || !strcmp(x->layer, "im") ||
+		    x->t_init == T_NONE)
+			continue;
+		/* the group: nodes sharing the tuple (an im stack) */
+		for (j = 0; j < g->nnodes; j++) {
+			y = &g->nodes[j];
+			if (strcmp(y->state, "tcp") != 0 || y->tup != x->tup ||
+			    y->t_init == T_NONE)
+				continue;
+			if (j < i && strcmp(y->layer, "im") != 0)
+				dup = 1;
+			if (t_first == T_NONE || y->t_init < t_first) {
+				t_first = y->t_init;
+				before = y->t_before;
+			}
+		}
+		if (dup)
+			continue;
+		seq[0] = 1000u + (uint32_t)x->tup * 7919u;
+		seq[1] = 5000u + (uint32_t)x->tup * 104729u;
+		first = c->n;
+		/* handshake between the event before and the initiate */
+		t_syn = x->syn_lead ? t_first - x->syn_lead :
+			before + (t_first - before) / 8;
+		h = (t_first - t_syn) / 4;
+		seg(c, (int)i, t_syn + 7, 0, OT_TCP_SYN, seq, 0);
+		seg(c, (int)i, t_syn + h + 7, 1, OT_TCP_SYN | OT_TCP_ACK, seq, 0);
+		seg(c, (int)i, t_syn + 2 * h + 7, 0, OT_TCP_ACK, seq, 0);
+		if (x->n_inside)
+			for (j = 0; j < x->n_inside; j++)
+				seg(c, (int)i, x->t_inside + (int64_t)j * 20000 + 13,
+				    j % 2, OT_TCP_ACK | OT_TCP_PSH, seq, 200 + 10 * j);
+		if (x->t_wire != T_NONE) {
+			if (x->wire_rst) {
+				seg(c, (int)i, x->t_wire + 7, 1, OT_TCP_RST | OT_TCP_ACK, seq, 0);
+				t_close = x->t_wire + 7;
+			} else {
+				seg(c, (int)i, x->t_wire + 7, 1, OT_TCP_FIN | OT_TCP_ACK, seq, 0);
+				seg(c, (int)i, x->t_wire + 30007, 0, OT_TCP_FIN | OT_TCP_ACK, seq, 0);
+				seg(c, (int)i, x->t_wire + 60007, 1, OT_TCP_ACK, seq, 0);
+				t_close = x->t_wire + 30007;
+			}
+		} else if (x->t_done != T_NONE && !x->init_ok) {
+			close_fin(c, (int)i, x->t_done + 100007, seq);
+		} else if (x->t_term_done != T_NONE) {
+			close_fin(c, (int)i, x->t_term_done + 100007, seq);
+		}
+		g->flows++;
+		g->joined++;
+		/* W2: segments inside initiate done -> terminate requested */
+		for (k = first; k < c->n; k++)
+			if (x->init_ok && c->v[k].ts > x->t_done &&
+			    (x->t_term_req == T_NONE || c->v[k].ts < x->t_term_req))
+				inside++;
+		if (inside)
+			gen_viol(g, "W2", x->slot);
+		/* W3: SYN seen -> initiate done with success */
+		if (x->init_ok) {
+			g->w3 = xrealloc(g->w3, st_mult(g->nw3 + 1, sizeof(*g->w3)));
+			g->w3[g->nw3++] = x->t_done - (t_syn + 7);
+		}
+		for (k = first; k < c->n; k++)
+			if (c->v[k].ts > *end)
+				*end = c->v[k].ts;
+		x->t_wire = t_close;	/* now the close time, for W1 below */
+	}
+	/* W1: closed on the wire, offloaded, not terminated within the grace,
+	 * and the trace (events and packets) goes on past it */
+	for (i = 0; i < g->nnodes; i++) {
+		struct node *x = &g->nodes[i];
+
+		if (strcmp(x->state, "tcp") != 0 || x->t_wire == T_NONE ||
+		    !x->init_ok || x->t_done > x->t_wire ||
+		    *end <= x->t_wire + grace || x->fate == F_LOST ||
+		    (x->t_term_done != T_NONE && x->t_term_done <= x->t_wire + grace))
+			continue;
+		gen_viol(g, "W1", x->slot);
+		gen_leak(g, x->slot, "wire_close");
+		g->sum.leaked++;
+		if (x->fate == F_LIVE)
+			x->fate = F_LEAKED;
+	}
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cseg_cmp);
+}
+
+static int
+write_capture(struct gen *g, const struct capture *c, FILE *f, int ng, int64_t skew)
+{
+	struct ot_pcapw *w = ot_pcapw_new(f, ng);
+	struct ot_pcapw_seg sg;
+	uint8_t a[16], b[16];
+	char as[32], bs[32];
+	unsigned sp, dp;
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < c->n && rc == 0; k++) {
+		const struct cseg *x = &c->v[k];
+		const struct node *nd = &g->nodes[x->conn];
+
+		gen_tuple_addr(nd->tup, as, sizeof(as), bs, sizeof(bs));
+		tuple_ports(nd->tup, &sp, &dp);
+		memset(a, 0, sizeof(a));
+		memset(b, 0, sizeof(b));
+		if (sscanf(as, "%hhu.%hhu.%hhu.%hhu", &a[0], &a[1], &a[2], &a[3]) != 4 ||
+		    sscanf(bs, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]) != 4)
+			abort();	/* BUG: tuple_addr writes IPv4 */
+		memset(&sg, 0, sizeof(sg));
+		sg.ts = TS_BASE + x->ts + skew;
+		sg.family = 4;
+		sg.src = x->from_b ? b : a;
+		sg.dst = x->from_b ? a : b;
+		sg.sport = (uint16_t)(x->from_b ? dp : sp);
+		sg.dport = (uint16_t)(x->from_b ? sp : dp);
+		sg.seq = x->seq;
+		sg.ack = x->ack;
+		sg.flags = x->flags;
+		sg.payload = x->payload;
+		sg.outbound = !x->from_b;
+		rc = ot_pcapw_tcp(w, &sg);
+	}
+	if (ot_pcapw_close(w) < 0)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Build the capture of the scenario written so far and write it as pcap
+ * and/or pcapng (those not NULL), skew added to its times; the capture's
+ * findings go to the truth.  0, or -1 when a capture could not be written.
+ */
+int
+gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew)
+{
+	struct capture capt = { NULL, 0, 0 };
+	int64_t end = g->last_ts;
+	int rc = 0;
+
+	build_capture(g, &capt, &end);
+	if ((pcap && write_capture(g, &capt, pcap, 0, skew) < 0) ||
+	    (pcapng && write_capture(g, &capt, pcapng, 1, skew) < 0))
+		rc = -1;
+	free(capt.v);
+	return rc;
+}
