@@ -6,7 +6,7 @@
  * outstanding I/O and a bounded ring of dead objects (tombstones); every
  * closed operation and dead object is handed to the sink and freed.
  */
-#include "offtrace/engine.h"
+#include "engine_int.h"
 
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -18,408 +18,7 @@
 #include "offtrace/util.h"
 #include "offtrace/hmap.h"
 
-const struct ot_rule_info ot_rules[OT_R_COUNT] = {
-	{ "P1", OT_SEV_ERROR, "every request is completed exactly once" },
-	{ "P2", OT_SEV_ERROR, "an im completes after the layer below" },
-	{ "P3", OT_SEV_WARNING, "completion is asynchronous" },
-	{ "S1", OT_SEV_ERROR, "completion status is allowed for the operation" },
-	{ "S2", OT_SEV_ERROR, "block statuses are consistent with their dependents" },
-	{ "S3", OT_SEV_ERROR, "partial success is decoded as success" },
-	{ "C1", OT_SEV_ERROR, "context is written inside a successful initiate only" },
-	{ "C2", OT_SEV_ERROR, "context is never overwritten" },
-	{ "C3", OT_SEV_ERROR, "context stays valid until terminate, not written after" },
-	{ "C4", OT_SEV_ERROR, "im stacks publish contexts bottom-up" },
-	{ "T1", OT_SEV_ERROR, "block tree layers are monotonic" },
-	{ "T2", OT_SEV_ERROR, "parent is offloaded before child" },
-	{ "T3", OT_SEV_ERROR, "children are terminated before their parent" },
-	{ "T4", OT_SEV_ERROR, "updates relink paths to live neighbors only" },
-	{ "T5", OT_SEV_ERROR, "terminate waits for outstanding operations and i/o" },
-	{ "U1", OT_SEV_ERROR, "no use before the initiate completes" },
-	{ "U2", OT_SEV_ERROR, "no use after terminate" },
-	{ "U3", OT_SEV_WARNING, "no send after invalidate" },
-	{ "U4", OT_SEV_ERROR, "i/o after abort completes with request_aborted" },
-	{ "E1", OT_SEV_ERROR, "retrieve indications are valid and followed by terminate" },
-	{ "E2", OT_SEV_ERROR, "neighbor indications are reachability queries" },
-	{ "E3", OT_SEV_ERROR, "hardware-failure recovery happens in order" },
-	{ "L1", OT_SEV_ERROR, "no offload is left at halt or after upload-all" },
-	{ "L2", OT_SEV_WARNING, "terminate does not lose the state object" },
-	{ "L3", OT_SEV_ERROR, "im clears the upper context at terminate" },
-	{ "L4", OT_SEV_ERROR, "no send data lost at terminate, capacity respected" },
-	{ "W1", OT_SEV_ERROR, "an offload ends within the grace after its wire close" },
-	{ "W2", OT_SEV_WARNING, "no host-visible traffic inside an offload window" },
-	{ "W3", OT_SEV_WARNING, "a connection's syn is seen before its offload begins" },
-};
-
-const char *const ot_fate_names[OT_FATE_COUNT] = {
-	"pending", "failed", "terminated", "lost", "live", "leaked",
-};
-
-const char *const ot_leak_reason_names[OT_LEAK_COUNT] = {
-	"live_at_end", "halt", "upload_all", "wire_close",
-};
-
-const char *const ot_wpos_names[4] = { "none", "inside", "after", "before" };
-
-int
-ot_rule_from_id(const char *id)
-{
-	int i;
-
-	if (!id || !id[0] || !id[1] || id[2])
-		return -1;
-	for (i = 0; i < OT_R_COUNT; i++)
-		if ((id[0] == ot_rules[i].id[0] ||
-		     id[0] - 'a' + 'A' == ot_rules[i].id[0]) &&
-		    id[1] == ot_rules[i].id[1])
-			return i;
-	return -1;
-}
-
-/* Evidence flags: what the trace has shown so far (doc/rules.md section 2). */
-enum {
-	F_REQ_OR_DONE, F_IM_OP, F_TID_PAIR, F_DONE, F_INIT_DONE, F_PARTIAL,
-	F_WRITE, F_IM_WRITE, F_INIT_STATE, F_TERM_REQ, F_UPDATE_REQ,
-	F_OTHER_OP, F_IO, F_OBJ_USE, F_TERM_DONE, F_INVAL_DONE, F_SEND,
-	F_ABORT, F_SEND_DISC, F_RETRIEVE, F_NEIGHBOR_EV, F_E3, F_HALT_UA,
-	F_IM_TERM_DONE, F_PACKETS, F_JOINABLE, F_COUNT
-};
-
-struct io;
-struct op;
-
-struct adapter {
-	const char *name;
-	struct adapter *next;
-	int draining;
-	int64_t drain_ts;
-	uint64_t drain_ev;
-	uint64_t live_tcp;
-	int over_cap;
-};
-
-struct obj {
-	struct ot_object_rec r;
-	struct obj *prev, *next;	/* objects not yet emitted, by id */
-	struct obj *parent, *child, *sib_prev, *sib_next;
-	struct io *io;			/* outstanding I/O */
-	struct adapter *ad;
-	struct op *init_op;		/* the creating initiate while open */
-	int live;			/* in the live set */
-	int lost, invalidated;
-	uint32_t open_updates, open_others;
-	uint32_t out_send, out_recv, out_disc;
-	uint64_t term_op_id;		/* last terminate op naming it */
-	int written_inside;
-	uint64_t write_ev;
-	int c1_pending;
-	int64_t c1_ts;
-	uint64_t c1_ev, c1_op;
-	int ret_pending;
-	int64_t ret_ts;
-	uint64_t ret_ev;
-	int e3;				/* 0 none, 1 want retrieve, 2 want abort, 3 want terminate */
-	int64_t e3_ts;
-	uint64_t e3_ev;
-	/* the join with packet captures (doc/rules.md 5) */
-	int in_tmap;			/* on the tuple map's chain */
-	struct ot_flow_key tkey;
-	struct obj *tnext;
-	struct ot_flow *flow;		/* joined flow while the tracker has it */
-	unsigned fj;			/* its index in flow->join */
-	int had_flow;
-	uint64_t offload_ev;		/* the initiate completion's event */
-	uint64_t w2_frames, w2_bytes;	/* packets inside the offload window */
-	int64_t w2_first;
-	int w1_queued, w1_leaked;
-	int64_t w1_close, w1_deadline;
-	struct obj *w1prev, *w1next;
-};
-
-struct blk {
-	struct ot_block_rec r;
-	int32_t parent_idx;		/* -1: none in this op */
-	int counted;			/* counted in the object's open ops */
-	int64_t t_write;		/* first non-NULL write to its slot while open */
-	uint64_t write_ev;
-};
-
-struct pwrite {
-	uint64_t block;
-	int64_t t;
-};
-
-enum { PAIR_NONE, PAIR_OPEN, PAIR_DONE, PAIR_HUNG };
-
-struct op {
-	struct ot_op_rec r;
-	struct op *prev, *next;
-	struct blk *b;
-	size_t nb, cap, ndone;
-	uint64_t ka, kb;
-	int has_tid;
-	int32_t tid;
-	int phase_done;			/* end-of-request checks done */
-	int top_family;
-	struct op *pair;		/* paired im/target op while both open */
-	int pair_state;
-	uint64_t pair_id;
-	int64_t pair_t_complete;
-	struct pwrite *pw;		/* target block writes, copied at close */
-	size_t npw;
-};
-
-struct slotrec {
-	uint64_t slot;
-	uint64_t value;
-	struct obj *cur;
-	uint32_t epoch;
-	struct op *open_op;
-	int32_t open_blk;
-	uint64_t last_op_id;
-	int l3_pending;
-	uint64_t l3_obj, l3_ev, l3_root;
-	int64_t l3_ts;
-};
-
-struct tomb {
-	int used;
-	int terminated;
-	uint64_t id, slot, handle, value;
-	uint64_t slot_value;		/* the slot's tracked value when its record went */
-	uint64_t slot_last_op;		/* and the last operation that named it */
-	uint32_t epoch;
-	enum ot_state state;
-	int64_t ts;
-};
-
-struct io {
-	uint64_t nbl;
-	enum ot_ev kind;
-	int64_t ts;
-	uint64_t ev;
-	struct obj *obj;
-	struct io *oprev, *onext;
-	int aborted;
-	int obj_terminated;
-	uint64_t obj_id;
-};
-
-struct ot_engine {
-	struct ot_sink sink;
-	void *ctx;
-	struct ot_engine_opts opts;
-	int failed;
-	uint64_t next_obj, next_op, next_write;
-	struct hmap ops, epochs, blks, imops, slots, handles, values, objs;
-	struct hmap ios, tids, adapters, tslot, thandle, tvalue;
-	struct obj *ohead, *otail;
-	struct op *phead, *ptail;
-	struct adapter *ahead, *atail;
-	struct tomb *tombs;
-	size_t tpos;
-	uint64_t (*ekeys)[2];
-	size_t epos;
-	uint64_t count[OT_R_COUNT];
-	unsigned char f[F_COUNT];
-	struct ot_engine_stats st;
-	struct ot_block_rec *scratch;
-	size_t scratch_cap;
-	int64_t now;
-	/* packet captures */
-	struct ot_flows *flows;
-	struct hmap tmap;		/* flow key -> live tcp objects with a tuple */
-	struct obj *w1head, *w1tail;	/* W1 deadlines, by deadline */
-	uint64_t next_flow;
-};
-
-/* ---- small helpers ---- */
-
-static int
-is_ok(uint32_t st)
-{
-	return st == OT_ST_SUCCESS || st == OT_ST_PARTIAL_SUCCESS;
-}
-
-static int
-family(enum ot_state s)
-{
-	switch (s) {
-	case OT_STATE_NEIGHBOR: return 1;
-	case OT_STATE_IP4: case OT_STATE_IP6: return 2;
-	case OT_STATE_TCP: return 3;
-	default: return 0;
-	}
-}
-
-static const char *
-stname(enum ot_state s)
-{
-	const char *n = ot_state_name(s);
-
-	return n[0] ? n : "untyped";
-}
-
-static const char *
-stat_str(uint32_t st, char *buf, size_t len)
-{
-	const char *n = ot_status_name(st);
-
-	if (n && strncmp(n, "NDIS_STATUS_", 12) == 0)
-		n += 12;
-	if (n)
-		snprintf(buf, len, "%s", n);
-	else
-		snprintf(buf, len, "0x%08x", (unsigned)st);
-	return buf;
-}
-
-static uint32_t
-ev_status(const struct ot_event *ev)
-{
-	return (ev->has & OT_HAS_STATUS) ? ev->status : OT_ST_SUCCESS;
-}
-
-static void
-emit_check(struct ot_engine *e, int rc)
-{
-	if (rc < 0)
-		e->failed = 1;
-}
-
-/*
- * Report a violation of rule r.  sev < 0: the rule's default severity.
- * evs: up to OT_MAX_EVIDENCE proving event ids (zeros and repeats dropped).
- */
-static void OT_PRINTF(11, 12)
-viol(struct ot_engine *e, enum ot_rule r, int sev, int64_t ts, uint64_t slot,
-     uint64_t root, uint64_t obj, uint64_t op, const uint64_t *evs,
-     size_t nev, const char *fmt, ...)
-{
-	struct ot_violation_rec v;
-	va_list ap;
-	size_t i, j;
-
-	memset(&v, 0, sizeof(v));
-	v.rule = r;
-	v.severity = sev < 0 ? ot_rules[r].severity : (enum ot_severity)sev;
-	v.ts = ts;
-	v.slot = slot;
-	v.root = root;
-	v.object_id = obj;
-	v.op_id = op;
-	for (i = 0; i < nev && v.nevents < OT_MAX_EVIDENCE; i++) {
-		if (!evs[i])
-			continue;
-		for (j = 0; j < v.nevents; j++)
-			if (v.events[j] == evs[i])
-				break;
-		if (j == v.nevents)
-			v.events[v.nevents++] = evs[i];
-	}
-	va_start(ap, fmt);
-	vsnprintf(v.message, sizeof(v.message), fmt, ap);
-	va_end(ap);
-	e->count[r]++;
-	e->st.violations++;
-	if (e->sink.violation)
-		emit_check(e, e->sink.violation(e->ctx, &v));
-}
-
-#define EVS(...) ((const uint64_t[]){ __VA_ARGS__ }), \
-	(sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))
-
-static const char *
-dur(int64_t ns, char *buf)
-{
-	return ot_fmt_dur(ns < 0 ? 0 : ns, buf, 32);
-}
-
-static unsigned long long
-ull(uint64_t v)
-{
-	return (unsigned long long)v;
-}
-
-/* ---- adapters ---- */
-
-static struct adapter *
-adapter_get(struct ot_engine *e, const char *name)
-{
-	struct adapter *a;
-
-	if (!name)
-		name = "";
-	a = hm_get(&e->adapters, (uint64_t)(uintptr_t)name, 1);
-	if (a)
-		return a;
-	a = xcalloc(1, sizeof(*a));
-	a->name = name;
-	hm_put(&e->adapters, (uint64_t)(uintptr_t)name, 1, a);
-	if (e->atail)
-		e->atail->next = a;
-	else
-		e->ahead = a;
-	e->atail = a;
-	return a;
-}
-
 /* ---- slots and tombstones ---- */
-
-static struct tomb *
-tomb_by(struct ot_engine *e, struct hmap *m, uint64_t key)
-{
-	if (!key || !e->tombs)
-		return NULL;
-	return hm_get(m, key, 0);
-}
-
-static struct slotrec *
-slot_get(struct ot_engine *e, uint64_t slot, int create)
-{
-	struct slotrec *s;
-	struct tomb *t;
-
-	if (!slot)
-		return NULL;
-	s = hm_get(&e->slots, slot, 0);
-	if (s || !create)
-		return s;
-	s = xcalloc(1, sizeof(*s));
-	s->slot = slot;
-	s->open_blk = -1;
-	t = tomb_by(e, &e->tslot, slot);
-	if (t) {
-		s->epoch = t->epoch;	/* continue the slot's epochs */
-		s->value = t->slot_value;
-		s->last_op_id = t->slot_last_op;
-	}
-	hm_put(&e->slots, slot, 0, s);
-	return s;
-}
-
-/*
- * Free a slot record that holds nothing worth remembering.  A value left
- * in a dead object's slot (the upper layer did not clear it) moves to that
- * object's tombstone, so memory stays bounded by the tombstone ring rather
- * than growing with every slot the trace ever used.
- */
-static void
-slot_gc(struct ot_engine *e, struct slotrec *s)
-{
-	struct tomb *t;
-
-	if (!s || s->cur || s->open_op || s->l3_pending)
-		return;
-	t = tomb_by(e, &e->tslot, s->slot);
-	if (t != NULL && t->epoch == s->epoch) {
-		t->slot_value = s->value;
-		t->slot_last_op = s->last_op_id;
-	} else if (s->value) {
-		return;	/* nowhere to keep the value */
-	}
-	hm_del(&e->slots, s->slot, 0);
-	free(s);
-}
 
 static void
 tomb_add(struct ot_engine *e, const struct obj *o, int terminated)
@@ -454,70 +53,6 @@ tomb_add(struct ot_engine *e, const struct obj *o, int terminated)
 		hm_put(&e->tvalue, t->value, 0, t);
 }
 
-/* ---- object resolution (doc/rules.md section 1) ---- */
-
-static struct obj *
-find_live(struct ot_engine *e, const struct ot_event *ev)
-{
-	struct slotrec *s;
-	struct obj *o;
-
-	if ((ev->has & OT_HAS_SLOT) && ev->slot) {
-		s = hm_get(&e->slots, ev->slot, 0);
-		if (s && s->cur)
-			return s->cur;
-	}
-	if ((ev->has & OT_HAS_HANDLE) && ev->handle) {
-		o = hm_get(&e->handles, ev->handle, 0);
-		if (o)
-			return o;
-	}
-	if ((ev->has & OT_HAS_VALUE) && ev->value) {
-		o = hm_get(&e->values, ev->value, 0);
-		if (o)
-			return o;
-	}
-	return NULL;
-}
-
-/* A terminated object the event names, with no newer object on its slot. */
-static struct tomb *
-find_tomb(struct ot_engine *e, const struct ot_event *ev)
-{
-	struct tomb *t = NULL;
-	struct slotrec *s;
-
-	if ((ev->has & OT_HAS_SLOT) && ev->slot)
-		t = tomb_by(e, &e->tslot, ev->slot);
-	if (!t && (ev->has & OT_HAS_HANDLE) && ev->handle)
-		t = tomb_by(e, &e->thandle, ev->handle);
-	if (!t && (ev->has & OT_HAS_VALUE) && ev->value)
-		t = tomb_by(e, &e->tvalue, ev->value);
-	if (!t || !t->terminated)
-		return NULL;
-	s = hm_get(&e->slots, t->slot, 0);
-	if (s && s->cur && s->cur->r.epoch > t->epoch)
-		return NULL;
-	if (s && s->epoch > t->epoch)
-		return NULL;
-	return t;
-}
-
-static int
-names_object(const struct ot_event *ev)
-{
-	return ((ev->has & OT_HAS_SLOT) && ev->slot) ||
-	       ((ev->has & OT_HAS_HANDLE) && ev->handle) ||
-	       ((ev->has & OT_HAS_VALUE) && ev->value);
-}
-
-static void
-touch(struct obj *o, const struct ot_event *ev)
-{
-	o->r.t_last = ev->ts;
-	o->r.last_event = ev->id;
-}
-
 /* ---- live set ---- */
 
 static void
@@ -548,10 +83,10 @@ set_live(struct ot_engine *e, struct obj *o, int live, const struct ot_event *ev
 	if (e->opts.tcp_capacity && a->live_tcp > e->opts.tcp_capacity &&
 	    !a->over_cap) {
 		a->over_cap = 1;
-		viol(e, OT_R_L4, -1, o->r.t_offloaded, o->r.slot, 0, o->r.id,
-		     o->r.initiate_op, EVS(ev ? ev->id : 0),
-		     "live tcp offloads exceed capacity: %llu live on adapter '%s', capacity %llu",
-		     ull(a->live_tcp), a->name, ull(e->opts.tcp_capacity));
+		eng_viol(e, OT_R_L4, -1, o->r.t_offloaded, o->r.slot, 0, o->r.id,
+			 o->r.initiate_op, EVS(ev ? ev->id : 0),
+			 "live tcp offloads exceed capacity: %llu live on adapter '%s', capacity %llu",
+			 ull(a->live_tcp), a->name, ull(e->opts.tcp_capacity));
 	}
 }
 
@@ -609,14 +144,6 @@ io_unlink(struct io *io)
 }
 
 /* ---- packet captures: flows joined to tcp objects (doc/rules.md 5) ---- */
-
-/* W1-W3 judge target and host objects; an im object sees the same
- * connection as the target below it, so it is joined but not judged. */
-static int
-w_judged(const struct obj *o)
-{
-	return o->r.layer != OT_LAYER_IM;
-}
 
 /* The normalized flow key of an object's tuple; -1 if its addresses do
  * not parse. */
@@ -739,11 +266,11 @@ w1_fire(struct ot_engine *e, struct obj *o)
 	o->w1_leaked = 1;
 	if (o->flow)
 		o->flow->join[o->fj].wire_close_leak = 1;
-	viol(e, OT_R_W1, -1, o->w1_deadline, o->r.slot, 0, o->r.id, 0,
-	     EVS(o->offload_ev),
-	     "offload outlived its connection: tcp object on slot 0x%llx (%s) not terminated %s after the wire close",
-	     ull(o->r.slot), o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "no tuple",
-	     dur(e->opts.grace_ns, db));
+	eng_viol(e, OT_R_W1, -1, o->w1_deadline, o->r.slot, 0, o->r.id, 0,
+		 EVS(o->offload_ev),
+		 "offload outlived its connection: tcp object on slot 0x%llx (%s) not terminated %s after the wire close",
+		 ull(o->r.slot), o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "no tuple",
+		 dur(e->opts.grace_ns, db));
 	memset(&l, 0, sizeof(l));
 	l.object_id = o->r.id;
 	l.slot = o->r.slot;
@@ -774,12 +301,12 @@ w2_settle(struct ot_engine *e, struct obj *o)
 
 	if (!o->w2_frames)
 		return;
-	viol(e, OT_R_W2, -1, o->w2_first, o->r.slot, 0, o->r.id, 0,
-	     EVS(o->offload_ev),
-	     "%llu packet%s of %s inside the offload window of tcp slot 0x%llx: not offloaded, or the capture is below the miniport (wire tap, port mirror: expected there)",
-	     ull(o->w2_frames), o->w2_frames == 1 ? "" : "s",
-	     o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "the connection",
-	     ull(o->r.slot));
+	eng_viol(e, OT_R_W2, -1, o->w2_first, o->r.slot, 0, o->r.id, 0,
+		 EVS(o->offload_ev),
+		 "%llu packet%s of %s inside the offload window of tcp slot 0x%llx: not offloaded, or the capture is below the miniport (wire tap, port mirror: expected there)",
+		 ull(o->w2_frames), o->w2_frames == 1 ? "" : "s",
+		 o->r.has_tuple ? tuple_str(o, tb, sizeof(tb)) : "the connection",
+		 ull(o->r.slot));
 	o->w2_frames = 0;
 	o->w2_bytes = 0;
 }
@@ -863,24 +390,24 @@ settle(struct ot_engine *e, struct obj *o, int64_t ts)
 {
 	if (o->c1_pending) {
 		o->c1_pending = 0;
-		viol(e, OT_R_C1, -1, o->c1_ts, o->r.slot, 0, o->r.id, o->c1_op,
-		     EVS(o->c1_ev), "initiate succeeded but context never written: %s object on slot 0x%llx",
-		     stname(o->r.state), ull(o->r.slot));
+		eng_viol(e, OT_R_C1, -1, o->c1_ts, o->r.slot, 0, o->r.id, o->c1_op,
+			 EVS(o->c1_ev), "initiate succeeded but context never written: %s object on slot 0x%llx",
+			 stname(o->r.state), ull(o->r.slot));
 	}
 	if (o->ret_pending) {
 		o->ret_pending = 0;
-		viol(e, OT_R_E1, OT_SEV_WARNING, o->ret_ts, o->r.slot, 0,
-		     o->r.id, 0, EVS(o->ret_ev),
-		     "retrieve not followed by terminate: slot 0x%llx, mandatory reason, no terminate request",
-		     ull(o->r.slot));
+		eng_viol(e, OT_R_E1, OT_SEV_WARNING, o->ret_ts, o->r.slot, 0,
+			 o->r.id, 0, EVS(o->ret_ev),
+			 "retrieve not followed by terminate: slot 0x%llx, mandatory reason, no terminate request",
+			 ull(o->r.slot));
 	}
 	if (o->e3) {
 		static const char *const want[] = { "", "retrieve (reason 11)", "abort", "terminate request" };
 
-		viol(e, OT_R_E3, OT_SEV_WARNING, o->e3_ts, o->r.slot, 0,
-		     o->r.id, 0, EVS(o->e3_ev),
-		     "recovery sequence incomplete: slot 0x%llx still waiting for %s",
-		     ull(o->r.slot), want[o->e3]);
+		eng_viol(e, OT_R_E3, OT_SEV_WARNING, o->e3_ts, o->r.slot, 0,
+			 o->r.id, 0, EVS(o->e3_ev),
+			 "recovery sequence incomplete: slot 0x%llx still waiting for %s",
+			 ull(o->r.slot), want[o->e3]);
 		o->e3 = 0;
 	}
 }
@@ -930,7 +457,7 @@ obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate)
 	s = hm_get(&e->slots, o->r.slot, 0);
 	if (s && s->cur == o) {
 		s->cur = NULL;
-		slot_gc(e, s);
+		eng_slot_gc(e, s);
 	}
 	free(o);
 }
@@ -958,12 +485,6 @@ leak_obj(struct ot_engine *e, struct obj *o, int64_t ts,
 	obj_kill(e, o, fate);
 	if (e->sink.leak)
 		emit_check(e, e->sink.leak(e->ctx, &l));
-}
-
-static struct obj *
-obj_by_id(struct ot_engine *e, uint64_t id)
-{
-	return id ? hm_get(&e->objs, id, 0) : NULL;
 }
 
 /* ---- operations ---- */
@@ -1004,14 +525,6 @@ op_epoch(struct ot_engine *e, uint64_t ka, uint64_t kb)
 	n++;
 	hm_put(&e->epochs, ka, kb, (void *)n);
 	return (uint32_t)n;
-}
-
-static struct blk *
-op_block(struct ot_engine *e, struct op *op, uint64_t block)
-{
-	uintptr_t i = (uintptr_t)hm_get(&e->blks, block, op->r.id);
-
-	return i ? &op->b[i - 1] : NULL;
 }
 
 static struct blk *
@@ -1128,12 +641,12 @@ end_requests(struct ot_engine *e, struct op *op)
 			n++;
 		}
 		if (n)
-			viol(e, OT_R_T3, -1, op->b[i].r.t_request, o->r.slot,
-			     op->r.root, o->r.id, op->r.id, evs,
-			     n + 1 < OT_MAX_EVIDENCE ? n + 1 : OT_MAX_EVIDENCE,
-			     "parent terminated before child: %s object on slot 0x%llx has %zu live child object%s not in this terminate",
-			     stname(o->r.state), ull(o->r.slot), n,
-			     n == 1 ? "" : "s");
+			eng_viol(e, OT_R_T3, -1, op->b[i].r.t_request, o->r.slot,
+				 op->r.root, o->r.id, op->r.id, evs,
+				 n + 1 < OT_MAX_EVIDENCE ? n + 1 : OT_MAX_EVIDENCE,
+				 "parent terminated before child: %s object on slot 0x%llx has %zu live child object%s not in this terminate",
+				 stname(o->r.state), ull(o->r.slot), n,
+				 n == 1 ? "" : "s");
 		/* L1: upload-all drains terminate TCP first (DOMAIN.md 1.7) */
 		if (!l1_done && o->ad->draining) {
 			uint64_t named = 0;
@@ -1146,14 +659,14 @@ end_requests(struct ot_engine *e, struct op *op)
 			}
 			if (o->ad->live_tcp > named) {
 				l1_done = 1;
-				viol(e, OT_R_L1, -1, op->b[i].r.t_request,
-				     o->r.slot, op->r.root, o->r.id, op->r.id,
-				     EVS(o->ad->drain_ev, op->b[i].r.request_event),
-				     "upload-all order: %s object on slot 0x%llx terminated while %llu tcp object%s of adapter '%s' live",
-				     stname(o->r.state), ull(o->r.slot),
-				     ull(o->ad->live_tcp - named),
-				     o->ad->live_tcp - named == 1 ? "" : "s",
-				     o->ad->name);
+				eng_viol(e, OT_R_L1, -1, op->b[i].r.t_request,
+					 o->r.slot, op->r.root, o->r.id, op->r.id,
+					 EVS(o->ad->drain_ev, op->b[i].r.request_event),
+					 "upload-all order: %s object on slot 0x%llx terminated while %llu tcp object%s of adapter '%s' live",
+					 stname(o->r.state), ull(o->r.slot),
+					 ull(o->ad->live_tcp - named),
+					 o->ad->live_tcp - named == 1 ? "" : "s",
+					 o->ad->name);
 			}
 		}
 	}
@@ -1176,20 +689,20 @@ s2_check(struct ot_engine *e, struct op *op)
 		/* placeholder: always SUCCESS (DOMAIN.md 2.3) */
 		if (b->r.role == OT_ROLE_PLACEHOLDER &&
 		    b->r.status != OT_ST_SUCCESS) {
-			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
-			     op->r.root, b->r.object_id, op->r.id,
-			     EVS(b->r.request_event, b->r.done_event),
-			     "placeholder block 0x%llx completed with %s, not success",
-			     ull(b->r.block), stat_str(b->r.status, sb, sizeof(sb)));
+			eng_viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+				 op->r.root, b->r.object_id, op->r.id,
+				 EVS(b->r.request_event, b->r.done_event),
+				 "placeholder block 0x%llx completed with %s, not success",
+				 ull(b->r.block), eng_stat_str(b->r.status, sb, sizeof(sb)));
 			continue;
 		}
 		if (b->r.state == OT_STATE_TCP &&
 		    b->r.status == OT_ST_PARTIAL_SUCCESS)
-			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
-			     op->r.root, b->r.object_id, op->r.id,
-			     EVS(b->r.request_event, b->r.done_event),
-			     "tcp block 0x%llx completed with partial success",
-			     ull(b->r.block));
+			eng_viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+				 op->r.root, b->r.object_id, op->r.id,
+				 EVS(b->r.request_event, b->r.done_event),
+				 "tcp block 0x%llx completed with partial success",
+				 ull(b->r.block));
 		if (!is_ok(b->r.status)) {
 			/* failed block: no success in its subtree (DOMAIN.md 5 S2) */
 			sp = 0;
@@ -1205,14 +718,14 @@ s2_check(struct ot_engine *e, struct op *op)
 						continue;
 					if (c->r.has_status && is_ok(c->r.status) &&
 					    c->r.role != OT_ROLE_PLACEHOLDER) {
-						viol(e, OT_R_S2, -1, c->r.t_complete,
-						     c->r.slot, op->r.root,
-						     c->r.object_id, op->r.id,
-						     EVS(b->r.done_event, c->r.done_event),
-						     "block 0x%llx failed with %s but dependent block 0x%llx succeeded",
-						     ull(b->r.block),
-						     stat_str(b->r.status, sb, sizeof(sb)),
-						     ull(c->r.block));
+						eng_viol(e, OT_R_S2, -1, c->r.t_complete,
+							 c->r.slot, op->r.root,
+							 c->r.object_id, op->r.id,
+							 EVS(b->r.done_event, c->r.done_event),
+							 "block 0x%llx failed with %s but dependent block 0x%llx succeeded",
+							 ull(b->r.block),
+							 eng_stat_str(b->r.status, sb, sizeof(sb)),
+							 ull(c->r.block));
 						sp = 0;
 						break;
 					}
@@ -1236,23 +749,23 @@ s2_check(struct ot_engine *e, struct op *op)
 		if (!nd)
 			continue;
 		if (b->r.status == OT_ST_SUCCESS && nfail)
-			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
-			     op->r.root, b->r.object_id, op->r.id,
-			     EVS(b->r.done_event),
-			     "block 0x%llx completed with success while %zu of %zu dependents failed",
-			     ull(b->r.block), nfail, nd);
+			eng_viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+				 op->r.root, b->r.object_id, op->r.id,
+				 EVS(b->r.done_event),
+				 "block 0x%llx completed with success while %zu of %zu dependents failed",
+				 ull(b->r.block), nfail, nd);
 		else if (b->r.status == OT_ST_PARTIAL_SUCCESS && !nfail)
-			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
-			     op->r.root, b->r.object_id, op->r.id,
-			     EVS(b->r.done_event),
-			     "block 0x%llx completed with partial success while no dependent failed",
-			     ull(b->r.block));
+			eng_viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+				 op->r.root, b->r.object_id, op->r.id,
+				 EVS(b->r.done_event),
+				 "block 0x%llx completed with partial success while no dependent failed",
+				 ull(b->r.block));
 		else if (b->r.role == OT_ROLE_LINKER && nfail == nd)
-			viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
-			     op->r.root, b->r.object_id, op->r.id,
-			     EVS(b->r.done_event),
-			     "linker block 0x%llx completed with %s while all %zu dependents failed",
-			     ull(b->r.block), stat_str(b->r.status, sb, sizeof(sb)), nd);
+			eng_viol(e, OT_R_S2, -1, b->r.t_complete, b->r.slot,
+				 op->r.root, b->r.object_id, op->r.id,
+				 EVS(b->r.done_event),
+				 "linker block 0x%llx completed with %s while all %zu dependents failed",
+				 ull(b->r.block), eng_stat_str(b->r.status, sb, sizeof(sb)), nd);
 	}
 	free(stack);
 }
@@ -1269,12 +782,12 @@ op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
 
 	end_requests(e, op);
 	if (hang) {
-		viol(e, OT_R_P1, -1, op->r.t_request, op->nb ? op->b[0].r.slot : 0,
-		     op->r.root, 0, op->r.id, EVS(op->r.first_event),
-		     hang == 2 ? "operation never completed: %s root 0x%llx superseded by a new request after %s" :
-		     "operation never completed: %s root 0x%llx still open %s after its request at end of trace",
-		     ot_kind_names[op->r.kind], ull(op->r.root),
-		     dur(when - op->r.t_request, db));
+		eng_viol(e, OT_R_P1, -1, op->r.t_request, op->nb ? op->b[0].r.slot : 0,
+			 op->r.root, 0, op->r.id, EVS(op->r.first_event),
+			 hang == 2 ? "operation never completed: %s root 0x%llx superseded by a new request after %s" :
+			 "operation never completed: %s root 0x%llx still open %s after its request at end of trace",
+			 ot_kind_names[op->r.kind], ull(op->r.root),
+			 dur(when - op->r.t_request, db));
 	} else if (op->r.kind == OT_KIND_INITIATE) {
 		s2_check(e, op);
 	}
@@ -1295,7 +808,7 @@ op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
 			s->open_op = NULL;
 			s->open_blk = -1;
 			s->last_op_id = op->r.id;
-			slot_gc(e, s);
+			eng_slot_gc(e, s);
 		}
 		hm_del(&e->blks, b->r.block, op->r.id);
 	}
@@ -1303,13 +816,13 @@ op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
 	if (op->r.layer == OT_LAYER_IM) {
 		if (op->pair_state == PAIR_OPEN) {
 			if (!hang)
-				viol(e, OT_R_P2, -1, op->r.t_complete, 0,
-				     op->r.root, 0, op->r.id,
-				     EVS(op->r.first_event, op->r.last_event,
-					 op->pair->r.first_event),
-				     "im completed before the layer below: %s root 0x%llx, target op %llu still open",
-				     ot_kind_names[op->r.kind], ull(op->r.root),
-				     ull(op->pair->r.id));
+				eng_viol(e, OT_R_P2, -1, op->r.t_complete, 0,
+					 op->r.root, 0, op->r.id,
+					 EVS(op->r.first_event, op->r.last_event,
+					     op->pair->r.first_event),
+					 "im completed before the layer below: %s root 0x%llx, target op %llu still open",
+					 ot_kind_names[op->r.kind], ull(op->r.root),
+					 ull(op->pair->r.id));
 			op->pair->pair = NULL;
 			op->pair->pair_state = PAIR_HUNG;
 		}
@@ -1356,27 +869,6 @@ op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
 	free(op);
 }
 
-/* ---- P3 bookkeeping: per tid, the op whose request may complete in frame ---- */
-
-static void
-p3_touch(struct ot_engine *e, const struct ot_event *ev, uint64_t opid,
-	 int new_root)
-{
-	uint64_t key;
-	uintptr_t cand;
-
-	if (!(ev->has & OT_HAS_TID))
-		return;
-	key = (uint64_t)(uint32_t)ev->tid + 1;
-	if (new_root) {
-		hm_put(&e->tids, key, 0, (void *)(uintptr_t)opid);
-		return;
-	}
-	cand = (uintptr_t)hm_get(&e->tids, key, 0);
-	if (cand && cand != opid)
-		hm_del(&e->tids, key, 0);
-}
-
 /* ---- requests ---- */
 
 /* A request names obj o (non-initiate): the checks of doc/rules.md. */
@@ -1391,33 +883,33 @@ request_names(struct ot_engine *e, struct op *op, struct blk *b,
 		settle(e, o, ev->ts);	/* next request: C1 never written */
 	/* U1: no operation before the initiate completed (DOMAIN.md 1.7) */
 	if (o->r.t_offloaded == OT_T_NONE && !o->lost)
-		viol(e, OT_R_U1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
-		     op->r.id, EVS(o->r.first_event, ev->id),
-		     "used before initiate completed: %s on %s object slot 0x%llx",
-		     ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
+		eng_viol(e, OT_R_U1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+			 op->r.id, EVS(o->r.first_event, ev->id),
+			 "used before initiate completed: %s on %s object slot 0x%llx",
+			 ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
 	switch (op->r.kind) {
 	case OT_KIND_TERMINATE:
 		/* T5 host rule (DOMAIN.md 1.7 "What gates a terminate") */
 		if (o->open_others || o->open_updates || o->out_recv ||
 		    o->out_disc)
-			viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root,
-			     o->r.id, op->r.id,
-			     EVS(ev->id, o->io ? o->io->ev : 0),
-			     "terminate issued while %u operation%s and %u receive/disconnect request%s outstanding on slot 0x%llx",
-			     o->open_others + o->open_updates,
-			     o->open_others + o->open_updates == 1 ? "" : "s",
-			     o->out_recv + o->out_disc,
-			     o->out_recv + o->out_disc == 1 ? "" : "s",
-			     ull(o->r.slot));
+			eng_viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root,
+				 o->r.id, op->r.id,
+				 EVS(ev->id, o->io ? o->io->ev : 0),
+				 "terminate issued while %u operation%s and %u receive/disconnect request%s outstanding on slot 0x%llx",
+				 o->open_others + o->open_updates,
+				 o->open_others + o->open_updates == 1 ? "" : "s",
+				 o->out_recv + o->out_disc,
+				 o->out_recv + o->out_disc == 1 ? "" : "s",
+				 ull(o->r.slot));
 		o->r.t_terminate_req = ev->ts;
 		w2_settle(e, o);
 		o->term_op_id = op->r.id;
 		o->ret_pending = 0;
 		if (o->e3 == 1 || o->e3 == 2) {
-			viol(e, OT_R_E3, -1, ev->ts, o->r.slot, op->r.root,
-			     o->r.id, op->r.id, EVS(o->e3_ev, ev->id),
-			     "recovery step terminate before %s on slot 0x%llx",
-			     o->e3 == 1 ? "retrieve" : "abort", ull(o->r.slot));
+			eng_viol(e, OT_R_E3, -1, ev->ts, o->r.slot, op->r.root,
+				 o->r.id, op->r.id, EVS(o->e3_ev, ev->id),
+				 "recovery step terminate before %s on slot 0x%llx",
+				 o->e3 == 1 ? "retrieve" : "abort", ull(o->r.slot));
 			o->e3 = 0;
 		} else if (o->e3 == 3) {
 			o->e3 = 0;
@@ -1426,21 +918,21 @@ request_names(struct ot_engine *e, struct op *op, struct blk *b,
 	case OT_KIND_UPDATE:
 		/* T4 (DOMAIN.md 1.7 "Updates", 5 T4) */
 		if (o->open_updates)
-			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
-			     o->r.id, op->r.id, EVS(ev->id),
-			     "concurrent update on %s object slot 0x%llx",
-			     stname(o->r.state), ull(o->r.slot));
+			eng_viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+				 o->r.id, op->r.id, EVS(ev->id),
+				 "concurrent update on %s object slot 0x%llx",
+				 stname(o->r.state), ull(o->r.slot));
 		if (o->init_op || o->invalidated)
-			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
-			     o->r.id, op->r.id, EVS(ev->id),
-			     "update while offloading/after invalidate: %s object slot 0x%llx is %s",
-			     stname(o->r.state), ull(o->r.slot),
-			     o->init_op ? "still being offloaded" : "invalidated");
+			eng_viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+				 o->r.id, op->r.id, EVS(ev->id),
+				 "update while offloading/after invalidate: %s object slot 0x%llx is %s",
+				 stname(o->r.state), ull(o->r.slot),
+				 o->init_op ? "still being offloaded" : "invalidated");
 		if (b->parent_idx < 0 && !o->live)
-			viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
-			     o->r.id, op->r.id, EVS(ev->id),
-			     "new neighbor not live: update top block on slot 0x%llx",
-			     ull(o->r.slot));
+			eng_viol(e, OT_R_T4, -1, ev->ts, o->r.slot, op->r.root,
+				 o->r.id, op->r.id, EVS(ev->id),
+				 "new neighbor not live: update top block on slot 0x%llx",
+				 ull(o->r.slot));
 		o->open_updates++;
 		b->counted = 1;
 		break;
@@ -1490,14 +982,14 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 	}
 
 	if (b->r.slot) {
-		s = slot_get(e, b->r.slot, 1);
+		s = eng_slot_get(e, b->r.slot, 1);
 		/* L3: a request naming the slot before the im cleared it */
 		if (s->l3_pending) {
 			s->l3_pending = 0;
-			viol(e, OT_R_L3, -1, s->l3_ts, s->slot, s->l3_root,
-			     s->l3_obj, 0, EVS(s->l3_ev, ev->id),
-			     "im did not clear the upper context: slot 0x%llx still holds 0x%llx at the next request",
-			     ull(s->slot), ull(s->value));
+			eng_viol(e, OT_R_L3, -1, s->l3_ts, s->slot, s->l3_root,
+				 s->l3_obj, 0, EVS(s->l3_ev, ev->id),
+				 "im did not clear the upper context: slot 0x%llx still holds 0x%llx at the next request",
+				 ull(s->slot), ull(s->value));
 		}
 		s->open_op = op;
 		s->open_blk = (int32_t)(b - op->b);
@@ -1515,35 +1007,35 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 	if (kind != OT_KIND_INITIATE) {
 		if (!b->r.slot && !names_object(ev))
 			return;
-		o = find_live(e, ev);
+		o = eng_find_live(e, ev);
 		if (o) {
 			request_names(e, op, b, o, ev);
-		} else if ((t = find_tomb(e, ev)) != NULL) {
+		} else if ((t = eng_find_tomb(e, ev)) != NULL) {
 			e->f[F_OBJ_USE] = 1;
 			b->r.object_id = t->id;
-			viol(e, OT_R_U2, -1, ev->ts, t->slot, op->r.root, t->id,
-			     op->r.id, EVS(ev->id),
-			     "use after terminate: %s on %s object slot 0x%llx terminated %s before",
-			     ot_ev_names[ev->ev], stname(t->state),
-			     ull(t->slot), dur(ev->ts - t->ts, db));
+			eng_viol(e, OT_R_U2, -1, ev->ts, t->slot, op->r.root, t->id,
+				 op->r.id, EVS(ev->id),
+				 "use after terminate: %s on %s object slot 0x%llx terminated %s before",
+				 ot_ev_names[ev->ev], stname(t->state),
+				 ull(t->slot), dur(ev->ts - t->ts, db));
 		} else {
 			e->st.unresolved++;
 		}
 		if (kind == OT_KIND_TERMINATE && !o)
-			viol(e, OT_R_T3, -1, ev->ts, b->r.slot, op->r.root,
-			     b->r.object_id, op->r.id, EVS(ev->id),
-			     "terminate of an object never offloaded or already terminated: slot 0x%llx",
-			     ull(b->r.slot));
+			eng_viol(e, OT_R_T3, -1, ev->ts, b->r.slot, op->r.root,
+				 b->r.object_id, op->r.id, EVS(ev->id),
+				 "terminate of an object never offloaded or already terminated: slot 0x%llx",
+				 ull(b->r.slot));
 		if (kind == OT_KIND_UPDATE && b->r.state == OT_STATE_TCP)
-			viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
-			     b->r.object_id, op->r.id, EVS(ev->id),
-			     "update relinks tcp: tcp block 0x%llx in an update",
-			     ull(b->r.block));
+			eng_viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
+				 b->r.object_id, op->r.id, EVS(ev->id),
+				 "update relinks tcp: tcp block 0x%llx in an update",
+				 ull(b->r.block));
 		if (kind == OT_KIND_UPDATE && !o && b->parent_idx < 0)
-			viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
-			     b->r.object_id, op->r.id, EVS(ev->id),
-			     "new neighbor not live: update top block on slot 0x%llx names no live object",
-			     ull(b->r.slot));
+			eng_viol(e, OT_R_T4, -1, ev->ts, b->r.slot, op->r.root,
+				 b->r.object_id, op->r.id, EVS(ev->id),
+				 "new neighbor not live: update top block on slot 0x%llx names no live object",
+				 ull(b->r.slot));
 		return;
 	}
 
@@ -1554,22 +1046,22 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 			int pf = family(pb->r.state), cf = family(b->r.state);
 
 			if (cf != pf + 1 || pf == 3)
-				viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
-				     0, op->r.id,
-				     EVS(pb->r.request_event, ev->id),
-				     "%s block 0x%llx under %s block 0x%llx",
-				     stname(b->r.state), ull(b->r.block),
-				     stname(pb->r.state), ull(pb->r.block));
+				eng_viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
+					 0, op->r.id,
+					 EVS(pb->r.request_event, ev->id),
+					 "%s block 0x%llx under %s block 0x%llx",
+					 stname(b->r.state), ull(b->r.block),
+					 stname(pb->r.state), ull(pb->r.block));
 		} else if (!pb && !b->r.parent) {
 			if (!op->top_family)
 				op->top_family = family(b->r.state);
 			else if (op->top_family != family(b->r.state))
-				viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
-				     0, op->r.id,
-				     EVS(op->r.first_event, ev->id),
-				     "top-level blocks of root 0x%llx mix layers: %s block 0x%llx",
-				     ull(op->r.root), stname(b->r.state),
-				     ull(b->r.block));
+				eng_viol(e, OT_R_T1, -1, ev->ts, b->r.slot, op->r.root,
+					 0, op->r.id,
+					 EVS(op->r.first_event, ev->id),
+					 "top-level blocks of root 0x%llx mix layers: %s block 0x%llx",
+					 ull(op->r.root), stname(b->r.state),
+					 ull(b->r.block));
 		}
 	}
 
@@ -1589,26 +1081,26 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 
 	/* new offload */
 	if (s->value)
-		viol(e, OT_R_C1, -1, ev->ts, s->slot, op->r.root,
-		     s->cur ? s->cur->r.id : 0, op->r.id, EVS(ev->id),
-		     "slot already holds 0x%llx at initiate: slot 0x%llx",
-		     ull(s->value), ull(s->slot));
+		eng_viol(e, OT_R_C1, -1, ev->ts, s->slot, op->r.root,
+			 s->cur ? s->cur->r.id : 0, op->r.id, EVS(ev->id),
+			 "slot already holds 0x%llx at initiate: slot 0x%llx",
+			 ull(s->value), ull(s->slot));
 	/* T2: a path or tcp object needs an offloaded parent (DOMAIN.md 5 T2) */
 	if (family(b->r.state) == 2 || family(b->r.state) == 3) {
 		if (!pb) {
-			viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root, 0,
-			     op->r.id, EVS(ev->id),
-			     "no parent path/neighbor: new %s block 0x%llx at the top of root 0x%llx",
-			     stname(b->r.state), ull(b->r.block), ull(op->r.root));
+			eng_viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root, 0,
+				 op->r.id, EVS(ev->id),
+				 "no parent path/neighbor: new %s block 0x%llx at the top of root 0x%llx",
+				 stname(b->r.state), ull(b->r.block), ull(op->r.root));
 		} else if (pb->r.role == OT_ROLE_LINKER) {
 			po = obj_by_id(e, pb->r.object_id);
 			if (!po || !po->live || po->init_op)
-				viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root,
-				     0, op->r.id,
-				     EVS(pb->r.request_event, ev->id),
-				     "parent not offloaded: linker block 0x%llx on slot 0x%llx for new %s block 0x%llx",
-				     ull(pb->r.block), ull(pb->r.slot),
-				     stname(b->r.state), ull(b->r.block));
+				eng_viol(e, OT_R_T2, -1, ev->ts, s->slot, op->r.root,
+					 0, op->r.id,
+					 EVS(pb->r.request_event, ev->id),
+					 "parent not offloaded: linker block 0x%llx on slot 0x%llx for new %s block 0x%llx",
+					 ull(pb->r.block), ull(pb->r.slot),
+					 stname(b->r.state), ull(b->r.block));
 		}
 	}
 	if (s->cur && s->cur->c1_pending)
@@ -1634,7 +1126,7 @@ on_request(struct ot_engine *e, const struct ot_event *ev)
 	o->r.initiate_op = op->r.id;
 	o->r.fate = OT_FATE_PENDING;
 	o->r.first_event = o->r.last_event = ev->id;
-	o->ad = adapter_get(e, ev->adapter);
+	o->ad = eng_adapter_get(e, ev->adapter);
 	o->init_op = op;
 	if (pb && (po = obj_by_id(e, pb->r.object_id)) != NULL)
 		child_link(po, o);
@@ -1701,11 +1193,11 @@ init_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 			e->f[F_PARTIAL] = 1;
 			/* S3: PARTIAL is NT_SUCCESS, publish (DOMAIN.md 1.5, 5 S3) */
 			if (o->r.t_published == OT_T_NONE)
-				viol(e, OT_R_S3, -1, ev->ts, o->r.slot,
-				     op->r.root, o->r.id, op->r.id,
-				     EVS(b->r.request_event, ev->id),
-				     "partial success treated as failure: context not published for %s object on slot 0x%llx",
-				     stname(o->r.state), ull(o->r.slot));
+				eng_viol(e, OT_R_S3, -1, ev->ts, o->r.slot,
+					 op->r.root, o->r.id, op->r.id,
+					 EVS(b->r.request_event, ev->id),
+					 "partial success treated as failure: context not published for %s object on slot 0x%llx",
+					 stname(o->r.state), ull(o->r.slot));
 		} else if (!o->written_inside) {
 			/* C1: decided at the first write or next request */
 			o->c1_pending = 1;
@@ -1720,11 +1212,11 @@ init_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 	o->init_op = NULL;
 	/* C1: a failed block must not publish (DOMAIN.md 2.5) */
 	if (o->written_inside)
-		viol(e, OT_R_C1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
-		     op->r.id, EVS(o->write_ev, ev->id),
-		     "context written for a failed block: slot 0x%llx got 0x%llx, block completed with %s",
-		     ull(o->r.slot), ull(o->r.value),
-		     stat_str(st, sb, sizeof(sb)));
+		eng_viol(e, OT_R_C1, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+			 op->r.id, EVS(o->write_ev, ev->id),
+			 "context written for a failed block: slot 0x%llx got 0x%llx, block completed with %s",
+			 ull(o->r.slot), ull(o->r.value),
+			 eng_stat_str(st, sb, sizeof(sb)));
 	obj_kill(e, o, OT_FATE_FAILED);
 }
 
@@ -1741,10 +1233,10 @@ term_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 		o->r.terminate_status = st;
 		o->r.has_terminate_status = 1;
 		/* L2: FAILURE loses the object (DOMAIN.md 1.5, 5 L2) */
-		viol(e, OT_R_L2, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
-		     op->r.id, EVS(b->r.request_event, ev->id),
-		     "terminate failed: state object lost, %s object on slot 0x%llx",
-		     stname(o->r.state), ull(o->r.slot));
+		eng_viol(e, OT_R_L2, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+			 op->r.id, EVS(b->r.request_event, ev->id),
+			 "terminate failed: state object lost, %s object on slot 0x%llx",
+			 stname(o->r.state), ull(o->r.slot));
 		o->lost = 1;
 		set_live(e, o, 0, NULL);
 		e3_start(e, o, ev);
@@ -1758,16 +1250,16 @@ term_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 	/* T5 target rule (DOMAIN.md 1.7); outstanding sends are L4's */
 	nio = o->out_recv + o->out_disc;
 	if (nio)
-		viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
-		     op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
-		     "terminate completed with i/o outstanding: %u request%s on slot 0x%llx",
-		     nio, nio == 1 ? "" : "s", ull(o->r.slot));
+		eng_viol(e, OT_R_T5, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+			 op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
+			 "terminate completed with i/o outstanding: %u request%s on slot 0x%llx",
+			 nio, nio == 1 ? "" : "s", ull(o->r.slot));
 	/* L4: send data must come back as completions or in the NBL chain */
 	if (o->r.state == OT_STATE_TCP && o->out_send && !(ev->has & OT_HAS_NBL))
-		viol(e, OT_R_L4, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
-		     op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
-		     "%u send nbls lost at terminate: slot 0x%llx, completion carries no nbl chain",
-		     o->out_send, ull(o->r.slot));
+		eng_viol(e, OT_R_L4, -1, ev->ts, o->r.slot, op->r.root, o->r.id,
+			 op->r.id, EVS(o->io ? o->io->ev : 0, ev->id),
+			 "%u send nbls lost at terminate: slot 0x%llx, completion carries no nbl chain",
+			 o->out_send, ull(o->r.slot));
 	if (o->r.layer == OT_LAYER_IM) {
 		e->f[F_IM_TERM_DONE] = 1;
 		s = hm_get(&e->slots, o->r.slot, 0);
@@ -1801,26 +1293,26 @@ on_done(struct ot_engine *e, const struct ot_event *ev)
 	op = hm_get(&e->ops, ka, kb);
 	if (!op) {
 		p3_touch(e, ev, 0, 0);
-		viol(e, OT_R_P1, -1, ev->ts, (ev->has & OT_HAS_SLOT) ? ev->slot : 0,
-		     root, 0, 0, EVS(ev->id),
-		     "completion with no open request: %s root 0x%llx block 0x%llx",
-		     ot_ev_names[ev->ev], ull(root), ull(bp));
+		eng_viol(e, OT_R_P1, -1, ev->ts, (ev->has & OT_HAS_SLOT) ? ev->slot : 0,
+			 root, 0, 0, EVS(ev->id),
+			 "completion with no open request: %s root 0x%llx block 0x%llx",
+			 ot_ev_names[ev->ev], ull(root), ull(bp));
 		return;
 	}
 	b = op_block(e, op, bp);
 	if (b && b->r.t_complete != OT_T_NONE) {
 		p3_touch(e, ev, op->r.id, 0);
-		viol(e, OT_R_P1, -1, ev->ts, b->r.slot, root, b->r.object_id,
-		     op->r.id, EVS(b->r.done_event, ev->id),
-		     "double completion of block 0x%llx of %s root 0x%llx",
-		     ull(bp), ot_kind_names[kind], ull(root));
+		eng_viol(e, OT_R_P1, -1, ev->ts, b->r.slot, root, b->r.object_id,
+			 op->r.id, EVS(b->r.done_event, ev->id),
+			 "double completion of block 0x%llx of %s root 0x%llx",
+			 ull(bp), ot_kind_names[kind], ull(root));
 		return;
 	}
 	end_requests(e, op);
 	if (!b) {
 		b = op_add_block(e, op, ev);
 		b->r.role = b->r.slot ? OT_ROLE_LINKER : OT_ROLE_PLACEHOLDER;
-		if (b->r.slot && (o = find_live(e, ev)) != NULL)
+		if (b->r.slot && (o = eng_find_live(e, ev)) != NULL)
 			b->r.object_id = o->r.id;
 	}
 	op->r.last_event = ev->id;
@@ -1843,21 +1335,21 @@ on_done(struct ot_engine *e, const struct ot_event *ev)
 					 (uint64_t)(uint32_t)ev->tid + 1, 0);
 		if (ev->tid == op->tid && cand == op->r.id) {
 			op->r.sync = 1;
-			viol(e, OT_R_P3, -1, ev->ts, b->r.slot, root, 0,
-			     op->r.id, EVS(op->r.first_event, ev->id),
-			     "completed synchronously inside the request handler: %s root 0x%llx on tid %d",
-			     ot_kind_names[kind], ull(root), (int)ev->tid);
+			eng_viol(e, OT_R_P3, -1, ev->ts, b->r.slot, root, 0,
+				 op->r.id, EVS(op->r.first_event, ev->id),
+				 "completed synchronously inside the request handler: %s root 0x%llx on tid %d",
+				 ot_kind_names[kind], ull(root), (int)ev->tid);
 		}
 	}
 	p3_touch(e, ev, op->r.id, 0);
 
 	/* S1 (DOMAIN.md 1.5, 5 S1) */
 	if (!s1_allowed(kind, st))
-		viol(e, OT_R_S1, -1, ev->ts, b->r.slot, root, b->r.object_id,
-		     op->r.id, EVS(ev->id),
-		     "%s block 0x%llx completed with %s, not allowed for %s",
-		     ot_kind_names[kind], ull(bp), stat_str(st, sb, sizeof(sb)),
-		     ot_kind_names[kind]);
+		eng_viol(e, OT_R_S1, -1, ev->ts, b->r.slot, root, b->r.object_id,
+			 op->r.id, EVS(ev->id),
+			 "%s block 0x%llx completed with %s, not allowed for %s",
+			 ot_kind_names[kind], ull(bp), eng_stat_str(st, sb, sizeof(sb)),
+			 ot_kind_names[kind]);
 
 	o = obj_by_id(e, b->r.object_id);
 	if (o && b->counted) {
@@ -1936,7 +1428,7 @@ on_write(struct ot_engine *e, const struct ot_event *ev)
 	w.tid = (ev->has & OT_HAS_TID) ? ev->tid : -1;
 	w.slot = (ev->has & OT_HAS_SLOT) ? ev->slot : 0;
 	w.new_value = nv;
-	s = slot_get(e, w.slot, 1);
+	s = eng_slot_get(e, w.slot, 1);
 	if (!s) {
 		e->st.unresolved++;
 		p3_touch(e, ev, 0, 0);
@@ -1967,22 +1459,22 @@ on_write(struct ot_engine *e, const struct ot_event *ev)
 
 	/* C2: never X -> Y (DOMAIN.md 5 C2) */
 	if (ov && nv && ov != nv)
-		viol(e, OT_R_C2, -1, ev->ts, s->slot, op ? op->r.root : 0,
-		     w.object_id, w.op_id, EVS(ev->id),
-		     "context overwritten: slot 0x%llx from 0x%llx to 0x%llx",
-		     ull(s->slot), ull(ov), ull(nv));
+		eng_viol(e, OT_R_C2, -1, ev->ts, s->slot, op ? op->r.root : 0,
+			 w.object_id, w.op_id, EVS(ev->id),
+			 "context overwritten: slot 0x%llx from 0x%llx to 0x%llx",
+			 ull(s->slot), ull(ov), ull(nv));
 	/* C3 (DOMAIN.md 5 C3) */
 	if (nv && !o && t && t->terminated &&
 	    !(op && op->r.kind == OT_KIND_INITIATE))
-		viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, t->id, w.op_id,
-		     EVS(ev->id),
-		     "write after terminate: slot 0x%llx set to 0x%llx %s after its object was terminated",
-		     ull(s->slot), ull(nv), dur(ev->ts - t->ts, db));
+		eng_viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, t->id, w.op_id,
+			 EVS(ev->id),
+			 "write after terminate: slot 0x%llx set to 0x%llx %s after its object was terminated",
+			 ull(s->slot), ull(nv), dur(ev->ts - t->ts, db));
 	if (!nv && ov && o && o->live && o->r.t_terminate_req == OT_T_NONE)
-		viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, o->r.id, w.op_id,
-		     EVS(o->r.first_event, ev->id),
-		     "context cleared while offloaded: slot 0x%llx from 0x%llx, no terminate requested",
-		     ull(s->slot), ull(ov));
+		eng_viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, o->r.id, w.op_id,
+			 EVS(o->r.first_event, ev->id),
+			 "context cleared while offloaded: slot 0x%llx from 0x%llx, no terminate requested",
+			 ull(s->slot), ull(ov));
 	if (o) {
 		touch(o, ev);
 		if (!ov && nv && o->init_op && op == o->init_op) {
@@ -1991,10 +1483,10 @@ on_write(struct ot_engine *e, const struct ot_event *ev)
 		}
 		if (nv && o->c1_pending) {
 			o->c1_pending = 0;
-			viol(e, OT_R_C1, -1, ev->ts, s->slot, 0, o->r.id,
-			     o->c1_op, EVS(o->c1_ev, ev->id),
-			     "context written %s after initiate completion: slot 0x%llx set to 0x%llx",
-			     dur(ev->ts - o->c1_ts, db), ull(s->slot), ull(nv));
+			eng_viol(e, OT_R_C1, -1, ev->ts, s->slot, 0, o->r.id,
+				 o->c1_op, EVS(o->c1_ev, ev->id),
+				 "context written %s after initiate completion: slot 0x%llx set to 0x%llx",
+				 dur(ev->ts - o->c1_ts, db), ull(s->slot), ull(nv));
 		}
 		if (nv) {
 			if (!ov && o->r.t_published == OT_T_NONE)
@@ -2032,17 +1524,17 @@ on_write(struct ot_engine *e, const struct ot_event *ev)
 				}
 		}
 		if (found && tw == OT_T_NONE)
-			viol(e, OT_R_C4, -1, ev->ts, s->slot, op->r.root,
-			     w.object_id, op->r.id, EVS(b->r.request_event, ev->id, twe),
-			     "im published before the target: block 0x%llx, slot 0x%llx set to 0x%llx before the target wrote",
-			     ull(b->r.block), ull(s->slot), ull(nv));
+			eng_viol(e, OT_R_C4, -1, ev->ts, s->slot, op->r.root,
+				 w.object_id, op->r.id, EVS(b->r.request_event, ev->id, twe),
+				 "im published before the target: block 0x%llx, slot 0x%llx set to 0x%llx before the target wrote",
+				 ull(b->r.block), ull(s->slot), ull(nv));
 	}
 	if (!nv && s->l3_pending)
 		s->l3_pending = 0;
 	s->value = nv;
 	if (e->sink.write)
 		emit_check(e, e->sink.write(e->ctx, &w));
-	slot_gc(e, s);
+	eng_slot_gc(e, s);
 }
 
 /* ---- I/O and indications ---- */
@@ -2051,7 +1543,7 @@ on_write(struct ot_engine *e, const struct ot_event *ev)
 static struct obj *
 resolve_use(struct ot_engine *e, const struct ot_event *ev, int u2_ok)
 {
-	struct obj *o = find_live(e, ev);
+	struct obj *o = eng_find_live(e, ev);
 	struct tomb *t;
 	char db[32];
 
@@ -2059,14 +1551,14 @@ resolve_use(struct ot_engine *e, const struct ot_event *ev, int u2_ok)
 		touch(o, ev);
 		return o;
 	}
-	t = find_tomb(e, ev);
+	t = eng_find_tomb(e, ev);
 	if (t) {
 		if (u2_ok)
-			viol(e, OT_R_U2, -1, ev->ts, t->slot, 0, t->id, 0,
-			     EVS(ev->id),
-			     "use after terminate: %s on %s object slot 0x%llx terminated %s before",
-			     ot_ev_names[ev->ev], stname(t->state),
-			     ull(t->slot), dur(ev->ts - t->ts, db));
+			eng_viol(e, OT_R_U2, -1, ev->ts, t->slot, 0, t->id, 0,
+				 EVS(ev->id),
+				 "use after terminate: %s on %s object slot 0x%llx terminated %s before",
+				 ot_ev_names[ev->ev], stname(t->state),
+				 ull(t->slot), dur(ev->ts - t->ts, db));
 		return NULL;
 	}
 	if (names_object(ev))
@@ -2089,10 +1581,10 @@ static void
 u1_check(struct ot_engine *e, struct obj *o, const struct ot_event *ev)
 {
 	if (o->r.t_offloaded == OT_T_NONE && !o->lost)
-		viol(e, OT_R_U1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
-		     EVS(o->r.first_event, ev->id),
-		     "used before initiate completed: %s on %s object slot 0x%llx",
-		     ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
+		eng_viol(e, OT_R_U1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+			 EVS(o->r.first_event, ev->id),
+			 "used before initiate completed: %s on %s object slot 0x%llx",
+			 ot_ev_names[ev->ev], stname(o->r.state), ull(o->r.slot));
 }
 
 static void
@@ -2112,11 +1604,11 @@ on_io_request(struct ot_engine *e, const struct ot_event *ev)
 		u1_check(e, o, ev);
 		/* U3 (DOMAIN.md 1.7 "Invalidate", 5 U3) */
 		if (ev->ev == OT_EV_SEND && invalidated(o))
-			viol(e, OT_R_U3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
-			     EVS(ev->id),
-			     "send after invalidate: %s object slot 0x%llx%s",
-			     stname(o->r.state), ull(o->r.slot),
-			     o->invalidated ? "" : " (ancestor invalidated)");
+			eng_viol(e, OT_R_U3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+				 EVS(ev->id),
+				 "send after invalidate: %s object slot 0x%llx%s",
+				 stname(o->r.state), ull(o->r.slot),
+				 o->invalidated ? "" : " (ancestor invalidated)");
 	}
 	if (!(ev->has & OT_HAS_NBL) || !ev->nbl)
 		return;
@@ -2167,19 +1659,19 @@ on_io_done(struct ot_engine *e, const struct ot_event *ev)
 		if (o)
 			touch(o, ev);
 		else if (io && io->obj_terminated)
-			viol(e, OT_R_U2, -1, ev->ts, 0, 0, io->obj_id, 0,
-			     EVS(io->ev, ev->id),
-			     "use after terminate: %s for nbl 0x%llx after its object was terminated",
-			     ot_ev_names[ev->ev], ull(ev->nbl));
+			eng_viol(e, OT_R_U2, -1, ev->ts, 0, 0, io->obj_id, 0,
+				 EVS(io->ev, ev->id),
+				 "use after terminate: %s for nbl 0x%llx after its object was terminated",
+				 ot_ev_names[ev->ev], ull(ev->nbl));
 	}
 	/* U4 (DOMAIN.md 1.3 TcpIndicateAbort, 5 U4) */
 	if (io && io->aborted && ev->ev != OT_EV_RECV_DONE &&
 	    st != OT_ST_REQUEST_ABORTED)
-		viol(e, OT_R_U4, -1, ev->ts, o ? o->r.slot : 0, 0,
-		     io->obj_id, 0, EVS(io->ev, ev->id),
-		     "i/o after abort not completed with request_aborted: %s nbl 0x%llx completed with %s",
-		     ot_ev_names[ev->ev], ull(ev->nbl),
-		     stat_str(st, sb, sizeof(sb)));
+		eng_viol(e, OT_R_U4, -1, ev->ts, o ? o->r.slot : 0, 0,
+			 io->obj_id, 0, EVS(io->ev, ev->id),
+			 "i/o after abort not completed with request_aborted: %s nbl 0x%llx completed with %s",
+			 ot_ev_names[ev->ev], ull(ev->nbl),
+			 eng_stat_str(st, sb, sizeof(sb)));
 	if (io) {
 		io_unlink(io);
 		free(io);
@@ -2202,14 +1694,14 @@ on_tcp_event(struct ot_engine *e, const struct ot_event *ev)
 	if (ev->code == OT_TCP_EV_RETRIEVE) {
 		/* E1 (DOMAIN.md 1.3 TCP_UPLOAD_REASON, 5 E1) */
 		if (o->r.state != OT_STATE_TCP)
-			viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
-			     EVS(ev->id),
-			     "retrieve on a neighbor/path object: %s object slot 0x%llx",
-			     stname(o->r.state), ull(o->r.slot));
+			eng_viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+				 EVS(ev->id),
+				 "retrieve on a neighbor/path object: %s object slot 0x%llx",
+				 stname(o->r.state), ull(o->r.slot));
 		if (!(ev->has & OT_HAS_REASON) || r < 1 || r > 11)
-			viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
-			     EVS(ev->id), "invalid upload reason %lld on slot 0x%llx",
-			     (long long)r, ull(o->r.slot));
+			eng_viol(e, OT_R_E1, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+				 EVS(ev->id), "invalid upload reason %lld on slot 0x%llx",
+				 (long long)r, ull(o->r.slot));
 		else if ((r == 5 || r >= 8) && !o->ret_pending) {
 			o->ret_pending = 1;
 			o->ret_ts = ev->ts;
@@ -2224,10 +1716,10 @@ on_tcp_event(struct ot_engine *e, const struct ot_event *ev)
 			if (io->kind != OT_EV_RECV)
 				io->aborted = 1;
 		if (o->e3 == 1) {
-			viol(e, OT_R_E3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
-			     EVS(o->e3_ev, ev->id),
-			     "recovery step abort before retrieve on slot 0x%llx",
-			     ull(o->r.slot));
+			eng_viol(e, OT_R_E3, -1, ev->ts, o->r.slot, 0, o->r.id, 0,
+				 EVS(o->e3_ev, ev->id),
+				 "recovery step abort before retrieve on slot 0x%llx",
+				 ull(o->r.slot));
 			o->e3 = 3;
 			o->e3_ev = ev->id;
 		} else if (o->e3 == 2) {
@@ -2245,17 +1737,17 @@ on_neighbor_event(struct ot_engine *e, const struct ot_event *ev)
 	e->f[F_NEIGHBOR_EV] = 1;
 	/* E2 (DOMAIN.md 1.3 NdisMOffloadEventIndicate, 5 E2) */
 	if (!(ev->has & OT_HAS_CODE) || ev->code != OT_NEIGHBOR_REACHABILITY_QUERY)
-		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
-		     "bad neighborreachabilityquery indication: code %lld, not 2",
-		     (long long)ev->code);
+		eng_viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+			 "bad neighborreachabilityquery indication: code %lld, not 2",
+			 (long long)ev->code);
 	else if ((ev->has & OT_HAS_STATE) && ev->state != OT_STATE_NEIGHBOR)
-		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
-		     "bad neighborreachabilityquery indication: %s block, not neighbor",
-		     stname(ev->state));
+		eng_viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+			 "bad neighborreachabilityquery indication: %s block, not neighbor",
+			 stname(ev->state));
 	else if ((ev->has & OT_HAS_STATUS) && ev->status != OT_ST_SUCCESS)
-		viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
-		     "bad neighborreachabilityquery indication: status %s, not success",
-		     stat_str(ev->status, sb, sizeof(sb)));
+		eng_viol(e, OT_R_E2, -1, ev->ts, ev->slot, 0, 0, 0, EVS(ev->id),
+			 "bad neighborreachabilityquery indication: status %s, not success",
+			 eng_stat_str(ev->status, sb, sizeof(sb)));
 	resolve_use(e, ev, 1);
 }
 
@@ -2271,12 +1763,12 @@ leak_adapter(struct ot_engine *e, struct adapter *a, enum ot_leak_reason why,
 		n = o->next;
 		if (o->ad != a || !o->live)
 			continue;
-		viol(e, OT_R_L1, -1, ts, o->r.slot, 0, o->r.id, 0,
-		     EVS(evid, o->r.last_event),
-		     "offload leaked at %s: %s object on slot 0x%llx still offloaded, last activity %s before",
-		     why == OT_LEAK_HALT ? "halt" : "the end of an upload-all drain",
-		     stname(o->r.state), ull(o->r.slot),
-		     dur(ts - o->r.t_last, db));
+		eng_viol(e, OT_R_L1, -1, ts, o->r.slot, 0, o->r.id, 0,
+			 EVS(evid, o->r.last_event),
+			 "offload leaked at %s: %s object on slot 0x%llx still offloaded, last activity %s before",
+			 why == OT_LEAK_HALT ? "halt" : "the end of an upload-all drain",
+			 stname(o->r.state), ull(o->r.slot),
+			 dur(ts - o->r.t_last, db));
 		leak_obj(e, o, ts, why, OT_FATE_LEAKED);
 	}
 }
@@ -2299,14 +1791,14 @@ on_status(struct ot_engine *e, const struct ot_event *ev)
 
 	if (code == OT_ST_UPLOAD_ALL) {
 		e->f[F_HALT_UA] = 1;
-		a = adapter_get(e, ev->adapter);
+		a = eng_adapter_get(e, ev->adapter);
 		if (!a->draining) {
 			a->draining = 1;
 			a->drain_ts = ev->ts;
 			a->drain_ev = ev->id;
 		}
 	} else if (code == OT_ST_OFFLOAD_RESUME) {
-		a = adapter_get(e, ev->adapter);
+		a = eng_adapter_get(e, ev->adapter);
 		end_drain(e, a, ev->ts);
 	}
 }
@@ -2314,7 +1806,7 @@ on_status(struct ot_engine *e, const struct ot_event *ev)
 static void
 on_halt(struct ot_engine *e, const struct ot_event *ev)
 {
-	struct adapter *a = adapter_get(e, ev->adapter);
+	struct adapter *a = eng_adapter_get(e, ev->adapter);
 
 	e->f[F_HALT_UA] = 1;
 	end_drain(e, a, ev->ts);
@@ -2390,11 +1882,11 @@ ot_engine_packet(struct ot_engine *e, const struct ot_packet *pkt)
 			join(e, o, f);
 			/* W3: a connection opening after its offload began */
 			if (w_judged(o) && f->syn_ns >= 0 && f->syn_ns == f->first_ns)
-				viol(e, OT_R_W3, -1, f->syn_ns, o->r.slot, 0, o->r.id,
-				     o->r.initiate_op, EVS(o->r.first_event),
-				     "syn of %s seen %s after the offload of tcp slot 0x%llx began: the capture's clock is off (--pcap-offset)",
-				     tuple_str(o, tb, sizeof(tb)),
-				     dur(f->syn_ns - o->r.t_request, db), ull(o->r.slot));
+				eng_viol(e, OT_R_W3, -1, f->syn_ns, o->r.slot, 0, o->r.id,
+					 o->r.initiate_op, EVS(o->r.first_event),
+					 "syn of %s seen %s after the offload of tcp slot 0x%llx began: the capture's clock is off (--pcap-offset)",
+					 tuple_str(o, tb, sizeof(tb)),
+					 dur(f->syn_ns - o->r.t_request, db), ull(o->r.slot));
 		}
 	}
 	for (i = 0; i < f->njoin; i++) {
@@ -2591,10 +2083,10 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 		qsort(l3, nl3, sizeof(*l3), cmp_slot_l3);
 	for (i = 0; i < nl3; i++) {
 		l3[i]->l3_pending = 0;
-		viol(e, OT_R_L3, -1, l3[i]->l3_ts, l3[i]->slot, l3[i]->l3_root,
-		     l3[i]->l3_obj, 0, EVS(l3[i]->l3_ev),
-		     "im did not clear the upper context: slot 0x%llx still holds 0x%llx at end of trace",
-		     ull(l3[i]->slot), ull(l3[i]->value));
+		eng_viol(e, OT_R_L3, -1, l3[i]->l3_ts, l3[i]->slot, l3[i]->l3_root,
+			 l3[i]->l3_obj, 0, EVS(l3[i]->l3_ev),
+			 "im did not clear the upper context: slot 0x%llx still holds 0x%llx at end of trace",
+			 ull(l3[i]->slot), ull(l3[i]->value));
 	}
 	free(l3);
 	/* remaining objects, in id order */
