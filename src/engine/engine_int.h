@@ -327,4 +327,14 @@ void eng_slot_gc(struct ot_engine *e, struct slotrec *s);
 struct obj *eng_find_live(struct ot_engine *e, const struct ot_event *ev);
 struct tomb *eng_find_tomb(struct ot_engine *e, const struct ot_event *ev);
 
+/* ---- engine_join.c: flows joined to tcp objects (W rules) ---- */
+
+void eng_tmap_del(struct ot_engine *e, struct obj *o);
+void eng_w1_unlink(struct ot_engine *e, struct obj *o);
+void eng_w1_expire(struct ot_engine *e, int64_t now);
+void eng_w2_settle(struct ot_engine *e, struct obj *o);
+void eng_join_object(struct ot_engine *e, struct obj *o,
+		     const struct ot_event *ev);
+void eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt);
+
 #endif
