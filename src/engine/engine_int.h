@@ -337,4 +337,18 @@ void eng_join_object(struct ot_engine *e, struct obj *o,
 		     const struct ot_event *ev);
 void eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt);
 
+/* ---- engine_objects.c: lifetimes, fates, tombstones (L rules) ---- */
+
+void eng_set_live(struct ot_engine *e, struct obj *o, int live,
+		  const struct ot_event *ev);
+void eng_child_link(struct obj *p, struct obj *c);
+void eng_io_unlink(struct io *io);
+void eng_settle(struct ot_engine *e, struct obj *o, int64_t ts);
+void eng_obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate);
+void eng_leak_adapter(struct ot_engine *e, struct adapter *a,
+		      enum ot_leak_reason why, int64_t ts, uint64_t evid);
+void eng_end_drain(struct ot_engine *e, struct adapter *a, int64_t ts);
+void eng_l3_finish(struct ot_engine *e);
+void eng_objects_finish(struct ot_engine *e, int64_t end_ts);
+
 #endif
