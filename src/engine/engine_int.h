@@ -351,4 +351,10 @@ void eng_end_drain(struct ot_engine *e, struct adapter *a, int64_t ts);
 void eng_l3_finish(struct ot_engine *e);
 void eng_objects_finish(struct ot_engine *e, int64_t end_ts);
 
+/* ---- engine_ops.c: requests and completions (P, S, T rules) ---- */
+
+void eng_op_close(struct ot_engine *e, struct op *op, int hang, int64_t when);
+void eng_on_request(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_done(struct ot_engine *e, const struct ot_event *ev);
+
 #endif
