@@ -357,4 +357,8 @@ void eng_op_close(struct ot_engine *e, struct op *op, int hang, int64_t when);
 void eng_on_request(struct ot_engine *e, const struct ot_event *ev);
 void eng_on_done(struct ot_engine *e, const struct ot_event *ev);
 
+/* ---- engine_ctx.c: context writes (C rules) ---- */
+
+void eng_on_write(struct ot_engine *e, const struct ot_event *ev);
+
 #endif
