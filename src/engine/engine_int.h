@@ -361,4 +361,14 @@ void eng_on_done(struct ot_engine *e, const struct ot_event *ev);
 
 void eng_on_write(struct ot_engine *e, const struct ot_event *ev);
 
+/* ---- engine_io.c: I/O and indications (U, E rules) ---- */
+
+void eng_on_io_request(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_io_done(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_recv_indicate(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_tcp_event(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_neighbor_event(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_status(struct ot_engine *e, const struct ot_event *ev);
+void eng_on_halt(struct ot_engine *e, const struct ot_event *ev);
+
 #endif
