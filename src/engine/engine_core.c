@@ -90,9 +90,9 @@ eng_stat_str(uint32_t st, char *buf, size_t len)
  * evs: up to OT_MAX_EVIDENCE proving event ids (zeros and repeats dropped).
  */
 void OT_PRINTF(11, 12)
-eng_viol(struct ot_engine *e, enum ot_rule r, int sev, int64_t ts, uint64_t slot,
-	 uint64_t root, uint64_t obj, uint64_t op, const uint64_t *evs,
-	 size_t nev, const char *fmt, ...)
+eng_viol(struct ot_engine *e, enum ot_rule r, int sev, int64_t ts,
+	 uint64_t slot, uint64_t root, uint64_t obj, uint64_t op,
+	 const uint64_t *evs, size_t nev, const char *fmt, ...)
 {
 	struct ot_violation_rec v;
 	va_list ap;

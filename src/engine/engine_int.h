@@ -4,8 +4,8 @@
  * its files share, and what each file offers the files above it.  Only
  * src/engine/engine*.c include it.
  *
- * The engine's files are layers, and a file calls only files below it
- * (tools/check-layers.sh checks that no two files call each other):
+ * The engine's files are layers: a file calls only files below it, so
+ * there is no call loop between them (tools/check-layers.sh checks):
  *
  *	engine.c		the API: ot_engine_feed's dispatch, finish
  *	engine_ops.c		requests and completions (P, S, T rules)

@@ -248,8 +248,8 @@ leak_obj(struct ot_engine *e, struct obj *o, int64_t ts,
 
 /* Leak every live object of adapter a (L1, DOMAIN.md 5 L1). */
 void
-eng_leak_adapter(struct ot_engine *e, struct adapter *a, enum ot_leak_reason why,
-		 int64_t ts, uint64_t evid)
+eng_leak_adapter(struct ot_engine *e, struct adapter *a,
+		 enum ot_leak_reason why, int64_t ts, uint64_t evid)
 {
 	struct obj *o, *n;
 	char db[32];
