@@ -24,19 +24,12 @@
 
 #include "offtrace/bytes.h"
 #include "offtrace/etl.h"
+#include "profile_int.h"
 
 /* {c4a1f3e2-7b6d-4f58-8e21-3d9a0b7c5e64}: made up for the chimney vocabulary */
 const uint8_t ot_chimney_wpp_guid[16] = {
 	0xe2, 0xf3, 0xa1, 0xc4, 0x6d, 0x7b, 0x58, 0x4f,
 	0x8e, 0x21, 0x3d, 0x9a, 0x0b, 0x7c, 0x5e, 0x64,
-};
-
-/* Normalized fields a rule can set (DESIGN.md section 2). */
-enum fld {
-	F_EV, F_LAYER, F_ADAPTER, F_STATE, F_ROOT, F_BLOCK, F_PARENT, F_SLOT,
-	F_HANDLE, F_VALUE, F_NBL, F_STATUS, F_CODE, F_REASON, F_SRC, F_SPORT,
-	F_DST, F_DPORT, F_CPU, F_PID, F_TID, F_COUNT,
-	F_IGNORE = F_COUNT
 };
 
 static const char *const fld_names[F_COUNT] = {
@@ -45,96 +38,9 @@ static const char *const fld_names[F_COUNT] = {
 	"dst", "dport", "cpu", "pid", "tid"
 };
 
-/* Placeholder and payload types. */
-enum ptype {
-	T_PTR, T_HEX, T_U8, T_U16, T_U32, T_U64, T_I32, T_I64, T_NTSTATUS,
-	T_IP, T_PORT, T_STR, T_WORD, T_GUID,
-	/* payload only */
-	T_ANSI, T_UTF16, T_IPV4, T_IPV6,
-	T_COUNT
-};
-
 static const char *const type_names[T_COUNT] = {
 	"ptr", "hex", "u8", "u16", "u32", "u64", "i32", "i64", "ntstatus",
 	"ip", "port", "str", "word", "guid", "ansi", "utf16", "ipv4", "ipv6"
-};
-#define T_LAST_TEMPLATE T_GUID
-
-/* A value: a number, a string, or both (the text a number was read from). */
-struct val {
-	int num, str;
-	uint64_t u;
-	const char *s;
-	size_t n;
-};
-
-enum segkind { S_LIT, S_CAP, S_OPEN, S_CLOSE, S_END };
-
-struct seg {
-	uint8_t kind;
-	uint8_t type;		/* S_CAP */
-	uint8_t fld;		/* S_CAP: enum fld or F_IGNORE */
-	uint8_t cap;		/* S_CAP: index of the capture */
-	uint16_t close;		/* S_OPEN: index of its S_CLOSE */
-	uint16_t group;		/* S_OPEN: group number */
-	const char *lit;	/* S_LIT */
-	size_t len;
-};
-
-struct mapent {
-	struct val key, to;
-};
-
-struct map {
-	struct mapent *e;
-	size_t n;
-};
-
-enum rkind { R_TEXT, R_WPP, R_MANIFEST };
-
-struct rule {
-	enum rkind kind;
-	char where[96];		/* "rules[3]", for messages */
-	/* text and WPP */
-	const char *func;
-	size_t funclen;
-	const char *friendly;
-	size_t friendly_len;
-	struct seg *segs;
-	size_t nsegs;
-	unsigned ncaps, ngroups;
-	/* WPP */
-	int has_guid, number;	/* number -1: any */
-	uint8_t guid[16];
-	const char *format;
-	uint8_t *args;		/* field of each TMF argument */
-	size_t nargs;
-	/* manifest */
-	uint8_t provider[16];
-	int id, version;	/* version -1: any */
-	uint8_t *pl_type, *pl_fld;
-	size_t npl;
-	/* constants and maps (the profile's merged in) */
-	struct val set[F_COUNT];
-	uint32_t setmask;	/* bit per fld */
-	struct map map[F_COUNT];
-	/* text dispatch */
-	uint64_t fhash;
-	long next_same;		/* next text rule with the same func hash, -1 */
-};
-
-struct ot_profile {
-	struct rule *r;
-	size_t n, cap;
-	/* every string and array the rules point into */
-	void **mem;
-	size_t nmem, capmem;
-	/* text dispatch: func hash -> first rule; rules without func */
-	long *ftab;		/* 2^k slots of rule index + 1 (0: empty) */
-	size_t fcap;
-	size_t *nofunc;
-	size_t nnofunc;
-	int any_wpp;		/* rules of kind R_WPP */
 };
 
 /* -------------------------------------------------------------------- */
