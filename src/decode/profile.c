@@ -67,12 +67,9 @@ keep_str(struct ot_profile *p, const char *s, size_t n)
 	return keep(p, c);
 }
 
-static void init_hexv(void);
-
 struct ot_profile *
 ot_profile_new(void)
 {
-	init_hexv();
 	return xcalloc(1, sizeof(struct ot_profile));
 }
 
@@ -1020,19 +1017,25 @@ apply(const struct rule *r, const uint8_t *flds, const struct val *v, size_t n,
 /* -------------------------------------------------------------------- */
 /* typed scanners: text [s + *i, s + n) */
 
-/* Hex digit values, -1 for other bytes. */
-static signed char hexv[256];
-
-static void
-init_hexv(void)
-{
-	int c;
-
-	if (hexv['1'] == 1)
-		return;
-	for (c = 0; c < 256; c++)
-		hexv[c] = (signed char)ot_hexval(c);
-}
+/* Hex digit values, -1 for other bytes (ot_hexval() as a table). */
+static const signed char hexv[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 /* Hex with an optional 0x and WinDbg's backtick after 8 digits; at most 16 digits. */
 static int
