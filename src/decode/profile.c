@@ -32,17 +32,6 @@ const uint8_t ot_chimney_wpp_guid[16] = {
 	0x8e, 0x21, 0x3d, 0x9a, 0x0b, 0x7c, 0x5e, 0x64,
 };
 
-static const char *const fld_names[F_COUNT] = {
-	"ev", "layer", "adapter", "state", "root", "block", "parent", "slot",
-	"handle", "value", "nbl", "status", "code", "reason", "src", "sport",
-	"dst", "dport", "cpu", "pid", "tid"
-};
-
-static const char *const type_names[T_COUNT] = {
-	"ptr", "hex", "u8", "u16", "u32", "u64", "i32", "i64", "ntstatus",
-	"ip", "port", "str", "word", "guid", "ansi", "utf16", "ipv4", "ipv6"
-};
-
 /* -------------------------------------------------------------------- */
 /* memory */
 
@@ -182,30 +171,6 @@ lerr(struct ld *l, const char *fmt, ...)
 	return -1;
 }
 
-static int
-fld_from_name(const char *s, size_t n)
-{
-	int i;
-
-	if (n > 0 && s[0] == '_')
-		return F_IGNORE;
-	for (i = 0; i < F_COUNT; i++)
-		if (strlen(fld_names[i]) == n && memcmp(fld_names[i], s, n) == 0)
-			return i;
-	return -1;
-}
-
-static int
-type_from_name(const char *s, size_t n, int last)
-{
-	int i;
-
-	for (i = 0; i <= last; i++)
-		if (strlen(type_names[i]) == n && memcmp(type_names[i], s, n) == 0)
-			return i;
-	return -1;
-}
-
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", braces allowed, to Windows order. */
 static int
 parse_guid(const char *s, uint8_t g[16])
@@ -267,7 +232,7 @@ load_set(struct ld *l, const cJSON *set, struct val *out, uint32_t *mask)
 	if (!cJSON_IsObject(set))
 		return lerr(l, "want an object of field: value");
 	cJSON_ArrayForEach(e, set) {
-		int f = fld_from_name(e->string, strlen(e->string));
+		int f = prof_fld_from_name(e->string, strlen(e->string));
 
 		snprintf(l->path + base, sizeof(l->path) - base, ".%s", e->string);
 		if (f < 0 || f == F_IGNORE)
@@ -291,7 +256,7 @@ load_maps(struct ld *l, const cJSON *maps, struct map *out)
 	if (!cJSON_IsObject(maps))
 		return lerr(l, "want an object of field: {vendor value: normalized value}");
 	cJSON_ArrayForEach(m, maps) {
-		int f = fld_from_name(m->string, strlen(m->string));
+		int f = prof_fld_from_name(m->string, strlen(m->string));
 
 		snprintf(l->path + base, sizeof(l->path) - base, ".%s", m->string);
 		if (f < 0 || f == F_IGNORE)
@@ -328,128 +293,6 @@ load_maps(struct ld *l, const cJSON *maps, struct map *out)
 		}
 	}
 	l->path[base] = '\0';
-	return 0;
-}
-
-/*
- * Compile a template.  Placeholders are {name:type}; "{?" opens an
- * optional group closed by "}"; "{{" and "}}" are literal braces.
- */
-static int
-compile_template(struct ld *l, struct rule *r, const char *t)
-{
-	size_t n = strlen(t), i = 0, nseg = 0, cap = 8;
-	struct seg *segs = keep(l->p, xcalloc(cap, sizeof(struct seg)));
-	size_t slot = l->p->nmem - 1;	/* where segs is kept */
-	char *lit = keep(l->p, xmalloc(n + 1));	/* literal bytes, unescaped */
-	size_t lo = 0;
-	long open = -1;
-	unsigned ncaps = 0, ngroups = 0;
-
-	/* room for one more segment (and the end sentinel) */
-#define NEWSEG() (nseg + 1 >= cap ? (cap *= 2, segs = l->p->mem[slot] = \
-	xrealloc(segs, st_mult(cap, sizeof(*segs)))) : segs, &segs[nseg++])
-	while (i < n) {
-		struct seg *s;
-
-		if (t[i] == '{' && i + 1 < n && t[i + 1] == '{') {
-			lit[lo++] = '{';
-			i += 2;
-			goto literal;
-		}
-		if (t[i] == '}' && i + 1 < n && t[i + 1] == '}' && open < 0) {
-			lit[lo++] = '}';
-			i += 2;
-			goto literal;
-		}
-		if (t[i] == '{' && i + 1 < n && t[i + 1] == '?') {
-			if (open >= 0)
-				return lerr(l, "optional groups cannot nest (offset %zu)", i);
-			if (ngroups == 32)
-				return lerr(l, "more than 32 optional groups");
-			s = NEWSEG();
-			memset(s, 0, sizeof(*s));
-			s->kind = S_OPEN;
-			s->group = (uint16_t)ngroups++;
-			open = (long)(s - segs);
-			i += 2;
-			continue;
-		}
-		if (t[i] == '}') {
-			if (open < 0)
-				return lerr(l, "'}' without its '{' at offset %zu (write '}}' for a brace)", i);
-			if ((size_t)open == nseg - 1)
-				return lerr(l, "empty optional group at offset %zu", i);
-			s = NEWSEG();
-			memset(s, 0, sizeof(*s));
-			s->kind = S_CLOSE;
-			segs[open].close = (uint16_t)(s - segs);
-			open = -1;
-			i++;
-			continue;
-		}
-		if (t[i] == '{') {
-			const char *colon, *end;
-			int f, ty;
-
-			end = memchr(t + i, '}', n - i);
-			colon = end ? memchr(t + i, ':', (size_t)(end - (t + i))) : NULL;
-			if (end == NULL || colon == NULL)
-				return lerr(l, "placeholder at offset %zu: want {field:type}", i);
-			f = fld_from_name(t + i + 1, (size_t)(colon - (t + i + 1)));
-			if (f < 0)
-				return lerr(l, "unknown field '%.*s' in placeholder", (int)(colon - (t + i + 1)),
-					    t + i + 1);
-			ty = type_from_name(colon + 1, (size_t)(end - colon - 1), T_LAST_TEMPLATE);
-			if (ty < 0)
-				return lerr(l, "unknown placeholder type '%.*s'", (int)(end - colon - 1),
-					    colon + 1);
-			if (ncaps == OT_PROFILE_MAX_CAPS)
-				return lerr(l, "more than %d placeholders", OT_PROFILE_MAX_CAPS);
-			if (nseg > 0 && segs[nseg - 1].kind == S_CAP)
-				return lerr(l, "placeholders at offset %zu must be separated by literal text", i);
-			s = NEWSEG();
-			memset(s, 0, sizeof(*s));
-			s->kind = S_CAP;
-			s->type = (uint8_t)ty;
-			s->fld = (uint8_t)f;
-			s->cap = (uint8_t)ncaps++;
-			i = (size_t)(end - t) + 1;
-			continue;
-		}
-		lit[lo++] = t[i++];
-literal:
-		if (nseg > 0 && segs[nseg - 1].kind == S_LIT) {
-			segs[nseg - 1].len++;
-		} else {
-			s = NEWSEG();
-			memset(s, 0, sizeof(*s));
-			s->kind = S_LIT;
-			s->lit = lit + lo - 1;
-			s->len = 1;
-		}
-	}
-#undef NEWSEG
-	if (open >= 0)
-		return lerr(l, "optional group not closed");
-	if (nseg == 0)
-		return lerr(l, "empty template");
-	/* the sentinel scanners look at after the last segment */
-	memset(&segs[nseg], 0, sizeof(segs[nseg]));
-	segs[nseg].kind = S_END;
-	/* a str placeholder runs to the next literal: it must have one */
-	for (i = 0; i < nseg; i++)
-		if (segs[i].kind == S_CAP && segs[i].type == T_STR && i + 1 < nseg &&
-		    segs[i + 1].kind != S_LIT)
-			return lerr(l, "a {..:str} placeholder must be followed by literal text or end the template");
-	/* an optional group starts with literal text (what tells it is there) */
-	for (i = 0; i < nseg; i++)
-		if (segs[i].kind == S_OPEN && segs[i + 1].kind != S_LIT)
-			return lerr(l, "an optional group must start with literal text");
-	r->segs = segs;
-	r->nsegs = nseg;
-	r->ncaps = ncaps;
-	r->ngroups = ngroups;
 	return 0;
 }
 
@@ -527,10 +370,10 @@ load_rule(struct ld *l, const cJSON *j, size_t idx, const struct val *dset, uint
 			snprintf(l->path + base, sizeof(l->path) - base, ".payload[%zu]", k);
 			if (!cJSON_IsString(nm) || !cJSON_IsString(ty))
 				return lerr(l, "want {\"name\": field, \"type\": type}");
-			f = fld_from_name(nm->valuestring, strlen(nm->valuestring));
+			f = prof_fld_from_name(nm->valuestring, strlen(nm->valuestring));
 			if (f < 0)
 				return lerr(l, "unknown field '%s'", nm->valuestring);
-			t = type_from_name(ty->valuestring, strlen(ty->valuestring), T_COUNT - 1);
+			t = prof_type_from_name(ty->valuestring, strlen(ty->valuestring), T_COUNT - 1);
 			if (t < 0 || t == T_HEX || t == T_IP || t == T_STR || t == T_WORD)
 				return lerr(l, "unknown payload type '%s'", ty->valuestring);
 			r->pl_fld[k] = (uint8_t)f;
@@ -606,18 +449,22 @@ load_rule(struct ld *l, const cJSON *j, size_t idx, const struct val *dset, uint
 					continue;
 				}
 				if (!cJSON_IsString(e) ||
-				    (f = fld_from_name(e->valuestring, strlen(e->valuestring))) < 0)
+				    (f = prof_fld_from_name(e->valuestring, strlen(e->valuestring))) < 0)
 					return lerr(l, "unknown field '%s'",
 						    cJSON_IsString(e) ? e->valuestring : "(not a string)");
 				r->args[k++] = (uint8_t)f;
 			}
 		}
 		if (tp) {
+			char msg[400], *lit;
+
 			AT("template");
 			if (!cJSON_IsString(tp))
 				return lerr(l, "want a template string");
-			if (compile_template(l, r, tp->valuestring) < 0)
-				return -1;
+			if (prof_compile(tp->valuestring, r, &lit, msg, sizeof(msg)) < 0)
+				return lerr(l, "%s", msg);
+			keep(l->p, r->segs);
+			keep(l->p, lit);
 		}
 		l->path[base] = '\0';
 		if (!fn && !tp && r->kind == R_TEXT)
@@ -2085,7 +1932,7 @@ ot_profile_wpp_message(const struct ot_profile *p, size_t rule, uint32_t groups,
 			return -1;
 		a = &args[na];
 		memset(a, 0, sizeof(*a));
-		a->name = fld_names[sg->fld];
+		a->name = prof_fld_names[sg->fld];
 		ob_printf(&b, "%%%zu!", 10 + na);
 		get_field((enum fld)sg->fld, ev, &v);
 		switch (sg->type) {

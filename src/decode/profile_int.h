@@ -106,4 +106,17 @@ struct ot_profile {
 	int any_wpp;		/* rules of kind R_WPP */
 };
 
+/* profile_tmpl.c: names, and template strings to segments */
+extern const char *const prof_fld_names[F_COUNT];
+/* A field by name: enum fld, F_IGNORE for "_..." (matched, not stored), -1. */
+int prof_fld_from_name(const char *s, size_t n);
+/* A type by name among types 0..last (enum ptype), or -1. */
+int prof_type_from_name(const char *s, size_t n, int last);
+/*
+ * Compile template t into r->segs, nsegs, ncaps and ngroups.  0, and
+ * r->segs and *lit (the literal bytes the segments point into) are the
+ * caller's to free; or -1 with the reason in msg, nothing kept.
+ */
+int prof_compile(const char *t, struct rule *r, char **lit, char *msg, size_t msgcap);
+
 #endif
