@@ -119,4 +119,19 @@ int prof_type_from_name(const char *s, size_t n, int last);
  */
 int prof_compile(const char *t, struct rule *r, char **lit, char *msg, size_t msgcap);
 
+
+/* profile_field.c: values into fields */
+/* Is s (n bytes, not NUL-terminated) an IPv4 or IPv6 address? */
+int prof_valid_ip(const char *s, size_t n);
+/* Is a constant acceptable for its field?  Checked once at load. */
+int prof_check_const(enum fld f, const struct val *v);
+/* Set one field of ev from v; -1 when it does not fit. */
+int prof_set_field(enum fld f, const struct val *v, struct ot_strtab *st, struct ot_event *ev);
+/*
+ * Apply a matched rule: constants, then captures (flds[i] gets v[i]).
+ * 1 and ev filled, or 0 (a value does not fit; ev unchanged).
+ */
+int prof_apply(const struct rule *r, const uint8_t *flds, const struct val *v, size_t n,
+	       struct ot_strtab *st, struct ot_event *ev);
+
 #endif
