@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "offtrace/profile.h"
 
@@ -106,6 +107,16 @@ struct ot_profile {
 	int any_wpp;		/* rules of kind R_WPP */
 };
 
+/* v as text: s, n bytes (not NUL-terminated). */
+static inline void
+text_val(struct val *v, const char *s, size_t n)
+{
+	memset(v, 0, sizeof(*v));
+	v->str = 1;
+	v->s = s;
+	v->n = n;
+}
+
 /* profile_tmpl.c: names, and template strings to segments */
 extern const char *const prof_fld_names[F_COUNT];
 /* A field by name: enum fld, F_IGNORE for "_..." (matched, not stored), -1. */
@@ -118,7 +129,6 @@ int prof_type_from_name(const char *s, size_t n, int last);
  * caller's to free; or -1 with the reason in msg, nothing kept.
  */
 int prof_compile(const char *t, struct rule *r, char **lit, char *msg, size_t msgcap);
-
 
 /* profile_field.c: values into fields */
 /* Is s (n bytes, not NUL-terminated) an IPv4 or IPv6 address? */
