@@ -107,6 +107,20 @@ struct ot_profile {
 	int any_wpp;		/* rules of kind R_WPP */
 };
 
+/* FNV-1a of s: the text dispatch and the tally. */
+static inline uint64_t
+fnv(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h | 1;
+}
+
 /* v as text: s, n bytes (not NUL-terminated). */
 static inline void
 text_val(struct val *v, const char *s, size_t n)
