@@ -2,6 +2,15 @@
  * profile_int.h - what the profile files share (profile_*.c, not the
  * rest of the library): the normalized fields and placeholder types, a
  * compiled rule and the profile handle.  profile.h is the public face.
+ *
+ * The files, and the profile files each may call (never upwards):
+ *
+ *   profile_tmpl.c    field and type names, template compiler   none
+ *   profile_field.c   values into the fields of an event        none
+ *   profile_load.c    the handle, JSON loading and checks       tmpl, field
+ *   profile_match.c   text, WPP and manifest matching           field
+ *   profile_render.c  events back into messages (gen)           tmpl, field
+ *   profile_tally.c   the tally of unmatched messages           none
  */
 #ifndef OT_PROFILE_INT_H
 #define OT_PROFILE_INT_H
@@ -132,7 +141,7 @@ text_val(struct val *v, const char *s, size_t n)
 }
 
 /* profile_tmpl.c: names, and template strings to segments */
-extern const char *const prof_fld_names[F_COUNT];
+extern const char *const prof_fld_names[F_COUNT];	/* as profiles write them */
 /* A field by name: enum fld, F_IGNORE for "_..." (matched, not stored), -1. */
 int prof_fld_from_name(const char *s, size_t n);
 /* A type by name among types 0..last (enum ptype), or -1. */

@@ -22,7 +22,7 @@ const uint8_t ot_chimney_wpp_guid[16] = {
 };
 
 /* -------------------------------------------------------------------- */
-/* memory */
+/* the handle: memory and the text dispatch */
 
 static void *
 keep(struct ot_profile *p, void *m)
@@ -429,7 +429,7 @@ load_rule(struct ld *l, const cJSON *j, size_t idx, const struct val *dset, uint
 			}
 		}
 		if (tp) {
-			char msg[400], *lit;
+			char msg[400], *lit;	/* lerr()'s size: long names cut alike */
 
 			AT("template");
 			if (!cJSON_IsString(tp))
