@@ -1,6 +1,6 @@
 /*
  * cmd_profile.c - offtrace profile check|stats: validate profiles
- * (src/decode/profile.c) and list the raw messages of traces that no
+ * (src/decode/profile_*.c) and list the raw messages of traces that no
  * profile rule matches, so that an engineer knows what to add.
  */
 #include "cli.h"

@@ -1,7 +1,7 @@
 /*
  * fuzz_wpptext.c - libFuzzer harness for the tracefmt text reader
  * (src/read/wpptext.c) and the profile's text matching
- * (src/decode/profile.c): the input is a whole text file, read through
+ * (src/decode/profile_match.c): the input is a whole text file, read through
  * the reader exactly as ingest reads it (from a memory file), with the
  * default prefix or a custom TRACE_FORMAT_PREFIX (picked by the first
  * byte) and a time-zone offset; every message is matched against the

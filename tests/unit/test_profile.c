@@ -1,5 +1,5 @@
 /*
- * test_profile.c - unit tests of src/decode/profile.c (loading, checking
+ * test_profile.c - unit tests of src/decode/profile_*.c (loading, checking
  * with JSON paths, templates, optional groups, function forms, maps,
  * typed scanners, manifest payloads, rendering back to text), of the
  * custom prefix and time-zone parsing of src/read/wpptext.c, and of
