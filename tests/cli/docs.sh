@@ -66,11 +66,10 @@ tag {
 }' "$man" | sort -u > "$TMP/manopts"
 ok "docs/man options found" [ -s "$TMP/manopts" ]
 for c in offtrace $cmds; do
-	# shellcheck disable=SC2046
-	if [ $c = offtrace ]; then
+	if [ "$c" = offtrace ]; then
 		"$PROG" --help > "$TMP/h" 2>&1
 	else
-		"$PROG" $c --help > "$TMP/h" 2>&1
+		"$PROG" "$c" --help > "$TMP/h" 2>&1
 	fi || { fail "docs/$c --help exit status"; continue; }
 	# the options of --help: the lines that start with one ("  -o, --output DB")
 	sed -n 's/^  *\(-[a-zA-Z], \)*\(--*[a-zA-Z][a-zA-Z0-9-]*\).*/\1\2/p' "$TMP/h" |
