@@ -36,10 +36,10 @@ want() {
 # run NAME CMD...: CMD's stdout to $D/NAME; a failing command is a failure
 run() {
 	n=$1; shift
-	if "$@" > "$D/$n" 2> "$D/$n.err"; then
-		return 0
-	fi
-	fail "schemas/run/$n: exit $? from $*: $(head -c 300 "$D/$n.err")"
+	"$@" > "$D/$n" 2> "$D/$n.err"
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	fail "schemas/run/$n: exit $rc from $*: $(head -c 300 "$D/$n.err" | tr '\n' ' ')"
 	return 1
 }
 
@@ -65,7 +65,7 @@ done
 run samples.report.json "$PROG" analyze -q --format json testdata/samples/*.jsonl &&
 	want schemas/report/samples valid $S/report.schema.json json "$D/samples.report.json"
 "$PROG" ingest -q -o "$TMP/s.db" testdata/samples/*.jsonl 2> "$TMP/err" ||
-	fail "schemas/run/ingest samples: $(cat "$TMP/err")"
+	fail "schemas/run/ingest samples: $(head -c 300 "$TMP/err" | tr '\n' ' ')"
 run db.report.json "$PROG" report --format json "$TMP/s.db" &&
 	want schemas/report/db valid $S/report.schema.json json "$D/db.report.json"
 run query.json "$PROG" query --json "$TMP/s.db" \
@@ -248,7 +248,7 @@ bad event/bad-state $S/event.schema.json jsonl testdata/samples/nic2.jsonl set /
 "$PY" tests/tools/schemacheck.py "$L" > "$TMP/res" 2> "$TMP/pyerr"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$TMP/res" ]; then
-	fail "schemas: the validator failed (exit $rc): $(head -c 500 "$TMP/pyerr")"
+	fail "schemas: the validator failed (exit $rc): $(head -c 500 "$TMP/pyerr" | tr '\n' ' ')"
 	exit 0
 fi
 cat "$TMP/res" >> "$RESULTS"
