@@ -20,7 +20,7 @@ static const char export_help[] =
 	"  -f, --format FMT     chrome (the only one, and the default)\n"
 	"  -o, --output FILE    the JSON file (\"-\": stdout)\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
-	"  -q, --quiet          no summary line on stderr when ingesting traces\n"
+	"  -q, --quiet          no progress bar on stderr when ingesting traces\n"
 	"  -h, --help           this help\n";
 
 int
