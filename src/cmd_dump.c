@@ -421,7 +421,9 @@ json_strn(FILE *out, const char *s, size_t n)
 {
 	char *c = xmalloc(n + 1);
 
-	memcpy(c, s, n);
+	/* a prefix without %1 leaves no friendly name: s is NULL */
+	if (n)
+		memcpy(c, s, n);
 	c[n] = '\0';
 	ot_json_string(out, c);
 	free(c);
