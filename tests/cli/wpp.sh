@@ -94,3 +94,14 @@ else
 	fail "wpp/tmf-dir-bad-file: $rc $(cat "$TMP/err")"
 fi
 exit 0
+
+# regression (friendly-name-null-prefix): a --prefix without %1 leaves the
+# friendly name NULL; dump --format jsonl copied from it (UB, stopped the
+# sanitizer build)
+if "$PROG" dump --format jsonl --prefix '[%9!d!]%8!04X!.%3!04X!::%4!s! ' testdata/wpp/tracefmt.txt \
+	> "$TMP/nofriendly.jsonl" 2>/dev/null &&
+   grep -q '"friendly":"","text":"\[tracedrv\]IOCTL = 1"' "$TMP/nofriendly.jsonl"; then
+	pass "wpp/friendly-name-null-prefix"
+else
+	fail "wpp/friendly-name-null-prefix"
+fi
