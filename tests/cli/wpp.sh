@@ -93,7 +93,6 @@ if [ $rc = 2 ] && grep -q 'c.tmf:4: unknown argument type' "$TMP/err"; then
 else
 	fail "wpp/tmf-dir-bad-file: $rc $(cat "$TMP/err")"
 fi
-exit 0
 
 # regression (friendly-name-null-prefix): a --prefix without %1 leaves the
 # friendly name NULL; dump --format jsonl copied from it (UB, stopped the
@@ -105,3 +104,4 @@ if "$PROG" dump --format jsonl --prefix '[%9!d!]%8!04X!.%3!04X!::%4!s! ' testdat
 else
 	fail "wpp/friendly-name-null-prefix"
 fi
+exit 0
