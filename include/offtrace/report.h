@@ -138,28 +138,50 @@ void ot_csv_string(FILE *out, const char *s);
 /* One JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
 void ot_json_string(FILE *out, const char *s);
 
-/* CI gate (offtrace check). */
+/*
+ * CI gate (offtrace check).  A budget is KIND:pNN<=DURATION over every
+ * completed operation of the kind, or scoped, ADAPTER/LAYER/KIND:..., over
+ * each (adapter, layer) group that matches: ADAPTER an fnmatch(3) pattern,
+ * LAYER and KIND a name or "*" (any_layer, any_kind).
+ */
 #define OT_CHECK_MAX_BUDGETS 32
+#define OT_BUDGET_TEXT 192	/* longest budget as given, with its NUL */
 struct ot_budget {
 	enum ot_kind kind;
 	int syn;		/* 1: the W3 SYN-to-offload delay, not an operation kind */
+	int scoped;		/* 1: per (adapter, layer) group */
+	int any_kind, any_layer;
+	enum ot_layer layer;
+	char adapter[OT_BUDGET_TEXT];	/* pattern, when scoped */
 	uint32_t p_milli;	/* percentile in thousandths of a percent: p99 = 99000 */
 	int64_t limit_ns;
-	char text[64];		/* as given: "initiate:p99<=2ms" */
+	char text[OT_BUDGET_TEXT];	/* as given: "initiate:p99<=2ms" */
 };
+/*
+ * Parse a budget as given to --latency: [ADAPTER/LAYER/]KIND:pNN<=DURATION
+ * (p999 means p99.9).  0, or -1 when it is not one.
+ */
+int ot_budget_parse(const char *s, struct ot_budget *b);
 struct ot_check_opts {
 	int64_t max_leaks, max_errors, max_warnings;	/* -1 = no limit */
 	struct ot_budget budgets[OT_CHECK_MAX_BUDGETS];
 	size_t nbudgets;
 	int fail_on[OT_R_COUNT];	/* 1 = any violation of the rule fails */
+	/* 1 = a --fail-on rule that was not checked is accepted (skipped) */
+	int allow_unchecked[OT_R_COUNT];
 };
-/* One verdict per rule and per budget, plus the limits. */
+/*
+ * One verdict per rule and per budget, plus the limits.  A case is failed,
+ * warned (a rule with violations that nothing makes gate the run: never
+ * shown as passed), skipped (not checked) or passed.
+ */
 struct ot_check_case {
-	char name[96];
+	char name[OT_BUDGET_TEXT + 8];
 	char classname[32];	/* "rules", "latency", "limits" */
 	int failed;
-	int skipped;		/* rule not checked */
-	char message[256];
+	int warned;
+	int skipped;		/* rule not checked, budget with nothing to measure */
+	char message[512];
 	char *details;		/* heap, may be NULL: objects involved, one per line */
 };
 struct ot_check_result {
