@@ -72,9 +72,15 @@ struct ot_report {
 	uint64_t events, inputs;
 	struct ot_rep_input *in;	/* the inputs, in command-line order */
 	size_t nin;
+	/*
+	 * doc/rules.md 3.  leaked counts every leak, of any reason (it is
+	 * nleaks, what check --max-leaks limits); live_at_end and by_reason
+	 * say which of them are which.
+	 */
 	struct {
 		uint64_t objects, offloaded, failed, terminated, lost;
 		uint64_t live_at_end, leaked, errors, warnings;
+		uint64_t leaked_by_reason[OT_LEAK_COUNT];
 	} summary;
 	struct ot_lat latency[OT_KIND_COUNT];
 	struct ot_lat syn_to_offload;	/* W3 (doc/rules.md 5), over joined objects */

@@ -84,6 +84,7 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	     struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int rc;
 
 	if (prep(db, "SELECT count(*), count(t_offloaded),"
 		 " coalesce(sum(fate = ?2), 0), coalesce(sum(fate = ?3), 0),"
@@ -105,21 +106,25 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	r->summary.lost = (uint64_t)sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 
-	if (prep(db, "SELECT coalesce(sum(reason = ?2), 0),"
-		 " coalesce(sum(reason IN (?3, ?4, 'wire_close')), 0) FROM leaks"
-		 " WHERE trace_id = ?1", tid, &st, err) < 0)
+	/* leaked: every leak, of any reason (doc/rules.md 3) */
+	if (prep(db, "SELECT reason, count(*) FROM leaks WHERE trace_id = ?1"
+		 " GROUP BY reason", tid, &st, err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 2, ot_leak_reason_names[OT_LEAK_LIVE_AT_END], -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ot_leak_reason_names[OT_LEAK_HALT], -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ot_leak_reason_names[OT_LEAK_UPLOAD_ALL], -1,
-			  SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *why = (const char *)sqlite3_column_text(st, 0);
+		uint64_t n = (uint64_t)sqlite3_column_int64(st, 1);
+		int k;
+
+		r->summary.leaked += n;
+		for (k = 0; why && k < OT_LEAK_COUNT; k++)
+			if (strcmp(why, ot_leak_reason_names[k]) == 0)
+				r->summary.leaked_by_reason[k] += n;
+	}
+	if (rc != SQLITE_DONE)
 		return step_error(db, st, err);
-	r->summary.live_at_end = (uint64_t)sqlite3_column_int64(st, 0);
-	r->summary.leaked = (uint64_t)sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
+	r->summary.live_at_end =
+		r->summary.leaked_by_reason[OT_LEAK_LIVE_AT_END];
 
 	/* Only checked rules count (violations of the others are withdrawn
 	 * at ingest; the NOT EXISTS guards older or foreign databases). */

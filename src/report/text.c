@@ -315,6 +315,34 @@ kv(struct tw *t, const char *key, uint64_t v, int bad)
 	emit(t, 15);
 }
 
+/*
+ * Every leak, whatever its reason (the "leaks" list, what check's
+ * --max-leaks counts), and by reason: "leaked  3 (3 live at end)".
+ */
+static void
+leaked(struct tw *t, const struct ot_report *r)
+{
+	static const int order[] = { OT_LEAK_HALT, OT_LEAK_UPLOAD_ALL,
+				     OT_LEAK_WIRE_CLOSE, OT_LEAK_LIVE_AT_END };
+	const uint64_t *by = r->summary.leaked_by_reason;
+	size_t i;
+	int sep = 0;
+
+	l_printf(&t->l, "  %-12s %s%" PRIu64 "%s", "leaked",
+		 r->summary.leaked ? C_RED : "", r->summary.leaked,
+		 r->summary.leaked ? C_OFF : "");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (by[order[i]] == 0)
+			continue;
+		l_printf(&t->l, "%s%" PRIu64 " %s", sep++ ? ", " : " (",
+			 by[order[i]], order[i] == OT_LEAK_LIVE_AT_END ?
+			 "live at end" : ot_leak_reason_names[order[i]]);
+	}
+	if (sep)
+		l_printf(&t->l, ")");
+	emit(t, 15);
+}
+
 static void
 summary(struct tw *t, const struct ot_report *r)
 {
@@ -324,8 +352,7 @@ summary(struct tw *t, const struct ot_report *r)
 	kv(t, "failed", r->summary.failed, 0);
 	kv(t, "terminated", r->summary.terminated, 0);
 	kv(t, "lost", r->summary.lost, 0);
-	kv(t, "live at end", r->summary.live_at_end, 0);
-	kv(t, "leaked", r->summary.leaked, 1);
+	leaked(t, r);
 	l_printf(&t->l, "  %-12s %s%" PRIu64 " error%s%s, %s%" PRIu64
 		 " warning%s%s", "violations", r->summary.errors ? C_RED : "",
 		 r->summary.errors, r->summary.errors == 1 ? "" : "s",

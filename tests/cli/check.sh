@@ -22,6 +22,17 @@ t fail-on-other-rule 0 --max-errors 5 --fail-on P1,T3 "$TMP/late.jsonl"
 # leaks gate by default (--max-leaks 0), objects live at the end included
 t leak-end-fails-by-default 1 "$TMP/leak.jsonl"
 ok "check/leak-end-default-limit" grep -q '^  FAIL  limits   max-leaks 0: 3 leaks > limit 0$' "$TMP/out"
+# one meaning of "leaked" (issue 13): every leak, live at end included, in
+# the text summary, the leaks list, JSON summary.leaked and --max-leaks
+"$PROG" analyze -q "$TMP/leak.jsonl" > "$TMP/rep" 2>&1
+ok "check/leaked-text-summary" grep -q '^  leaked       3 (3 live at end)$' "$TMP/rep"
+ok "check/leaked-text-list" grep -q '^leaks (3)$' "$TMP/rep"
+"$PROG" analyze -q --format json "$TMP/leak.jsonl" > "$TMP/rep.json" 2>&1
+ok "check/leaked-json" test "$(jq -c '[.summary.leaked, .summary.live_at_end, (.leaks | length)]' "$TMP/rep.json" 2>&1)" = "[3,3,3]"
+"$PROG" gen wire-close -o "$TMP/wcl.jsonl" --pcap "$TMP/wcl.pcap" > /dev/null 2>&1
+"$PROG" analyze -q "$TMP/wcl.jsonl" "$TMP/wcl.pcap" > "$TMP/rep" 2>&1
+ok "check/leaked-text-by-reason" grep -q '^  leaked       3 (1 wire_close, 2 live at end)$' "$TMP/rep"
+ok "check/leaked-text-list-wire" grep -q '^leaks (3)$' "$TMP/rep"
 t max-leaks-0 1 --max-leaks 0 "$TMP/leak.jsonl"
 t max-leaks-3-allows 0 --max-leaks 3 "$TMP/leak.jsonl"
 t max-leaks-2-fails 1 --max-leaks 2 "$TMP/leak.jsonl"
