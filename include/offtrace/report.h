@@ -29,6 +29,18 @@ struct ot_lat {
 	uint64_t hist[OT_LAT_BUCKETS];		/* completed operations per bucket */
 };
 
+/*
+ * The latency of one adapter at one layer, per kind (doc/rules.md 4).
+ * A report holds at most OT_REP_MAX_LAT_GROUPS of them, the first in
+ * (adapter, layer) order; an adapter name is at most 255 bytes.
+ */
+#define OT_REP_MAX_LAT_GROUPS 4096
+struct ot_rep_lat_group {
+	char adapter[256];
+	enum ot_layer layer;
+	struct ot_lat latency[OT_KIND_COUNT];
+};
+
 /* Times are OT_T_NONE when unknown (NULL in the database). */
 struct ot_rep_leak {
 	uint64_t object_id, slot;
@@ -82,7 +94,12 @@ struct ot_report {
 		uint64_t live_at_end, leaked, errors, warnings;
 		uint64_t leaked_by_reason[OT_LEAK_COUNT];
 	} summary;
-	struct ot_lat latency[OT_KIND_COUNT];
+	struct ot_lat latency[OT_KIND_COUNT];	/* all adapters and layers */
+	/* per (adapter, layer), sorted by adapter (bytes), then layer
+	 * (target, im, host); groups have at least one completed operation */
+	struct ot_rep_lat_group *lat_groups;
+	size_t nlat_groups;
+	size_t lat_groups_more;	/* past OT_REP_MAX_LAT_GROUPS, not loaded */
 	struct ot_lat syn_to_offload;	/* W3 (doc/rules.md 5), over joined objects */
 	struct {
 		uint64_t packets;	/* packets merged from the captures */
@@ -116,7 +133,8 @@ int ot_report_text_opts(const struct ot_report *r, FILE *out,
 int ot_report_json(const struct ot_report *r, FILE *out);
 /*
  * CSV (RFC 4180, CRLF line ends, header row): the table what ("summary",
- * "latency", "histogram", "leaks", "violations", "rules" or "inputs"), or
+ * "latency", "histogram", "leaks", "violations", "rules", "inputs",
+ * "latency_by_adapter" or "histogram_by_adapter"), or
  * when what is NULL all of them in that order, each after a "# NAME" line
  * and separated by an empty line.  -1 for an unknown what (nothing
  * written) or a write error.
