@@ -123,6 +123,21 @@ if command -v jq > /dev/null 2>&1; then
 	ok "latency/hostile-json-valid" jq -e '.latency_by_adapter | length > 0' "$TMP/h.json" > /dev/null
 fi
 
+# the reports with latency_by_adapter stay valid against the schema
+if python3 -c 'import jsonschema' > /dev/null 2>&1; then
+	for fx in samples multi; do
+		"$PROG" report --format json "$TMP/$fx.db" > "$TMP/$fx.json"
+	done
+	ok "latency/json-schema-valid" python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), schema)
+' schemas/report.schema.json "$TMP/samples.json" "$TMP/multi.json" "$TMP/clean.json" "$TMP/h.json"
+else
+	skip "latency/json-schema-valid: python3 jsonschema not installed"
+fi
+
 # check: scoped budgets at the reference's exact percentiles
 c() {	# NAME WANT-EXIT BUDGET DB: text in $TMP/out
 	n=$1 want=$2
