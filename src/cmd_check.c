@@ -13,19 +13,27 @@
 static const char check_help[] =
 	"usage: offtrace check [options] DB | TRACE...\n\n"
 	"CI gate on a database (its newest trace, or --trace ID) or on traces\n"
-	"(ingested in memory, or into -o DB).  Fails on any error-severity\n"
-	"violation unless --max-errors says otherwise.\n\n"
+	"(ingested in memory, or into -o DB).  Fails on any leak and on any\n"
+	"error-severity violation unless --max-leaks or --max-errors say\n"
+	"otherwise.  A rule with violations that do not fail the gate is a\n"
+	"warning, never a pass.\n\n"
 	"options:\n"
-	"      --max-leaks N    fail when more than N leaks (any reason, including\n"
-	"                       objects still offloaded at end of trace)\n"
+	"      --max-leaks N    fail when more than N leaks (default 0; any reason,\n"
+	"                       objects still offloaded at end of trace included)\n"
 	"      --max-errors N   fail when more than N error violations (default 0)\n"
 	"      --max-warnings N fail when more than N warnings (default: no limit)\n"
-	"      --latency KIND:pNN<=DURATION\n"
+	"      --latency [ADAPTER/LAYER/]KIND:pNN<=DURATION\n"
 	"                       latency budget, e.g. initiate:p99<=2ms (repeatable;\n"
 	"                       KIND initiate|terminate|update|invalidate|query, or\n"
 	"                       syn_to_offload (W3: SYN to offload, from captures),\n"
-	"                       pNN p50|p90|p99|p99.9|any percentile, units ns us ms s)\n"
-	"      --fail-on RULE,...  fail on any violation of these rules (e.g. P1,C1)\n"
+	"                       pNN p50|p90|p99|p99.9|any percentile, units ns us ms s);\n"
+	"                       scoped, each matching adapter/layer must meet it:\n"
+	"                       nic0/target/initiate:p99<=500us, '*/im/initiate:p99<=1ms'\n"
+	"                       (ADAPTER a glob, LAYER target|im|host|*, KIND or *)\n"
+	"      --fail-on RULE,...  fail on any violation of these rules (e.g. P1,C1),\n"
+	"                       and when one of them could not be checked\n"
+	"      --allow-unchecked RULE,...\n"
+	"                       accept that these --fail-on rules were not checked\n"
 	"      --junit FILE     write a JUnit XML report (one test case per rule and\n"
 	"                       per budget)\n"
 	"      --trace ID       the trace of DB to check (default: the newest)\n"
@@ -37,63 +45,27 @@ static const char check_help[] =
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 pass, 1 fail, 2 usage or input error, 3 internal error.\n";
 
-/* "initiate:p99<=2ms"; p999 means 99.9 and p9999 99.99, as people write them */
-static int
-parse_budget(const char *s, struct ot_budget *b)
-{
-	const char *colon = strchr(s, ':'), *le;
-	char pct[16];
-	size_t klen, plen, i;
-	uint32_t whole = 0, frac = 0, fdigits = 0;
-	int k = -1, dot = 0;
+/* check's own options, past the shared ones of cli.h */
+enum { OPT_ALLOW_UNCHECKED = 1024 };
 
-	if (colon == NULL || (le = strstr(colon, "<=")) == NULL)
-		return -1;
-	klen = (size_t)(colon - s);
-	for (i = 0; i < OT_KIND_COUNT; i++)
-		if (strlen(ot_kind_names[i]) == klen && memcmp(ot_kind_names[i], s, klen) == 0)
-			k = (int)i;
-	b->syn = klen == 14 && memcmp(s, "syn_to_offload", 14) == 0;
-	if (b->syn)
-		k = 0;
-	if (k < 0 || colon[1] != 'p')
-		return -1;
-	plen = (size_t)(le - colon - 2);
-	if (plen == 0 || plen + 2 >= sizeof(pct))
-		return -1;
-	memcpy(pct, colon + 2, plen);
-	pct[plen] = '\0';
-	if (strchr(pct, '.') == NULL && plen > 2 && strcmp(pct, "100") != 0) {
-		memmove(pct + 3, pct + 2, plen - 1);
-		pct[2] = '.';
-	}
-	for (i = 0; pct[i]; i++) {
-		if (pct[i] == '.' && !dot) {
-			dot = 1;
-			continue;
+/* RULE,RULE,... into flags[]; a usage error names the option. */
+static int
+parse_rules(const char *opt, const char *arg, int flags[OT_R_COUNT])
+{
+	char *list = xstrdup(arg), *tok, *save;
+	int rc = 0;
+
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int id = ot_rule_from_id(tok);
+
+		if (id < 0) {
+			rc = cli_usage_error("check", "unknown rule '%s' in %s", tok, opt);
+			break;
 		}
-		if (pct[i] < '0' || pct[i] > '9')
-			return -1;
-		if (!dot) {
-			whole = whole * 10 + (uint32_t)(pct[i] - '0');
-			if (whole > 100)
-				return -1;
-		} else if (++fdigits <= 3) {
-			frac = frac * 10 + (uint32_t)(pct[i] - '0');
-		} else {
-			return -1;
-		}
+		flags[id] = 1;
 	}
-	for (; fdigits < 3; fdigits++)
-		frac *= 10;
-	b->kind = (enum ot_kind)k;
-	b->p_milli = whole * 1000 + frac;
-	if (b->p_milli == 0 || b->p_milli > 100000)
-		return -1;
-	if (ot_parse_dur(le + 2, &b->limit_ns) < 0)
-		return -1;
-	snprintf(b->text, sizeof(b->text), "%s", s);
-	return 0;
+	free(list);
+	return rc;
 }
 
 static int
@@ -115,6 +87,7 @@ cmd_check(int argc, char **argv)
 		{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
 		{ "latency", required_argument, NULL, OPT_LATENCY },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "allow-unchecked", required_argument, NULL, OPT_ALLOW_UNCHECKED },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "format", required_argument, NULL, 'f' },
@@ -132,11 +105,10 @@ cmd_check(int argc, char **argv)
 	const char *junit = NULL;
 	int64_t trace_id = -1, want = -1;
 	int opt, rc, w, github = 0, color = CLI_COLOR_AUTO;
-	char *list, *tok, *save;
 
 	memset(&co, 0, sizeof(co));
 	memset(&err, 0, sizeof(err));
-	co.max_leaks = -1;
+	co.max_leaks = 0;
 	co.max_errors = 0;
 	co.max_warnings = -1;
 	cli_ingest_init(&c, ":memory:");
@@ -162,23 +134,17 @@ cmd_check(int argc, char **argv)
 			if (co.nbudgets == OT_CHECK_MAX_BUDGETS)
 				return cli_usage_error("check", "too many --latency budgets (at most %d)",
 						       OT_CHECK_MAX_BUDGETS);
-			if (parse_budget(optarg, &co.budgets[co.nbudgets]) < 0)
-				return cli_usage_error("check", "bad --latency '%s': want KIND:pNN<=DURATION, e.g. initiate:p99<=2ms", optarg);
+			if (ot_budget_parse(optarg, &co.budgets[co.nbudgets]) < 0)
+				return cli_usage_error("check", "bad --latency '%s': want [ADAPTER/LAYER/]KIND:pNN<=DURATION, e.g. initiate:p99<=2ms or '*/im/initiate:p99<=1ms'", optarg);
 			co.nbudgets++;
 			break;
 		case OPT_FAIL_ON:
-			list = xstrdup(optarg);
-			for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				int id = ot_rule_from_id(tok);
-
-				if (id < 0) {
-					rc = cli_usage_error("check", "unknown rule '%s' in --fail-on", tok);
-					free(list);
-					return rc;
-				}
-				co.fail_on[id] = 1;
-			}
-			free(list);
+			if (parse_rules("--fail-on", optarg, co.fail_on))
+				return EXIT_USAGE;
+			break;
+		case OPT_ALLOW_UNCHECKED:
+			if (parse_rules("--allow-unchecked", optarg, co.allow_unchecked))
+				return EXIT_USAGE;
 			break;
 		case OPT_JUNIT:
 			junit = optarg;

@@ -29,6 +29,18 @@ struct ot_lat {
 	uint64_t hist[OT_LAT_BUCKETS];		/* completed operations per bucket */
 };
 
+/*
+ * The latency of one adapter at one layer, per kind (doc/rules.md 4).
+ * A report holds at most OT_REP_MAX_LAT_GROUPS of them, the first in
+ * (adapter, layer) order; an adapter name is at most 255 bytes.
+ */
+#define OT_REP_MAX_LAT_GROUPS 4096
+struct ot_rep_lat_group {
+	char adapter[256];
+	enum ot_layer layer;
+	struct ot_lat latency[OT_KIND_COUNT];
+};
+
 /* Times are OT_T_NONE when unknown (NULL in the database). */
 struct ot_rep_leak {
 	uint64_t object_id, slot;
@@ -72,11 +84,22 @@ struct ot_report {
 	uint64_t events, inputs;
 	struct ot_rep_input *in;	/* the inputs, in command-line order */
 	size_t nin;
+	/*
+	 * doc/rules.md 3.  leaked counts every leak, of any reason (it is
+	 * nleaks, what check --max-leaks limits); live_at_end and by_reason
+	 * say which of them are which.
+	 */
 	struct {
 		uint64_t objects, offloaded, failed, terminated, lost;
 		uint64_t live_at_end, leaked, errors, warnings;
+		uint64_t leaked_by_reason[OT_LEAK_COUNT];
 	} summary;
-	struct ot_lat latency[OT_KIND_COUNT];
+	struct ot_lat latency[OT_KIND_COUNT];	/* all adapters and layers */
+	/* per (adapter, layer), sorted by adapter (bytes), then layer
+	 * (target, im, host); groups have at least one completed operation */
+	struct ot_rep_lat_group *lat_groups;
+	size_t nlat_groups;
+	size_t lat_groups_more;	/* past OT_REP_MAX_LAT_GROUPS, not loaded */
 	struct ot_lat syn_to_offload;	/* W3 (doc/rules.md 5), over joined objects */
 	struct {
 		uint64_t packets;	/* packets merged from the captures */
@@ -110,7 +133,8 @@ int ot_report_text_opts(const struct ot_report *r, FILE *out,
 int ot_report_json(const struct ot_report *r, FILE *out);
 /*
  * CSV (RFC 4180, CRLF line ends, header row): the table what ("summary",
- * "latency", "histogram", "leaks", "violations", "rules" or "inputs"), or
+ * "latency", "histogram", "leaks", "violations", "rules", "inputs",
+ * "latency_by_adapter" or "histogram_by_adapter"), or
  * when what is NULL all of them in that order, each after a "# NAME" line
  * and separated by an empty line.  -1 for an unknown what (nothing
  * written) or a write error.
@@ -138,28 +162,50 @@ void ot_csv_string(FILE *out, const char *s);
 /* One JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
 void ot_json_string(FILE *out, const char *s);
 
-/* CI gate (offtrace check). */
+/*
+ * CI gate (offtrace check).  A budget is KIND:pNN<=DURATION over every
+ * completed operation of the kind, or scoped, ADAPTER/LAYER/KIND:..., over
+ * each (adapter, layer) group that matches: ADAPTER an fnmatch(3) pattern,
+ * LAYER and KIND a name or "*" (any_layer, any_kind).
+ */
 #define OT_CHECK_MAX_BUDGETS 32
+#define OT_BUDGET_TEXT 192	/* longest budget as given, with its NUL */
 struct ot_budget {
 	enum ot_kind kind;
 	int syn;		/* 1: the W3 SYN-to-offload delay, not an operation kind */
+	int scoped;		/* 1: per (adapter, layer) group */
+	int any_kind, any_layer;
+	enum ot_layer layer;
+	char adapter[OT_BUDGET_TEXT];	/* pattern, when scoped */
 	uint32_t p_milli;	/* percentile in thousandths of a percent: p99 = 99000 */
 	int64_t limit_ns;
-	char text[64];		/* as given: "initiate:p99<=2ms" */
+	char text[OT_BUDGET_TEXT];	/* as given: "initiate:p99<=2ms" */
 };
+/*
+ * Parse a budget as given to --latency: [ADAPTER/LAYER/]KIND:pNN<=DURATION
+ * (p999 means p99.9).  0, or -1 when it is not one.
+ */
+int ot_budget_parse(const char *s, struct ot_budget *b);
 struct ot_check_opts {
 	int64_t max_leaks, max_errors, max_warnings;	/* -1 = no limit */
 	struct ot_budget budgets[OT_CHECK_MAX_BUDGETS];
 	size_t nbudgets;
 	int fail_on[OT_R_COUNT];	/* 1 = any violation of the rule fails */
+	/* 1 = a --fail-on rule that was not checked is accepted (skipped) */
+	int allow_unchecked[OT_R_COUNT];
 };
-/* One verdict per rule and per budget, plus the limits. */
+/*
+ * One verdict per rule and per budget, plus the limits.  A case is failed,
+ * warned (a rule with violations that nothing makes gate the run: never
+ * shown as passed), skipped (not checked) or passed.
+ */
 struct ot_check_case {
-	char name[96];
+	char name[OT_BUDGET_TEXT + 8];
 	char classname[32];	/* "rules", "latency", "limits" */
 	int failed;
-	int skipped;		/* rule not checked */
-	char message[256];
+	int warned;
+	int skipped;		/* rule not checked, budget with nothing to measure */
+	char message[512];
 	char *details;		/* heap, may be NULL: objects involved, one per line */
 };
 struct ot_check_result {

@@ -47,6 +47,8 @@ ot_engine_new(const struct ot_sink *sink, void *ctx,
 		e->opts.grace_ns = OT_GRACE_DEFAULT;
 	if (e->opts.grace_ns < 0)
 		e->opts.grace_ns = 0;
+	e->last_pkt = OT_T_NONE;
+	e->w_first_offload = OT_T_NONE;
 	return e;
 }
 
@@ -171,8 +173,15 @@ why_not(const struct ot_engine *e, enum ot_rule r)
 	case OT_R_W1: case OT_R_W2: case OT_R_W3:
 		if (!f[F_PACKETS])
 			return "no packet capture among the inputs";
-		return f[F_JOINABLE] ? NULL :
-			"no tcp objects with a tuple, nor host objects, to join flows to";
+		if (!f[F_JOINABLE])
+			return "no tcp objects with a tuple, nor host objects, to join flows to";
+		if (!f[F_JOINED])
+			return "no flow of the captures joined to a tcp or host object (a capture of another time or host? --pcap-offset shifts its clock)";
+		if (r == OT_R_W3)
+			return f[F_W_SYN] ? NULL :
+				"no syn of a joined connection in the captures (they began after the connections opened)";
+		return f[F_W_COVER] ? NULL :
+			"no packet of the captures after a joined object's offload began (the captures do not cover the offload windows)";
 	default:
 		return "unknown rule";
 	}
@@ -203,6 +212,7 @@ ot_engine_finish(struct ot_engine *e, int64_t end_ts)
 	/* flows still live, in creation order */
 	if (e->flows)
 		ot_flows_finish(e->flows);
+	eng_join_finish(e);
 	for (r = 0; r < OT_R_COUNT; r++) {
 		memset(&rr, 0, sizeof(rr));
 		rr.rule = (enum ot_rule)r;

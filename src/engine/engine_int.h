@@ -35,7 +35,8 @@ enum {
 	F_WRITE, F_IM_WRITE, F_INIT_STATE, F_TERM_REQ, F_UPDATE_REQ,
 	F_OTHER_OP, F_IO, F_OBJ_USE, F_TERM_DONE, F_INVAL_DONE, F_SEND,
 	F_ABORT, F_SEND_DISC, F_RETRIEVE, F_NEIGHBOR_EV, F_E3, F_HALT_UA,
-	F_IM_TERM_DONE, F_PACKETS, F_JOINABLE, F_COUNT
+	F_IM_TERM_DONE, F_PACKETS, F_JOINABLE, F_JOINED, F_W_COVER, F_W_SYN,
+	F_COUNT
 };
 
 struct io;
@@ -184,6 +185,8 @@ struct ot_engine {
 	struct hmap tmap;		/* flow key -> live tcp objects with a tuple */
 	struct obj *w1head, *w1tail;	/* W1 deadlines, by deadline */
 	uint64_t next_flow;
+	int64_t last_pkt;		/* time of the last packet merged */
+	int64_t w_first_offload;	/* earliest offload of a joined judged object */
 };
 
 /* ---- small helpers ---- */
@@ -336,6 +339,8 @@ void eng_w2_settle(struct ot_engine *e, struct obj *o);
 void eng_join_object(struct ot_engine *e, struct obj *o,
 		     const struct ot_event *ev);
 void eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt);
+void eng_join_leave(struct ot_engine *e, const struct obj *o);
+void eng_join_finish(struct ot_engine *e);
 
 /* ---- engine_objects.c: lifetimes, fates, tombstones (L rules) ---- */
 

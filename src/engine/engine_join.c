@@ -196,6 +196,13 @@ join(struct ot_engine *e, struct obj *o, struct ot_flow *f)
 	o->flow = f;
 	o->fj = f->njoin++;
 	o->had_flow = 1;
+	/* evidence for W1-W3 (doc/rules.md 5): a judged object joined, and
+	 * for W3 the SYN of its connection seen */
+	if (w_judged(o)) {
+		e->f[F_JOINED] = 1;
+		if (f->syn_ns >= 0)
+			e->f[F_W_SYN] = 1;
+	}
 	if (f->close_seen)
 		w1_arm(e, o, f->close_ns);
 }
@@ -250,6 +257,35 @@ flow_done(void *ctx, const struct ot_flow *f)
 		emit_check(e, e->sink.flow(e->ctx, f));
 }
 
+/*
+ * A joined object leaves (terminated, leaked, or at the end of the
+ * trace): the earliest offload of a judged object joined to a flow.
+ */
+void
+eng_join_leave(struct ot_engine *e, const struct obj *o)
+{
+	if (o->had_flow && w_judged(o) && o->r.t_offloaded != OT_T_NONE &&
+	    (e->w_first_offload == OT_T_NONE ||
+	     o->r.t_offloaded < e->w_first_offload))
+		e->w_first_offload = o->r.t_offloaded;
+}
+
+/*
+ * Every object has left: the captures covered an offload window when a
+ * packet, of any flow, came at or after the offload of a joined object
+ * began, so W1 and W2 could have seen its connection close or its
+ * segments (evidence, doc/rules.md 5).  A host capture sees nothing of
+ * an offloaded connection, so a later packet, even after the terminate,
+ * is what shows it was still running.
+ */
+void
+eng_join_finish(struct ot_engine *e)
+{
+	if (e->w_first_offload != OT_T_NONE && e->last_pkt != OT_T_NONE &&
+	    e->last_pkt >= e->w_first_offload)
+		e->f[F_W_COVER] = 1;
+}
+
 /* A packet: its flow, the join of a new flow to the objects of its tuple
  * (W3), then the flow's packets inside offload windows (W2) and its wire
  * close (W1). */
@@ -265,6 +301,8 @@ eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt)
 		e->flows = ot_flows_new(flow_done, e);
 	e->f[F_PACKETS] = 1;
 	e->st.packets++;
+	if (pkt->ts > e->last_pkt)
+		e->last_pkt = pkt->ts;
 	f = ot_flows_packet(e->flows, pkt);
 	if (f == NULL)
 		return;

@@ -188,6 +188,7 @@ eng_obj_kill(struct ot_engine *e, struct obj *o, enum ot_fate fate)
 
 	eng_settle(e, o, e->now);
 	eng_w2_settle(e, o);
+	eng_join_leave(e, o);
 	eng_tmap_del(e, o);
 	eng_w1_unlink(e, o);
 	eng_set_live(e, o, 0, NULL);

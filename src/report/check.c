@@ -7,6 +7,7 @@
  */
 #include "offtrace/report.h"
 
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,35 +116,220 @@ violation_details(const struct ot_report *r, int rule, const char *severity)
 	return b.s;
 }
 
+/* "p99", "p99.9", "p999" (= 99.9, as people write them), "p100" */
+static int
+parse_pct(const char *p, size_t plen, uint32_t *p_milli)
+{
+	char pct[16];
+	uint32_t whole = 0, frac = 0, fdigits = 0;
+	size_t i;
+	int dot = 0;
+
+	if (plen < 2 || p[0] != 'p' || plen - 1 + 2 >= sizeof(pct))
+		return -1;
+	plen--;
+	memcpy(pct, p + 1, plen);
+	pct[plen] = '\0';
+	if (strchr(pct, '.') == NULL && plen > 2 && strcmp(pct, "100") != 0) {
+		memmove(pct + 3, pct + 2, plen - 1);
+		pct[2] = '.';
+	}
+	for (i = 0; pct[i]; i++) {
+		if (pct[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (pct[i] < '0' || pct[i] > '9')
+			return -1;
+		if (!dot) {
+			whole = whole * 10 + (uint32_t)(pct[i] - '0');
+			if (whole > 100)
+				return -1;
+		} else if (++fdigits <= 3) {
+			frac = frac * 10 + (uint32_t)(pct[i] - '0');
+		} else {
+			return -1;
+		}
+	}
+	for (; fdigits < 3; fdigits++)
+		frac *= 10;
+	*p_milli = whole * 1000 + frac;
+	return *p_milli == 0 || *p_milli > 100000 ? -1 : 0;
+}
+
+/*
+ * [ADAPTER/LAYER/]KIND:pNN<=DURATION.  The percentile is after the last
+ * ':' before the last "<=", and the scope splits at its last two '/', so
+ * an adapter name may hold ':' and '/'.
+ */
+int
+ot_budget_parse(const char *s, struct ot_budget *b)
+{
+	const char *le = NULL, *colon = NULL, *p, *kind, *slash = NULL, *lslash = NULL;
+	size_t n = strlen(s), klen, i;
+	int k = -1;
+
+	memset(b, 0, sizeof(*b));
+	if (n == 0 || n >= sizeof(b->text))
+		return -1;
+	for (p = strstr(s, "<="); p; p = strstr(p + 1, "<="))
+		le = p;
+	if (le == NULL)
+		return -1;
+	for (p = s; p < le; p++)
+		if (*p == ':')
+			colon = p;
+	if (colon == NULL)
+		return -1;
+	for (p = s; p < colon; p++)
+		if (*p == '/') {
+			lslash = slash;
+			slash = p;
+		}
+	kind = slash ? slash + 1 : s;
+	klen = (size_t)(colon - kind);
+	if (slash != NULL) {
+		const char *layer;
+		size_t llen;
+
+		if (lslash == NULL)
+			return -1;	/* ADAPTER/KIND: the layer is missing */
+		layer = lslash + 1;
+		llen = (size_t)(slash - layer);
+		b->scoped = 1;
+		if (llen == 1 && layer[0] == '*') {
+			b->any_layer = 1;
+		} else {
+			int l = ot_layer_from_name(layer, llen);
+
+			if (l < 0)
+				return -1;
+			b->layer = (enum ot_layer)l;
+		}
+		memcpy(b->adapter, s, (size_t)(lslash - s));
+		b->adapter[lslash - s] = '\0';
+		if (klen == 1 && kind[0] == '*') {
+			b->any_kind = 1;
+			k = 0;
+		}
+	}
+	for (i = 0; i < OT_KIND_COUNT && k < 0; i++)
+		if (strlen(ot_kind_names[i]) == klen &&
+		    memcmp(ot_kind_names[i], kind, klen) == 0)
+			k = (int)i;
+	if (k < 0 && !b->scoped && klen == 14 &&
+	    memcmp(kind, "syn_to_offload", 14) == 0) {
+		b->syn = 1;	/* W3's delays have no adapter: never scoped */
+		k = 0;
+	}
+	if (k < 0)
+		return -1;
+	b->kind = (enum ot_kind)k;
+	if (parse_pct(colon + 1, (size_t)(le - colon - 1), &b->p_milli) < 0)
+		return -1;
+	if (ot_parse_dur(le + 2, &b->limit_ns) < 0)
+		return -1;
+	memcpy(b->text, s, n + 1);
+	return 0;
+}
+
+/*
+ * One case per rule.  A rule not checked is skipped, or failed when it
+ * was given to --fail-on and not to --allow-unchecked: the gate cannot
+ * vouch for it.  A rule with violations fails when they gate the run
+ * (--fail-on, or a limit of their severity exceeded), and is a warning
+ * otherwise; it is never passed.
+ */
 static void
 rule_cases(const struct ot_report *r, const struct ot_check_opts *o,
 	   struct ot_check_result *res, size_t *cap)
 {
+	uint64_t nerr[OT_R_COUNT] = { 0 }, nwarn[OT_R_COUNT] = { 0 };
+	int err_gate = o->max_errors >= 0 &&
+		       r->summary.errors > (uint64_t)o->max_errors;
+	int warn_gate = o->max_warnings >= 0 &&
+			r->summary.warnings > (uint64_t)o->max_warnings;
+	char sev[64], why[96];
+	size_t i;
 	int k;
 
+	/* a rule's violations may be of either severity (E1, E3) */
+	for (i = 0; i < r->nviolations; i++) {
+		k = ot_rule_from_id(r->violations[i].rule);
+		if (k < 0)
+			continue;
+		if (strcmp(r->violations[i].severity, "error") == 0)
+			nerr[k]++;
+		else
+			nwarn[k]++;
+	}
 	for (k = 0; k < OT_R_COUNT; k++) {
 		const struct ot_rep_rule *u = &r->rules[k];
 		struct ot_check_case *c = new_case(res, cap, "rules");
-		int gate = o->fail_on[k];
+		uint64_t n = u->count;
 
 		snprintf(c->name, sizeof(c->name), "%s %s", u->id, u->title);
 		if (!u->checked) {
-			c->skipped = 1;
-			snprintf(c->message, sizeof(c->message),
-				 "not checked: %s%s", u->why_not,
-				 gate ? " (--fail-on rule)" : "");
+			if (o->fail_on[k] && !o->allow_unchecked[k]) {
+				c->failed = 1;
+				snprintf(c->message, sizeof(c->message),
+					 "not checked: %s (--fail-on %s: the gate cannot vouch for it; --allow-unchecked %s accepts that)",
+					 u->why_not, u->id, u->id);
+			} else {
+				c->skipped = 1;
+				snprintf(c->message, sizeof(c->message),
+					 "not checked: %s%s", u->why_not,
+					 o->fail_on[k] ? " (--fail-on rule, --allow-unchecked)" : "");
+			}
 			continue;
 		}
-		if (u->count == 0) {
+		if (n == 0) {
 			snprintf(c->message, sizeof(c->message),
 				 "no violations");
 			continue;
 		}
-		c->failed = gate;
-		snprintf(c->message, sizeof(c->message),
-			 "%" PRIu64 " violation%s (%s)%s", u->count,
-			 u->count == 1 ? "" : "s", u->severity,
-			 gate ? "" : ", not gating");
+		if (nerr[k] + nwarn[k] != n || (nerr[k] && nwarn[k]))
+			snprintf(sev, sizeof(sev), "%" PRIu64 " error%s, %"
+				 PRIu64 " warning%s", nerr[k],
+				 nerr[k] == 1 ? "" : "s", nwarn[k],
+				 nwarn[k] == 1 ? "" : "s");
+		else
+			snprintf(sev, sizeof(sev), "%s",
+				 nerr[k] ? "error" : "warning");
+		if (o->fail_on[k])
+			snprintf(why, sizeof(why), "--fail-on %s", u->id);
+		else if (nerr[k] && err_gate)
+			snprintf(why, sizeof(why), "%" PRIu64
+				 " error%s in all > max-errors %" PRId64,
+				 r->summary.errors,
+				 r->summary.errors == 1 ? "" : "s", o->max_errors);
+		else if (nwarn[k] && warn_gate)
+			snprintf(why, sizeof(why), "%" PRIu64
+				 " warning%s in all > max-warnings %" PRId64,
+				 r->summary.warnings,
+				 r->summary.warnings == 1 ? "" : "s", o->max_warnings);
+		else
+			why[0] = '\0';
+		if (why[0]) {
+			c->failed = 1;
+			snprintf(c->message, sizeof(c->message),
+				 "%" PRIu64 " violation%s (%s), gating: %s", n,
+				 n == 1 ? "" : "s", sev, why);
+		} else {
+			c->warned = 1;
+			if (nerr[k] && o->max_errors >= 0)
+				snprintf(why, sizeof(why), "within max-errors %"
+					 PRId64, o->max_errors);
+			else if (nwarn[k] && o->max_warnings >= 0)
+				snprintf(why, sizeof(why), "within max-warnings %"
+					 PRId64, o->max_warnings);
+			else
+				snprintf(why, sizeof(why), "no limit on %ss",
+					 nerr[k] ? "error" : "warning");
+			snprintf(c->message, sizeof(c->message),
+				 "%" PRIu64 " violation%s (%s), not gating: %s",
+				 n, n == 1 ? "" : "s", sev, why);
+		}
 		c->details = violation_details(r, k, NULL);
 	}
 }
@@ -177,6 +363,189 @@ syn_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
 		  sqlite3_column_text(st, 2), ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
 }
 
+/* A group of a scoped budget: one (adapter, layer, kind) row of latency. */
+struct brow {
+	char *adapter;
+	int layer, kind;
+	uint64_t count, over;
+	int64_t value;
+};
+
+static int
+cmp_brow(const void *a, const void *b)
+{
+	const struct brow *x = a, *y = b;
+	int c = strcmp(x->adapter, y->adapter);
+
+	if (c)
+		return c;
+	if (x->layer != y->layer)
+		return x->layer < y->layer ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static const char *
+brow_label(const struct brow *w, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s/%s", w->adapter, ot_layer_names[w->layer],
+		 ot_kind_names[w->kind]);
+	return buf;
+}
+
+static void
+brow_verdict(char *buf, size_t len, const struct brow *w, const char *pl,
+	     const char *lim, int64_t limit)
+{
+	char lb[OT_BUDGET_TEXT + 32], val[32];
+
+	snprintf(buf, len, "%s %s = %s %s limit %s (%" PRIu64 " operations, %"
+		 PRIu64 " over the limit)", brow_label(w, lb, sizeof(lb)), pl,
+		 ot_fmt_dur(w->value, val, sizeof(val)),
+		 w->value > limit ? ">" : "<=", lim, w->count, w->over);
+}
+
+/*
+ * A scoped budget: each (adapter, layer, kind) group that matches must
+ * meet it on its own (percentiles of a union say nothing of its parts).
+ * No group: skipped, with what matched nothing.
+ */
+static int
+scoped_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
+	    struct ot_check_case *c, const char *pl, const char *lim,
+	    struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct sbuf b = { NULL, 0, 0 };
+	struct brow *rows = NULL;
+	size_t n = 0, cap = 0, i, nfail = 0, worst = 0, lines = 0;
+	char line[OT_BUDGET_TEXT + 160];
+	int rc, ret = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT adapter, layer, kind,"
+			       " count(latency_ns), percentile(latency_ns, ?2),"
+			       " coalesce(sum(latency_ns > ?3), 0) FROM latency"
+			       " WHERE trace_id = ?1 GROUP BY adapter, layer, kind",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto sqlfail;
+	sqlite3_bind_int64(st, 1, r->trace_id);
+	sqlite3_bind_double(st, 2, bu->p_milli / 1000.0);
+	sqlite3_bind_int64(st, 3, bu->limit_ns);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ad = (const char *)sqlite3_column_text(st, 0);
+		const char *ly = (const char *)sqlite3_column_text(st, 1);
+		const char *kd = (const char *)sqlite3_column_text(st, 2);
+		int l = ly ? ot_layer_from_name(ly, strlen(ly)) : -1, k;
+
+		for (k = 0; kd && k < OT_KIND_COUNT; k++)
+			if (strcmp(kd, ot_kind_names[k]) == 0)
+				break;
+		if (ad == NULL)
+			ad = "";
+		if (l < 0 || kd == NULL || k == OT_KIND_COUNT ||
+		    (!bu->any_layer && l != (int)bu->layer) ||
+		    (!bu->any_kind && k != (int)bu->kind) ||
+		    fnmatch(bu->adapter, ad, 0) != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			rows = xrealloc(rows, st_mult(cap, sizeof(*rows)));
+		}
+		rows[n].adapter = xstrdup(ad);
+		rows[n].layer = l;
+		rows[n].kind = k;
+		rows[n].count = (uint64_t)sqlite3_column_int64(st, 3);
+		rows[n].value = sqlite3_column_int64(st, 4);
+		rows[n].over = (uint64_t)sqlite3_column_int64(st, 5);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		goto sqlfail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (n == 0) {
+		c->skipped = 1;
+		snprintf(c->message, sizeof(c->message),
+			 "not checked: no completed operations of adapter '%s',"
+			 " layer %s, kind %s", bu->adapter,
+			 bu->any_layer ? "*" : ot_layer_names[bu->layer],
+			 bu->any_kind ? "*" : ot_kind_names[bu->kind]);
+		ret = 0;
+		goto out;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_brow);
+	for (i = 0; i < n; i++) {
+		nfail += rows[i].value > bu->limit_ns;
+		if (rows[i].value > rows[worst].value)
+			worst = i;
+	}
+	c->failed = nfail > 0;
+	brow_verdict(line, sizeof(line), &rows[worst], pl, lim, bu->limit_ns);
+	if (n == 1)
+		snprintf(c->message, sizeof(c->message), "%s", line);
+	else
+		snprintf(c->message, sizeof(c->message), "%zu adapter/layer/kind"
+			 " groups, %zu over the limit; %s %s", n, nfail,
+			 nfail ? "worst" : "slowest", line);
+
+	/* with several groups, each one's verdict (failed ones first), then
+	 * the slowest operations of the failed */
+	for (i = 0; i < n && lines < OT_CHECK_MAX_DETAILS; i++)
+		if (rows[i].value > bu->limit_ns && n > 1) {
+			brow_verdict(line, sizeof(line), &rows[i], pl, lim,
+				     bu->limit_ns);
+			sb_printf(&b, "%s\n", line);
+			lines++;
+		}
+	for (i = 0; i < n && lines < OT_CHECK_MAX_DETAILS; i++)
+		if (rows[i].value <= bu->limit_ns && n > 1) {
+			brow_verdict(line, sizeof(line), &rows[i], pl, lim,
+				     bu->limit_ns);
+			sb_printf(&b, "%s\n", line);
+			lines++;
+		}
+	if (sqlite3_prepare_v2(db, "SELECT op_id, root, ts, latency_ns, adapter,"
+			       " layer FROM latency WHERE trace_id = ?1 AND"
+			       " kind = ?2 AND adapter = ?5 AND layer = ?6 AND"
+			       " latency_ns > ?3 ORDER BY latency_ns DESC, ts,"
+			       " op_id LIMIT ?4", -1, &st, NULL) != SQLITE_OK)
+		goto sqlfail;
+	for (i = 0; i < n && lines < OT_CHECK_MAX_DETAILS; i++) {
+		if (rows[i].value <= bu->limit_ns)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, r->trace_id);
+		sqlite3_bind_text(st, 2, ot_kind_names[rows[i].kind], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, bu->limit_ns);
+		sqlite3_bind_int64(st, 4, (int64_t)(OT_CHECK_MAX_DETAILS - lines));
+		sqlite3_bind_text(st, 5, rows[i].adapter, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, ot_layer_names[rows[i].layer], -1,
+				  SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			op_line(&b, st, ot_kind_names[rows[i].kind]);
+			lines++;
+		}
+		if (rc != SQLITE_DONE)
+			goto sqlfail;
+	}
+	c->details = b.s;
+	b.s = NULL;
+	ret = 0;
+	goto out;
+sqlfail:
+	ot_errorf(err, OT_EDB, "latency budget '%s': %s", c->name,
+		  sqlite3_errmsg(db));
+	if (err != NULL)
+		err->phase = "check";
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++)
+		free(rows[i].adapter);
+	free(rows);
+	free(b.s);
+	return ret;
+}
+
 static int
 budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 	    struct ot_check_case *c, struct ot_err *err)
@@ -203,6 +572,8 @@ budget_case(sqlite3 *db, const struct ot_report *r, const struct ot_budget *bu,
 		snprintf(c->name, sizeof(c->name), "%s", bu->text);
 	else
 		snprintf(c->name, sizeof(c->name), "%s:%s<=%s", kind, pl, lim);
+	if (bu->scoped && !bu->syn)
+		return scoped_case(db, r, bu, c, pl, lim, err);
 
 	/* W3's delays come from the joined flows, one per TCP object; their
 	 * queries have no ?2 (binding it is a harmless SQLITE_RANGE) */
@@ -438,30 +809,35 @@ ot_check_text_opts(const struct ot_check_result *res, FILE *out,
 		   const struct ot_text_opts *o)
 {
 	int color = o != NULL && o->color;
-	size_t i, nfail = 0, nskip = 0;
+	size_t i, nfail = 0, nwarn = 0, nskip = 0;
 
 	for (i = 0; i < res->ncases; i++) {
 		nfail += res->cases[i].failed != 0;
-		nskip += res->cases[i].skipped != 0;
+		nwarn += !res->cases[i].failed && res->cases[i].warned;
+		nskip += !res->cases[i].failed && !res->cases[i].warned &&
+			 res->cases[i].skipped;
 	}
 	fprintf(out, "offtrace check: %s%s%s (%zu checks: %zu failed, %zu"
-		" passed, %zu skipped)\n", !color ? "" : res->failed ?
-		"\033[1;31m" : "\033[1;32m", res->failed ? "FAIL" : "PASS",
-		color ? "\033[0m" : "", res->ncases, nfail,
-		res->ncases - nfail - nskip, nskip);
+		" warning%s, %zu passed, %zu skipped)\n", !color ? "" :
+		res->failed ? "\033[1;31m" : "\033[1;32m",
+		res->failed ? "FAIL" : "PASS", color ? "\033[0m" : "",
+		res->ncases, nfail, nwarn, nwarn == 1 ? "" : "s",
+		res->ncases - nfail - nwarn - nskip, nskip);
 	for (i = 0; i < res->ncases; i++) {
 		const struct ot_check_case *c = &res->cases[i];
+		const char *word = c->failed ? "FAIL" : c->warned ? "warn" :
+				   c->skipped ? "skip" : "ok";
+		const char *sgr = c->failed ? "\033[31m" : c->warned ?
+				  "\033[33m" : c->skipped ? "\033[2m" : "\033[32m";
 
 		/* the colour codes take no column: padding stays aligned */
-		fprintf(out, "  %s%-4s%s  %-7s  ", !color ? "" : c->failed ?
-			"\033[31m" : c->skipped ? "\033[2m" : "\033[32m",
-			c->failed ? "FAIL" : c->skipped ? "skip" : "ok",
+		fprintf(out, "  %s%-4s%s  %-7s  ", color ? sgr : "", word,
 			color ? "\033[0m" : "", c->classname);
 		put_line(out, c->name);
 		fputs(": ", out);
 		put_line(out, c->message);
 		fputc('\n', out);
-		if (c->failed)
+		if (c->failed || c->warned)
 			put_details(out, c->details, "                 ");
 	}
 	return ferror(out) ? -1 : 0;
@@ -557,7 +933,7 @@ ot_check_github(sqlite3 *db, const struct ot_check_result *res,
 	sqlite3_stmt *st = NULL;
 	struct sbuf b = { NULL, 0, 0 };
 	const char *file;
-	char title[160];
+	char title[256];
 	uint64_t line;
 	size_t i;
 	int k;
@@ -575,10 +951,13 @@ ot_check_github(sqlite3 *db, const struct ot_check_result *res,
 		const struct ot_rep_violation *v = &r->violations[i];
 		int gated = 0;
 
+		/* an error when its rule's case failed (the violation gates
+		 * the run, whatever its severity), a warning otherwise */
 		k = ot_rule_from_id(v->rule);
-		/* a warning of a --fail-on rule fails the gate: an error */
 		if (k >= 0 && res->ncases >= OT_R_COUNT)
 			gated = res->cases[k].failed;
+		else
+			gated = strcmp(v->severity, "error") == 0;
 		b.len = 0;
 		violation_line(&b, v);
 		if (b.len > 0 && b.s[b.len - 1] == '\n')
@@ -586,8 +965,7 @@ ot_check_github(sqlite3 *db, const struct ot_check_result *res,
 		snprintf(title, sizeof(title), "%s %s", v->rule,
 			 k >= 0 && ot_rules[k].title ? ot_rules[k].title : "");
 		file = violation_where(st, r, v, &line);
-		gh_line(out, strcmp(v->severity, "error") == 0 || gated ?
-			"error" : "warning", file, line, title, b.s);
+		gh_line(out, gated ? "error" : "warning", file, line, title, b.s);
 	}
 	sqlite3_finalize(st);
 	for (i = 0; i < res->ncases; i++) {
@@ -596,7 +974,10 @@ ot_check_github(sqlite3 *db, const struct ot_check_result *res,
 		const char *d = c->details;
 		size_t lines = 0;
 
-		if (!c->failed || strcmp(c->classname, "rules") == 0)
+		/* a failed rule has its violations above, unless it failed
+		 * for want of evidence (--fail-on a rule not checked) */
+		if (!c->failed || (strcmp(c->classname, "rules") == 0 &&
+				   c->details != NULL))
 			continue;
 		snprintf(title, sizeof(title), "%s %s", c->classname, c->name);
 		/* the message, then the first objects involved (one a line) */

@@ -128,6 +128,66 @@ csv_histogram(const struct ot_report *r, FILE *out)
 		}
 }
 
+/* One row per (adapter, layer, kind) with a completed operation. */
+static void
+csv_latency_by_adapter(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+	int k;
+
+	fputs("adapter,layer,kind,count,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns"
+	      EOL, out);
+	for (i = 0; i < r->nlat_groups; i++) {
+		const struct ot_rep_lat_group *g = &r->lat_groups[i];
+
+		for (k = 0; k < OT_KIND_COUNT; k++) {
+			const struct ot_lat *l = &g->latency[k];
+
+			if (l->count == 0)
+				continue;
+			field(out, g->adapter, 1);
+			field(out, ot_layer_names[g->layer], 0);
+			field(out, ot_kind_names[k], 0);
+			f_u64(out, l->count);
+			f_i64(out, l->p50, 1);
+			f_i64(out, l->p90, 1);
+			f_i64(out, l->p99, 1);
+			f_i64(out, l->p999, 1);
+			f_i64(out, l->max, 1);
+			f_i64(out, l->mean, 1);
+			fputs(EOL, out);
+		}
+	}
+}
+
+/* Every 1-2-5 bucket of each (adapter, layer, kind) row above. */
+static void
+csv_histogram_by_adapter(const struct ot_report *r, FILE *out)
+{
+	size_t i;
+	int k, b;
+
+	fputs("adapter,layer,kind,lo_ns,hi_ns,count" EOL, out);
+	for (i = 0; i < r->nlat_groups; i++) {
+		const struct ot_rep_lat_group *g = &r->lat_groups[i];
+
+		for (k = 0; k < OT_KIND_COUNT; k++) {
+			if (g->latency[k].count == 0)
+				continue;
+			for (b = 0; b < OT_LAT_BUCKETS; b++) {
+				field(out, g->adapter, 1);
+				field(out, ot_layer_names[g->layer], 0);
+				field(out, ot_kind_names[k], 0);
+				fprintf(out, ",%" PRId64, ot_lat_bucket_lo(b));
+				f_i64(out, ot_lat_bucket_lo(b + 1),
+				      b + 1 < OT_LAT_BUCKETS);
+				f_u64(out, g->latency[k].hist[b]);
+				fputs(EOL, out);
+			}
+		}
+	}
+}
+
 static void
 csv_leaks(const struct ot_report *r, FILE *out)
 {
@@ -227,6 +287,9 @@ static const struct {
 	{ "violations", csv_violations },
 	{ "rules", csv_rules },
 	{ "inputs", csv_inputs },
+	/* added later, so at the end: readers of the others see no change */
+	{ "latency_by_adapter", csv_latency_by_adapter },
+	{ "histogram_by_adapter", csv_histogram_by_adapter },
 };
 
 int

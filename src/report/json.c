@@ -105,6 +105,48 @@ put_dist(FILE *out, const char *name, const struct ot_lat *l, const char *sep)
 	fprintf(out, " }%s\n", sep);
 }
 
+/*
+ * "latency_by_adapter": one entry per (adapter, layer, kind) with a
+ * completed operation, in (adapter, layer, kind) order, the distribution's
+ * fields flat beside them.
+ */
+static void
+put_by_adapter(FILE *out, const struct ot_report *r)
+{
+	size_t i, n = 0, total;
+	int k;
+
+	for (i = 0; i < r->nlat_groups; i++)
+		for (k = 0; k < OT_KIND_COUNT; k++)
+			n += r->lat_groups[i].latency[k].count > 0;
+	total = n;
+	fputs(total ? "  \"latency_by_adapter\": [\n" : "  \"latency_by_adapter\": [",
+	      out);
+	for (i = 0; i < r->nlat_groups; i++) {
+		const struct ot_rep_lat_group *g = &r->lat_groups[i];
+
+		for (k = 0; k < OT_KIND_COUNT; k++) {
+			const struct ot_lat *l = &g->latency[k];
+
+			if (l->count == 0)
+				continue;
+			fputs("    { \"adapter\": ", out);
+			ot_json_string(out, g->adapter);
+			fprintf(out, ", \"layer\": \"%s\", \"kind\": \"%s\","
+				" \"count\": %" PRIu64, ot_layer_names[g->layer],
+				ot_kind_names[k], l->count);
+			put_lat(out, "p50_ns", l->p50, 1);
+			put_lat(out, "p90_ns", l->p90, 1);
+			put_lat(out, "p99_ns", l->p99, 1);
+			put_lat(out, "p999_ns", l->p999, 1);
+			put_lat(out, "max_ns", l->max, 1);
+			put_lat(out, "mean_ns", l->mean, 1);
+			fprintf(out, " }%s\n", --n ? "," : "");
+		}
+	}
+	fputs(total ? "  ],\n" : "],\n", out);
+}
+
 int
 ot_report_json(const struct ot_report *r, FILE *out)
 {
@@ -151,6 +193,7 @@ ot_report_json(const struct ot_report *r, FILE *out)
 	/* W3 (doc/rules.md 5): SYN seen -> initiate done */
 	put_dist(out, "syn_to_offload", &r->syn_to_offload, "");
 	fputs("  },\n", out);
+	put_by_adapter(out, r);
 	fprintf(out, "  \"capture\": { \"packets\": %" PRIu64 ", \"flows\": %" PRIu64
 		", \"joined\": %" PRIu64 ", \"unjoined\": %" PRIu64 " },\n",
 		r->capture.packets, r->capture.flows, r->capture.joined,

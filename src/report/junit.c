@@ -2,6 +2,10 @@
  * junit.c - the CI gate as JUnit XML (testsuites / testsuite / testcase,
  * with failure, skipped and system-out), which CI systems display.
  *
+ * A case is failed, skipped (a rule not checked, a budget with nothing
+ * to measure, or with a "warning:" message a rule whose violations do
+ * not gate the run) or passed.
+ *
  * Every string is escaped (& < > " ') and made well-formed XML 1.0:
  * invalid UTF-8 and the code points XML forbids (U+FFFE, U+FFFF) become
  * U+FFFD, control characters other than tab, LF and CR become the text
@@ -80,7 +84,8 @@ ot_check_junit(const struct ot_check_result *res, const struct ot_report *r,
 
 	for (i = 0; i < res->ncases; i++) {
 		nfail += res->cases[i].failed != 0;
-		nskip += res->cases[i].skipped != 0;
+		nskip += !res->cases[i].failed &&
+			 (res->cases[i].skipped || res->cases[i].warned);
 	}
 	if (r != NULL)
 		snprintf(suite, sizeof(suite), "offtrace check: trace %" PRId64
@@ -110,10 +115,24 @@ ot_check_junit(const struct ot_check_result *res, const struct ot_report *r,
 			fprintf(out, "\" type=\"%s\">", c->classname);
 			put_xml(out, c->details ? c->details : c->message, 0);
 			fputs("</failure>\n    </testcase>\n", out);
-		} else if (c->skipped) {
+		} else if (c->warned || c->skipped) {
+			/*
+			 * JUnit has no warning: a violated rule that does not
+			 * gate the run is skipped with a "warning:" message and
+			 * its violations, never passed (nor failed, which some
+			 * CI reporters turn into a failed run).
+			 */
 			fputs(">\n      <skipped message=\"", out);
+			if (c->warned)
+				fputs("warning: ", out);
 			put_xml(out, c->message, 1);
-			fputs("\"/>\n    </testcase>\n", out);
+			fputs("\"/>\n", out);
+			if (c->warned && c->details != NULL) {
+				fputs("      <system-out>", out);
+				put_xml(out, c->details, 0);
+				fputs("</system-out>\n", out);
+			}
+			fputs("    </testcase>\n", out);
 		} else if (c->details != NULL) {
 			fputs(">\n      <system-out>", out);
 			put_xml(out, c->message, 0);

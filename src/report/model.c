@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/hmap.h"
 #include "offtrace/store.h"
 
 static int
@@ -84,6 +85,7 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	     struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
+	int rc;
 
 	if (prep(db, "SELECT count(*), count(t_offloaded),"
 		 " coalesce(sum(fate = ?2), 0), coalesce(sum(fate = ?3), 0),"
@@ -105,21 +107,25 @@ load_summary(sqlite3 *db, int64_t tid, struct ot_report *r,
 	r->summary.lost = (uint64_t)sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 
-	if (prep(db, "SELECT coalesce(sum(reason = ?2), 0),"
-		 " coalesce(sum(reason IN (?3, ?4, 'wire_close')), 0) FROM leaks"
-		 " WHERE trace_id = ?1", tid, &st, err) < 0)
+	/* leaked: every leak, of any reason (doc/rules.md 3) */
+	if (prep(db, "SELECT reason, count(*) FROM leaks WHERE trace_id = ?1"
+		 " GROUP BY reason", tid, &st, err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 2, ot_leak_reason_names[OT_LEAK_LIVE_AT_END], -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, ot_leak_reason_names[OT_LEAK_HALT], -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, ot_leak_reason_names[OT_LEAK_UPLOAD_ALL], -1,
-			  SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *why = (const char *)sqlite3_column_text(st, 0);
+		uint64_t n = (uint64_t)sqlite3_column_int64(st, 1);
+		int k;
+
+		r->summary.leaked += n;
+		for (k = 0; why && k < OT_LEAK_COUNT; k++)
+			if (strcmp(why, ot_leak_reason_names[k]) == 0)
+				r->summary.leaked_by_reason[k] += n;
+	}
+	if (rc != SQLITE_DONE)
 		return step_error(db, st, err);
-	r->summary.live_at_end = (uint64_t)sqlite3_column_int64(st, 0);
-	r->summary.leaked = (uint64_t)sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
+	r->summary.live_at_end =
+		r->summary.leaked_by_reason[OT_LEAK_LIVE_AT_END];
 
 	/* Only checked rules count (violations of the others are withdrawn
 	 * at ingest; the NOT EXISTS guards older or foreign databases). */
@@ -204,55 +210,189 @@ lat_fill(struct ot_lat *l, const int64_t *v, size_t n)
 	l->mean = (int64_t)(sum / (__int128)n);
 }
 
+/* The completed operations of one (adapter, layer) while loading. */
+struct lgrp {
+	const char *adapter;	/* interned */
+	size_t alen;
+	int layer;		/* -1: not a layer name (a foreign database) */
+	int64_t *v[OT_KIND_COUNT];
+	size_t n[OT_KIND_COUNT], cap[OT_KIND_COUNT];
+};
+
+static int
+cmp_lgrp(const void *a, const void *b)
+{
+	const struct lgrp *x = *(const struct lgrp *const *)a;
+	const struct lgrp *y = *(const struct lgrp *const *)b;
+	size_t n = x->alen < y->alen ? x->alen : y->alen;
+	int c = memcmp(x->adapter, y->adapter, n);
+
+	if (c)
+		return c;
+	if (x->alen != y->alen)
+		return x->alen < y->alen ? -1 : 1;
+	return (x->layer > y->layer) - (x->layer < y->layer);
+}
+
+/* The group of (adapter, layer), created when new. */
+static struct lgrp *
+lgrp_get(struct hmap *m, struct ot_strtab *tab, struct lgrp ***all,
+	 size_t *nall, size_t *cap, const char *ad, size_t alen, int layer)
+{
+	const char *in = ot_intern(tab, ad, alen);
+	struct lgrp *g = hm_get(m, (uint64_t)(uintptr_t)in, (uint64_t)(layer + 2));
+
+	if (g != NULL)
+		return g;
+	if (*nall == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*all = xrealloc(*all, st_mult(*cap, sizeof(**all)));
+	}
+	g = xcalloc(1, sizeof(*g));
+	g->adapter = in;
+	g->alen = alen;
+	g->layer = layer;
+	(*all)[(*nall)++] = g;
+	hm_put(m, (uint64_t)(uintptr_t)in, (uint64_t)(layer + 2), g);
+	return g;
+}
+
 /*
  * Every completed operation's latency in one scan (a rowid range, no
- * sort in SQL), then one qsort per kind: the percentile() SQL aggregate
- * would collect and sort the values once per percentile.  Nearest rank,
- * as percentile() does, so both agree to the nanosecond.
+ * sort in SQL), grouped by (adapter, layer) as it goes; then per kind the
+ * groups' values together give the overall distribution, and each
+ * group's its own.  Nearest rank, as the percentile() SQL aggregate does,
+ * so both agree to the nanosecond.
  */
 static int
 load_latency(sqlite3 *db, int64_t tid, struct ot_report *r,
 	     struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int64_t *v[OT_KIND_COUNT] = { NULL };
-	size_t n[OT_KIND_COUNT] = { 0 }, cap[OT_KIND_COUNT] = { 0 };
-	int k, rc;
+	struct ot_strtab *tab = ot_strtab_new();
+	struct hmap m;
+	struct lgrp **all = NULL, *last = NULL;
+	size_t nall = 0, cap = 0, i, j, keep;
+	int64_t *v = NULL;
+	int k, rc, ret = -1;
 
 	memset(r->latency, 0, sizeof(r->latency));
-	if (prep(db, "SELECT kind, t_complete - t_request FROM operations"
-		 " WHERE opid BETWEEN ?1 * 1099511627776 AND"
+	hm_init(&m);
+	if (prep(db, "SELECT kind, t_complete - t_request, adapter, layer FROM"
+		 " operations WHERE opid BETWEEN ?1 * 1099511627776 AND"
 		 " ?1 * 1099511627776 + 1099511627775 AND t_complete IS NOT NULL",
 		 tid, &st, err) < 0)
-		return -1;
+		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		const char *ad = (const char *)sqlite3_column_text(st, 2);
+		size_t alen = (size_t)sqlite3_column_bytes(st, 2);
+		const char *ly = (const char *)sqlite3_column_text(st, 3);
+		int layer = ly ? ot_layer_from_name(ly, strlen(ly)) : -1;
+		struct lgrp *g;
 
 		for (k = 0; kind && k < OT_KIND_COUNT; k++)
 			if (strcmp(kind, ot_kind_names[k]) == 0)
 				break;
 		if (kind == NULL || k == OT_KIND_COUNT)
 			continue;
-		if (n[k] == cap[k]) {
-			cap[k] = cap[k] ? 2 * cap[k] : 1024;
-			v[k] = xrealloc(v[k], st_mult(cap[k], sizeof(*v[k])));
+		if (ad == NULL) {
+			ad = "";
+			alen = 0;
 		}
-		v[k][n[k]++] = sqlite3_column_int64(st, 1);
+		/* operations come mostly in runs of one adapter and layer */
+		if (last && last->layer == layer && last->alen == alen &&
+		    memcmp(last->adapter, ad, alen) == 0)
+			g = last;
+		else
+			g = last = lgrp_get(&m, tab, &all, &nall, &cap, ad, alen,
+					    layer < 0 ? -1 : layer);
+		if (g->n[k] == g->cap[k]) {
+			g->cap[k] = g->cap[k] ? 2 * g->cap[k] : 16;
+			g->v[k] = xrealloc(g->v[k], st_mult(g->cap[k], sizeof(*g->v[k])));
+		}
+		g->v[k][g->n[k]++] = sqlite3_column_int64(st, 1);
 	}
 	if (rc != SQLITE_DONE) {
-		for (k = 0; k < OT_KIND_COUNT; k++)
-			free(v[k]);
-		return step_error(db, st, err);
+		step_error(db, st, err);	/* finalizes st */
+		st = NULL;
+		goto out;
 	}
 	sqlite3_finalize(st);
+	st = NULL;
+
+	/* overall: the groups' values of a kind together */
 	for (k = 0; k < OT_KIND_COUNT; k++) {
-		if (n[k] == 0)
+		size_t total = 0, at = 0;
+
+		for (i = 0; i < nall; i++)
+			total += all[i]->n[k];
+		if (total == 0)
 			continue;
-		qsort(v[k], n[k], sizeof(*v[k]), cmp_i64);
-		lat_fill(&r->latency[k], v[k], n[k]);
-		free(v[k]);
+		if (nall == 1) {
+			qsort(all[0]->v[k], total, sizeof(int64_t), cmp_i64);
+			lat_fill(&r->latency[k], all[0]->v[k], total);
+			continue;
+		}
+		v = xmalloc(st_mult(total, sizeof(*v)));
+		for (i = 0; i < nall; i++) {
+			if (all[i]->n[k] == 0)
+				continue;
+			memcpy(v + at, all[i]->v[k], all[i]->n[k] * sizeof(*v));
+			at += all[i]->n[k];
+		}
+		qsort(v, total, sizeof(*v), cmp_i64);
+		lat_fill(&r->latency[k], v, total);
+		free(v);
+		v = NULL;
 	}
-	return 0;
+
+	/* each group, in (adapter, layer) order, at most OT_REP_MAX_LAT_GROUPS */
+	if (nall > 1)
+		qsort(all, nall, sizeof(*all), cmp_lgrp);
+	for (i = 0, keep = 0; i < nall; i++)
+		keep += all[i]->layer >= 0;
+	if (keep > OT_REP_MAX_LAT_GROUPS) {
+		r->lat_groups_more = keep - OT_REP_MAX_LAT_GROUPS;
+		keep = OT_REP_MAX_LAT_GROUPS;
+	}
+	if (keep)
+		r->lat_groups = xcalloc(keep, sizeof(*r->lat_groups));
+	for (i = 0; i < nall && r->nlat_groups < keep; i++) {
+		struct ot_rep_lat_group *o;
+
+		if (all[i]->layer < 0)
+			continue;
+		o = &r->lat_groups[r->nlat_groups++];
+		snprintf(o->adapter, sizeof(o->adapter), "%.*s",
+			 (int)(all[i]->alen < sizeof(o->adapter) ?
+			       all[i]->alen : sizeof(o->adapter) - 1),
+			 all[i]->adapter);
+		o->layer = (enum ot_layer)all[i]->layer;
+		for (k = 0; k < OT_KIND_COUNT; k++) {
+			if (all[i]->n[k] == 0)
+				continue;
+			if (nall == 1)	/* sorted above, the same values */
+				o->latency[k] = r->latency[k];
+			else {
+				qsort(all[i]->v[k], all[i]->n[k], sizeof(int64_t),
+				      cmp_i64);
+				lat_fill(&o->latency[k], all[i]->v[k], all[i]->n[k]);
+			}
+		}
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(st);
+	for (i = 0; i < nall; i++) {
+		for (j = 0; j < OT_KIND_COUNT; j++)
+			free(all[i]->v[j]);
+		free(all[i]);
+	}
+	free(all);
+	hm_free(&m);
+	ot_strtab_free(tab);
+	return ret;
 }
 
 /*
@@ -575,6 +715,10 @@ ot_report_release(struct ot_report *r)
 	free(r->in);
 	free(r->leaks);
 	free(r->violations);
+	free(r->lat_groups);
+	r->lat_groups = NULL;
+	r->nlat_groups = 0;
+	r->lat_groups_more = 0;
 	r->in = NULL;
 	r->nin = 0;
 	r->leaks = NULL;

@@ -315,6 +315,34 @@ kv(struct tw *t, const char *key, uint64_t v, int bad)
 	emit(t, 15);
 }
 
+/*
+ * Every leak, whatever its reason (the "leaks" list, what check's
+ * --max-leaks counts), and by reason: "leaked  3 (3 live at end)".
+ */
+static void
+leaked(struct tw *t, const struct ot_report *r)
+{
+	static const int order[] = { OT_LEAK_HALT, OT_LEAK_UPLOAD_ALL,
+				     OT_LEAK_WIRE_CLOSE, OT_LEAK_LIVE_AT_END };
+	const uint64_t *by = r->summary.leaked_by_reason;
+	size_t i;
+	int sep = 0;
+
+	l_printf(&t->l, "  %-12s %s%" PRIu64 "%s", "leaked",
+		 r->summary.leaked ? C_RED : "", r->summary.leaked,
+		 r->summary.leaked ? C_OFF : "");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (by[order[i]] == 0)
+			continue;
+		l_printf(&t->l, "%s%" PRIu64 " %s", sep++ ? ", " : " (",
+			 by[order[i]], order[i] == OT_LEAK_LIVE_AT_END ?
+			 "live at end" : ot_leak_reason_names[order[i]]);
+	}
+	if (sep)
+		l_printf(&t->l, ")");
+	emit(t, 15);
+}
+
 static void
 summary(struct tw *t, const struct ot_report *r)
 {
@@ -324,8 +352,7 @@ summary(struct tw *t, const struct ot_report *r)
 	kv(t, "failed", r->summary.failed, 0);
 	kv(t, "terminated", r->summary.terminated, 0);
 	kv(t, "lost", r->summary.lost, 0);
-	kv(t, "live at end", r->summary.live_at_end, 0);
-	kv(t, "leaked", r->summary.leaked, 1);
+	leaked(t, r);
 	l_printf(&t->l, "  %-12s %s%" PRIu64 " error%s%s, %s%" PRIu64
 		 " warning%s%s", "violations", r->summary.errors ? C_RED : "",
 		 r->summary.errors, r->summary.errors == 1 ? "" : "s",
@@ -342,6 +369,8 @@ summary(struct tw *t, const struct ot_report *r)
  * as the width holds (the least telling dropped first: mean, p99.9, p90).
  */
 enum { COL_P50, COL_P90, COL_P99, COL_P999, COL_MAX, COL_MEAN, NCOL };
+static const char *const lat_name[NCOL] = { "p50", "p90", "p99", "p99.9",
+					    "max", "mean" };
 
 static int64_t
 lat_col(const struct ot_lat *l, int c)
@@ -356,66 +385,126 @@ lat_col(const struct ot_lat *l, int c)
 	}
 }
 
+/* Column layout shared by the overall and the per-adapter tables. */
+struct lat_layout {
+	int show[NCOL], cw[NCOL], kw, nw;
+};
+
 static void
-latency(struct tw *t, const struct ot_report *r)
+layout_fit(struct lat_layout *L, const struct ot_lat *lat)
 {
-	static const char *const name[NCOL] = { "p50", "p90", "p99", "p99.9",
-						"max", "mean" };
-	static const int drop[] = { COL_MEAN, COL_P999, COL_P90, COL_P99 };
 	char b[DUR];
-	int show[NCOL], cw[NCOL], kw = 4, nw = 5, total, c, k;
+	int c, k;
+
+	for (k = 0; k < OT_KIND_COUNT; k++) {
+		snprintf(b, sizeof(b), "%" PRIu64, lat[k].count);
+		if ((int)strlen(b) > L->nw)
+			L->nw = (int)strlen(b);
+		if (lat[k].count == 0)
+			continue;
+		for (c = 0; c < NCOL; c++) {
+			ot_fmt_dur(lat_col(&lat[k], c), b, sizeof(b));
+			if ((int)strlen(b) > L->cw[c])
+				L->cw[c] = (int)strlen(b);
+		}
+	}
+}
+
+static void
+lat_layout(struct tw *t, const struct ot_report *r, struct lat_layout *L)
+{
+	static const int drop[] = { COL_MEAN, COL_P999, COL_P90, COL_P99 };
+	int total, c, k;
 	size_t i;
 
-	heading(t, "latency (completed operations, all adapters and layers)");
-	for (k = 0; k < OT_KIND_COUNT; k++) {
-		int w = (int)strlen(ot_kind_names[k]);
-
-		if (w > kw)
-			kw = w;
-		snprintf(b, sizeof(b), "%" PRIu64, r->latency[k].count);
-		if ((int)strlen(b) > nw)
-			nw = (int)strlen(b);
-	}
-	total = 2 + kw + 1 + nw;
+	memset(L, 0, sizeof(*L));
+	L->kw = 4;
+	L->nw = 5;
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		if ((int)strlen(ot_kind_names[k]) > L->kw)
+			L->kw = (int)strlen(ot_kind_names[k]);
+	for (c = 0; c < NCOL; c++)
+		L->cw[c] = (int)strlen(lat_name[c]);
+	layout_fit(L, r->latency);
+	if (r->nlat_groups > 1)
+		for (i = 0; i < r->nlat_groups; i++)
+			layout_fit(L, r->lat_groups[i].latency);
+	total = 2 + L->kw + 1 + L->nw;
 	for (c = 0; c < NCOL; c++) {
-		cw[c] = (int)strlen(name[c]);
-		for (k = 0; k < OT_KIND_COUNT; k++) {
-			if (r->latency[k].count == 0)
-				continue;
-			ot_fmt_dur(lat_col(&r->latency[k], c), b, sizeof(b));
-			if ((int)strlen(b) > cw[c])
-				cw[c] = (int)strlen(b);
-		}
-		show[c] = 1;
-		total += 2 + cw[c];
+		L->show[c] = 1;
+		total += 2 + L->cw[c];
 	}
 	for (i = 0; i < sizeof(drop) / sizeof(drop[0]) && total > t->width; i++) {
-		show[drop[i]] = 0;
-		total -= 2 + cw[drop[i]];
+		L->show[drop[i]] = 0;
+		total -= 2 + L->cw[drop[i]];
 	}
-	l_printf(&t->l, "  " C_DIM "%-*s %*s", kw, "kind", nw, "count");
+}
+
+/* A table of lat: every kind, or (all_kinds 0) those with operations. */
+static void
+lat_table(struct tw *t, const struct lat_layout *L, const struct ot_lat *lat,
+	  int all_kinds)
+{
+	char b[DUR];
+	int c, k;
+
+	l_printf(&t->l, "  " C_DIM "%-*s %*s", L->kw, "kind", L->nw, "count");
 	for (c = 0; c < NCOL; c++)
-		if (show[c])
-			l_printf(&t->l, "  %*s", cw[c], name[c]);
+		if (L->show[c])
+			l_printf(&t->l, "  %*s", L->cw[c], lat_name[c]);
 	l_printf(&t->l, C_OFF);
 	emit(t, 4);
 	for (k = 0; k < OT_KIND_COUNT; k++) {
-		const struct ot_lat *l = &r->latency[k];
+		const struct ot_lat *l = &lat[k];
 
-		l_printf(&t->l, "  %-*s %*" PRIu64, kw, ot_kind_names[k], nw,
-			 l->count);
+		if (!all_kinds && l->count == 0)
+			continue;
+		l_printf(&t->l, "  %-*s %*" PRIu64, L->kw, ot_kind_names[k],
+			 L->nw, l->count);
 		for (c = 0; c < NCOL; c++) {
-			if (!show[c])
+			if (!L->show[c])
 				continue;
 			if (l->count == 0)
-				l_printf(&t->l, "  %*s", cw[c], "-");
+				l_printf(&t->l, "  %*s", L->cw[c], "-");
 			else
-				l_printf(&t->l, "  %*s", cw[c],
+				l_printf(&t->l, "  %*s", L->cw[c],
 					 ot_fmt_dur(lat_col(l, c), b, sizeof(b)));
 		}
 		emit(t, 4);
 	}
 	emit(t, 0);
+}
+
+/*
+ * The overall table, then, when the trace has more than one adapter and
+ * layer, one table per (adapter, layer) with the kinds it completed.
+ */
+static void
+latency(struct tw *t, const struct ot_report *r)
+{
+	struct lat_layout L;
+	size_t i;
+
+	lat_layout(t, r, &L);
+	heading(t, "latency (completed operations, all adapters and layers)");
+	lat_table(t, &L, r->latency, 1);
+	if (r->nlat_groups + r->lat_groups_more <= 1)
+		return;
+	for (i = 0; i < r->nlat_groups; i++) {
+		const struct ot_rep_lat_group *g = &r->lat_groups[i];
+
+		l_printf(&t->l, C_BOLD "latency of adapter '");
+		l_safe(&t->l, g->adapter);
+		l_printf(&t->l, "' at layer %s" C_OFF, ot_layer_names[g->layer]);
+		emit(t, 2);
+		lat_table(t, &L, g->latency, 0);
+	}
+	if (r->lat_groups_more) {
+		l_printf(&t->l, "  (%zu more adapter/layer groups not shown)",
+			 r->lat_groups_more);
+		emit(t, 4);
+		emit(t, 0);
+	}
 }
 
 /* A bucket bound for people: "0", "2ns", "500us", "1s", "500s". */

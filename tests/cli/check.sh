@@ -19,8 +19,24 @@ t violation-fails 1 "$TMP/late.jsonl"
 t max-errors-allows 0 --max-errors 5 "$TMP/late.jsonl"
 t fail-on-rule 1 --max-errors 5 --fail-on C1 "$TMP/late.jsonl"
 t fail-on-other-rule 0 --max-errors 5 --fail-on P1,T3 "$TMP/late.jsonl"
-t leaks-allowed-by-default 0 "$TMP/leak.jsonl"
+# leaks gate by default (--max-leaks 0), objects live at the end included
+t leak-end-fails-by-default 1 "$TMP/leak.jsonl"
+ok "check/leak-end-default-limit" grep -q '^  FAIL  limits   max-leaks 0: 3 leaks > limit 0$' "$TMP/out"
+# one meaning of "leaked" (issue 13): every leak, live at end included, in
+# the text summary, the leaks list, JSON summary.leaked and --max-leaks
+"$PROG" analyze -q "$TMP/leak.jsonl" > "$TMP/rep" 2>&1
+ok "check/leaked-text-summary" grep -q '^  leaked       3 (3 live at end)$' "$TMP/rep"
+ok "check/leaked-text-list" grep -q '^leaks (3)$' "$TMP/rep"
+"$PROG" analyze -q --format json "$TMP/leak.jsonl" > "$TMP/rep.json" 2>&1
+ok "check/leaked-json" test "$(jq -c '[.summary.leaked, .summary.live_at_end, (.leaks | length)]' "$TMP/rep.json" 2>&1)" = "[3,3,3]"
+"$PROG" gen wire-close -o "$TMP/wcl.jsonl" --pcap "$TMP/wcl.pcap" > /dev/null 2>&1
+"$PROG" analyze -q "$TMP/wcl.jsonl" "$TMP/wcl.pcap" > "$TMP/rep" 2>&1
+ok "check/leaked-text-by-reason" grep -q '^  leaked       3 (1 wire_close, 2 live at end)$' "$TMP/rep"
+ok "check/leaked-text-list-wire" grep -q '^leaks (3)$' "$TMP/rep"
 t max-leaks-0 1 --max-leaks 0 "$TMP/leak.jsonl"
+t max-leaks-3-allows 0 --max-leaks 3 "$TMP/leak.jsonl"
+t max-leaks-2-fails 1 --max-leaks 2 "$TMP/leak.jsonl"
+t bad-max-leaks 2 --max-leaks -1 "$TMP/leak.jsonl"
 t latency-budget-ok 0 --latency 'initiate:p99<=10s' "$TMP/scale.jsonl"
 t latency-budget-fails 1 --latency 'initiate:p50<=1ns' "$TMP/scale.jsonl"
 t latency-p999 0 --latency 'terminate:p99.9<=10s' --latency 'initiate:p999<=10s' "$TMP/scale.jsonl"
@@ -46,6 +62,41 @@ else
 	skip "check/junit-xmllint: xmllint not installed (apt-get install libxml2-utils)"
 fi
 
+# A violated rule is never "ok" (issue 13): with the default max-errors 0
+# the C1 case fails with the limit; allowed by --max-errors 5 it is a
+# warning in the text and a skipped "warning:" case in JUnit, never passed
+"$PROG" check -q --junit "$TMP/g.xml" "$TMP/late.jsonl" > "$TMP/out" 2>&1
+ok "check/violated-gating-rule-fails" grep -q '^  FAIL  rules    C1 .*: 1 violation (error), gating: 1 error in all > max-errors 0$' "$TMP/out"
+ok "check/violated-gating-rule-never-ok" sh -c "! grep -q '^  ok    rules    C1 ' '$TMP/out'"
+ok "check/violated-gating-rule-details" grep -q '^                 C1 slot 0xffffe0012a4c33b8 at ' "$TMP/out"
+ok "check/violated-gating-junit-failure" sh -c "grep -A1 'classname=\"rules\" name=\"C1 ' '$TMP/g.xml' | grep -q '<failure message=\"1 violation (error), gating'"
+"$PROG" check -q --max-errors 5 --junit "$TMP/w.xml" "$TMP/late.jsonl" > "$TMP/out" 2>&1
+rc=$?
+ok "check/violated-non-gating-passes-gate" [ $rc -eq 0 ]
+ok "check/violated-non-gating-is-warning" grep -q '^  warn  rules    C1 .*: 1 violation (error), not gating: within max-errors 5$' "$TMP/out"
+ok "check/violated-non-gating-never-ok" sh -c "! grep -q '^  ok    rules    C1 ' '$TMP/out'"
+ok "check/violated-non-gating-header" grep -q '^offtrace check: PASS ([0-9]* checks: 0 failed, 1 warning, [0-9]* passed, [0-9]* skipped)$' "$TMP/out"
+ok "check/violated-non-gating-junit-skipped-warning" sh -c "grep -A1 'classname=\"rules\" name=\"C1 ' '$TMP/w.xml' | grep -q '<skipped message=\"warning: 1 violation (error), not gating'"
+ok "check/violated-non-gating-junit-not-passed" sh -c "! grep -q 'classname=\"rules\" name=\"C1 [^\"]*\"/>' '$TMP/w.xml'"
+ok "check/violated-non-gating-junit-failures-0" grep -q '<testsuite name=[^>]* failures="0"' "$TMP/w.xml"
+if command -v xmllint >/dev/null 2>&1; then
+	ok "check/violated-non-gating-junit-xmllint" xmllint --noout "$TMP/w.xml"
+fi
+# a warning-severity rule (W2 of the wire-close scenario): not gating
+# without --max-warnings, gating over it or with --fail-on
+"$PROG" gen wire-close -o "$TMP/wc.jsonl" --pcap "$TMP/wc.pcap" > /dev/null 2>&1
+"$PROG" check -q --max-errors 9 --max-leaks 9 "$TMP/wc.jsonl" "$TMP/wc.pcap" > "$TMP/out" 2>&1
+ok "check/warning-rule-no-limit-exit" [ $? -eq 0 ]
+ok "check/warning-rule-no-limit-warn" grep -q '^  warn  rules    W2 .*: 2 violations (warning), not gating: no limit on warnings$' "$TMP/out"
+"$PROG" check -q --max-errors 9 --max-leaks 9 --max-warnings 1 "$TMP/wc.jsonl" "$TMP/wc.pcap" > "$TMP/out" 2>&1
+ok "check/warning-rule-over-limit-exit" [ $? -eq 1 ]
+ok "check/warning-rule-over-limit-fails" grep -q '^  FAIL  rules    W2 .*: 2 violations (warning), gating: 2 warnings in all > max-warnings 1$' "$TMP/out"
+ok "check/error-rule-within-limit-warn" grep -q '^  warn  rules    W1 .*: 1 violation (error), not gating: within max-errors 9$' "$TMP/out"
+"$PROG" check -q --max-errors 9 --max-leaks 9 --fail-on W2 --format github "$TMP/wc.jsonl" "$TMP/wc.pcap" > "$TMP/gh" 2>&1
+ok "check/warning-rule-fail-on-exit" [ $? -eq 1 ]
+ok "check/warning-rule-fail-on-github-error" [ "$(grep -c '^::error file=[^:]*,line=[0-9]*,title=W2 ' "$TMP/gh")" -eq 2 ]
+ok "check/error-rule-allowed-github-warning" [ "$(grep -c '^::warning file=[^:]*,line=[0-9]*,title=W1 ' "$TMP/gh")" -eq 1 ]
+
 # --format github: exact lines for the late-write trace (one C1 at line 8 of
 # the input, a budget and the error limit failing), same exit codes
 gh() {	# name want-exit args...: output in $TMP/gh
@@ -67,9 +118,10 @@ if diff -u "$TMP/gh.want" "$TMP/gh" > "$TMP/gh.diff"; then
 else
 	fail "check/github-late-lines: $(head -n 20 "$TMP/gh.diff")"
 fi
-# allowed violations are still annotated, and the gate passes
+# allowed violations are still annotated, as warnings, and the gate passes
 gh allowed 0 --max-errors 5 "$TMP/late.jsonl"
-ok "check/github-allowed-annotated" [ "$(grep -c '^::error ' "$TMP/gh")" -eq 1 ]
+ok "check/github-allowed-annotated" [ "$(grep -c '^::warning file=[^:]*,line=8,title=C1 ' "$TMP/gh")" -eq 1 ]
+ok "check/github-allowed-no-error" [ "$(grep -c '^::error' "$TMP/gh")" -eq 0 ]
 gh clean 0 --max-leaks 0 "$TMP/clean.jsonl"
 ok "check/github-clean-silent" [ ! -s "$TMP/gh" ]
 gh leaks 1 --max-leaks 0 "$TMP/leak.jsonl"

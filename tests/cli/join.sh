@@ -36,7 +36,7 @@ if [ $rc = 2 ] && grep -q 'no flow 3 in trace 1' "$TMP/err"; then pass "join/sho
 ok "join/show-flow-bad-id" test $? = 2
 
 # check --latency syn_to_offload: W3's delays as a budget (1.91 ms each)
-"$PROG" check --max-errors 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.db" > "$TMP/out" 2>&1
+"$PROG" check --max-errors 9 --max-leaks 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.db" > "$TMP/out" 2>&1
 rc=$?
 if [ $rc = 1 ] && grep -q 'FAIL  latency  syn_to_offload:p99<=1ms: syn_to_offload p99 = 1.91ms > limit 1.00ms (2 objects, 2 over the limit)' "$TMP/out" &&
    grep -q 'flow 1 10.1.0.13:49263 <-> 192.168.13.59:445: object 3 (target) offloaded 1.91ms after the SYN' "$TMP/out"; then
@@ -44,9 +44,9 @@ if [ $rc = 1 ] && grep -q 'FAIL  latency  syn_to_offload:p99<=1ms: syn_to_offloa
 else
 	fail "join/check-syn-budget-fails: exit $rc $(head -c 600 "$TMP/out")"
 fi
-"$PROG" check --max-errors 9 --latency 'syn_to_offload:p50<=2ms' "$TMP/w.db" > "$TMP/out" 2>&1
+"$PROG" check --max-errors 9 --max-leaks 9 --latency 'syn_to_offload:p50<=2ms' "$TMP/w.db" > "$TMP/out" 2>&1
 ok "join/check-syn-budget-passes" test $? = 0
-"$PROG" check -q --max-errors 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.jsonl" > "$TMP/out" 2>&1
+"$PROG" check -q --max-errors 9 --max-leaks 9 --latency 'syn_to_offload:p99<=1ms' "$TMP/w.jsonl" > "$TMP/out" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -q 'skip  latency  syn_to_offload:p99<=1ms: no SYN-to-offload delays' "$TMP/out"; then
 	pass "join/check-syn-budget-skipped-without-capture"
@@ -54,14 +54,69 @@ else
 	fail "join/check-syn-budget-skipped-without-capture: exit $rc $(head -c 400 "$TMP/out")"
 fi
 
-# check: W1 fails the gate, W3 has nothing; without a capture W1 is not checked
-"$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
+# check: W1 fails the gate, W3 has nothing; without a capture W1 is not
+# checked, and --fail-on W1 then fails the gate (fail safe) unless
+# --allow-unchecked W1 accepts it
+"$PROG" check -q --max-errors 1000 --max-leaks 1000 --fail-on W1 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
 ok "join/check-fail-on-W1" test $? = 1
-"$PROG" check -q --max-errors 1000 --max-warnings 1000 --fail-on W3 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
+"$PROG" check -q --max-errors 1000 --max-leaks 1000 --max-warnings 1000 --fail-on W3 "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
 ok "join/check-W3-passes" test $? = 0
-"$PROG" check -q --max-errors 1000 --fail-on W1 "$TMP/w.jsonl" > "$TMP/out" 2>&1
+"$PROG" check -q --max-errors 1000 --max-leaks 1000 --fail-on W1 "$TMP/w.jsonl" > "$TMP/out" 2>&1
 rc=$?
-if [ $rc = 0 ] && grep -q 'W1.*not checked' "$TMP/out"; then pass "join/check-W1-not-checked"; else fail "join/check-W1-not-checked: exit $rc $(head -c 400 "$TMP/out")"; fi
+if [ $rc = 1 ] && grep -q '^  FAIL  rules    W1 .*: not checked: no packet capture among the inputs (--fail-on W1' "$TMP/out"; then
+	pass "join/check-W1-not-checked-fails"
+else
+	fail "join/check-W1-not-checked-fails: exit $rc $(head -c 400 "$TMP/out")"
+fi
+"$PROG" check -q --max-errors 1000 --max-leaks 1000 --fail-on W1 --allow-unchecked W1 "$TMP/w.jsonl" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 0 ] && grep -q '^  skip  rules    W1 .*: not checked: no packet capture' "$TMP/out"; then
+	pass "join/check-W1-allow-unchecked"
+else
+	fail "join/check-W1-allow-unchecked: exit $rc $(head -c 400 "$TMP/out")"
+fi
+"$PROG" check -q --allow-unchecked W9 "$TMP/w.jsonl" > /dev/null 2>&1
+ok "join/check-allow-unchecked-bad-rule" test $? = 2
+
+# The gate fails safe (issue 13): the capture shifted 1.5 s early joins no
+# flow (analyze says joined 0 unjoined 2), so W1 is not checked and
+# --fail-on W1 fails, with the reason, in the text, JUnit and GitHub output
+"$PROG" analyze -q --pcap-offset -1.5s "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/a.txt" 2>&1
+ok "join/offset-joins-nothing" grep -q 'joined 0  unjoined 2' "$TMP/a.txt"
+"$PROG" check -q --fail-on W1 --pcap-offset -1.5s --junit "$TMP/w1.xml" "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q '^offtrace check: FAIL' "$TMP/out" &&
+   grep -q '^  FAIL  rules    W1 .*: not checked: no flow of the captures joined to a tcp or host object' "$TMP/out" &&
+   ! grep -q 'W1 .*: no violations' "$TMP/out"; then
+	pass "join/offset-W1-not-checked-fails"
+else
+	fail "join/offset-W1-not-checked-fails: exit $rc $(head -c 600 "$TMP/out")"
+fi
+for r in W2 W3; do
+	ok "join/offset-$r-not-checked" grep -q "^  skip  rules    $r .*: not checked: no flow of the captures joined" "$TMP/out"
+done
+ok "join/offset-W1-junit-failure" sh -c "grep -A1 'name=\"W1 ' '$TMP/w1.xml' | grep -q '<failure message=\"not checked: no flow of the captures joined'"
+"$PROG" check -q --format github --fail-on W1 --pcap-offset -1.5s "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/gh" 2>&1
+ok "join/offset-W1-github-error" grep -q '^::error title=rules W1 [^:]*::not checked: no flow of the captures joined' "$TMP/gh"
+
+# a capture that stops before the offload began (only the handshake): the
+# connection is joined, but the capture does not cover the offload window,
+# so W1 and W2 are not checked; W3 has the SYN and is
+head -c $((24 + 3 * 70)) testdata/rules/W2-ok-gap-while-offloaded.pcap > "$TMP/hs.pcap"
+"$PROG" analyze -q --format json testdata/rules/W2-ok-gap-while-offloaded.jsonl "$TMP/hs.pcap" > "$TMP/hs.json" 2> "$TMP/err"
+ok "join/handshake-only-joined" grep -q '"capture": { "packets": 3, "flows": 1, "joined": 1, "unjoined": 0 }' "$TMP/hs.json"
+for r in W1 W2; do
+	ok "join/handshake-only-$r-not-checked" grep -q "\"id\": \"$r\".*\"status\": \"not_checked\".*\"reason\": \"no packet of the captures after a joined object's offload began" "$TMP/hs.json"
+done
+ok "join/handshake-only-W3-checked" grep -q '"id": "W3".*"status": "checked", "count": 0' "$TMP/hs.json"
+"$PROG" analyze -q --format json testdata/rules/W2-ok-gap-while-offloaded.jsonl testdata/rules/W2-ok-gap-while-offloaded.pcap > "$TMP/full.json" 2> "$TMP/err"
+ok "join/full-capture-W2-checked" grep -q '"id": "W2".*"status": "checked", "count": 0' "$TMP/full.json"
+# a capture that began after the connection opened (no SYN): W3 not checked
+dd if=testdata/rules/W2-ok-gap-while-offloaded.pcap of="$TMP/nosyn.body" bs=1 skip=$((24 + 2 * 70)) 2> /dev/null
+{ head -c 24 testdata/rules/W2-ok-gap-while-offloaded.pcap; cat "$TMP/nosyn.body"; } > "$TMP/nosyn.pcap"
+"$PROG" analyze -q --format json testdata/rules/W2-ok-gap-while-offloaded.jsonl "$TMP/nosyn.pcap" > "$TMP/ns.json" 2> "$TMP/err"
+ok "join/no-syn-W3-not-checked" grep -q '"id": "W3".*"status": "not_checked".*"reason": "no syn of a joined connection' "$TMP/ns.json"
+ok "join/no-syn-W2-checked" grep -q '"id": "W2".*"status": "checked"' "$TMP/ns.json"
 
 # --grace: a longer grace than the 2 s the scenario allows finds no W1
 "$PROG" analyze -q --format json --grace 10s "$TMP/w.jsonl" "$TMP/w.pcap" > "$TMP/g.json" 2> "$TMP/err"

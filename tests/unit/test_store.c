@@ -539,6 +539,13 @@ test_check(sqlite3 *s, const struct ot_report *r)
 		}
 		if (c->skipped && strcmp(c->classname, "rules") == 0)
 			nskip++;
+		/* a rule with violations is never passed: failed when they
+		 * gate (C1 by --fail-on; no error limit here), else warned */
+		if (i < OT_R_COUNT && r->rules[i].checked && r->rules[i].count)
+			CHECK(i == OT_R_C1 ? c->failed && !c->warned :
+			      c->warned && !c->failed);
+		if (i < OT_R_COUNT && !r->rules[i].count)
+			CHECK(!c->warned);
 		if (strncmp(c->name, "C1 ", 3) == 0)
 			CHECK(c->failed && c->details &&
 			      strstr(c->details, "0xffffe00100002010") != NULL);
@@ -567,6 +574,32 @@ test_check(sqlite3 *s, const struct ot_report *r)
 	o.max_leaks = o.max_errors = o.max_warnings = -1;
 	CHECK(ot_check_run(s, r, &o, &res, &err) == 0 && res.failed == 0);
 	ot_check_release(&res);
+
+	/* --fail-on a rule not checked (L4) fails, unless allowed unchecked */
+	o.fail_on[OT_R_L4] = 1;
+	if (CHECK(ot_check_run(s, r, &o, &res, &err) == 0)) {
+		CHECK(res.failed == 1 && res.cases[OT_R_L4].failed &&
+		      strstr(res.cases[OT_R_L4].message, "not checked") != NULL);
+		ot_check_release(&res);
+	}
+	o.allow_unchecked[OT_R_L4] = 1;
+	if (CHECK(ot_check_run(s, r, &o, &res, &err) == 0)) {
+		CHECK(res.failed == 0 && res.cases[OT_R_L4].skipped &&
+		      !res.cases[OT_R_L4].failed);
+		ot_check_release(&res);
+	}
+	/* an error limit exceeded fails every rule with error violations */
+	memset(&o, 0, sizeof(o));
+	o.max_leaks = o.max_warnings = -1;
+	o.max_errors = 1;
+	if (CHECK(ot_check_run(s, r, &o, &res, &err) == 0)) {
+		CHECK(res.failed == 1);
+		for (i = 0; i < OT_R_COUNT; i++)
+			if (r->rules[i].checked && r->rules[i].count)
+				CHECK(res.cases[i].failed ||
+				      strcmp(r->rules[i].severity, "warning") == 0);
+		ot_check_release(&res);
+	}
 }
 
 static void
@@ -642,7 +675,11 @@ test_round_trip(void)
 	if (CHECK(rc == 0)) {
 		CHECK(r.summary.objects == 3 && r.summary.offloaded == 2);
 		CHECK(r.summary.failed == 1 && r.summary.terminated == 1);
-		CHECK(r.summary.live_at_end == 1 && r.summary.leaked == 1);
+		/* leaked: every leak, live_at_end included (doc/rules.md 3) */
+		CHECK(r.summary.live_at_end == 1 && r.summary.leaked == 2);
+		CHECK(r.summary.leaked == r.nleaks);
+		CHECK(r.summary.leaked_by_reason[OT_LEAK_HALT] == 1 &&
+		      r.summary.leaked_by_reason[OT_LEAK_LIVE_AT_END] == 1);
 		CHECK(r.summary.errors == 2 && r.summary.warnings == 1);
 		CHECK(r.latency[OT_KIND_INITIATE].count == 100);
 		CHECK(r.latency[OT_KIND_INITIATE].p50 == 50000);
