@@ -1,6 +1,6 @@
 /*
  * test_offload.c - unit tests of offload-sized frames in the packet decoder
- * (src/read/pcap_decode.c): IPv4 Total Length 0
+ * (src/read/pcap_decode.c) and the flow tracker: IPv4 Total Length 0
  * (TSO, BIG TCP), IPv6 Payload Length 0 (BIG TCP) and IPv6 jumbograms
  * (RFC 2675).  The frames are built here byte by byte from RFC 791, RFC
  * 8200, RFC 9293 and RFC 2675; every expected length is the arithmetic of
@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/flows.h"
 #include "offtrace/pcap.h"
 
 static int passed, failed;
@@ -233,12 +234,40 @@ test_jumbo(void)
 	CHECK(bad == 0);
 }
 
+/* a large send counts in its flow: one frame, its bytes on the wire */
+static void
+test_flow(void)
+{
+	struct ot_flows *t = ot_flows_new(NULL, NULL);
+	struct ot_packet pk;
+	struct ot_flow *f;
+	size_t n;
+
+	n = put_ipv4(fr, 0, 5);
+	n += put_tcp(fr + n);
+	memset(&pk, 0, sizeof(pk));
+	pk.ts = 1;
+	pk.linktype = OT_LINK_RAW;
+	pk.data = fr;
+	pk.caplen = (uint32_t)n;
+	pk.len = 40 + 70000;
+	f = ot_flows_packet(t, &pk);
+	CHECK(f != NULL);
+	if (f != NULL) {
+		CHECK(f->d[0].frames == 1 && f->d[0].bytes == 70040 && f->d[0].payload == 70000);
+		CHECK(f->d[0].next_seq == 1001 + 70000);
+	}
+	ot_flows_finish(t);
+	ot_flows_free(t);
+}
+
 int
 main(void)
 {
 	test_ipv4_tso();
 	test_ipv6_bigtcp();
 	test_jumbo();
+	test_flow();
 	printf("test_offload: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
