@@ -76,15 +76,34 @@ put_text_str(FILE *f, const char *s)
 	}
 }
 
+/*
+ * Where an offload-sized frame's IP length came from (pcap.h enum
+ * ot_len_from), in tcpdump's words: IPv4 Total Length 0 is "presumed TSO",
+ * past 65535 bytes "presumed BIG TCP" (tcpdump(1), IPv4 Packets); IPv6
+ * Payload Length 0 without a Jumbo Payload option is "presumed BIG TCP"
+ * (tcpdump print-ip6.c); a Jumbo Payload option is RFC 2675's.  NULL for
+ * a length from the header field.
+ */
+static const char *
+len_note(const struct ot_decoded *d)
+{
+	if (d->len_from == OT_LEN_JUMBO)
+		return "jumbo";
+	if (d->len_from != OT_LEN_FRAME)
+		return NULL;
+	return d->family == 4 && d->ip_len <= 0xffff ? "presumed TSO" : "presumed BIG TCP";
+}
+
 void
 cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 {
 	struct ot_decoded d;
 	char tb[OT_TIMEBUF], a[64], b[64], fl[16];
-	const char *ln = ot_link_name(pkt->linktype);
+	const char *ln = ot_link_name(pkt->linktype), *note;
 	int dir;
 
-	ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, &d);
+	ot_packet_decode_len(pkt->linktype, pkt->data, pkt->caplen, pkt->len, &d);
+	note = d.family ? len_note(&d) : NULL;
 	dir = pkt->dir ? pkt->dir : d.dir;
 	ot_fmt_time(pkt->ts, tb);
 	if (d.family) {
@@ -99,6 +118,10 @@ cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 		if (d.family)
 			fprintf(f, ",\"family\":%d,\"proto\":%u,\"src\":\"%s\",\"dst\":\"%s\"",
 				d.family, d.proto, a, b);
+		if (note)
+			fprintf(f, ",\"real_len\":%" PRIu32 ",\"len_note\":\"%s\"", d.ip_len, note);
+		if (d.len_from == OT_LEN_JUMBO)
+			fprintf(f, ",\"jumbo\":%" PRIu32, d.jumbo);
 		if (d.fragment)
 			fputs(",\"fragment\":true", f);
 		if (d.tcp)
@@ -136,6 +159,10 @@ cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 	} else if (d.family) {
 		fprintf(f, " %s > %s proto=%u", a, b, d.proto);
 	}
+	if (d.len_from == OT_LEN_JUMBO)
+		fprintf(f, " [real length %" PRIu32 ", jumbo %" PRIu32 "]", d.ip_len, d.jumbo);
+	else if (note)
+		fprintf(f, " [real length %" PRIu32 ", %s]", d.ip_len, note);
 	if (d.fragment)
 		fputs(" frag", f);
 	if (d.status == OT_DEC_TRUNC)

@@ -245,6 +245,39 @@ dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
 	fputs("}\n", f);
 }
 
+/*
+ * A provider or event name in dump's text columns, which are split at
+ * spaces: as it is, or, when it is empty or holds a space, a control
+ * character, a double quote or a backslash, in double quotes with \" and
+ * \\ escaped and control characters as \xNN ("Contoso Offload
+ * Provider"/"Offload Done").  Bytes from 0x80 (UTF-8) are kept.
+ */
+static void
+put_name(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
+			break;
+	if (*s != '\0' && *p == '\0') {
+		fputs(s, f);
+		return;
+	}
+	putc('"', f);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			putc('\\', f);
+			putc(*p, f);
+		} else if (*p < ' ' || *p == 0x7f) {
+			fprintf(f, "\\x%02x", *p);
+		} else {
+			putc(*p, f);
+		}
+	}
+	putc('"', f);
+}
+
 static void
 dump_text(FILE *f, const struct ot_etl_record *rec, int payload)
 {
@@ -255,9 +288,12 @@ dump_text(FILE *f, const struct ot_etl_record *rec, int payload)
 	ot_etl_guid_str(rec->provider, g);
 	fprintf(f, "%s ", ot_fmt_time(rec->ts_ns, tb));
 	put_ms(f, rec->rel_ns);
-	fprintf(f, " %-8s %s", ot_etl_hdr_name(rec->hdr), n.provider ? n.provider : g);
-	if (n.event)
-		fprintf(f, "/%s", n.event);
+	fprintf(f, " %-8s ", ot_etl_hdr_name(rec->hdr));
+	put_name(f, n.provider ? n.provider : g);
+	if (n.event) {
+		putc('/', f);
+		put_name(f, n.event);
+	}
 	if (rec->kernel_group >= 0)
 		fprintf(f, " hook=0x%04x", (unsigned)rec->hook_id);
 	fprintf(f, " id=%u v=%u op=%u task=%u lvl=%u kw=0x%" PRIx64,

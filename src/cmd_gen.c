@@ -55,9 +55,10 @@ tcpip_record(struct ot_etlw *w, const struct ot_event *ev, struct ot_err *err)
 	return ot_etlw_record(w, &rec, err);
 }
 
-/* Copy the JSON-lines events in tmp into an .etl file (chimney provider). */
+/* Copy the JSON-lines events in tmp into an .etl file (chimney provider)
+ * of a layout (etlw.h enum ot_etlw_layout). */
 static int
-write_etl(FILE *tmp, FILE *out, struct ot_err *err)
+write_etl(FILE *tmp, FILE *out, int layout, struct ot_err *err)
 {
 	struct ot_etlw_opts eo = { 0x2000, 20000000, 4, 0 };
 	struct ot_strtab *st = ot_strtab_new();
@@ -75,7 +76,7 @@ write_etl(FILE *tmp, FILE *out, struct ot_err *err)
 	rewind(tmp);
 	rd = ot_jsonl_open(tmp, "scenario", 0, st);
 	while ((r = ot_jsonl_next(rd, &ev, err)) > 0) {
-		if (w == NULL && (w = ot_etlw_open(out, &eo, ev.ts, err)) == NULL)
+		if (w == NULL && (w = ot_etlw_open_layout(out, &eo, layout, ev.ts, err)) == NULL)
 			goto out;
 		if (ev.layer == OT_LAYER_HOST && ev.ev <= OT_EV_TERMINATE_DONE &&
 		    ev.ev != OT_EV_UPDATE && ev.ev != OT_EV_INVALIDATE &&
@@ -97,13 +98,14 @@ out:
 
 /* gen --format etl, wpp (+ TMF directory FILE.tmf) or text. */
 static int
-write_trace(int kind, FILE *tmp, FILE *out, const char *outpath, struct ot_err *err)
+write_trace(int kind, int layout, FILE *tmp, FILE *out, const char *outpath,
+	    struct ot_err *err)
 {
 	char *dir;
 	int rc;
 
 	if (kind == 1)
-		return write_etl(tmp, out, err);
+		return write_etl(tmp, out, layout, err);
 	if (kind == 3)
 		return ot_wppw_text(tmp, out, err);
 	dir = xmalloc(strlen(outpath) + 5);
@@ -130,8 +132,14 @@ static const char gen_help[] =
 	"      --pcap FILE      also a matching packet capture (pcap) of the connections\n"
 	"      --pcapng FILE    the same capture as pcapng\n"
 	"      --pcap-skew [+-]DURATION  the capture's clock runs this far off the trace's\n"
+	"      --etl-layout L   with --format etl: win10 (default) or win7, the layout\n"
+	"                       of a Windows 7 file (log-file header version 6.1,\n"
+	"                       buffers' processor one byte and an alignment byte)\n"
 	"      --list           list the scenarios\n"
 	"  -h, --help           this help\n";
+
+/* past cli.h's shared option values */
+enum { OPT_ETL_LAYOUT = 1024 };
 
 int
 cmd_gen(int argc, char **argv)
@@ -144,6 +152,7 @@ cmd_gen(int argc, char **argv)
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
 		{ "pcap-skew", required_argument, NULL, OPT_PCAP_SKEW },
+		{ "etl-layout", required_argument, NULL, OPT_ETL_LAYOUT },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -153,7 +162,7 @@ cmd_gen(int argc, char **argv)
 	const char *outpath = NULL, *format = NULL;
 	const char *pcappath = NULL, *pcapngpath = NULL;
 	char *truthpath = NULL;
-	int etl;
+	int etl, layout = OT_ETLW_WIN10, layout_set = 0;
 	FILE *ev = NULL, *truth = NULL;
 	int64_t v;
 	int opt, rc = EXIT_OK;
@@ -195,6 +204,15 @@ cmd_gen(int argc, char **argv)
 				return cli_usage_error("gen", "bad --pcap-skew '%s': want a signed duration such as -1.5s", optarg);
 			go.pcap_skew = optarg[0] == '-' ? -v : v;
 			break;
+		case OPT_ETL_LAYOUT:
+			if (strcmp(optarg, "win10") == 0)
+				layout = OT_ETLW_WIN10;
+			else if (strcmp(optarg, "win7") == 0)
+				layout = OT_ETLW_WIN7;
+			else
+				return cli_usage_error("gen", "unknown --etl-layout '%s': want win10 or win7", optarg);
+			layout_set = 1;
+			break;
 		case OPT_LIST:
 			for (i = 0; i < ot_gen_nscenarios; i++)
 				printf("%-20s %s\n", ot_gen_scenarios[i].name,
@@ -225,6 +243,8 @@ cmd_gen(int argc, char **argv)
 	}
 	etl = strcmp(format, "etl") == 0 ? 1 : strcmp(format, "wpp") == 0 ? 2 :
 	      strcmp(format, "text") == 0 ? 3 : 0;
+	if (layout_set && etl != 1)
+		return cli_usage_error("gen", "--etl-layout applies to --format etl only");
 	if (strcmp(outpath, "-") == 0 && etl && etl != 3)
 		return cli_usage_error("gen", "an .etl file cannot go to stdout (its header is rewritten at the end)");
 	if ((ev = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL)
@@ -257,7 +277,7 @@ cmd_gen(int argc, char **argv)
 			rc = EXIT_INTERNAL;
 		} else {
 			if (ot_gen_write(argv[optind], &go, tmp, truth, &err) < 0 ||
-			    write_trace(etl, tmp, ev, outpath, &err) < 0)
+			    write_trace(etl, layout, tmp, ev, outpath, &err) < 0)
 				rc = cli_report_error(&err);
 			fclose(tmp);
 		}

@@ -140,6 +140,10 @@ cmd_info(int argc, char **argv)
 	printf("logger name          %s\n", h->logger_name);
 	printf("log file name        %s\n", h->log_file_name);
 	printf("header layout        %s\n", h->layout64 ? "64-bit" : "32-bit");
+	/* only for the layout before Windows 8 (etl.h cpu_byte) */
+	if (h->cpu_byte)
+		printf("buffer processor     8-bit ProcessorNumber (OS %u.%u, before 6.2)\n",
+		       h->version & 0xFF, (h->version >> 8) & 0xFF);
 	if (h->compression)
 		printf("compression          %" PRIu32 "%s\n", h->compression,
 		       h->compression == 3 ? " (XPRESS plain LZ77)" : " (unsupported)");

@@ -87,6 +87,10 @@ struct ot_etl_header {
 
 	/* derived */
 	int layout64;			/* 1: 64-bit layout, 0: 32-bit */
+	int cpu_byte;			/* 1: the buffers' processor is one byte (OS before
+					 * 6.2, Windows 8: ETW_BUFFER_CONTEXT's UCHAR
+					 * ProcessorNumber, UCHAR Alignment), 0: u16
+					 * ProcessorIndex */
 	uint32_t compression;		/* COMPRESSION_FORMAT, 0 when not compressed */
 	int64_t start_ns, end_ns, boot_ns;	/* UTC ns since 1970 */
 	uint64_t raw_start;		/* header event's raw timestamp (sync point) */

@@ -22,9 +22,20 @@ struct ot_etlw_opts {
 
 struct ot_etlw;
 
+/*
+ * The layout of the OS that wrote a file: Windows 10 (the default: log-file
+ * header Version 10.0, buffers' u16 ProcessorIndex) or Windows 7 (Version
+ * 6.1, ProviderVersion 7601, buffers' UCHAR ProcessorNumber followed by
+ * UCHAR Alignment 8; see etlw.c).
+ */
+enum ot_etlw_layout { OT_ETLW_WIN10 = 0, OT_ETLW_WIN7 };
+
 /* out must be seekable (the header is rewritten at close). */
 struct ot_etlw *ot_etlw_open(FILE *out, const struct ot_etlw_opts *o,
 			     int64_t start_ns, struct ot_err *err);
+/* The same in a layout (enum ot_etlw_layout). */
+struct ot_etlw *ot_etlw_open_layout(FILE *out, const struct ot_etlw_opts *o, int layout,
+				    int64_t start_ns, struct ot_err *err);
 /* One EVENT_HEADER64 record of any provider. */
 struct ot_etlw_rec {
 	int64_t ts;		/* ns UTC, non-decreasing, >= start_ns */

@@ -88,6 +88,21 @@ enum ot_dec_status {
 	OT_DEC_BAD		/* a header field is impossible */
 };
 
+/*
+ * Where the IP packet's length came from.  A capture taken above the
+ * miniport sees the stack's large sends before segmentation: IPv4 with
+ * Total Length 0 (TSO, and Linux BIG TCP past 64 KiB) and IPv6 with
+ * Payload Length 0 (BIG TCP), whose real length is the frame's, as
+ * tcpdump ("[was 0, presumed TSO]", "[real length N, presumed BIG TCP]")
+ * and Wireshark ("presumed TSO") take it; and IPv6 jumbograms, whose
+ * length is the hop-by-hop Jumbo Payload option's (RFC 2675).
+ */
+enum ot_len_from {
+	OT_LEN_FIELD = 0,	/* the IPv4 Total Length / IPv6 Payload Length field */
+	OT_LEN_FRAME,		/* the field is 0: the frame's length on the wire */
+	OT_LEN_JUMBO		/* the Jumbo Payload option (RFC 2675) */
+};
+
 struct ot_decoded {
 	int status;		/* enum ot_dec_status */
 	int dir;		/* from the link layer (SLL packet type), else unknown */
@@ -104,6 +119,9 @@ struct ot_decoded {
 	uint8_t flags;		/* TCP flags byte (FIN 0x01 ... CWR 0x80) */
 	uint16_t window;
 	uint32_t payload;	/* TCP payload length from the IP length */
+	uint32_t ip_len;	/* the IP packet's length, header included, as used */
+	int len_from;		/* enum ot_len_from: where ip_len came from */
+	uint32_t jumbo;		/* the Jumbo Payload Length, when len_from is JUMBO */
 };
 
 #define OT_TCP_FIN	0x01
@@ -115,8 +133,14 @@ struct ot_decoded {
 #define OT_TCP_ECE	0x40
 #define OT_TCP_CWR	0x80
 
-/* Decode a captured frame (caplen bytes) of a link type.  Never reads past
- * caplen.  Returns d->status. */
+/*
+ * Decode a captured frame (caplen bytes at data; len bytes long on the
+ * wire, len < caplen read as caplen) of a link type.  Never reads past
+ * caplen.  Returns d->status.
+ */
+int ot_packet_decode_len(uint32_t linktype, const uint8_t *data, uint32_t caplen,
+			 uint32_t len, struct ot_decoded *d);
+/* The same for a frame whose length on the wire is caplen. */
 int ot_packet_decode(uint32_t linktype, const uint8_t *data, uint32_t caplen,
 		     struct ot_decoded *d);
 

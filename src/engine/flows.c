@@ -420,7 +420,10 @@ ot_flow_prep(struct ot_flow_pkt *fp, const struct ot_packet *pkt)
 	fp->ts = pkt->ts;
 	fp->len = pkt->len;
 	fp->linktype = pkt->linktype;
-	if (ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, d) == OT_DEC_OK && d->tcp) {
+	/* the length on the wire too: an offload-sized frame's IP length
+	 * is the frame's (pcap.h enum ot_len_from) */
+	if (ot_packet_decode_len(pkt->linktype, pkt->data, pkt->caplen, pkt->len, d) == OT_DEC_OK &&
+	    d->tcp) {
 		ot_flow_key_make(&fp->k, d->family, d->src, d->sport, d->dst, d->dport);
 		ot_flow_key_hash(&fp->k, &fp->h1, &fp->h2);
 	}

@@ -11,6 +11,19 @@
  *   +0x10 TimeStamp +0x18 SequenceNumber +0x20 ClockType/Frequency
  *   +0x28 ProcessorIndex u16 +0x2A LoggerId u16 +0x2C State
  *   +0x30 Offset +0x34 BufferFlag u16 +0x36 BufferType u16 +0x38 16 bytes
+ *
+ * The Windows 7 layout (OT_ETLW_WIN7) differs in what a Windows 7 file
+ * holds: the log-file header's Version is 6.1 (VersionDetail MajorVersion,
+ * MinorVersion: "the operating system where the trace was collected",
+ * learn.microsoft.com TRACE_LOGFILE_HEADER), ProviderVersion the build
+ * 7601, and the buffers' ClientContext (ETW_BUFFER_CONTEXT) is
+ * UCHAR ProcessorNumber, UCHAR Alignment ("always eight", learn.microsoft
+ * .com ETW_BUFFER_CONTEXT) where Windows 8 and later have USHORT
+ * ProcessorIndex (Geoff Chappell, WMI_CLIENT_CONTEXT: "Version 6.2 widens
+ * the 8-bit ProcessorNumber to a 16-bit ProcessorIndex").  Its 0x20 field
+ * is a list pointer, not ClockType/Frequency; this writer puts 0 there in
+ * both layouts.  SubVersion and SubMinorVersion are documented as reserved
+ * and are written as for 10.0.
  */
 #include "offtrace/etlw.h"
 
@@ -44,6 +57,7 @@ struct ot_etlw {
 	int64_t last_ts;
 	uint32_t last_cpu;
 	uint64_t nevents;
+	int layout;		/* enum ot_etlw_layout */
 };
 
 static uint64_t
@@ -63,7 +77,7 @@ filetime_of(int64_t ns)
 /* The buffer header; the rest of the buffer after fill is 0xFF (the marker). */
 static void
 buffer_header(uint8_t *b, uint32_t size, uint32_t fill, uint64_t ts, uint64_t seq,
-	      uint16_t cpu, uint16_t type)
+	      uint16_t cpu, uint16_t type, int layout)
 {
 	memset(b, 0, BUF_HDR);
 	memset(b + fill, 0xff, size - fill);
@@ -72,7 +86,12 @@ buffer_header(uint8_t *b, uint32_t size, uint32_t fill, uint64_t ts, uint64_t se
 	ot_put_le32(b + 0x08, fill);
 	ot_put_le64(b + 0x10, ts);
 	ot_put_le64(b + 0x18, seq);
-	ot_put_le16(b + 0x28, cpu);
+	if (layout == OT_ETLW_WIN7) {
+		b[0x28] = (uint8_t)cpu;		/* ProcessorNumber (ncpu <= 256) */
+		b[0x29] = 8;			/* Alignment */
+	} else {
+		ot_put_le16(b + 0x28, cpu);	/* ProcessorIndex */
+	}
 	ot_put_le16(b + 0x2a, 1);		/* LoggerId */
 	ot_put_le32(b + 0x2c, 3);		/* State: flush */
 	ot_put_le32(b + 0x30, fill);
@@ -97,7 +116,7 @@ flush_cpu(struct ot_etlw *w, uint32_t cpu, struct ot_err *err)
 	if (c->fill == BUF_HDR)
 		return 0;
 	buffer_header(c->b, w->o.buffer_size, c->fill, c->last_raw, ++w->seq,
-		      (uint16_t)cpu, 0);
+		      (uint16_t)cpu, 0, w->layout);
 	if (write_buf(w, c->b, err) < 0)
 		return -1;
 	c->fill = BUF_HDR;
@@ -137,11 +156,17 @@ header_buffer(struct ot_etlw *w, int64_t end_ns)
 	ot_put_le32(r + 12, 4);			/* ProcessId: System */
 	ot_put_le64(r + 16, QPC_BASE);		/* the sync point (1.9) */
 	ot_put_le32(l + 0x00, w->o.buffer_size);
-	l[0x04] = 10;			/* Version 10.0, log layout 1.5 */
-	l[0x05] = 0;
-	l[0x06] = 1;
+	if (w->layout == OT_ETLW_WIN7) {
+		l[0x04] = 6;			/* Version 6.1 (Windows 7) */
+		l[0x05] = 1;
+	} else {
+		l[0x04] = 10;			/* Version 10.0 */
+		l[0x05] = 0;
+	}
+	l[0x06] = 1;			/* log layout 1.5 */
 	l[0x07] = 5;
-	ot_put_le32(l + 0x08, 19041);		/* ProviderVersion (OS build) */
+	/* ProviderVersion (OS build): Windows 7 SP1, Windows 10 2004 */
+	ot_put_le32(l + 0x08, w->layout == OT_ETLW_WIN7 ? 7601 : 19041);
 	ot_put_le32(l + 0x0c, w->o.ncpu);
 	ot_put_le64(l + 0x10, (uint64_t)filetime_of(end_ns));
 	ot_put_le32(l + 0x18, 156250);		/* TimerResolution */
@@ -159,18 +184,27 @@ header_buffer(struct ot_etlw *w, int64_t end_ns)
 	ot_put_le64(l + 0x108, (uint64_t)filetime_of(w->start_ns));
 	ot_put_le32(l + 0x110, 1);		/* ReservedFlags: clock type QPC */
 	ot_put_le32(l + 0x114, 0);		/* BuffersLost */
-	buffer_header(b, w->o.buffer_size, BUF_HDR + ((len + 7) & ~7u), QPC_BASE, 0, 0, 4);
+	buffer_header(b, w->o.buffer_size, BUF_HDR + ((len + 7) & ~7u), QPC_BASE, 0, 0, 4,
+		      w->layout);
 }
 
 struct ot_etlw *
 ot_etlw_open(FILE *out, const struct ot_etlw_opts *o, int64_t start_ns,
 	     struct ot_err *err)
 {
+	return ot_etlw_open_layout(out, o, OT_ETLW_WIN10, start_ns, err);
+}
+
+struct ot_etlw *
+ot_etlw_open_layout(FILE *out, const struct ot_etlw_opts *o, int layout, int64_t start_ns,
+		    struct ot_err *err)
+{
 	struct ot_etlw *w;
 	uint32_t i;
 
 	if (o->buffer_size < 4096 || o->buffer_size % 8 || o->buffer_size > (1u << 20) ||
-	    o->perf_freq == 0 || o->ncpu == 0 || o->ncpu > 256) {
+	    o->perf_freq == 0 || o->ncpu == 0 || o->ncpu > 256 ||
+	    (layout != OT_ETLW_WIN10 && layout != OT_ETLW_WIN7)) {
 		ot_errorf(err, OT_EUSAGE, "bad .etl writer options");
 		return NULL;
 	}
@@ -179,6 +213,7 @@ ot_etlw_open(FILE *out, const struct ot_etlw_opts *o, int64_t start_ns,
 	w = xcalloc(1, sizeof(*w));
 	w->out = out;
 	w->o = *o;
+	w->layout = layout;
 	w->start_ns = start_ns;
 	w->last_ts = start_ns;
 	w->hdr = xmalloc(o->buffer_size);

@@ -16,6 +16,9 @@
  *   0x2C u32 State           0x30 u32 Offset        0x34 u16 BufferFlag
  *   0x36 u16 BufferType      0x38 16 bytes (ignored)
  *
+ * (0x28 is ETW_BUFFER_CONTEXT; before Windows 8 it is u8 ProcessorNumber,
+ * u8 Alignment: see buf_cpu().)
+ *
  * followed by 8-byte-aligned records up to max(SavedOffset, Offset), or
  * the 0xFFFFFFFF fill marker.  Buffers of one processor are ordered by
  * SequenceNumber; the reader merges the processors' sequences by
@@ -678,6 +681,30 @@ parse_bufhdr(const uint8_t *p, struct bufhdr *b)
 }
 
 /*
+ * The processor of a buffer.  The buffer header's ClientContext is an
+ * ETW_BUFFER_CONTEXT, whose first two bytes are
+ *
+ *   union { struct { UCHAR ProcessorNumber; UCHAR Alignment; };
+ *           USHORT ProcessorIndex; }
+ *
+ * (learn.microsoft.com, "ETW_BUFFER_CONTEXT structure (evntrace.h)":
+ * Alignment is "Alignment between events (always eight)").  The u16
+ * ProcessorIndex is Windows 8's: "Version 6.2 widens the 8-bit
+ * ProcessorNumber to a 16-bit ProcessorIndex but keeps the ProcessNumber
+ * and Alignment in a union" (Geoff Chappell, WMI_CLIENT_CONTEXT; the 6.1
+ * WMI_BUFFER_HEADER has ClientContext at 0x28 too, per his
+ * WMI_BUFFER_HEADER page).  Before 6.2 the processor is the low byte, and
+ * reading 16 bits gives 8 * 256 + cpu: the CPU 2048 of a Windows 7 file.
+ * Which layout a file has follows from the OS version that wrote it,
+ * cpu_byte in the log-file header (parse_logfile_header()).
+ */
+static uint32_t
+buf_cpu(const struct ot_etl *e, const struct bufhdr *bh)
+{
+	return e->h.cpu_byte ? (uint32_t)(bh->cpu & 0xFF) : bh->cpu;
+}
+
+/*
  * Load buffer b into stream s: read it, decompress it when flagged, and set
  * the end of its data.  0 ok, 1 damaged (problem recorded, skip it), -1 I/O
  * error (err filled).
@@ -898,7 +925,7 @@ build_index(struct ot_etl *e, struct ot_err *err)
 		b->size = bh.size;
 		b->avail = left < bh.size ? (uint32_t)left : bh.size;
 		b->index = (uint32_t)e->nidx;
-		b->cpu = bh.cpu;
+		b->cpu = (uint16_t)buf_cpu(e, &bh);
 		e->nidx++;
 		if (bh.flag & BF_BUFFER_LOST)
 			e->st.buffers_flag_lost++;
@@ -1044,6 +1071,15 @@ parse_logfile_header(struct ot_etl *e, const struct ot_etl_record *r, struct ot_
 				"log-file header in buffer 0 too short: %zu bytes, need %zu", n, s);
 	h->buffer_size = ot_le32(p + 0x00);
 	h->version = ot_le32(p + 0x04);
+	/*
+	 * Version is VersionDetail { UCHAR MajorVersion, MinorVersion,
+	 * SubVersion, SubMinorVersion }, "Major [Minor] version number of the
+	 * operating system where the trace was collected" (learn.microsoft.com,
+	 * TRACE_LOGFILE_HEADER): the buffers' processor is one byte before
+	 * 6.2 (see buf_cpu()).  Only majors 5 and 6 are read so: a Version of
+	 * 0 (or another value no Windows had) keeps the u16 ProcessorIndex.
+	 */
+	h->cpu_byte = (p[0x04] == 5) || (p[0x04] == 6 && p[0x05] < 2);
 	h->provider_version = ot_le32(p + 0x08);
 	h->nprocessors = ot_le32(p + 0x0C);
 	h->end_time = ot_le64(p + 0x10);

@@ -3,6 +3,21 @@
  * TCP.  Every read goes through the bounds-checked big-endian cursor below;
  * "truncated" (the capture ends) is kept apart from "bad" (a header field
  * is impossible), as tcpdump's ND_TCHECK/ND_ICHECK do.
+ *
+ * Offload-sized frames: a capture taken above the miniport (a host
+ * capture, Windows pktmon, Linux tcpdump on the sender) sees the stack's
+ * large sends before the NIC segments them.  Their IP length field says
+ * nothing: IPv4 Total Length 0 (TSO; Linux BIG TCP past 64 KiB), IPv6
+ * Payload Length 0 (BIG TCP).  The length is then the frame's, taken from
+ * its length on the wire, as tcpdump (print-ip.c "[was 0, presumed TSO]",
+ * print-ip6.c "[real length N, presumed BIG TCP]") and Wireshark ("presumed
+ * TSO") take it.  An IPv6 jumbogram (RFC 2675) also has Payload Length 0;
+ * its length is the hop-by-hop header's Jumbo Payload option:
+ *
+ *   hop-by-hop: next header | hdr ext len | options (TLV, Pad1 = one 0 byte)
+ *   Jumbo Payload option: type 0xC2 | opt data len 4 | u32 Jumbo Payload
+ *   Length (the packet without its IPv6 header, extension headers
+ *   included; more than 65535).
  */
 #include "offtrace/pcap.h"
 
@@ -16,6 +31,7 @@
 struct cur {
 	const uint8_t *p;
 	uint32_t len, off;
+	uint32_t wire;		/* the frame's length on the wire, >= len */
 };
 
 static int
@@ -93,6 +109,12 @@ decode_ipv4(struct cur *c, struct ot_decoded *d)
 		return set(d, OT_DEC_BAD);
 	ihl = (uint32_t)(c->p[c->off] & 0x0f) * 4;
 	total = be16_at(c, 2);
+	if (total == 0) {
+		/* TSO or BIG TCP: the rest of the frame (see the top) */
+		total = c->wire - c->off;
+		d->len_from = OT_LEN_FRAME;
+	}
+	d->ip_len = total;
 	if (ihl < 20 || total < ihl)
 		return set(d, OT_DEC_BAD);
 	d->proto = c->p[c->off + 9];
@@ -111,12 +133,61 @@ decode_ipv4(struct cur *c, struct ot_decoded *d)
 	return decode_tcp(c, total - ihl, d);
 }
 
+/*
+ * The Jumbo Payload option in the hop-by-hop header at c (hl bytes, all
+ * captured): 1 found (*jumbo set), 0 none, -1 the options overrun the
+ * header or the option is malformed (RFC 2675 section 2: length 4, at
+ * most one).
+ */
+static int
+hbh_jumbo(const struct cur *c, uint32_t hl, uint32_t *jumbo)
+{
+	uint32_t o = 2, ol;
+	uint8_t t;
+	int found = 0;
+
+	while (o < hl) {
+		t = c->p[c->off + o];
+		if (t == 0) {		/* Pad1 */
+			o++;
+			continue;
+		}
+		if (hl - o < 2)
+			return -1;
+		ol = c->p[c->off + o + 1];
+		if (ol > hl - o - 2)
+			return -1;
+		if (t == 0xC2) {
+			if (ol != 4 || found)
+				return -1;
+			*jumbo = be32_at(c, o + 2);
+			found = 1;
+		}
+		o += 2 + ol;
+	}
+	return found;
+}
+
+/*
+ * Payload Length 0, no Jumbo Payload option, and the upper layer is not
+ * TCP: not a BIG TCP send but a packet without payload, which no
+ * extension header fits in (ext: some were walked), as tcpdump's
+ * print-ip6.c has it.
+ */
+static int
+v6_no_payload(struct ot_decoded *d, int ext, int status)
+{
+	d->len_from = OT_LEN_FIELD;
+	d->ip_len = 40;
+	return set(d, ext ? OT_DEC_BAD : status);
+}
+
 static int
 decode_ipv6(struct cur *c, struct ot_decoded *d)
 {
-	uint32_t plen, hl;
+	uint32_t plen, hl, jumbo = 0;
 	uint8_t nh;
-	int i;
+	int i, r;
 
 	d->family = 6;
 	if (!need(c, 40))
@@ -128,6 +199,13 @@ decode_ipv6(struct cur *c, struct ot_decoded *d)
 	memcpy(d->src, c->p + c->off + 8, 16);
 	memcpy(d->dst, c->p + c->off + 24, 16);
 	c->off += 40;
+	if (plen == 0) {
+		/* a jumbogram or BIG TCP, told apart below: the frame's length
+		 * until then (as tcpdump's print-ip6.c does) */
+		plen = c->wire - c->off;
+		d->len_from = OT_LEN_FRAME;
+	}
+	d->ip_len = plen + 40;
 	for (i = 0; i < MAX_V6_EXT; i++) {
 		d->proto = nh;
 		switch (nh) {
@@ -137,6 +215,27 @@ decode_ipv6(struct cur *c, struct ot_decoded *d)
 			if (!need(c, 2))
 				return set(d, OT_DEC_TRUNC);
 			hl = ((uint32_t)c->p[c->off + 1] + 1) * 8;
+			/*
+			 * Payload Length 0: a Jumbo Payload option, only in the
+			 * hop-by-hop header right after the IPv6 header (RFC
+			 * 8200 4.1), gives the length (RFC 2675 section 3: more
+			 * than 65535).  With any other Payload Length the
+			 * option is an error RFC 2675 leaves to the receiver,
+			 * and the field is kept.
+			 */
+			if (nh == 0 && i == 0 && d->len_from == OT_LEN_FRAME) {
+				if (!need(c, hl))
+					return set(d, OT_DEC_TRUNC);
+				r = hbh_jumbo(c, hl, &jumbo);
+				if (r < 0 || (r == 1 && jumbo <= 0xffff))
+					return set(d, OT_DEC_BAD);
+				if (r == 1) {
+					d->len_from = OT_LEN_JUMBO;
+					d->jumbo = jumbo;
+					plen = jumbo;
+					d->ip_len = jumbo > UINT32_MAX - 40 ? UINT32_MAX : jumbo + 40;
+				}
+			}
 			break;
 		case 51:	/* AH */
 			if (!need(c, 2))
@@ -151,12 +250,16 @@ decode_ipv6(struct cur *c, struct ot_decoded *d)
 			d->frag_id = be32_at(c, 4);	/* RFC 8200 4.5 */
 			if ((be16_at(c, 2) & 0xfff8) != 0) {
 				d->proto = c->p[c->off];
+				if (d->len_from == OT_LEN_FRAME)
+					return v6_no_payload(d, i > 0, OT_DEC_OK);
 				return set(d, OT_DEC_OK);
 			}
 			break;
 		case 6:
 			return decode_tcp(c, plen, d);
 		default:
+			if (d->len_from == OT_LEN_FRAME)
+				return v6_no_payload(d, i > 0, OT_DEC_OK);
 			return set(d, OT_DEC_OK);
 		}
 		if (hl > plen)
@@ -251,7 +354,14 @@ int
 ot_packet_decode(uint32_t linktype, const uint8_t *data, uint32_t caplen,
 		 struct ot_decoded *d)
 {
-	struct cur c = { data, caplen, 0 };
+	return ot_packet_decode_len(linktype, data, caplen, caplen, d);
+}
+
+int
+ot_packet_decode_len(uint32_t linktype, const uint8_t *data, uint32_t caplen,
+		     uint32_t len, struct ot_decoded *d)
+{
+	struct cur c = { data, caplen, 0, len < caplen ? caplen : len };
 	uint32_t af;
 
 	memset(d, 0, sizeof(*d));

@@ -192,7 +192,12 @@ for f in "$C"/pcap/*.pcap* "$C"/pcapng/*.pcapng; do
 		if [ $have_tcpdump = 1 ]; then check_read "$name" "$f" tcpdump; else skip "pcap/read/$name: no tcpdump"; fi
 		;;
 	esac
-	if [ $have_tshark = 1 ]; then check_flows "$name" "$f"; else skip "pcap/flows/$name: no tshark"; fi
+	if [ "$name" = bigtcp-ipv6.pcap ]; then
+		# IPv6 Payload Length 0: tshark 4.0 does not decode BIG TCP and
+		# finds no TCP; tests/cli/offload-frames.sh checks the flow
+		# against tcpdump's .out
+		skip "pcap/flows/$name: tshark does not decode BIG TCP (offload-frames.sh checks it)"
+	elif [ $have_tshark = 1 ]; then check_flows "$name" "$f"; else skip "pcap/flows/$name: no tshark"; fi
 done
 "$PROG" dump "$C/pcapng/test009.pcapng" > "$TMP/d9"
 ok "pcap/test009-comment" grep -q '# test009-1$' "$TMP/d9"

@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while ((r = ot_pcapng_next(w, &pkt, &err)) > 0 && n++ < 100000) {
 		if (pkt.caplen > OT_PCAPNG_MAX_BLOCK)
 			abort();
-		ot_packet_decode(pkt.linktype, pkt.data, pkt.caplen, &d);
+		ot_packet_decode_len(pkt.linktype, pkt.data, pkt.caplen, pkt.len, &d);
 		if (pkt.comment && strlen(pkt.comment) > OT_PCAP_MAX_COMMENT)
 			abort();
 	}
