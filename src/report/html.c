@@ -3,11 +3,15 @@
  * no script, no external resource, a strict Content-Security-Policy.
  *
  * Sections: summary cards; a timeline of object lifetimes per adapter and
- * layer (a density row per group for every object, then at most
- * HTML_MAX_ROWS object rows, the most suspicious and longest first, with a
- * count of what is folded); per operation kind a latency histogram on a log
- * axis with p50/p90/p99/max marked and a CDF; latency over trace time;
- * tables of leaks and violations linking to per-object histories.
+ * layer on a time axis with ticks (per group a density row for every
+ * object and lanes of its failed initiates, violations and leaks, then at
+ * most HTML_MAX_ROWS object rows, the suspicious, some failed and the
+ * longest, with a count of what is folded; a legend of every colour and
+ * marker); per operation kind a latency histogram and a CDF on one log
+ * axis shared by every kind, with p50/p90/p99/max marked, beside a table
+ * of the kind's latency per adapter and layer; latency over trace time;
+ * tables of leaks (every reason) and violations; the history of every
+ * object the timeline shows or the tables name first.
  *
  * Every string from a trace goes through put_esc(): HTML and attribute
  * escapes, control characters shown as \xNN, invalid UTF-8 as U+FFFD.
@@ -21,21 +25,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "html_int.h"
+
+/*
+ * Limits, so that a page stays below 20 MiB: at most 250 histories of 76
+ * rows (about 450 bytes each: 8.6 MB), two tables of 5000 rows (5 MB), 64
+ * groups of density rows and lanes (4.6 MB), 200 object rows with their
+ * markers (1 MB).  That is with plain strings: escapes grow hostile ones
+ * (up to 8 bytes a byte) in the tables' cells.
+ */
 #define HTML_MAX_ROWS 200	/* object rows in the timeline */
+#define HTML_MAX_FAILED 50	/* of them failed, while others want the room */
 #define HTML_MAX_GROUPS 64	/* adapter/layer groups; more fold into one */
-#define HTML_MAX_DETAILS 100	/* per-object history sections */
-#define HTML_MAX_HISTORY 1000	/* events per history */
+#define HTML_MAX_MARKS 8	/* violation markers on one object row */
 #define HTML_MAX_TABLE 5000	/* rows of the leak and violation tables */
 #define HTML_BINS 200		/* time bins: density and latency over time */
+#define HTML_LANE_BINS 100	/* time bins of the failure/violation/leak lanes */
 #define HTML_LBINS 100		/* log latency bins: 10 per decade from 10ns */
 
 #define TL_W 1200		/* timeline width, px */
 #define TL_L 300		/* left of the plot area */
-#define TL_R 1190		/* right of the plot area */
-#define ROW_H 12
+#define TL_R 1180		/* right of the plot area */
+#define ROW_H 14
 #define DEN_H 22
+#define LANE_H 14
+#define AXIS_H 40		/* a time axis: ticks, labels, title */
 
 #define TRACE_RANGE(n) "BETWEEN ?1 * 1099511627776 AND ?1 * 1099511627776 + 1099511627775"
+
+/*
+ * Colours.  Red is for errors only: failed initiates, violations, objects
+ * never terminated; terminate is orange.  The kinds' colours (the
+ * Okabe-Ito palette, safe for colour-blind readers) avoid it too.
+ */
+#define C_ERR "#c00000"		/* violation and failure markers */
+#define C_LIFE "#e2e2e2"	/* lifetime: request .. last event */
+#define C_INIT "#9cc3e6"	/* initiate: request .. offloaded */
+#define C_OFF "#1f4e8c"		/* offloaded, then terminated */
+#define C_LEAK "#c00000"	/* offloaded, never terminated */
+#define C_LOST "#8e7cc3"	/* offloaded, terminate failed (lost) */
+#define C_TERM "#e69f00"	/* terminate: request .. completion */
+#define C_FAIL "#f2a0a0"	/* failed initiate: request .. completion */
+#define C_DENS "#7a9cc6"	/* objects alive */
+#define C_GRID "#e8e8e8"
+
+static const char *const kind_color[OT_KIND_COUNT] = {
+	"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"
+};
 
 struct obj_row {
 	int64_t id;
@@ -48,8 +84,11 @@ struct obj_row {
 
 struct group {
 	char adapter[128], layer[16];
+	int other;		/* the groups past HTML_MAX_GROUPS, folded */
 	uint64_t nobj, shown;
 	uint32_t bins[HTML_BINS];	/* objects alive in each time bin */
+	uint32_t failed[HTML_LANE_BINS], viol[HTML_LANE_BINS], leak[HTML_LANE_BINS];
+	uint64_t nfailed, nviol, nleak;
 };
 
 struct kind_lat {
@@ -59,22 +98,37 @@ struct kind_lat {
 	int64_t tmax[HTML_BINS];
 };
 
+/* The time axis: ticks every step from the trace start, labels in unit. */
+struct taxis {
+	int64_t step, unit;
+	const char *uname;
+	int dec;		/* decimals of a label */
+	int n;			/* ticks */
+};
+
 struct html {
 	sqlite3 *db;
 	const struct ot_report *r;
 	FILE *out;
 	struct ot_err *err;
 	int64_t t0, t1;		/* plotted time range */
+	struct taxis ax;
 	struct group *groups;
 	size_t ngroups;
 	struct obj_row *rows;
 	size_t nrows;
 	struct kind_lat *lat;	/* OT_KIND_COUNT */
+	struct html_lat_row *alat;	/* per (adapter, layer, kind) */
+	size_t nalat;
+	struct html_hist *hist;	/* sorted by id */
+	size_t nhist;
 };
 
-static const char *const kind_color[OT_KIND_COUNT] = {
-	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"
-};
+static const char *
+pl(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
 
 /* HTML text and attribute escape of a string from a trace. */
 static void
@@ -146,29 +200,36 @@ col_time(sqlite3_stmt *st, int c)
 }
 
 static double
-xpos(const struct html *h, int64_t t)
+tpos(const struct html *h, int64_t t, double left, double right)
 {
 	double span = (double)(h->t1 - h->t0);
 
-	if (span <= 0)
-		span = 1;
 	if (t < h->t0)
 		t = h->t0;
 	if (t > h->t1)
 		t = h->t1;
-	return TL_L + (double)(t - h->t0) * (TL_R - TL_L) / span;
+	return left + (double)(t - h->t0) * (right - left) / span;
+}
+
+static double
+xpos(const struct html *h, int64_t t)
+{
+	return tpos(h, t, TL_L, TL_R);
+}
+
+static int
+bin_of(const struct html *h, int64_t t, int nbins)
+{
+	double span = (double)(h->t1 - h->t0);
+	int b = (int)((double)(t - h->t0) * nbins / span);
+
+	return b < 0 ? 0 : b >= nbins ? nbins - 1 : b;
 }
 
 static int
 time_bin(const struct html *h, int64_t t)
 {
-	double span = (double)(h->t1 - h->t0);
-	int b;
-
-	if (span <= 0)
-		return 0;
-	b = (int)((double)(t - h->t0) * HTML_BINS / span);
-	return b < 0 ? 0 : b >= HTML_BINS ? HTML_BINS - 1 : b;
+	return bin_of(h, t, HTML_BINS);
 }
 
 static const char *
@@ -184,17 +245,122 @@ rel(const struct html *h, int64_t t, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Ticks of the time axis: a step of 1, 2 or 5 times a power of ten up to
+ * 20 s, whole minutes or hours beyond, the smallest giving at most 10
+ * intervals over the plotted span; labels in one unit chosen by the span.
+ */
+static void
+time_axis_init(struct html *h)
+{
+	static const int64_t mins[] = { 1, 2, 5, 10, 15, 20, 30 };
+	static const int64_t hours[] = { 1, 2, 3, 6, 12, 24, 48, 120, 240, 720, 1440, 2880, 7200 };
+	struct taxis *a = &h->ax;
+	int64_t span = h->t1 - h->t0, want = span / 10 + (span % 10 != 0), s, d;
+	size_t i;
+
+	if (span < 1000) {
+		a->unit = 1, a->uname = "ns";
+	} else if (span < 1000000) {
+		a->unit = 1000, a->uname = "us";
+	} else if (span < 1000000000) {
+		a->unit = 1000000, a->uname = "ms";
+	} else if (span < INT64_C(120000000000)) {
+		a->unit = 1000000000, a->uname = "s";
+	} else if (span < INT64_C(7200000000000)) {
+		a->unit = INT64_C(60000000000), a->uname = "min";
+	} else {
+		a->unit = INT64_C(3600000000000), a->uname = "h";
+	}
+	a->step = 0;
+	if (a->unit <= 1000000000) {
+		for (s = 1; s <= INT64_C(20000000000) && a->step == 0; s *= 10)
+			for (i = 0; i < 3; i++)
+				if (s * (i == 0 ? 1 : i == 1 ? 2 : 5) >= want) {
+					a->step = s * (i == 0 ? 1 : i == 1 ? 2 : 5);
+					break;
+				}
+	} else {
+		const int64_t *m = a->uname[0] == 'm' ? mins : hours;
+		size_t nm = a->uname[0] == 'm' ? sizeof(mins) / sizeof(mins[0]) :
+			    sizeof(hours) / sizeof(hours[0]);
+
+		for (i = 0; i < nm && a->step == 0; i++)
+			if (m[i] * a->unit >= want)
+				a->step = m[i] * a->unit;
+		if (a->step == 0)	/* a span of years: as many hours as it takes */
+			a->step = (want / a->unit + 1) * a->unit;
+	}
+	if (a->step == 0)
+		a->step = want > 0 ? want : 1;
+	for (a->dec = 0, d = a->unit; a->dec < 9 && a->step % d != 0; a->dec++)
+		d /= 10;
+	a->n = (int)(span / a->step) + 1;
+}
+
+static void
+tick_label(const struct taxis *a, int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "+%.*f%s", a->dec, (double)a->step * i / (double)a->unit, a->uname);
+}
+
+/*
+ * A time axis from left to right at y (the axis line): ticks down (labels
+ * below, title under them) or up (labels above, title over them), and the
+ * grid lines from y0 to y1 when y1 > y0.
+ */
+static void
+time_axis(struct html *h, double left, double right, double y, int up,
+	  double y0, double y1, const char *name)
+{
+	FILE *out = h->out;
+	char s[48], tb[OT_TIMEBUF];
+	int i;
+
+	fprintf(out, "<g data-axis=\"time\" data-axis-of=\"%s\">", name);
+	if (y1 > y0)
+		for (i = 0; i < h->ax.n; i++) {
+			double x = tpos(h, h->t0 + h->ax.step * i, left, right);
+
+			fprintf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"%s\"/>",
+				x, y0, x, y1, C_GRID);
+		}
+	fprintf(out, "<line data-axis-line=\"\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\""
+		" stroke=\"#666\"/>", left, y, right, y);
+	for (i = 0; i < h->ax.n; i++) {
+		double x = tpos(h, h->t0 + h->ax.step * i, left, right);
+
+		tick_label(&h->ax, i, s, sizeof(s));
+		fprintf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#666\"/>"
+			"<text data-tick=\"%d\" x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">%s</text>",
+			x, y, x, up ? y - 5 : y + 5, i, x, up ? y - 8 : y + 16,
+			i == 0 && x - left < 20 ? "start" : "middle", s);
+	}
+	fprintf(out, "<text data-axis-title=\"\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">"
+		"time since the trace start, %s (UTC)</text></g>\n",
+		(left + right) / 2, up ? y - 22 : y + 32, ot_fmt_time(h->t0, tb));
+}
+
 static int
-find_group(struct html *h, const char *adapter, const char *layer)
+find_group(struct html *h, const char *adapter, const char *layer, int add)
 {
 	size_t i;
 
 	for (i = 0; i < h->ngroups; i++)
-		if (strcmp(h->groups[i].adapter, adapter) == 0 &&
+		if (!h->groups[i].other && strcmp(h->groups[i].adapter, adapter) == 0 &&
 		    strcmp(h->groups[i].layer, layer) == 0)
 			return (int)i;
-	if (h->ngroups == HTML_MAX_GROUPS)
-		return HTML_MAX_GROUPS - 1;	/* the last group takes the rest */
+	if (!add) {
+		for (i = 0; i < h->ngroups; i++)
+			if (h->groups[i].other)
+				return (int)i;
+		return -1;
+	}
+	if (h->ngroups >= HTML_MAX_GROUPS - 1) {	/* the last group takes the rest */
+		if (h->ngroups == HTML_MAX_GROUPS - 1)
+			h->groups[h->ngroups++].other = 1;
+		return HTML_MAX_GROUPS - 1;
+	}
 	snprintf(h->groups[h->ngroups].adapter, sizeof(h->groups[0].adapter), "%s", adapter);
 	snprintf(h->groups[h->ngroups].layer, sizeof(h->groups[0].layer), "%s", layer);
 	return (int)h->ngroups++;
@@ -204,18 +370,25 @@ static int
 cmp_group(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
-	int c = strcmp(x->adapter, y->adapter);
+	int c;
 
+	if (x->other != y->other)
+		return x->other - y->other;
+	c = strcmp(x->adapter, y->adapter);
 	return c ? c : strcmp(x->layer, y->layer);
 }
 
 /*
- * Rank of an object in the timeline: the suspicious first (not cleanly
- * terminated or failed, or with a violation), then the longest, then by
- * id.  A heap of the HTML_MAX_ROWS best keeps the worst of them on top.
+ * Rank of an object in the timeline: the suspicious first (leaked, live
+ * at end, lost, pending, or with a violation), then the longest.  Failed
+ * objects are kept apart: at most HTML_MAX_FAILED rows of them unless
+ * nothing else wants the room, so a trace where one initiate in fifty
+ * fails still shows lifetimes.  A heap of the HTML_MAX_ROWS best of each
+ * class keeps the worst of them on top.
  */
+enum { CL_SUSP, CL_FAILED, CL_CLEAN, CL_COUNT };
+
 struct cand {
-	int susp;
 	int has_dur;
 	int64_t dur;
 	int64_t id;
@@ -225,8 +398,6 @@ struct cand {
 static int
 cand_before(const struct cand *a, const struct cand *b)
 {
-	if (a->susp != b->susp)
-		return a->susp > b->susp;
 	if (a->has_dur != b->has_dur)
 		return a->has_dur > b->has_dur;
 	if (a->has_dur && a->dur != b->dur)
@@ -322,56 +493,92 @@ cmp_row(const void *a, const void *b)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
+static int
+never_terminated(const char *fate)
+{
+	return strcmp(fate, "leaked") == 0 || strcmp(fate, "live") == 0;
+}
+
+/* How many of each class the timeline shows. */
+static void
+share_rows(const size_t *have, size_t *take)
+{
+	size_t room = HTML_MAX_ROWS;
+
+	take[CL_SUSP] = have[CL_SUSP] < room ? have[CL_SUSP] : room;
+	room -= take[CL_SUSP];
+	take[CL_FAILED] = have[CL_FAILED] < HTML_MAX_FAILED ? have[CL_FAILED] : HTML_MAX_FAILED;
+	if (take[CL_FAILED] > room)
+		take[CL_FAILED] = room;
+	room -= take[CL_FAILED];
+	take[CL_CLEAN] = have[CL_CLEAN] < room ? have[CL_CLEAN] : room;
+	room -= take[CL_CLEAN];
+	if (have[CL_FAILED] - take[CL_FAILED] < room)	/* nothing else wants it */
+		room = have[CL_FAILED] - take[CL_FAILED];
+	take[CL_FAILED] += room;
+}
+
 /*
  * One pass over every object of the trace (a rowid range, no sort, no
- * join): the density of live objects per group, and the HTML_MAX_ROWS
- * objects the timeline shows, kept in a heap.  Their details are then
- * read by rowid.  An ORDER BY over the objects joined to the violations
- * sorted the whole table for 200 rows.
+ * join): the density of live objects and the failed initiates per group,
+ * and the objects the timeline shows, kept in heaps.  Their details are
+ * then read by rowid.  An ORDER BY over the objects joined to the
+ * violations sorted the whole table for 200 rows.
  */
 static int
 load_objects(struct html *h)
 {
-	static const char *const clean[] = { "terminated", "failed" };
 	sqlite3_stmt *st = NULL;
-	struct cand *hp = xcalloc(HTML_MAX_ROWS, sizeof(*hp));
-	size_t nhp = 0, nv, i;
+	struct cand *hp[CL_COUNT];
+	size_t nhp[CL_COUNT] = { 0 }, take[CL_COUNT], nv, i, c;
 	uint64_t *vids = violating_objects(h->r, &nv);
 	int rc, ret = -1;
 
+	for (c = 0; c < CL_COUNT; c++)
+		hp[c] = xcalloc(HTML_MAX_ROWS, sizeof(*hp[c]));
 	if (prep(h, "SELECT id, adapter, layer, fate,"
 		 " coalesce(t_request, t_published, t_offloaded, t_last),"
 		 " coalesce(t_terminated, t_last)"
 		 " FROM objects WHERE oid " TRACE_RANGE(1), &st) < 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int g = find_group(h, col_text(st, 1), col_text(st, 2));
+		int g = find_group(h, col_text(st, 1), col_text(st, 2), 1);
 		const char *fate = col_text(st, 3);
 		int64_t a = col_time(st, 4), b = col_time(st, 5);
 		uint64_t id = (uint64_t)sqlite3_column_int64(st, 0);
-		struct cand c;
+		struct group *gr = &h->groups[g];
+		struct cand cd;
 		int j, ba, bb;
 
-		c.id = (int64_t)id;
-		c.susp = strcmp(fate, clean[0]) != 0 && strcmp(fate, clean[1]) != 0;
-		if (!c.susp && nv > 0 &&
+		cd.id = (int64_t)id;
+		if (strcmp(fate, "failed") == 0)
+			c = CL_FAILED;
+		else if (strcmp(fate, "terminated") != 0)
+			c = CL_SUSP;
+		else
+			c = CL_CLEAN;
+		if (c != CL_SUSP && nv > 0 &&
 		    bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL)
-			c.susp = 1;
-		c.has_dur = a != OT_T_NONE && b != OT_T_NONE;
-		c.dur = c.has_dur ? b - a : 0;
-		heap_offer(hp, &nhp, &c);
-		h->groups[g].nobj++;
+			c = CL_SUSP;
+		cd.has_dur = a != OT_T_NONE && b != OT_T_NONE;
+		cd.dur = cd.has_dur ? b - a : 0;
+		heap_offer(hp[c], &nhp[c], &cd);
+		gr->nobj++;
+		if (strcmp(fate, "failed") == 0 && b != OT_T_NONE) {
+			gr->failed[bin_of(h, b, HTML_LANE_BINS)]++;
+			gr->nfailed++;
+		}
 		if (a == OT_T_NONE)
 			continue;
 		/* alive to the end, as its row draws it (t_last is its last event) */
-		if (strcmp(fate, "leaked") == 0 || strcmp(fate, "live") == 0)
+		if (never_terminated(fate))
 			b = h->t1;
 		if (b == OT_T_NONE || b < a)
 			b = a;
 		ba = time_bin(h, a);
 		bb = time_bin(h, b);
 		for (j = ba; j <= bb; j++)
-			h->groups[g].bins[j]++;
+			gr->bins[j]++;
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -381,46 +588,95 @@ load_objects(struct html *h)
 	}
 	qsort(h->groups, h->ngroups, sizeof(h->groups[0]), cmp_group);
 
-	qsort(hp, nhp, sizeof(*hp), cmp_cand);
+	share_rows(nhp, take);
 	if (prep(h, "SELECT o.id, o.adapter, o.layer, coalesce(o.state, ''), ot_hex(o.slot), o.fate,"
 		 " o.t_request, o.t_offloaded, o.t_terminate_req, o.t_terminated, o.t_last"
 		 " FROM objects o WHERE oid = ?1 * 1099511627776 + ?2", &st) < 0)
 		goto out;
 	h->rows = xcalloc(HTML_MAX_ROWS, sizeof(*h->rows));
-	for (i = 0; i < nhp; i++) {
-		struct obj_row *o = &h->rows[h->nrows];
-		uint64_t id;
+	for (c = 0; c < CL_COUNT; c++) {
+		qsort(hp[c], nhp[c], sizeof(*hp[c]), cmp_cand);
+		for (i = 0; i < take[c]; i++) {
+			struct obj_row *o = &h->rows[h->nrows];
+			uint64_t id;
 
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 2, hp[i].id);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-			sql_fail(h, "objects");
-			goto out;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 2, hp[c][i].id);
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+				sql_fail(h, "objects");
+				goto out;
+			}
+			o->id = sqlite3_column_int64(st, 0);
+			snprintf(o->adapter, sizeof(o->adapter), "%s", col_text(st, 1));
+			snprintf(o->layer, sizeof(o->layer), "%s", col_text(st, 2));
+			snprintf(o->state, sizeof(o->state), "%s", col_text(st, 3));
+			snprintf(o->slot, sizeof(o->slot), "%s", col_text(st, 4));
+			snprintf(o->fate, sizeof(o->fate), "%s", col_text(st, 5));
+			o->t_req = col_time(st, 6);
+			o->t_off = col_time(st, 7);
+			o->t_treq = col_time(st, 8);
+			o->t_term = col_time(st, 9);
+			o->t_last = col_time(st, 10);
+			id = (uint64_t)o->id;
+			o->nviol = nv > 0 && bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL;
+			o->rank = h->nrows++;
+			o->group = find_group(h, o->adapter, o->layer, 0);
+			if (o->group >= 0)
+				h->groups[o->group].shown++;
 		}
-		o->id = sqlite3_column_int64(st, 0);
-		snprintf(o->adapter, sizeof(o->adapter), "%s", col_text(st, 1));
-		snprintf(o->layer, sizeof(o->layer), "%s", col_text(st, 2));
-		snprintf(o->state, sizeof(o->state), "%s", col_text(st, 3));
-		snprintf(o->slot, sizeof(o->slot), "%s", col_text(st, 4));
-		snprintf(o->fate, sizeof(o->fate), "%s", col_text(st, 5));
-		o->t_req = col_time(st, 6);
-		o->t_off = col_time(st, 7);
-		o->t_treq = col_time(st, 8);
-		o->t_term = col_time(st, 9);
-		o->t_last = col_time(st, 10);
-		id = (uint64_t)o->id;
-		o->nviol = nv > 0 && bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL;
-		o->rank = h->nrows++;
-		o->group = find_group(h, o->adapter, o->layer);
-		h->groups[o->group].shown++;
 	}
 	qsort(h->rows, h->nrows, sizeof(h->rows[0]), cmp_row);
 	ret = 0;
 out:
 	sqlite3_finalize(st);
-	free(hp);
+	for (c = 0; c < CL_COUNT; c++)
+		free(hp[c]);
 	free(vids);
 	return ret;
+}
+
+/*
+ * The violation and leak lanes: per group and time bin, the violations
+ * (on an object, or else on an operation, of the group's adapter and
+ * layer) and the leaks.  Only checked rules, as the model counts them.
+ */
+static int
+load_lanes(struct html *h)
+{
+	const struct ot_report *r = h->r;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc, g;
+
+	for (i = 0; i < r->nleaks; i++) {
+		const struct ot_rep_leak *l = &r->leaks[i];
+
+		if ((g = find_group(h, l->adapter, l->layer, 0)) < 0 || l->ts == OT_T_NONE)
+			continue;
+		h->groups[g].leak[bin_of(h, l->ts, HTML_LANE_BINS)]++;
+		h->groups[g].nleak++;
+	}
+	if (r->nviolations == 0)
+		return 0;
+	if (prep(h, "SELECT v.ts, coalesce(o.adapter, p.adapter), coalesce(o.layer, p.layer)"
+		 " FROM violations v"
+		 " LEFT JOIN objects o ON o.oid = v.trace_id * 1099511627776 + v.object_id"
+		 " LEFT JOIN operations p ON p.opid = v.trace_id * 1099511627776 + v.op_id"
+		 " WHERE v.trace_id = ?1 AND NOT EXISTS (SELECT 1 FROM rules u"
+		 " WHERE u.trace_id = ?1 AND u.rule = v.rule AND u.checked = 0)", &st) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		if ((g = find_group(h, col_text(st, 1), col_text(st, 2), 0)) < 0)
+			continue;
+		h->groups[g].viol[bin_of(h, sqlite3_column_int64(st, 0), HTML_LANE_BINS)]++;
+		h->groups[g].nviol++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(h, "violations");
+	return 0;
 }
 
 static int
@@ -440,41 +696,30 @@ lat_bin_lo(int b)
 	return pow(10.0, (b + 10) / 10.0);
 }
 
+/* One completed operation: its kind's histogram and time bin. */
+static void
+add_latency(void *ctx, int k, int64_t t, int64_t d)
+{
+	struct html *h = ctx;
+	struct kind_lat *l = &h->lat[k];
+	int b;
+
+	if (d < 0)
+		d = 0;
+	l->hist[lat_bin(d)]++;
+	b = time_bin(h, t);
+	l->tcount[b]++;
+	l->tsum[b] += (double)d;
+	if (d > l->tmax[b])
+		l->tmax[b] = d;
+}
+
 static int
 load_latency(struct html *h)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, k;
-
 	h->lat = xcalloc(OT_KIND_COUNT, sizeof(*h->lat));
-	if (prep(h, "SELECT kind, t_request, t_complete - t_request FROM operations"
-		 " WHERE opid " TRACE_RANGE(1) " AND t_complete IS NOT NULL ORDER BY opid", &st) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = col_text(st, 0);
-		int64_t t = sqlite3_column_int64(st, 1), d = sqlite3_column_int64(st, 2);
-		struct kind_lat *l;
-		int b;
-
-		for (k = 0; k < OT_KIND_COUNT; k++)
-			if (strcmp(kind, ot_kind_names[k]) == 0)
-				break;
-		if (k == OT_KIND_COUNT)
-			continue;
-		l = &h->lat[k];
-		if (d < 0)
-			d = 0;
-		l->hist[lat_bin(d)]++;
-		b = time_bin(h, t);
-		l->tcount[b]++;
-		l->tsum[b] += (double)d;
-		if (d > l->tmax[b])
-			l->tmax[b] = d;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return sql_fail(h, "operations");
-	return 0;
+	return html_lat_by_adapter(h->db, h->r->trace_id, add_latency, h, &h->alat,
+				   &h->nalat, h->err);
 }
 
 static void
@@ -489,35 +734,61 @@ head(struct html *h)
 	      "<title>offtrace report</title>\n<style>\n"
 	      "body{font:14px/1.4 system-ui,sans-serif;margin:16px 24px;color:#222;background:#fff}\n"
 	      "h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}\n"
+	      "h3{font-size:15px;margin:18px 0 4px}\n"
 	      ".cards{display:flex;flex-wrap:wrap;gap:10px}\n"
 	      ".card{border:1px solid #ccc;border-radius:6px;padding:8px 14px;min-width:110px}\n"
-	      ".card b{display:block;font-size:22px}.card.bad b{color:#c00}\n"
-	      "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:2px 6px;"
+	      ".card b{display:block;font-size:22px}.card.bad{border-color:" C_ERR "}"
+	      ".card.bad b{color:" C_ERR "}.card small{display:block;color:#555}\n"
+	      "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:2px 5px;"
 	      "text-align:left;vertical-align:top}th{background:#f4f4f4}\n"
-	      "td.n{text-align:right}code,.mono{font-family:ui-monospace,monospace;font-size:12px}\n"
-	      "svg{display:block;margin:6px 0}svg text{font:11px sans-serif}\n"
-	      ".charts{display:flex;flex-wrap:wrap;gap:16px}\n"
+	      "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
+	      "code,.mono{font-family:ui-monospace,monospace;font-size:12px}\n"
+	      "svg{display:block;margin:6px 0}svg text{font:11px sans-serif}svg text.mono{font:11px monospace}svg text.group{font:bold 12px sans-serif}\n"
+	      ".charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}\n"
+	      "table.lat{font-size:12px;margin:6px 0}table.lat tr.all td{font-weight:bold;background:#f8f8f8}\n"
+	      ".legend{display:flex;flex-wrap:wrap;gap:2px 18px;list-style:none;padding:0;margin:6px 0;"
+	      "font-size:13px}\n"
+	      ".legend svg{display:inline-block;vertical-align:middle;margin:0 5px 0 0}\n"
 	      ".obj{border:1px solid #ddd;border-radius:6px;padding:6px 10px;margin:10px 0}\n"
-	      ".obj:target{border-color:#c00;background:#fff8f8}\n"
-	      ".note{color:#666}\n"
+	      ".obj:target{border-color:" C_ERR ";background:#fff8f8}\n"
+	      "tr.evidence td{background:#fdecec}tr.fold td{color:#666;font-style:italic}\n"
+	      ".bad{color:" C_ERR "}.note{color:#666}\n"
 	      "</style>\n</head>\n<body>\n", out);
 }
 
 static void
-card(FILE *out, const char *key, const char *label, uint64_t v, int bad)
+card(FILE *out, const char *key, const char *label, uint64_t v, int bad,
+     const char *more)
 {
-	fprintf(out, "<div class=\"card%s\" data-card=\"%s\"><b>%" PRIu64 "</b>%s</div>\n",
-		bad && v ? " bad" : "", key, v, label);
+	fprintf(out, "<div class=\"card%s\" data-card=\"%s\"><b>%" PRIu64 "</b>%s%s%s%s</div>\n",
+		bad && v ? " bad" : "", key, v, label, more ? "<small>" : "",
+		more ? more : "", more ? "</small>" : "");
+}
+
+static const char *
+leak_reason_text(const char *reason)
+{
+	static const char *const names[][2] = {
+		{ "live_at_end", "live at end" }, { "halt", "at halt" },
+		{ "upload_all", "at upload-all" }, { "wire_close", "after wire close" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(reason, names[i][0]) == 0)
+			return names[i][1];
+	return NULL;
 }
 
 static void
 summary(struct html *h)
 {
+	static const char *const reasons[] = { "halt", "upload_all", "wire_close", "live_at_end" };
 	const struct ot_report *r = h->r;
 	FILE *out = h->out;
-	char a[OT_TIMEBUF], b[OT_TIMEBUF], d[32];
-	uint64_t notchecked = 0;
-	size_t i;
+	char a[OT_TIMEBUF], b[OT_TIMEBUF], d[32], more[256];
+	uint64_t notchecked = 0, nr[4] = { 0 }, other = 0;
+	size_t i, j, len = 0;
 
 	for (i = 0; i < OT_R_COUNT; i++)
 		if (!r->rules[i].checked)
@@ -528,55 +799,349 @@ summary(struct html *h)
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
 		fprintf(out, "span %s .. %s (%s), ", ot_fmt_time(r->start_ts, a),
 			ot_fmt_time(r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
-	fprintf(out, "%" PRIu64 " events from %" PRIu64 " inputs:</p>\n<ul>\n", r->events, r->inputs);
+	fprintf(out, "%" PRIu64 " %s from %" PRIu64 " %s:</p>\n<ul>\n", r->events,
+		pl(r->events, "event", "events"), r->inputs, pl(r->inputs, "input", "inputs"));
 	for (i = 0; i < r->nin; i++) {
 		fputs("<li><code>", out);
 		put_esc(out, r->in[i].file);
-		fprintf(out, "</code> (%s): %" PRIu64 " events from %" PRIu64 " records",
-			r->in[i].format, r->in[i].events, r->in[i].records);
+		fprintf(out, "</code> (%s): %" PRIu64 " %s from %" PRIu64 " %s",
+			r->in[i].format, r->in[i].events, pl(r->in[i].events, "event", "events"),
+			r->in[i].records, pl(r->in[i].records, "record", "records"));
 		if (r->in[i].lost_events || r->in[i].lost_buffers)
-			fprintf(out, ", <b>%" PRIu64 " events and %" PRIu64 " buffers lost by the logger</b>",
-				r->in[i].lost_events, r->in[i].lost_buffers);
+			fprintf(out, ", <b>%" PRIu64 " %s and %" PRIu64 " %s lost by the logger</b>",
+				r->in[i].lost_events, pl(r->in[i].lost_events, "event", "events"),
+				r->in[i].lost_buffers, pl(r->in[i].lost_buffers, "buffer", "buffers"));
 		fputs("</li>\n", out);
 	}
+	/* leaks of every reason, live at end included, each reason counted */
+	for (i = 0; i < r->nleaks; i++) {
+		for (j = 0; j < 4; j++)
+			if (strcmp(r->leaks[i].reason, reasons[j]) == 0)
+				break;
+		if (j < 4)
+			nr[j]++;
+		else
+			other++;
+	}
+	more[0] = '\0';
+	for (j = 0; j < 4; j++)
+		if (nr[j])
+			len += (size_t)snprintf(more + len, sizeof(more) - len, "%s%" PRIu64 " %s",
+						len ? ", " : "", nr[j], leak_reason_text(reasons[j]));
+	if (other)
+		snprintf(more + len, sizeof(more) - len, "%s%" PRIu64 " other", len ? ", " : "", other);
 	fputs("</ul>\n<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n", out);
-	card(out, "objects", "objects", r->summary.objects, 0);
-	card(out, "offloaded", "offloaded", r->summary.offloaded, 0);
-	card(out, "failed", "failed", r->summary.failed, 1);
-	card(out, "terminated", "terminated", r->summary.terminated, 0);
-	card(out, "leaked", "leaked (incl. live at end)", (uint64_t)r->nleaks, 1);
-	card(out, "errors", "errors", r->summary.errors, 1);
-	card(out, "warnings", "warnings", r->summary.warnings, 1);
-	card(out, "not-checked", "rules not checked", notchecked, 0);
+	card(out, "objects", pl(r->summary.objects, "object", "objects"), r->summary.objects, 0, NULL);
+	card(out, "offloaded", "offloaded", r->summary.offloaded, 0, NULL);
+	card(out, "failed", "failed", r->summary.failed, 1, NULL);
+	card(out, "terminated", "terminated", r->summary.terminated, 0, NULL);
+	card(out, "leaked", "leaked, every reason (live at end too)", (uint64_t)r->nleaks, 1,
+	     more[0] ? more : NULL);
+	card(out, "errors", pl(r->summary.errors, "error", "errors"), r->summary.errors, 1, NULL);
+	card(out, "warnings", pl(r->summary.warnings, "warning", "warnings"), r->summary.warnings, 1, NULL);
+	card(out, "not-checked", pl(notchecked, "rule not checked", "rules not checked"), notchecked, 0,
+	     NULL);
 	fputs("</div>\n", out);
 }
 
-static int
-has_detail(const struct ot_report *r, uint64_t id)
-{
-	size_t i, n = 0;
+/*
+ * Markers, centred on (x, y): big enough to find on a page 1400 px wide,
+ * with a white edge so they stand out on any bar.
+ */
+enum { M_FAILED, M_VIOLATION, M_LEAK };
+static const char *const marker_name[] = { "failed", "violation", "leak" };
 
-	/* the first HTML_MAX_DETAILS objects of leaks then violations */
-	for (i = 0; i < r->nleaks && n < HTML_MAX_DETAILS; i++, n++)
-		if (r->leaks[i].object_id == id)
-			return 1;
-	for (i = 0; i < r->nviolations && n < HTML_MAX_DETAILS; i++)
-		if (r->violations[i].object_id) {
-			if (r->violations[i].object_id == id)
-				return 1;
-			n++;
-		}
-	return 0;
+static void
+marker_open(FILE *out, int m, double x, double y)
+{
+	switch (m) {
+	case M_FAILED:
+		fprintf(out, "<path data-marker=\"failed\" d=\"M%.1f %.1fl9 9m0 -9l-9 9\" stroke=\"%s\""
+			" stroke-width=\"2.5\" fill=\"none\"><title>", x - 4.5, y - 4.5, C_ERR);
+		break;
+	case M_VIOLATION:
+		fprintf(out, "<path data-marker=\"violation\" d=\"M%.1f %.1fl5.5 6.5l-5.5 6.5l-5.5 -6.5z\""
+			" fill=\"%s\" stroke=\"#fff\" stroke-width=\"1\"><title>", x, y - 6.5, C_ERR);
+		break;
+	default:
+		fprintf(out, "<path data-marker=\"leak\" d=\"M%.1f %.1fh11l-5.5 11z\" fill=\"#000\""
+			" stroke=\"#fff\" stroke-width=\"1\"><title>", x - 5.5, y - 5.5);
+		break;
+	}
 }
 
 static void
-bar(FILE *out, double x0, double x1, double y, double hgt, const char *fill,
-    const char *title)
+marker_close(FILE *out)
+{
+	fputs("</title></path>", out);
+}
+
+static void
+bar(FILE *out, const char *kind, double x0, double x1, double y, double hgt,
+    const char *fill, const char *title)
 {
 	if (x1 - x0 < 1)
 		x1 = x0 + 1;
-	fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-		"<title>%s</title></rect>", x0, y, x1 - x0, hgt, fill, title);
+	fprintf(out, "<rect data-bar=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+		"<title>%s</title></rect>", kind, x0, y, x1 - x0, hgt, fill, title);
+}
+
+/* The timeline's legend: every bar colour and marker it draws. */
+static void
+legend(struct html *h)
+{
+	static const struct { const char *kind, *fill, *text; } bars[] = {
+		{ "lifetime", C_LIFE, "life of the object: request to last event" },
+		{ "initiate", C_INIT, "initiate: requested to offloaded" },
+		{ "offloaded", C_OFF, "offloaded, then terminated" },
+		{ "leaked", C_LEAK, "offloaded, never terminated: leaked (halt, upload-all, wire close)"
+		  " or live at end" },
+		{ "lost", C_LOST, "offloaded, terminate failed (lost)" },
+		{ "terminate", C_TERM, "terminate: requested to completed" },
+		{ "failed", C_FAIL, "initiate that failed: requested to completion" },
+		{ "density", C_DENS, "objects alive per time bin, every object of the group" },
+	};
+	static const char *const mtext[] = {
+		"initiate failed",
+		"rule violation (point at it for the rule)",
+		"leak established: halt, upload-all, wire close, or end of trace",
+	};
+	FILE *out = h->out;
+	size_t i;
+
+	fputs("<ul class=\"legend\" data-legend=\"timeline\">\n", out);
+	for (i = 0; i < sizeof(bars) / sizeof(bars[0]); i++)
+		fprintf(out, "<li data-legend-bar=\"%s\"><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\">"
+			"<rect x=\"1\" y=\"3\" width=\"20\" height=\"8\" fill=\"%s\"/></svg>%s</li>\n",
+			bars[i].kind, bars[i].fill, bars[i].text);
+	for (i = 0; i < 3; i++) {
+		fprintf(out, "<li data-legend-marker=\"%s\"><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\">",
+			marker_name[i]);
+		marker_open(out, (int)i, 11, 7);
+		fputs(mtext[i], out);
+		marker_close(out);
+		fprintf(out, "</svg>%s</li>\n", mtext[i]);
+	}
+	fputs("<li data-legend-label=\"\"><span class=\"mono bad\"><b>leaked !</b></span>&nbsp; a fate"
+	      " in red: not terminated cleanly; &ldquo;!&rdquo;: the object has a violation</li>\n"
+	      "</ul>\n", out);
+}
+
+/*
+ * Where a marker goes on a row: at x, or when a marker of another kind is
+ * already within a marker's width there, just left of it (a leak and its
+ * L1 violation fall at the same halt).
+ */
+#define ROW_MARKS 8
+struct placed {
+	double x[ROW_MARKS];
+	int m[ROW_MARKS];
+	int n;
+};
+
+static double
+place_marker(struct placed *pl_, int m, double x)
+{
+	int i, moved = 1, tries;
+
+	for (tries = 0; moved && tries < 4; tries++)
+		for (moved = 0, i = 0; i < pl_->n; i++)
+			if (pl_->m[i] != m && fabs(pl_->x[i] - x) < 11) {
+				x = pl_->x[i] - 12;
+				moved = 1;
+			}
+	if (pl_->n < ROW_MARKS) {
+		pl_->x[pl_->n] = x;
+		pl_->m[pl_->n++] = m;
+	}
+	return x;
+}
+
+struct mark {
+	size_t row, i;		/* timeline row; violation or leak index */
+};
+
+static int
+cmp_mark(const void *a, const void *b)
+{
+	const struct mark *x = a, *y = b;
+
+	if (x->row != y->row)
+		return x->row < y->row ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+struct rowid {
+	uint64_t id;
+	size_t row;
+};
+
+static int
+cmp_rowid(const void *a, const void *b)
+{
+	return cmp_u64(&((const struct rowid *)a)->id, &((const struct rowid *)b)->id);
+}
+
+/* The violations (leaks) of the timeline's rows, by row, at most
+ * HTML_MAX_MARKS a row. */
+static struct mark *
+row_marks(const struct html *h, const struct rowid *ids, int leaks, size_t *n)
+{
+	const struct ot_report *r = h->r;
+	size_t nall = leaks ? r->nleaks : r->nviolations, i, j, k;
+	struct mark *m = xmalloc(st_mult(nall + 1, sizeof(*m)));
+
+	*n = 0;
+	for (i = 0; i < nall; i++) {
+		struct rowid key, *f;
+
+		key.id = leaks ? r->leaks[i].object_id : r->violations[i].object_id;
+		if (key.id == 0 || h->nrows == 0 ||
+		    (f = bsearch(&key, ids, h->nrows, sizeof(*ids), cmp_rowid)) == NULL)
+			continue;
+		m[*n].row = f->row;
+		m[(*n)++].i = i;
+	}
+	qsort(m, *n, sizeof(*m), cmp_mark);
+	for (i = j = k = 0; i < *n; i++) {
+		k = i > 0 && m[i].row == m[i - 1].row ? k + 1 : 0;
+		if (k < HTML_MAX_MARKS)
+			m[j++] = m[i];
+	}
+	*n = j;
+	return m;
+}
+
+static int
+bad_fate(const char *fate)
+{
+	return strcmp(fate, "terminated") != 0;
+}
+
+/* One lane of a group: the bins of failed initiates, violations or leaks. */
+static void
+lane(struct html *h, int m, const uint32_t *bins, uint64_t total, double y)
+{
+	static const char *const what[][2] = {
+		{ "failed initiate", "failed initiates" }, { "violation", "violations" },
+		{ "leak", "leaks" },
+	};
+	FILE *out = h->out;
+	double span = (double)(h->t1 - h->t0);
+	char a[40], b[40];
+	int j;
+
+	fprintf(out, "<g data-lane=\"%s\"><text x=\"10\" y=\"%.0f\" fill=\"%s\">%" PRIu64 " %s</text>",
+		marker_name[m], y + 11, C_ERR, total, what[m][total != 1]);
+	for (j = 0; j < HTML_LANE_BINS; j++) {
+		int64_t t0 = h->t0 + (int64_t)(span * j / HTML_LANE_BINS);
+		int64_t t1 = h->t0 + (int64_t)(span * (j + 1) / HTML_LANE_BINS);
+
+		if (bins[j] == 0)
+			continue;
+		marker_open(out, m, (xpos(h, t0) + xpos(h, t1)) / 2, y + LANE_H / 2.0);
+		fprintf(out, "%" PRIu32 " %s, %s .. %s", bins[j], what[m][bins[j] != 1],
+			rel(h, t0, a, sizeof(a)), rel(h, t1, b, sizeof(b)));
+		marker_close(out);
+	}
+	fputs("</g>\n", out);
+}
+
+static double
+group_height(const struct group *gr)
+{
+	int lanes = (gr->nfailed > 0) + (gr->nviol > 0) + (gr->nleak > 0);
+
+	return 18 + DEN_H + 4 + (lanes ? lanes : 1) * LANE_H + 4 + (double)gr->shown * ROW_H;
+}
+
+static void
+object_row(struct html *h, const struct obj_row *o, double y, const struct mark *vm,
+	   size_t nvm, const struct mark *lm, size_t nlm)
+{
+	const struct ot_report *r = h->r;
+	FILE *out = h->out;
+	int64_t start = o->t_req != OT_T_NONE ? o->t_req : o->t_last;
+	int64_t end = o->t_term != OT_T_NONE ? o->t_term :
+		      o->t_last != OT_T_NONE ? o->t_last : start;
+	int failed = strcmp(o->fate, "failed") == 0;
+	char a[40], b[40], d[32], title[200];
+	double yc = y + ROW_H / 2.0;
+	struct placed at;
+	size_t j;
+
+	at.n = 0;
+
+	if (never_terminated(o->fate))
+		end = h->t1;
+	fprintf(out, "<a href=\"#obj-%" PRId64 "\"><g data-row=\"object\" data-object=\"%" PRId64 "\""
+		" id=\"tl-%" PRId64 "\">", o->id, o->id, o->id);
+	fprintf(out, "<text x=\"10\" y=\"%.0f\" class=\"mono\">%s %s ", y + 11, o->slot, o->state);
+	if (bad_fate(o->fate) || o->nviol)
+		fprintf(out, "<tspan fill=\"%s\" font-weight=\"bold\">%s%s</tspan></text>", C_ERR,
+			o->fate, o->nviol ? " !" : "");
+	else
+		fprintf(out, "%s</text>", o->fate);
+	if (start != OT_T_NONE) {
+		snprintf(title, sizeof(title), "object %" PRId64 " %s %s: %s .. %s", o->id, o->state,
+			 o->fate, rel(h, start, a, sizeof(a)), rel(h, end, b, sizeof(b)));
+		bar(out, "lifetime", xpos(h, start), xpos(h, end), y + 4, ROW_H - 8, C_LIFE, title);
+		if (o->t_req != OT_T_NONE && o->t_off != OT_T_NONE) {
+			snprintf(title, sizeof(title), "initiate %s",
+				 ot_fmt_dur(o->t_off - o->t_req, d, sizeof(d)));
+			bar(out, "initiate", xpos(h, o->t_req), xpos(h, o->t_off), y + 2, ROW_H - 4,
+			    C_INIT, title);
+		} else if (o->t_req != OT_T_NONE && o->t_last != OT_T_NONE) {
+			snprintf(title, sizeof(title), "initiate %s %s", failed ? "failed after" :
+				 "never completed;", ot_fmt_dur(o->t_last - o->t_req, d, sizeof(d)));
+			bar(out, failed ? "failed" : "initiate", xpos(h, o->t_req), xpos(h, o->t_last),
+			    y + 2, ROW_H - 4, failed ? C_FAIL : C_INIT, title);
+		}
+		if (o->t_off != OT_T_NONE) {
+			int64_t oe = o->t_treq != OT_T_NONE ? o->t_treq : end;
+			const char *kind = strcmp(o->fate, "terminated") == 0 ? "offloaded" :
+					   strcmp(o->fate, "lost") == 0 ? "lost" : "leaked";
+
+			snprintf(title, sizeof(title), "offloaded %s%s", rel(h, o->t_off, a, sizeof(a)),
+				 kind[1] == 'e' ? ", never terminated" : "");
+			bar(out, kind, xpos(h, o->t_off), xpos(h, oe), y + 3, ROW_H - 6,
+			    kind[0] == 'o' ? C_OFF : kind[1] == 'o' ? C_LOST : C_LEAK, title);
+		}
+		if (o->t_treq != OT_T_NONE) {
+			int64_t te = o->t_term != OT_T_NONE ? o->t_term :
+				     o->t_last != OT_T_NONE ? o->t_last : o->t_treq;
+
+			snprintf(title, sizeof(title), "terminate %s",
+				 o->t_term != OT_T_NONE ?
+				 ot_fmt_dur(o->t_term - o->t_treq, d, sizeof(d)) : "never completed");
+			bar(out, "terminate", xpos(h, o->t_treq), xpos(h, te), y + 2, ROW_H - 4,
+			    C_TERM, title);
+		}
+		if (failed && o->t_last != OT_T_NONE) {
+			marker_open(out, M_FAILED, place_marker(&at, M_FAILED, xpos(h, o->t_last)), yc);
+			fprintf(out, "initiate failed %s", rel(h, o->t_last, a, sizeof(a)));
+			marker_close(out);
+		}
+	}
+	for (j = 0; j < nlm; j++) {
+		const struct ot_rep_leak *l = &r->leaks[lm[j].i];
+
+		marker_open(out, M_LEAK, place_marker(&at, M_LEAK, xpos(h, l->ts != OT_T_NONE ? l->ts : h->t1)),
+			    yc);
+		fputs("leak (", out);
+		put_esc(out, l->reason);
+		fprintf(out, ") %s", rel(h, l->ts, a, sizeof(a)));
+		marker_close(out);
+	}
+	for (j = 0; j < nvm; j++) {
+		const struct ot_rep_violation *v = &r->violations[vm[j].i];
+
+		marker_open(out, M_VIOLATION, place_marker(&at, M_VIOLATION, xpos(h, v->ts)), yc);
+		fprintf(out, "%s %s ", v->rule, rel(h, v->ts, a, sizeof(a)));
+		put_esc(out, v->message);
+		marker_close(out);
+	}
+	fputs("</g></a>\n", out);
 }
 
 static void
@@ -584,123 +1149,106 @@ timeline(struct html *h)
 {
 	const struct ot_report *r = h->r;
 	FILE *out = h->out;
-	size_t g, i, j, ri = 0;
-	double y = 20;
+	size_t g, ri = 0, nvm, nlm, vi = 0, li = 0, vj, lj;
 	uint64_t shown = h->nrows, folded = r->summary.objects > shown ? r->summary.objects - shown : 0;
-	double height = 30;
-	char a[40], b[40], d[32];
+	double y = AXIS_H + 4, height = y + 8 + AXIS_H;
+	struct rowid *ids = xmalloc(st_mult(h->nrows + 1, sizeof(*ids)));
+	struct mark *vm, *lm;
 
+	for (g = 0; g < h->nrows; g++) {
+		ids[g].id = (uint64_t)h->rows[g].id;
+		ids[g].row = g;
+	}
+	qsort(ids, h->nrows, sizeof(*ids), cmp_rowid);
+	vm = row_marks(h, ids, 0, &nvm);
+	lm = row_marks(h, ids, 1, &nlm);
 	for (g = 0; g < h->ngroups; g++)
-		height += 16 + DEN_H + 4 + (double)h->groups[g].shown * ROW_H;
+		height += group_height(&h->groups[g]);
 	fprintf(out, "<h2 id=\"timeline\">Timeline</h2>\n<p>Object lifetimes per adapter and layer:"
-		" a density row per group (objects alive over time, all %" PRIu64 " objects), then"
-		" the %" PRIu64 " most suspicious or longest objects"
-		" (<span data-folded=\"%" PRIu64 "\">%" PRIu64 " objects folded</span> into the density rows)."
-		" Light bar: requested..offloaded (initiate); dark bar: offloaded; orange: terminate;"
-		" red diamond: violation; black triangle: leak.</p>\n",
-		r->summary.objects, shown, folded, folded);
+		" per group the objects alive over time (all %" PRIu64 " %s) and its failed"
+		" initiates, violations and leaks, then the %" PRIu64 " %s shown a row each"
+		" (those not terminated cleanly or with a violation first, some failed, then the"
+		" longest; <span data-folded=\"%" PRIu64 "\">%" PRIu64 " %s folded</span> into the"
+		" group rows). Each row links to the object's history.</p>\n",
+		r->summary.objects, pl(r->summary.objects, "object", "objects"), shown,
+		pl(shown, "object", "objects"), folded, folded, pl(folded, "object", "objects"));
+	legend(h);
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\""
-		" viewBox=\"0 0 %d %.0f\" role=\"img\" aria-label=\"timeline\">\n",
+		" viewBox=\"0 0 %d %.0f\" role=\"img\" aria-label=\"timeline\" data-chart=\"timeline\">\n",
 		TL_W, height, TL_W, height);
-	fprintf(out, "<text x=\"%d\" y=\"12\">%s</text><text x=\"%d\" y=\"12\" text-anchor=\"end\">%s</text>\n",
-		TL_L, rel(h, h->t0, a, sizeof(a)), TL_R, rel(h, h->t1, b, sizeof(b)));
+	time_axis(h, TL_L, TL_R, AXIS_H - 2, 1, AXIS_H - 2, height - AXIS_H - 2, "timeline");
 	for (g = 0; g < h->ngroups; g++) {
 		struct group *gr = &h->groups[g];
 		uint32_t mx = 1;
+		double bw = (double)(TL_R - TL_L) / HTML_BINS;
+		size_t j;
 
-		fprintf(out, "<g data-group=\"%zu\"><text x=\"4\" y=\"%.0f\" font-weight=\"bold\">", g, y + 12);
-		put_esc(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
-		fputs(" / ", out);
-		put_esc(out, gr->layer);
-		fprintf(out, " (%" PRIu64 " objects, %" PRIu64 " shown)</text></g>\n", gr->nobj, gr->shown);
-		y += 16;
+		fprintf(out, "<g data-group=\"%zu\"><text x=\"4\" y=\"%.0f\" class=\"group\">", g, y + 13);
+		if (gr->other) {
+			fputs("(other adapters and layers)", out);
+		} else {
+			put_esc(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
+			fputs(" / ", out);
+			put_esc(out, gr->layer);
+		}
+		fprintf(out, ": %" PRIu64 " %s, %" PRIu64 " shown</text></g>\n", gr->nobj,
+			pl(gr->nobj, "object", "objects"), gr->shown);
+		y += 18;
 		for (j = 0; j < HTML_BINS; j++)
 			if (gr->bins[j] > mx)
 				mx = gr->bins[j];
-		fprintf(out, "<g data-row=\"density\"><text x=\"10\" y=\"%.0f\">density (max %" PRIu32 " alive)</text>"
+		fprintf(out, "<g data-row=\"density\"><text x=\"10\" y=\"%.0f\">alive (at most %" PRIu32 ")</text>"
 			"<rect x=\"%d\" y=\"%.0f\" width=\"%d\" height=\"%d\" fill=\"#f6f6f6\"/>",
-			y + 14, mx, TL_L, y, TL_R - TL_L, DEN_H);
+			y + 15, mx, TL_L, y, TL_R - TL_L, DEN_H);
 		for (j = 0; j < HTML_BINS; j++) {
-			double bw = (double)(TL_R - TL_L) / HTML_BINS, bh;
+			double bh;
 
 			if (gr->bins[j] == 0)
 				continue;
 			bh = (double)gr->bins[j] * DEN_H / mx;
-			fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a9cc6\"/>",
-				TL_L + j * bw, y + DEN_H - bh, bw, bh);
+			fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+				TL_L + j * bw, y + DEN_H - bh, bw, bh, C_DENS);
 		}
 		fputs("</g>\n", out);
 		y += DEN_H + 4;
+		if (gr->nfailed) {
+			lane(h, M_FAILED, gr->failed, gr->nfailed, y);
+			y += LANE_H;
+		}
+		if (gr->nviol) {
+			lane(h, M_VIOLATION, gr->viol, gr->nviol, y);
+			y += LANE_H;
+		}
+		if (gr->nleak) {
+			lane(h, M_LEAK, gr->leak, gr->nleak, y);
+			y += LANE_H;
+		}
+		if (!gr->nfailed && !gr->nviol && !gr->nleak) {
+			fprintf(out, "<text x=\"10\" y=\"%.0f\" fill=\"#666\">no failed initiate, violation"
+				" or leak</text>\n", y + 11);
+			y += LANE_H;
+		}
+		y += 4;
 		for (; ri < h->nrows && h->rows[ri].group == (int)g; ri++) {
-			const struct obj_row *o = &h->rows[ri];
-			int64_t start = o->t_req != OT_T_NONE ? o->t_req : o->t_last;
-			int64_t end = o->t_term != OT_T_NONE ? o->t_term :
-				      o->t_last != OT_T_NONE ? o->t_last : start;
-			int link = has_detail(r, (uint64_t)o->id);
-			char title[160];
-
-			if (strcmp(o->fate, "leaked") == 0 || strcmp(o->fate, "live") == 0)
-				end = h->t1;
-			fprintf(out, "<g data-row=\"object\" data-object=\"%" PRId64 "\">", o->id);
-			if (link)
-				fprintf(out, "<a href=\"#obj-%" PRId64 "\">", o->id);
-			fprintf(out, "<text x=\"10\" y=\"%.0f\" class=\"mono\">%s %s %s</text>",
-				y + 10, o->slot, o->state, o->fate);
-			if (link)
-				fputs("</a>", out);
-			if (start != OT_T_NONE) {
-				snprintf(title, sizeof(title), "object %" PRId64 " %s %s: %s .. %s",
-					 o->id, o->state, o->fate, rel(h, start, a, sizeof(a)),
-					 rel(h, end, b, sizeof(b)));
-				bar(out, xpos(h, start), xpos(h, end), y + 3, ROW_H - 6, "#d9e4f2", title);
-				if (o->t_req != OT_T_NONE && o->t_off != OT_T_NONE) {
-					snprintf(title, sizeof(title), "initiate %s",
-						 ot_fmt_dur(o->t_off - o->t_req, d, sizeof(d)));
-					bar(out, xpos(h, o->t_req), xpos(h, o->t_off), y + 1, ROW_H - 2, "#9cb8de", title);
-				}
-				if (o->t_off != OT_T_NONE) {
-					int64_t oe = o->t_treq != OT_T_NONE ? o->t_treq : end;
-
-					bar(out, xpos(h, o->t_off), xpos(h, oe), y + 2, ROW_H - 4,
-					    strcmp(o->fate, "terminated") ? "#c0504d" : "#1f4e8c", "offloaded");
-				}
-				if (o->t_treq != OT_T_NONE) {
-					int64_t te = o->t_term != OT_T_NONE ? o->t_term :
-						     o->t_last != OT_T_NONE ? o->t_last : o->t_treq;
-
-					snprintf(title, sizeof(title), "terminate %s",
-						 o->t_term != OT_T_NONE ?
-						 ot_fmt_dur(o->t_term - o->t_treq, d, sizeof(d)) :
-						 "never completed");
-					bar(out, xpos(h, o->t_treq), xpos(h, te), y + 1, ROW_H - 2, "#f0a030", title);
-				}
-			}
-			for (j = 0; j < r->nviolations; j++) {
-				const struct ot_rep_violation *v = &r->violations[j];
-				double x;
-
-				if (v->object_id != (uint64_t)o->id)
-					continue;
-				x = xpos(h, v->ts);
-				fprintf(out, "<path data-marker=\"violation\" d=\"M%.1f %.1fl4 5l-4 5l-4 -5z\" fill=\"#d00\">"
-					"<title>%s ", x, y, v->rule);
-				put_esc(out, v->message);
-				fputs("</title></path>", out);
-			}
-			for (j = 0; j < r->nleaks; j++) {
-				const struct ot_rep_leak *l = &r->leaks[j];
-
-				if (l->object_id != (uint64_t)o->id)
-					continue;
-				fprintf(out, "<path data-marker=\"leak\" d=\"M%.1f %.1fl5 10h-10z\" fill=\"#000\">"
-					"<title>leak (%s)</title></path>", xpos(h, h->t1) - 5, y + 1, l->reason);
-			}
-			fputs("</g>\n", out);
+			while (vi < nvm && vm[vi].row < ri)
+				vi++;
+			while (li < nlm && lm[li].row < ri)
+				li++;
+			for (vj = vi; vj < nvm && vm[vj].row == ri; vj++)
+				;
+			for (lj = li; lj < nlm && lm[lj].row == ri; lj++)
+				;
+			object_row(h, &h->rows[ri], y, vm + vi, vj - vi, lm + li, lj - li);
+			vi = vj;
+			li = lj;
 			y += ROW_H;
 		}
 	}
+	time_axis(h, TL_L, TL_R, y + 6, 0, 0, 0, "timeline");
 	fputs("</svg>\n", out);
-	(void)i;
+	free(ids);
+	free(vm);
+	free(lm);
 }
 
 static void
@@ -778,16 +1326,102 @@ place_labels(const char *const *name, const int64_t *v, const double *x,
 	return rows;
 }
 
-/* Histogram on a log axis with percentile marks, and a CDF beside it. */
+
+/* A power of ten of nanoseconds as a tick label: 10ns, 1us, 100ms, 10s. */
 static void
-histogram(struct html *h, int k)
+fmt_decade(int e, char *buf, size_t len)
+{
+	static const char *const unit[] = { "ns", "us", "ms", "s" };
+	int u = e / 3 < 3 ? e / 3 : 3;
+	long m = 1;
+	int i;
+
+	for (i = 0; i < e - 3 * u; i++)
+		m *= 10;
+	snprintf(buf, len, "%ld%s", m, unit[u]);
+}
+
+/* The smallest 1-2-5 step giving at most want intervals up to mx. */
+static uint64_t
+nice_step(uint64_t mx, uint64_t want)
+{
+	uint64_t s;
+
+	for (s = 1;; s *= 10) {
+		if (s * want >= mx)
+			return s;
+		if (2 * s * want >= mx)
+			return 2 * s;
+		if (5 * s * want >= mx)
+			return 5 * s;
+	}
+}
+
+/* The shared latency axis: log bins lo..hi (whole decades) over L..R. */
+struct laxis {
+	int lo, hi;
+	double L, R, bw;
+};
+
+static double
+lx(const struct laxis *a, double ns)
+{
+	double x;
+
+	if (ns < 1)
+		ns = 1;
+	x = a->L + (log10(ns) * 10.0 - 10 - a->lo) * a->bw;
+	return x < a->L ? a->L : x > a->R ? a->R : x;
+}
+
+static void
+latency_axis(FILE *out, const struct laxis *a, int B, const char *title)
+{
+	char s[32];
+	int b, m;
+
+	fputs("<g data-axis=\"latency\">", out);
+	fprintf(out, "<line x1=\"%.0f\" y1=\"%d\" x2=\"%.0f\" y2=\"%d\" stroke=\"#666\"/>", a->L, B, a->R, B);
+	for (b = a->lo; b <= a->hi; b += 10) {
+		double x = a->L + (b - a->lo) * a->bw;
+
+		fmt_decade(b / 10 + 1, s, sizeof(s));
+		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#666\"/>"
+			"<text data-tick=\"%d\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+			x, B, x, B + 5, (b - a->lo) / 10, x, B + 16, s);
+		for (m = 2; m <= 5 && b < a->hi; m += 3) {	/* minor ticks at 2 and 5 */
+			double xm = x + log10((double)m) * 10.0 * a->bw;
+
+			fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\"/>",
+				xm, B, xm, B + 3);
+		}
+	}
+	fprintf(out, "<text data-axis-title=\"\" x=\"%.0f\" y=\"%d\" text-anchor=\"middle\">%s</text></g>",
+		(a->L + a->R) / 2, B + 31, title);
+}
+
+static void
+y_title(FILE *out, int T, int B, const char *title)
+{
+	fprintf(out, "<text data-axis-title=\"\" transform=\"rotate(-90)\" x=\"%d\" y=\"12\""
+		" text-anchor=\"middle\">%s</text>", -(T + B) / 2, title);
+}
+
+#define CH_W 380		/* histogram and CDF width */
+#define CH_L 58
+#define CH_R (CH_W - 14)
+
+/* Histogram with percentile marks, the CDF, and the kind's numbers per
+ * adapter and layer beside them, all on the page's one latency axis. */
+static void
+histogram(struct html *h, int k, const struct laxis *ax)
 {
 	const struct ot_lat *lt = &h->r->latency[k];
 	const struct kind_lat *l = &h->lat[k];
 	FILE *out = h->out;
-	int b, lo = HTML_LBINS, hi = -1, W = 560, H, L = 50, R = 540, T, B, rows;
-	uint64_t mx = 1, cum = 0, total = 0;
-	double bw, px[4];
+	int b, H, T, B, rows;
+	uint64_t mx = 1, cum = 0, total = 0, step, ymax, v;
+	double px[4];
 	char s[32];
 	size_t p;
 	static const char *const pname[4] = { "p50", "p90", "p99", "max" };
@@ -795,62 +1429,50 @@ histogram(struct html *h, int k)
 	int64_t pv[4];
 
 	for (b = 0; b < HTML_LBINS; b++) {
-		if (l->hist[b] == 0)
-			continue;
-		if (b < lo)
-			lo = b;
-		hi = b;
 		total += l->hist[b];
 		if (l->hist[b] > mx)
 			mx = l->hist[b];
 	}
-	if (hi < 0)
-		return;
-	lo = lo - lo % 10;		/* whole decades */
-	hi = hi + 10 - hi % 10;
-	if (hi > HTML_LBINS)
-		hi = HTML_LBINS;
-	bw = (double)(R - L) / (hi - lo);
+	step = nice_step(mx, 4);
+	ymax = (mx + step - 1) / step * step;
 	pv[0] = lt->p50;
 	pv[1] = lt->p90;
 	pv[2] = lt->p99;
 	pv[3] = lt->max;
-	for (p = 0; p < 4; p++) {
-		if (pv[p] <= 0)
-			px[p] = L;
-		else
-			px[p] = L + (log10((double)pv[p]) * 10.0 - 10 - lo) * bw;
-		if (px[p] < L)
-			px[p] = L;
-		if (px[p] > R)
-			px[p] = R;
-	}
-	rows = place_labels(pname, pv, px, 4, 2, W - 2, lb);
+	for (p = 0; p < 4; p++)
+		px[p] = lx(ax, (double)pv[p]);
+	rows = place_labels(pname, pv, px, 4, 2, CH_W - 2, lb);
 	T = 8 + rows * LABEL_ROW;
 	B = T + 130;
-	H = B + 30;
+	H = B + 40;
 	fprintf(out, "<div data-kind=\"%s\"><h3>%s: %" PRIu64 " completed</h3>\n",
 		ot_kind_names[k], ot_kind_names[k], total);
 	fprintf(out, "<div class=\"charts\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
 		" viewBox=\"0 0 %d %d\" data-chart=\"histogram\" role=\"img\" aria-label=\"%s latency histogram\">\n",
-		W, H, W, H, ot_kind_names[k]);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", L, B, R, B);
-	fprintf(out, "<text x=\"4\" y=\"%d\">%" PRIu64 "</text><text x=\"4\" y=\"%d\">0</text>", T + 8, mx, B);
-	for (b = lo; b <= hi; b += 10) {
-		fmt_ns(lat_bin_lo(b), s, sizeof(s));
-		fprintf(out, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>"
-			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-			L + (b - lo) * bw, B, L + (b - lo) * bw, B + 4, L + (b - lo) * bw, B + 16, s);
+		CH_W, H, CH_W, H, ot_kind_names[k]);
+	fputs("<g data-axis=\"count\">", out);
+	for (v = 0; v <= ymax; v += step) {
+		double y = B - (double)v * (B - T) / (double)ymax;
+
+		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>"
+			"<text data-tick=\"%" PRIu64 "\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%" PRIu64 "</text>",
+			CH_L - 4, y, CH_R, y, v ? C_GRID : "#666", v / step, CH_L - 6, y + 4, v);
 	}
-	for (b = lo; b < hi; b++) {
+	y_title(out, T, B, "operations");
+	fputs("</g>", out);
+	latency_axis(out, ax, B, "latency (log scale)");
+	for (b = ax->lo; b < ax->hi; b++) {
 		double bh;
 
 		if (l->hist[b] == 0)
 			continue;
-		bh = (double)l->hist[b] * (B - T) / (double)mx;
+		bh = (double)l->hist[b] * (B - T) / (double)ymax;
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-			"<title>%" PRIu64 "</title></rect>",
-			L + (b - lo) * bw, B - bh, bw > 1.5 ? bw - 0.5 : bw, bh, kind_color[k], l->hist[b]);
+			"<title>%" PRIu64 " %s from ", ax->L + (b - ax->lo) * ax->bw, B - bh,
+			ax->bw > 1.5 ? ax->bw - 0.5 : ax->bw, bh, kind_color[k], l->hist[b],
+			pl(l->hist[b], "operation", "operations"));
+		fmt_ns(lat_bin_lo(b), s, sizeof(s));
+		fprintf(out, "%s</title></rect>", s);
 	}
 	for (p = 0; p < 4; p++)
 		fprintf(out, "<line data-mark=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\""
@@ -861,48 +1483,99 @@ histogram(struct html *h, int k)
 	fputs("</svg>\n", out);
 	/* CDF */
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
-		" data-chart=\"cdf\" role=\"img\" aria-label=\"%s latency CDF\">\n", W, H, W, H, ot_kind_names[k]);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
-		"<text x=\"4\" y=\"%d\">100%%</text><text x=\"4\" y=\"%d\">0%%</text>", L, B, R, B, T + 4, B);
-	for (b = lo; b <= hi; b += 10) {
-		fmt_ns(lat_bin_lo(b), s, sizeof(s));
-		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", L + (b - lo) * bw, B + 16, s);
+		" data-chart=\"cdf\" role=\"img\" aria-label=\"%s latency CDF\">\n", CH_W, H, CH_W, H,
+		ot_kind_names[k]);
+	fputs("<g data-axis=\"share\">", out);
+	for (b = 0; b <= 100; b += 25) {
+		double y = B - b * (B - T) / 100.0;
+
+		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>"
+			"<text data-tick=\"%d\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%d%%</text>",
+			CH_L - 4, y, CH_R, y, b ? C_GRID : "#666", b / 25, CH_L - 6, y + 4, b);
 	}
-	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%d,%d", kind_color[k], L, B);
-	for (b = lo; b < hi; b++) {
+	y_title(out, T, B, "at or below (%)");
+	fputs("</g>", out);
+	latency_axis(out, ax, B, "latency (log scale)");
+	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%.1f,%d",
+		kind_color[k], ax->L, B);
+	for (b = ax->lo; b < ax->hi; b++) {
 		cum += l->hist[b];
-		fprintf(out, " %.1f,%.1f", L + (b + 1 - lo) * bw,
-			B - (double)cum * (B - T) / (double)total);
+		fprintf(out, " %.1f,%.1f", ax->L + (b + 1 - ax->lo) * ax->bw,
+			B - (double)cum * (B - T) / (double)(total ? total : 1));
 	}
-	fputs("\"/></svg></div></div>\n", out);
+	fputs("\"/></svg>\n", out);
 }
 
 static void
-latency(struct html *h)
+lat_cells(FILE *out, const struct ot_lat *l)
+{
+	const int64_t v[5] = { l->p50, l->p90, l->p99, l->p999, l->max };
+	char s[32];
+	int i;
+
+	fprintf(out, "<td class=\"n\">%" PRIu64 "</td>", l->count);
+	for (i = 0; i < 5; i++)
+		fprintf(out, "<td class=\"n\">%s</td>", ot_fmt_dur(v[i], s, sizeof(s)));
+}
+
+/* The kind's latency per adapter and layer, and over all of them. */
+static void
+lat_table(struct html *h, int k)
 {
 	FILE *out = h->out;
-	int k, b, any = 0, W = TL_W, H = 220, L = 60, R = TL_W - 10, T = 10, B = 190;
+	size_t i, n = 0;
+
+	fprintf(out, "<table class=\"lat\" data-table=\"latency-by-adapter\" data-kind=\"%s\">"
+		"<tr><th>adapter</th><th>layer</th><th class=\"n\">operations</th><th class=\"n\">p50</th>"
+		"<th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">p99.9</th>"
+		"<th class=\"n\">max</th></tr>\n", ot_kind_names[k]);
+	for (i = 0; i < h->nalat; i++) {
+		const struct html_lat_row *a = &h->alat[i];
+
+		if (a->kind != k)
+			continue;
+		n++;
+		fputs("<tr data-row=\"latency\"><td>", out);
+		if (a->other) {
+			fputs("(other adapters)</td><td>", out);
+		} else {
+			put_esc(out, a->adapter[0] ? a->adapter : "(no adapter)");
+			fputs("</td><td>", out);
+			put_esc(out, a->layer);
+		}
+		fputs("</td>", out);
+		lat_cells(out, &a->lat);
+		fputs("</tr>\n", out);
+	}
+	if (n != 1) {
+		fputs("<tr class=\"all\" data-row=\"latency-all\"><td colspan=\"2\">all</td>", out);
+		lat_cells(out, &h->r->latency[k]);
+		fputs("</tr>\n", out);
+	}
+	fputs("</table></div></div>\n", out);
+}
+
+/* Latency over trace time: per time bin, the mean (a line through the bins
+ * next to each other, a dot for a bin alone) and the max (rings). */
+static void
+over_time(struct html *h)
+{
+	FILE *out = h->out;
+	int k, b, W = TL_W, L = 70, R = TL_W - 20, T = 10, B = 200, H = B + 46, e;
 	int64_t mx = 1, mn = INT64_MAX;
-	double lmin, lmax;
+	double lmin, lmax, bw = (double)(R - L) / HTML_BINS;
 	char s[32];
 
-	fputs("<h2 id=\"latency\">Latency</h2>\n", out);
-	for (k = 0; k < OT_KIND_COUNT; k++)
-		if (h->r->latency[k].count) {
-			histogram(h, k);
-			any = 1;
-		}
-	if (!any) {
-		fputs("<p class=\"note\">No completed operation.</p>\n", out);
-		return;
-	}
+#define OT_Y(v) (B - (log10((v) < 10 ? 10.0 : (double)(v)) - lmin) * (B - T) / (lmax - lmin))
 	for (k = 0; k < OT_KIND_COUNT; k++)
 		for (b = 0; b < HTML_BINS; b++)
 			if (h->lat[k].tcount[b]) {
+				int64_t m = (int64_t)(h->lat[k].tsum[b] / (double)h->lat[k].tcount[b]);
+
 				if (h->lat[k].tmax[b] > mx)
 					mx = h->lat[k].tmax[b];
-				if ((int64_t)(h->lat[k].tsum[b] / (double)h->lat[k].tcount[b]) < mn)
-					mn = (int64_t)(h->lat[k].tsum[b] / (double)h->lat[k].tcount[b]);
+				if (m < mn)
+					mn = m;
 			}
 	if (mn < 10)
 		mn = 10;
@@ -910,62 +1583,116 @@ latency(struct html *h)
 	lmax = ceil(log10((double)mx));
 	if (lmax <= lmin)
 		lmax = lmin + 1;
-	fputs("<h3>Latency over trace time</h3>\n<p class=\"note\">Per time bin: mean (line) and max (dots),"
-	      " log scale.</p>\n", out);
+	fprintf(out, "<h3>Latency over trace time</h3>\n<ul class=\"legend\" data-legend=\"over-time\">");
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		if (h->r->latency[k].count)
+			fprintf(out, "<li data-legend-series=\"%s\"><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\">"
+				"<line x1=\"1\" y1=\"7\" x2=\"21\" y2=\"7\" stroke=\"%s\" stroke-width=\"2\"/></svg>%s</li>",
+				ot_kind_names[k], kind_color[k], ot_kind_names[k]);
+	fprintf(out, "<li>line (or dot): mean latency of the operations requested in a time bin"
+		" of %s; ring: their max</li></ul>\n",
+		ot_fmt_dur((h->t1 - h->t0) / HTML_BINS, s, sizeof(s)));
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
 		" data-chart=\"over-time\" role=\"img\" aria-label=\"latency over time\">\n", W, H, W, H);
-	fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>", L, B, R, B);
-	for (b = (int)lmin; b <= (int)lmax; b++) {
-		double y = B - (b - lmin) * (B - T) / (lmax - lmin);
+	time_axis(h, L, R, B, 0, T, B, "over-time");
+	fputs("<g data-axis=\"latency\">", out);
+	for (e = (int)lmin; e <= (int)lmax; e++) {
+		double y = B - (e - lmin) * (B - T) / (lmax - lmin);
 
-		fmt_ns(pow(10.0, b), s, sizeof(s));
-		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>"
-			"<text x=\"4\" y=\"%.1f\">%s</text>", L, y, R, y, y + 4, s);
+		fmt_decade(e, s, sizeof(s));
+		fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>"
+			"<text data-tick=\"%d\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>",
+			L - 4, y, R, y, e > (int)lmin ? C_GRID : "#666", e - (int)lmin, L - 6, y + 4, s);
 	}
+	y_title(out, T, B, "latency (log scale)");
+	fputs("</g>\n", out);
 	for (k = 0; k < OT_KIND_COUNT; k++) {
 		const struct kind_lat *l = &h->lat[k];
-		double bw = (double)(R - L) / HTML_BINS;
-		int first = 1;
 
 		if (!h->r->latency[k].count)
 			continue;
-		fprintf(out, "<g data-series=\"%s\"><polyline fill=\"none\" stroke=\"%s\" points=\"",
-			ot_kind_names[k], kind_color[k]);
+		fprintf(out, "<g data-series=\"%s\">", ot_kind_names[k]);
 		for (b = 0; b < HTML_BINS; b++) {
-			double m;
+			int e2, first;
 
 			if (!l->tcount[b])
 				continue;
-			m = l->tsum[b] / (double)l->tcount[b];
-			if (m < 10)
-				m = 10;
-			fprintf(out, "%s%.1f,%.1f", first ? "" : " ", L + (b + 0.5) * bw,
-				B - (log10(m) - lmin) * (B - T) / (lmax - lmin));
-			first = 0;
+			for (e2 = b; e2 + 1 < HTML_BINS && l->tcount[e2 + 1]; e2++)
+				;
+			if (e2 == b) {
+				fprintf(out, "<circle data-mean=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>",
+					L + (b + 0.5) * bw, OT_Y(l->tsum[b] / (double)l->tcount[b]), kind_color[k]);
+			} else {
+				fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+					kind_color[k]);
+				for (first = b; b <= e2; b++)
+					fprintf(out, "%s%.1f,%.1f", b == first ? "" : " ", L + (b + 0.5) * bw,
+						OT_Y(l->tsum[b] / (double)l->tcount[b]));
+				fputs("\"/>", out);
+				b = e2;
+			}
 		}
-		fputs("\"/>", out);
-		for (b = 0; b < HTML_BINS; b++) {
-			double m;
-
-			if (!l->tcount[b])
-				continue;
-			m = l->tmax[b] < 10 ? 10 : (double)l->tmax[b];
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>", L + (b + 0.5) * bw,
-				B - (log10(m) - lmin) * (B - T) / (lmax - lmin), kind_color[k]);
-		}
-		fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text></g>\n", L + 10 + k * 90, B + 20,
-			kind_color[k], ot_kind_names[k]);
+		for (b = 0; b < HTML_BINS; b++)
+			if (l->tcount[b])
+				fprintf(out, "<circle data-max=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"none\""
+					" stroke=\"%s\"/>", L + (b + 0.5) * bw, OT_Y(l->tmax[b]), kind_color[k]);
+		fputs("</g>\n", out);
 	}
 	fputs("</svg>\n", out);
+#undef OT_Y
 }
 
 static void
-obj_link(FILE *out, uint64_t id)
+latency(struct html *h)
 {
-	if (id)
-		fprintf(out, "<a href=\"#obj-%" PRIu64 "\">object %" PRIu64 "</a>", id, id);
+	struct laxis ax;
+	int k, b, any = 0;
+
+	fputs("<h2 id=\"latency\">Latency</h2>\n", h->out);
+	ax.lo = HTML_LBINS;
+	ax.hi = -1;
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		for (b = 0; b < HTML_LBINS; b++)
+			if (h->lat[k].hist[b]) {
+				if (b < ax.lo)
+					ax.lo = b;
+				if (b > ax.hi)
+					ax.hi = b;
+			}
+	if (ax.hi < 0) {
+		fputs("<p class=\"note\">No completed operation.</p>\n", h->out);
+		return;
+	}
+	ax.lo -= ax.lo % 10;		/* whole decades */
+	ax.hi += 10 - ax.hi % 10;
+	if (ax.hi > HTML_LBINS)
+		ax.hi = HTML_LBINS;
+	ax.L = CH_L;
+	ax.R = CH_R;
+	ax.bw = (ax.R - ax.L) / (ax.hi - ax.lo);
+	fputs("<p class=\"note\">Per operation kind: how many completed in each latency bin"
+	      " (ten a decade) and the share at or below each latency, on one latency axis for"
+	      " every kind; beside them the kind's latency per adapter and layer.</p>\n", h->out);
+	for (k = 0; k < OT_KIND_COUNT; k++)
+		if (h->r->latency[k].count) {
+			histogram(h, k, &ax);
+			lat_table(h, k);
+			any = 1;
+		}
+	if (any)
+		over_time(h);
+}
+
+/* A link to the object's history, or its id alone when the page has none. */
+static void
+obj_link(const struct html *h, uint64_t id)
+{
+	if (id == 0)
+		fputs("-", h->out);
+	else if (html_hist_find(h->hist, h->nhist, id) != NULL)
+		fprintf(h->out, "<a href=\"#obj-%" PRIu64 "\">object %" PRIu64 "</a>", id, id);
 	else
-		fputs("-", out);
+		fprintf(h->out, "object %" PRIu64, id);
 }
 
 /* A page of millions of rows helps nobody: the rest is in the CSV report. */
@@ -986,16 +1713,20 @@ tables(struct html *h)
 	char a[40], tb[OT_TIMEBUF];
 	size_t i;
 
-	fprintf(out, "<h2 id=\"leaks\">Leaks (%zu)</h2>\n", r->nleaks);
+	fprintf(out, "<h2 id=\"leaks\">Leaks, every reason (%zu)</h2>\n", r->nleaks);
 	if (r->nleaks) {
-		fputs("<table data-table=\"leaks\"><tr><th>since</th><th>established</th><th>reason</th>"
+		fputs("<p class=\"note\">Objects still offloaded at an adapter halt, at the end of an"
+		      " upload-all, after their connection closed on the wire, or at the end of the"
+		      " trace (live at end).</p>\n"
+		      "<table data-table=\"leaks\"><tr><th>since</th><th>established</th><th>reason</th>"
 		      "<th>adapter</th><th>layer</th><th>state</th><th>slot</th><th>object</th></tr>\n", out);
 		for (i = 0; i < r->nleaks && i < HTML_MAX_TABLE; i++) {
 			const struct ot_rep_leak *l = &r->leaks[i];
+			const char *why = leak_reason_text(l->reason);
 
 			fprintf(out, "<tr data-row=\"leak\"><td>%s</td>", rel(h, l->since, a, sizeof(a)));
 			fprintf(out, "<td>%s</td><td>", rel(h, l->ts, a, sizeof(a)));
-			put_esc(out, l->reason);
+			put_esc(out, why ? why : l->reason);
 			fputs("</td><td>", out);
 			put_esc(out, l->adapter);
 			fputs("</td><td>", out);
@@ -1003,7 +1734,7 @@ tables(struct html *h)
 			fputs("</td><td>", out);
 			put_esc(out, l->state);
 			fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", l->slot);
-			obj_link(out, l->object_id);
+			obj_link(h, l->object_id);
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</table>\n", out);
@@ -1020,7 +1751,7 @@ tables(struct html *h)
 
 			fputs("<tr data-row=\"violation\"><td>", out);
 			put_esc(out, v->rule);
-			fputs("</td><td>", out);
+			fprintf(out, "</td><td%s>", strcmp(v->severity, "error") == 0 ? " class=\"bad\"" : "");
 			put_esc(out, v->severity);
 			fprintf(out, "</td><td title=\"%s\">%s</td><td>",
 				v->ts == OT_T_NONE ? "-" : ot_fmt_time(v->ts, tb), rel(h, v->ts, a, sizeof(a)));
@@ -1029,7 +1760,7 @@ tables(struct html *h)
 				fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", v->slot);
 			else
 				fputs("</td><td>-</td><td>", out);
-			obj_link(out, v->object_id);
+			obj_link(h, v->object_id);
 			fputs("</td></tr>\n", out);
 		}
 		fputs("</table>\n", out);
@@ -1053,119 +1784,122 @@ tables(struct html *h)
 	fputs("</table>\n", out);
 }
 
-/* One object's ordered history (like offtrace show object). */
+/* One kept event of a history, as a table row. */
 static int
-detail(struct html *h, uint64_t id, sqlite3_stmt *obj, sqlite3_stmt *ev)
+event_row(struct html *h, sqlite3_stmt *ev, int64_t id, int evidence)
 {
+	static const char *const names[] = { "root", "block", "slot", "value", "status",
+					     "code", "reason", "tid", "nbl" };
+	const struct ot_report *r = h->r;
 	FILE *out = h->out;
 	char a[40], tb[OT_TIMEBUF];
-	int64_t first, last;
-	int rc, n = 0;
+	const char *file;
+	int64_t input;
+	int c, rc;
 
-	sqlite3_reset(obj);
-	sqlite3_bind_int64(obj, 2, (int64_t)id);
-	if ((rc = sqlite3_step(obj)) != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 0 : sql_fail(h, "objects");
-	fprintf(out, "<div class=\"obj\" id=\"obj-%" PRIu64 "\" data-detail=\"%" PRIu64 "\">"
-		"<h3>object %" PRIu64 ": ", id, id, id);
-	put_esc(out, col_text(obj, 0));
-	fputs(" ", out);
-	put_esc(out, col_text(obj, 1));
-	fputs(" on adapter '", out);
-	put_esc(out, col_text(obj, 2));
-	fprintf(out, "', slot <span class=\"mono\">%s</span> epoch %lld</h3>\n<p>fate <b>",
-		col_text(obj, 3), (long long)sqlite3_column_int64(obj, 4));
-	put_esc(out, col_text(obj, 5));
-	fputs("</b></p>\n", out);
-	first = sqlite3_column_int64(obj, 6);
-	last = sqlite3_column_int64(obj, 7);
 	sqlite3_reset(ev);
-	sqlite3_bind_int64(ev, 2, first);
-	sqlite3_bind_int64(ev, 3, last);
-	sqlite3_bind_int64(ev, 4, sqlite3_column_int64(obj, 8));
-	sqlite3_bind_int64(ev, 5, sqlite3_column_int64(obj, 9));
-	sqlite3_bind_int64(ev, 6, sqlite3_column_int64(obj, 10));
-	sqlite3_bind_int64(ev, 7, HTML_MAX_HISTORY + 1);
+	sqlite3_bind_int64(ev, 2, id);
+	if ((rc = sqlite3_step(ev)) != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : sql_fail(h, "events");
+	fprintf(out, "<tr data-row=\"event\"%s><td>#%" PRId64 "</td><td class=\"mono\">%s</td><td>%s</td><td>",
+		evidence ? " class=\"evidence\" data-evidence=\"\"" : "", id,
+		ot_fmt_time(sqlite3_column_int64(ev, 0), tb),
+		rel(h, sqlite3_column_int64(ev, 0), a, sizeof(a)));
+	put_esc(out, col_text(ev, 1));
+	fputs("</td><td>", out);
+	put_esc(out, col_text(ev, 2));
+	fputs("</td><td class=\"mono\">", out);
+	for (c = 3; c <= 11; c++) {
+		if (sqlite3_column_type(ev, c) == SQLITE_NULL)
+			continue;
+		fprintf(out, "%s=", names[c - 3]);
+		put_esc(out, col_text(ev, c));
+		fputs(" ", out);
+	}
+	fputs("</td><td>", out);
+	input = sqlite3_column_int64(ev, 13);
+	file = input >= 0 && (size_t)input < r->nin ? r->in[input].file : "?";
+	put_esc(out, strrchr(file, '/') ? strrchr(file, '/') + 1 : file);	/* paths: at the top */
+	fprintf(out, ":%lld</td></tr>\n", (long long)sqlite3_column_int64(ev, 12));
+	return 0;
+}
+
+static int
+in_set(const int64_t *v, size_t n, int64_t x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* One object's ordered history (like offtrace show object). */
+static int
+detail(struct html *h, const struct html_hist *o, sqlite3_stmt *ev)
+{
+	FILE *out = h->out;
+	const int64_t *ids = o->show;
+	size_t i;
+
+	fprintf(out, "<div class=\"obj\" id=\"obj-%" PRIu64 "\" data-detail=\"%" PRIu64 "\">"
+		"<h3>object %" PRIu64 ": ", o->id, o->id, o->id);
+	put_esc(out, o->state);
+	fputs(" ", out);
+	put_esc(out, o->layer);
+	fputs(" on adapter '", out);
+	put_esc(out, o->adapter);
+	fprintf(out, "', slot <span class=\"mono\">%s</span> epoch %" PRId64 "</h3>\n<p>fate <b%s>",
+		o->slot_hex, o->epoch, bad_fate(o->fate) ? " class=\"bad\"" : "");
+	put_esc(out, o->fate);
+	fputs("</b>", out);
+	if (o->in_timeline)
+		fprintf(out, " &middot; <a href=\"#tl-%" PRIu64 "\">its row in the timeline</a>", o->id);
+	if (o->fold)
+		fprintf(out, " &middot; a long history: its first and last events%s here, the others"
+			" folded (<code>offtrace show object %s</code> lists them all)",
+			o->nevid ? " and its violations' evidence" : "", o->slot_hex);
+	fputs("</p>\n", out);
 	fputs("<table data-table=\"history\"><tr><th>event</th><th>time</th><th>rel</th><th>ev</th>"
 	      "<th>layer</th><th>fields</th><th>source</th></tr>\n", out);
-	while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
-		static const char *const names[] = { "root", "block", "slot", "value", "status",
-						     "code", "reason", "tid", "nbl" };
-		int c;
-
-		if (++n > HTML_MAX_HISTORY) {
-			fprintf(out, "<tr><td colspan=\"7\">(more events folded; see offtrace show object)</td></tr>\n");
-			break;
-		}
-		fprintf(out, "<tr data-row=\"event\"><td>#%lld</td><td class=\"mono\">%s</td><td>%s</td><td>",
-			(long long)sqlite3_column_int64(ev, 0), ot_fmt_time(sqlite3_column_int64(ev, 1), tb),
-			rel(h, sqlite3_column_int64(ev, 1), a, sizeof(a)));
-		put_esc(out, col_text(ev, 2));
-		fputs("</td><td>", out);
-		put_esc(out, col_text(ev, 3));
-		fputs("</td><td class=\"mono\">", out);
-		for (c = 4; c <= 12; c++) {
-			if (sqlite3_column_type(ev, c) == SQLITE_NULL)
-				continue;
-			fprintf(out, "%s=", names[c - 4]);
-			put_esc(out, col_text(ev, c));
-			fputs(" ", out);
-		}
-		fputs("</td><td>", out);
-		put_esc(out, col_text(ev, 14));
-		fprintf(out, ":%lld</td></tr>\n", (long long)sqlite3_column_int64(ev, 13));
+	for (i = 0; i < o->nshow; i++) {
+		/* between the two sides, events are folded */
+		if (o->fold && i > 0 && ids[i - 1] >= o->fold_lo && ids[i] <= o->fold_hi)
+			fputs("<tr class=\"fold\" data-row=\"fold\"><td colspan=\"7\">&hellip; events"
+			      " folded &hellip;</td></tr>\n", out);
+		if (event_row(h, ev, ids[i], in_set(o->evid, o->nevid, ids[i])) < 0)
+			return -1;
 	}
 	fputs("</table></div>\n", out);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sql_fail(h, "events");
 	return 0;
 }
 
 static int
 details(struct html *h)
 {
-	const struct ot_report *r = h->r;
-	sqlite3_stmt *obj = NULL, *ev = NULL;
-	uint64_t *ids = xcalloc(HTML_MAX_DETAILS, sizeof(*ids));
-	size_t n = 0, i, j;
+	sqlite3_stmt *ev = NULL;
+	size_t i;
 	int rc = -1;
 
-	for (i = 0; i < r->nleaks && n < HTML_MAX_DETAILS; i++)
-		ids[n++] = r->leaks[i].object_id;
-	for (i = 0; i < r->nviolations && n < HTML_MAX_DETAILS; i++)
-		if (r->violations[i].object_id)
-			ids[n++] = r->violations[i].object_id;
 	fputs("<h2 id=\"objects\">Object histories</h2>\n", h->out);
-	if (n == 0) {
-		fputs("<p class=\"note\">No leaked object and no violation on an object.</p>\n", h->out);
-		rc = 0;
-		goto out;
+	if (h->nhist == 0) {
+		fputs("<p class=\"note\">No object.</p>\n", h->out);
+		return 0;
 	}
-	if (prep(h, "SELECT state, layer, adapter, ot_hex(slot), epoch, fate, first_event, last_event,"
-		 " slot, coalesce(handle, 0), coalesce(value, 0)"
-		 " FROM objects WHERE oid = ?1 * 1099511627776 + ?2", &obj) < 0)
-		goto out;
-	if (prep(h, "SELECT id, ts, ev, layer, ot_hex(root), ot_hex(block), ot_hex(slot),"
-		 " ot_hex(value), ot_status_name(status), code, reason, tid, ot_hex(nbl), line,"
-		 " (SELECT file FROM inputs i WHERE i.trace_id = e.trace_id AND i.input = e.input)"
-		 " FROM events e WHERE eid BETWEEN ?1 * 1099511627776 + ?2 AND ?1 * 1099511627776 + ?3"
-		 " AND (slot = ?4 OR (?5 <> 0 AND handle = ?5) OR (?6 <> 0 AND value = ?6 AND ev <> 'ctx_write'))"
-		 " ORDER BY eid LIMIT ?7", &ev) < 0)
-		goto out;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i; j++)
-			if (ids[j] == ids[i])
-				break;
-		if (j < i)
-			continue;	/* already shown */
-		if (detail(h, ids[i], obj, ev) < 0)
+	fprintf(h->out, "<p class=\"note\">The %zu %s of the timeline and of the leak and violation"
+		" tables, by id: the events that touch each one.</p>\n", h->nhist,
+		pl(h->nhist, "object", "objects"));
+	if (prep(h, "SELECT ts, ev, layer, ot_hex(root), ot_hex(block), ot_hex(slot),"
+		 " ot_hex(value), ot_status_name(status), code, reason, tid, ot_hex(nbl), line, input"
+		 " FROM events WHERE eid = ?1 * 1099511627776 + ?2", &ev) < 0)
+		return -1;
+	for (i = 0; i < h->nhist; i++)
+		if (detail(h, &h->hist[i], ev) < 0)
 			goto out;
-	}
 	rc = 0;
 out:
-	sqlite3_finalize(obj);
 	sqlite3_finalize(ev);
-	free(ids);
 	return rc;
 }
 
@@ -1174,6 +1908,8 @@ ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 	       struct ot_err *err)
 {
 	struct html h;
+	int64_t *ids = NULL;
+	size_t i;
 	int rc = -1;
 
 	memset(&h, 0, sizeof(h));
@@ -1185,8 +1921,14 @@ ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 	h.t1 = r->end_ts != OT_T_NONE ? r->end_ts : h.t0 + 1;
 	if (h.t1 <= h.t0)
 		h.t1 = h.t0 + 1;
+	time_axis_init(&h);
 	h.groups = xcalloc(HTML_MAX_GROUPS, sizeof(*h.groups));
-	if (load_objects(&h) < 0 || load_latency(&h) < 0)
+	if (load_objects(&h) < 0 || load_lanes(&h) < 0 || load_latency(&h) < 0)
+		goto out;
+	ids = xmalloc(st_mult(h.nrows + 1, sizeof(*ids)));
+	for (i = 0; i < h.nrows; i++)
+		ids[i] = h.rows[i].id;
+	if (html_hist_load(db, r, ids, h.nrows, &h.hist, &h.nhist, err) < 0)
 		goto out;
 	head(&h);
 	summary(&h);
@@ -1201,5 +1943,8 @@ out:
 	free(h.groups);
 	free(h.rows);
 	free(h.lat);
+	free(h.alat);
+	free(h.hist);
+	free(ids);
 	return rc;
 }
