@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "offtrace/wpptext.h"
@@ -182,6 +183,22 @@ cli_is_sqlite(const char *path)
 }
 
 int
+cli_check_input(const char *path)
+{
+	struct stat sb;
+
+	if (access(path, R_OK) != 0) {
+		cli_errorf("%s: cannot read: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		cli_errorf("%s: is a directory", path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int
 cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	      int64_t *trace_id)
 {
@@ -193,10 +210,8 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 
 	memset(&err, 0, sizeof(err));
 	for (i = 0; i < n; i++)
-		if (access(paths[i], R_OK) != 0) {
-			cli_errorf("%s: cannot read: %s", paths[i], strerror(errno));
+		if (cli_check_input(paths[i]) != 0)
 			return EXIT_USAGE;
-		}
 	existed = strcmp(c->db, ":memory:") != 0 && access(c->db, F_OK) == 0;
 	if (ot_db_open(c->db, 0, &db, &err) < 0) {
 		if (!err.file[0])
@@ -258,12 +273,10 @@ cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *t
 	struct ot_db *db = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (access(path, R_OK) != 0) {
-		cli_errorf("%s: cannot read: %s", path, strerror(errno));
+	if (cli_check_input(path) != 0)
 		return EXIT_USAGE;
-	}
 	if (!cli_is_sqlite(path)) {
-		cli_errorf("%s: not an offtrace database (SQLite header missing)", path);
+		cli_errorf("%s: not an offtrace database (not an SQLite file)", path);
 		return EXIT_USAGE;
 	}
 	if (ot_db_open(path, 1, &db, &err) < 0) {

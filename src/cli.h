@@ -93,6 +93,12 @@ int cli_flush_output(FILE *f, const char *name, int status);
 int cli_close_output(FILE *f, const char *name);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
+/*
+ * An input path the commands read: readable and not a directory.  0, or
+ * "offtrace: PATH: is a directory" (or "cannot read: REASON") printed and
+ * EXIT_USAGE.
+ */
+int cli_check_input(const char *path);
 /* Parse "--since"/"--until": ns integer or RFC 3339. */
 int cli_parse_time(const char *s, int64_t *out);
 /* Open a database for reading and pick the trace (-1: latest). */
