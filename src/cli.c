@@ -43,6 +43,13 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 }
 
 int
+cli_option_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'offtrace %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+int
 cli_report_error(const struct ot_err *err)
 {
 	if (err->file[0] && err->line)

@@ -44,6 +44,12 @@ int cmd_profile(int argc, char **argv);
 int cli_report_error(const struct ot_err *err);
 /* Print "offtrace: <msg>" and "Try 'offtrace CMD --help'." and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
+/*
+ * After getopt_long() returned '?': getopt has printed the one line that
+ * names the option (main.c makes its program name "offtrace: CMD"); print
+ * the hint "Try 'offtrace CMD --help'." and return EXIT_USAGE.
+ */
+int cli_option_error(const char *cmd);
 void cli_errorf(const char *fmt, ...) OT_PRINTF(1, 2);
 
 /* Options shared by analyze, ingest and check. */

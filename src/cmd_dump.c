@@ -532,7 +532,7 @@ cmd_dump(int argc, char **argv)
 			fputs(dump_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("dump", "bad option");
+			return cli_option_error("dump");
 		}
 	}
 	if (argc - optind != 1)

@@ -65,7 +65,7 @@ cmd_export(int argc, char **argv)
 			fputs(export_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("export", "bad option");
+			return cli_option_error("export");
 		}
 	}
 	if (outpath == NULL)

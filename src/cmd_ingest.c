@@ -41,7 +41,7 @@ cmd_ingest(int argc, char **argv)
 			fputs(ingest_help, stdout);
 			return EXIT_OK;
 		}
-		return cli_usage_error("ingest", "bad option");
+		return cli_option_error("ingest");
 	}
 	if (optind >= argc)
 		return cli_usage_error("ingest", "no trace given");
