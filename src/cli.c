@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,7 +100,15 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 
 	switch (opt) {
 	case 'o':
+		/* one release of grace, then -o names the output file */
+		fprintf(stderr, "offtrace: %s: -o/--output DB is deprecated, use --db DB"
+			" (-o will name the output file)\n", cmd);
 		c->db = arg;
+		c->db_given = 1;
+		return 1;
+	case OPT_DB:
+		c->db = arg;
+		c->db_given = 1;
 		return 1;
 	case OPT_FORCE:
 		c->o.force = 1;
@@ -261,6 +270,43 @@ cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 	return cli_do_ingest(c, args, n, dbp, trace_id);
 }
 
+const char *
+cli_db_arg(const char *cmd, const char *db_opt, char ***args, int *n)
+{
+	const char *db;
+
+	if (db_opt != NULL)
+		return db_opt;
+	if (*n < 1) {
+		cli_usage_error(cmd, "no database given (DB or --db DB)");
+		return NULL;
+	}
+	db = (*args)[0];
+	(*args)++;
+	(*n)--;
+	return db;
+}
+
+int
+cli_check_table(const char *cmd, const char *format, const char *table)
+{
+	static const char *const tables[] = { "summary", "latency", "histogram",
+					      "leaks", "violations", "rules",
+					      "inputs" };
+	size_t i;
+
+	if (table == NULL)
+		return 0;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strcmp(table, tables[i]) == 0)
+			break;
+	if (i == sizeof(tables) / sizeof(tables[0]))
+		return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, histogram, leaks, violations, rules or inputs", table), -1;
+	if (strcmp(format, "csv") != 0)
+		return cli_usage_error(cmd, "--table is for --format csv (the format is %s)", format), -1;
+	return 0;
+}
+
 int
 cli_text_or_jsonl(const char *cmd, const char *arg, int *json)
 {
@@ -315,6 +361,16 @@ cli_parse_color(const char *cmd, const char *arg)
 		return CLI_COLOR_AUTO;
 	cli_usage_error(cmd, "bad --color '%s': want auto, always or never", arg);
 	return -1;
+}
+
+int
+cli_color_option(const char *cmd, const char *arg, int argc, char **argv)
+{
+	if (arg == NULL && optind < argc &&
+	    (strcmp(argv[optind], "auto") == 0 || strcmp(argv[optind], "always") == 0 ||
+	     strcmp(argv[optind], "never") == 0))
+		arg = argv[optind++];
+	return cli_parse_color(cmd, arg);
 }
 
 int

@@ -22,7 +22,6 @@ cmd_ingest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_INGEST_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
