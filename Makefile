@@ -141,7 +141,7 @@ check-run: $(PROG) $(UNIT_BIN) $(TOOL_BIN)
 # NIC, one driver with a late context write) merged into one report.
 demo: $(PROG)
 	@rm -f $(O)/demo.db
-	./$(PROG) analyze -o $(O)/demo.db testdata/samples/*.jsonl
+	./$(PROG) analyze --db $(O)/demo.db testdata/samples/*.jsonl
 
 bench: $(PROG) $(O)/tests/mkpcap
 	sh bench/bench.sh ./$(PROG) $(O)/tests/mkpcap

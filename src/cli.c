@@ -7,11 +7,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "offtrace/wpptext.h"
@@ -38,6 +40,13 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'offtrace %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+int
+cli_option_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'offtrace %s --help'.\n", cmd);
 	return EXIT_USAGE;
 }
 
@@ -91,7 +100,15 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 
 	switch (opt) {
 	case 'o':
+		/* one release of grace, then -o names the output file */
+		fprintf(stderr, "offtrace: %s: -o/--output DB is deprecated, use --db DB"
+			" (-o will name the output file)\n", cmd);
 		c->db = arg;
+		c->db_given = 1;
+		return 1;
+	case OPT_DB:
+		c->db = arg;
+		c->db_given = 1;
 		return 1;
 	case OPT_FORCE:
 		c->o.force = 1;
@@ -182,6 +199,22 @@ cli_is_sqlite(const char *path)
 }
 
 int
+cli_check_input(const char *path)
+{
+	struct stat sb;
+
+	if (access(path, R_OK) != 0) {
+		cli_errorf("%s: cannot read: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		cli_errorf("%s: is a directory", path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int
 cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	      int64_t *trace_id)
 {
@@ -193,10 +226,8 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 
 	memset(&err, 0, sizeof(err));
 	for (i = 0; i < n; i++)
-		if (access(paths[i], R_OK) != 0) {
-			cli_errorf("%s: cannot read: %s", paths[i], strerror(errno));
+		if (cli_check_input(paths[i]) != 0)
 			return EXIT_USAGE;
-		}
 	existed = strcmp(c->db, ":memory:") != 0 && access(c->db, F_OK) == 0;
 	if (ot_db_open(c->db, 0, &db, &err) < 0) {
 		if (!err.file[0])
@@ -239,6 +270,43 @@ cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 	return cli_do_ingest(c, args, n, dbp, trace_id);
 }
 
+const char *
+cli_db_arg(const char *cmd, const char *db_opt, char ***args, int *n)
+{
+	const char *db;
+
+	if (db_opt != NULL)
+		return db_opt;
+	if (*n < 1) {
+		cli_usage_error(cmd, "no database given (DB or --db DB)");
+		return NULL;
+	}
+	db = (*args)[0];
+	(*args)++;
+	(*n)--;
+	return db;
+}
+
+int
+cli_check_table(const char *cmd, const char *format, const char *table)
+{
+	static const char *const tables[] = { "summary", "latency", "histogram",
+					      "leaks", "violations", "rules",
+					      "inputs" };
+	size_t i;
+
+	if (table == NULL)
+		return 0;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (strcmp(table, tables[i]) == 0)
+			break;
+	if (i == sizeof(tables) / sizeof(tables[0]))
+		return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, histogram, leaks, violations, rules or inputs", table), -1;
+	if (strcmp(format, "csv") != 0)
+		return cli_usage_error(cmd, "--table is for --format csv (the format is %s)", format), -1;
+	return 0;
+}
+
 int
 cli_text_or_jsonl(const char *cmd, const char *arg, int *json)
 {
@@ -258,12 +326,10 @@ cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *t
 	struct ot_db *db = NULL;
 
 	memset(&err, 0, sizeof(err));
-	if (access(path, R_OK) != 0) {
-		cli_errorf("%s: cannot read: %s", path, strerror(errno));
+	if (cli_check_input(path) != 0)
 		return EXIT_USAGE;
-	}
 	if (!cli_is_sqlite(path)) {
-		cli_errorf("%s: not an offtrace database (SQLite header missing)", path);
+		cli_errorf("%s: not an offtrace database (not an SQLite file)", path);
 		return EXIT_USAGE;
 	}
 	if (ot_db_open(path, 1, &db, &err) < 0) {
@@ -295,6 +361,16 @@ cli_parse_color(const char *cmd, const char *arg)
 		return CLI_COLOR_AUTO;
 	cli_usage_error(cmd, "bad --color '%s': want auto, always or never", arg);
 	return -1;
+}
+
+int
+cli_color_option(const char *cmd, const char *arg, int argc, char **argv)
+{
+	if (arg == NULL && optind < argc &&
+	    (strcmp(argv[optind], "auto") == 0 || strcmp(argv[optind], "always") == 0 ||
+	     strcmp(argv[optind], "never") == 0))
+		arg = argv[optind++];
+	return cli_parse_color(cmd, arg);
 }
 
 int

@@ -44,18 +44,29 @@ int cmd_profile(int argc, char **argv);
 int cli_report_error(const struct ot_err *err);
 /* Print "offtrace: <msg>" and "Try 'offtrace CMD --help'." and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
+/*
+ * After getopt_long() returned '?': getopt has printed the one line that
+ * names the option (main.c makes its program name "offtrace: CMD"); print
+ * the hint "Try 'offtrace CMD --help'." and return EXIT_USAGE.
+ */
+int cli_option_error(const char *cmd);
 void cli_errorf(const char *fmt, ...) OT_PRINTF(1, 2);
 
 /* Options shared by analyze, ingest and check. */
 #define CLI_MAX_PROFILES 16
 struct cli_ingest {
-	const char *db;		/* -o DB */
+	const char *db;		/* --db DB (or the deprecated -o DB) */
+	int db_given;		/* db came from --db or -o */
 	int quiet, no_progress;
 	const char *profiles[CLI_MAX_PROFILES];	/* --profile FILE, in order */
 	struct ot_ingest_opts o;
 };
 void cli_ingest_init(struct cli_ingest *c, const char *default_db);
-/* Handle one of the shared long options (by getopt value); 1 handled, 0 not, -1 error. */
+/*
+ * Handle one of the shared long options (by getopt value); 1 handled, 0
+ * not, -1 error.  -o/--output DB, the old spelling of --db, still works
+ * and prints one deprecation line.
+ */
 int cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cmd);
 /* Open c->db and ingest the inputs; prints errors; returns an exit code. */
 int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
@@ -66,6 +77,18 @@ int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
  */
 int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 		     struct ot_db **dbp, int64_t *trace_id);
+/*
+ * --db FILE where a command also takes the database as an argument
+ * (report, show, query, export): one of the two, not both.  Returns the
+ * database (from --db, else args[0], shifting *args and *n), or NULL after
+ * printing the usage error.
+ */
+const char *cli_db_arg(const char *cmd, const char *db_opt, char ***args, int *n);
+/*
+ * --table NAME of the CSV report: 0 when it is one of the tables and
+ * format is csv, else the usage error printed and -1.  table NULL is 0.
+ */
+int cli_check_table(const char *cmd, const char *format, const char *table);
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /*
@@ -75,6 +98,12 @@ int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
  */
 enum { CLI_COLOR_NEVER, CLI_COLOR_ALWAYS, CLI_COLOR_AUTO };
 int cli_parse_color(const char *cmd, const char *arg);
+/*
+ * --color as getopt returned it (OPT_COLOR, optarg arg): also takes WHEN
+ * from the next argument when it is auto, always or never ("--color
+ * always", as getopt users expect), advancing optind.
+ */
+int cli_color_option(const char *cmd, const char *arg, int argc, char **argv);
 int cli_term_width(int fd);
 void cli_text_opts(FILE *out, int when, struct ot_text_opts *t);
 /*
@@ -93,6 +122,12 @@ int cli_flush_output(FILE *f, const char *name, int status);
 int cli_close_output(FILE *f, const char *name);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
+/*
+ * An input path the commands read: readable and not a directory.  0, or
+ * "offtrace: PATH: is a directory" (or "cannot read: REASON") printed and
+ * EXIT_USAGE.
+ */
+int cli_check_input(const char *path);
 /* Parse "--since"/"--until": ns integer or RFC 3339. */
 int cli_parse_time(const char *s, int64_t *out);
 /* Open a database for reading and pick the trace (-1: latest). */
@@ -106,10 +141,13 @@ enum {
 	OPT_MAX_ERRORS, OPT_MAX_WARNINGS, OPT_LATENCY, OPT_FAIL_ON, OPT_JUNIT,
 	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP, OPT_COLOR,
 	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
-	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW
+	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW,
+	OPT_DB
 };
 
 #define CLI_INGEST_LONGOPTS \
+	{ "db", required_argument, NULL, OPT_DB }, \
+	{ "output", required_argument, NULL, 'o' }, \
 	{ "force", no_argument, NULL, OPT_FORCE }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS }, \
@@ -126,7 +164,9 @@ enum {
 	{ "prefix", required_argument, NULL, OPT_PREFIX }
 
 #define CLI_INGEST_HELP \
-	"  -o, --output DB      database file (\":memory:\" allowed)\n" \
+	"      --db DB          database file (\":memory:\" allowed)\n" \
+	"  -o, --output DB      deprecated spelling of --db (-o will name the\n" \
+	"                       output file, as in report, export and gen)\n" \
 	"      --force          ingest inputs even if already in the database\n" \
 	"  -q, --quiet          no progress, no summary line on stderr\n" \
 	"      --no-progress    no progress bar\n" \

@@ -1,6 +1,7 @@
 /*
  * cmd_analyze.c - analyze, the main job: ingest traces (in memory unless
- * -o DB) and print the report, optionally the HTML report too.
+ * --db DB) and print the report (text, JSON, CSV or HTML), optionally the
+ * HTML report too.
  */
 #include "cli.h"
 
@@ -47,7 +48,15 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 		ot_report_release(&r);
 		return EXIT_USAGE;
 	}
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "html") == 0) {
+		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0) {
+			rc = cli_report_error(&err);
+			cli_close_output(out, NULL);
+			ot_report_release(&r);
+			return rc;
+		}
+		w = 0;
+	} else if (strcmp(format, "json") == 0)
 		w = ot_report_json(&r, out);
 	else if (strcmp(format, "csv") == 0)
 		w = ot_report_csv(&r, table, out);
@@ -67,36 +76,25 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 static int
 check_format(const char *cmd, const char *f)
 {
-	if (strcmp(f, "text") && strcmp(f, "json") && strcmp(f, "csv"))
-		return cli_usage_error(cmd, "unknown --format '%s': want text, json or csv", f);
+	if (strcmp(f, "text") && strcmp(f, "json") && strcmp(f, "csv") && strcmp(f, "html"))
+		return cli_usage_error(cmd, "unknown --format '%s': want text, json, csv or html", f);
 	return 0;
-}
-
-static int
-check_table(const char *cmd, const char *t)
-{
-	static const char *const tables[] = { "summary", "latency", "histogram",
-					      "leaks", "violations", "rules",
-					      "inputs" };
-	size_t i;
-
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (strcmp(t, tables[i]) == 0)
-			return 0;
-	return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, histogram, leaks, violations, rules or inputs", t);
 }
 
 static const char analyze_help[] =
 	"usage: offtrace analyze [options] TRACE...\n\n"
-	"Ingest the traces (merged by time) and print the report.  Without -o the\n"
+	"Ingest the traces (merged by time) and print the report.  Without --db the\n"
 	"database lives in memory only.\n\n"
 	"options:\n"
 	CLI_INGEST_HELP
-	"  -f, --format FMT     text (default), json or csv\n"
-	"      --table TABLE    for csv, only one table: summary, latency, histogram,\n"
-	"                       leaks, violations, rules, inputs (default: all)\n"
+	"  -f, --format FMT     text (default), json, csv or html (one self-contained\n"
+	"                       page: timeline, latency histograms, object histories)\n"
+	"      --table TABLE    with --format csv, only one table: summary, latency,\n"
+	"                       histogram, leaks, violations, rules, inputs (default:\n"
+	"                       all)\n"
 	"      --color[=WHEN]   colour the text report: auto (default: on a terminal,\n"
 	"                       unless NO_COLOR is set or TERM=dumb), always, never\n"
+	"                       (also --color WHEN)\n"
 	"  -w, --write FILE     write the report to FILE instead of stdout\n"
 	"      --html FILE      also write the HTML report (timeline, histograms,\n"
 	"                       object histories) to FILE\n"
@@ -107,7 +105,6 @@ cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_INGEST_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "write", required_argument, NULL, 'w' },
@@ -136,8 +133,6 @@ cmd_analyze(int argc, char **argv)
 			break;
 		case OPT_TABLE:
 			table = optarg;
-			if (check_table("analyze", table))
-				return EXIT_USAGE;
 			break;
 		case 'w':
 			outpath = optarg;
@@ -146,16 +141,18 @@ cmd_analyze(int argc, char **argv)
 			html = optarg;
 			break;
 		case OPT_COLOR:
-			if ((color = cli_parse_color("analyze", optarg)) < 0)
+			if ((color = cli_color_option("analyze", optarg, argc, argv)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(analyze_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("analyze", "bad option");
+			return cli_option_error("analyze");
 		}
 	}
+	if (cli_check_table("analyze", format, table) < 0)
+		return EXIT_USAGE;
 	if (optind >= argc)
 		return cli_usage_error("analyze", "no trace given");
 	rc = cli_do_ingest(&c, argv + optind, argc - optind, &db, &trace_id);

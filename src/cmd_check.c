@@ -12,9 +12,9 @@
 
 static const char check_help[] =
 	"usage: offtrace check [options] DB | TRACE...\n\n"
-	"CI gate on a database (its newest trace, or --trace ID) or on traces\n"
-	"(ingested in memory, or into -o DB).  Fails on any leak and on any\n"
-	"error-severity violation unless --max-leaks or --max-errors say\n"
+	"CI gate on a database (DB or --db DB: its newest trace, or --trace ID) or\n"
+	"on traces (ingested in memory, or into --db DB).  Fails on any leak and\n"
+	"on any error-severity violation unless --max-leaks or --max-errors say\n"
 	"otherwise.  A rule with violations that do not fail the gate is a\n"
 	"warning, never a pass.\n\n"
 	"options:\n"
@@ -40,7 +40,8 @@ static const char check_help[] =
 	"  -f, --format FMT     text (default) or github (GitHub Actions annotations:\n"
 	"                       one ::error/::warning line per violation and per\n"
 	"                       failed budget or limit)\n"
-	"      --color[=WHEN]   colour the text: auto (default), always, never\n"
+	"      --color[=WHEN]   colour the text: auto (default), always, never (also\n"
+	"                       --color WHEN)\n"
 	CLI_INGEST_HELP
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 pass, 1 fail, 2 usage or input error, 3 internal error.\n";
@@ -81,7 +82,6 @@ cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_INGEST_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
 		{ "max-leaks", required_argument, NULL, OPT_MAX_LEAKS },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 		{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
@@ -162,19 +162,23 @@ cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "unknown --format '%s': want text or github", optarg);
 			break;
 		case OPT_COLOR:
-			if ((color = cli_parse_color("check", optarg)) < 0)
+			if ((color = cli_color_option("check", optarg, argc, argv)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(check_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("check", "bad option");
+			return cli_option_error("check");
 		}
 	}
-	if (optind >= argc)
+	/* check --db DB alone checks that database */
+	if (optind >= argc && c.db_given)
+		rc = cli_open_db(c.db, want, &db, &trace_id);
+	else if (optind >= argc)
 		return cli_usage_error("check", "no database or trace given");
-	rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
+	else
+		rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {

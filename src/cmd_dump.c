@@ -570,7 +570,7 @@ cmd_dump(int argc, char **argv)
 			fputs(dump_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("dump", "bad option");
+			return cli_option_error("dump");
 		}
 	}
 	if (argc - optind != 1)
@@ -585,6 +585,11 @@ cmd_dump(int argc, char **argv)
 	/* a capture; tracefmt text (any text with --prefix); else an .etl,
 	 * whose reader says what is wrong with a file that is none */
 	kind = ot_source_detect(ctx, path, &err);
+	if (kind != NULL && strcmp(kind, "jsonl") == 0) {
+		ot_source_ctx_free(ctx);
+		cli_errorf("%s: dump reads .etl, text and captures; this is JSON lines: use analyze", path);
+		return EXIT_USAGE;
+	}
 	capture = kind != NULL && (strcmp(kind, "pcap") == 0 || strcmp(kind, "pcapng") == 0);
 	text = !capture && (so.prefix != NULL || (kind != NULL && strcmp(kind, "wpptext") == 0));
 	if (!capture)

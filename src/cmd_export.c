@@ -10,16 +10,19 @@
 #include <string.h>
 
 static const char export_help[] =
-	"usage: offtrace export --format chrome [options] -o FILE DB | TRACE...\n\n"
+	"usage: offtrace export --format chrome [options] -o FILE DB | TRACE...\n"
+	"       offtrace export --format chrome [options] -o FILE --db DB\n\n"
 	"Write the newest trace of DB (or --trace ID), or the given traces\n"
-	"ingested in memory, as Chrome trace-event JSON: objects as async slices\n"
-	"per adapter (process) and layer (thread), operations as complete events,\n"
-	"violations and leaks as instant events.  Opens in ui.perfetto.dev and\n"
-	"chrome://tracing.\n\n"
+	"ingested in memory (or into --db DB), as Chrome trace-event JSON: objects\n"
+	"as async slices per adapter (process) and layer (thread), operations as\n"
+	"complete events, violations and leaks as instant events.  Opens in\n"
+	"ui.perfetto.dev and chrome://tracing.\n\n"
 	"options:\n"
 	"  -f, --format FMT     chrome (the only one, and the default)\n"
 	"  -o, --output FILE    the JSON file (\"-\": stdout)\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
+	"      --db DB          the database (instead of the argument DB; with\n"
+	"                       traces, they are ingested into it)\n"
 	"  -q, --quiet          no progress bar on stderr when ingesting traces\n"
 	"  -h, --help           this help\n";
 
@@ -30,6 +33,7 @@ cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "db", required_argument, NULL, OPT_DB },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -38,7 +42,7 @@ cmd_export(int argc, char **argv)
 	struct ot_report r;
 	struct ot_err err;
 	struct ot_db *db = NULL;
-	const char *outpath = NULL;
+	const char *outpath = NULL, *dbpath = NULL;
 	int64_t want = -1, trace_id;
 	FILE *out;
 	int opt, rc;
@@ -58,6 +62,9 @@ cmd_export(int argc, char **argv)
 			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
 				return cli_usage_error("export", "bad --trace '%s'", optarg);
 			break;
+		case OPT_DB:
+			dbpath = optarg;
+			break;
 		case 'q':
 			c.quiet = 1;
 			break;
@@ -65,14 +72,20 @@ cmd_export(int argc, char **argv)
 			fputs(export_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("export", "bad option");
+			return cli_option_error("export");
 		}
 	}
 	if (outpath == NULL)
 		return cli_usage_error("export", "no output file (-o FILE)");
-	if (optind >= argc)
+	/* --db DB alone: that database; with traces, they are ingested into it */
+	if (dbpath != NULL)
+		c.db = dbpath;
+	if (dbpath != NULL && optind >= argc)
+		rc = cli_open_db(dbpath, want, &db, &trace_id);
+	else if (optind >= argc)
 		return cli_usage_error("export", "no database or trace given");
-	rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
+	else
+		rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {

@@ -499,7 +499,7 @@ cmd_flows(int argc, char **argv)
 			fputs(flows_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("flows", "bad option");
+			return cli_option_error("flows");
 		}
 	}
 	if (optind >= argc)

@@ -222,7 +222,7 @@ cmd_gen(int argc, char **argv)
 			fputs(gen_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("gen", "bad option");
+			return cli_option_error("gen");
 		}
 	}
 	if (argc - optind != 1)

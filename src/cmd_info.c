@@ -92,7 +92,7 @@ cmd_info(int argc, char **argv)
 			fputs(info_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("info", "bad option");
+			return cli_option_error("info");
 		}
 	}
 	if (argc - optind != 1)

@@ -22,7 +22,6 @@ cmd_ingest(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_INGEST_LONGOPTS,
-		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -41,7 +40,7 @@ cmd_ingest(int argc, char **argv)
 			fputs(ingest_help, stdout);
 			return EXIT_OK;
 		}
-		return cli_usage_error("ingest", "bad option");
+		return cli_option_error("ingest");
 	}
 	if (optind >= argc)
 		return cli_usage_error("ingest", "no trace given");

@@ -199,7 +199,7 @@ profile_stats(int argc, char **argv)
 			fputs(profile_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("profile", "bad option");
+			return cli_option_error("profile");
 		}
 	}
 	if (optind >= argc)
@@ -240,7 +240,9 @@ cmd_profile(int argc, char **argv)
 		}
 		return profile_check(argc - 2, argv + 2);
 	}
-	if (strcmp(argv[1], "stats") == 0)
+	if (strcmp(argv[1], "stats") == 0) {
+		argv[1] = argv[0];	/* getopt's program name, "offtrace: profile" */
 		return profile_stats(argc - 1, argv + 1);
+	}
 	return cli_usage_error("profile", "unknown subcommand '%s': want check or stats", argv[1]);
 }

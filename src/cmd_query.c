@@ -1,84 +1,82 @@
 /*
  * cmd_query.c - query: read-only SQL on a database, the rows as CSV or
- * as a JSON array of objects.
+ * as a JSON array of objects.  Several statements run one after the
+ * other, as the sqlite3 shell runs them.
  */
 #include "cli.h"
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char query_help[] =
-	"usage: offtrace query [options] DB SQL\n\n"
+	"usage: offtrace query [options] DB SQL\n"
+	"       offtrace query [options] --db DB SQL\n\n"
 	"Run SQL on DB (read-only) and print the rows as CSV with a header line,\n"
 	"or as a JSON array of objects.  The helpers percentile(x, p),\n"
-	"ot_status_name(code), ot_hex(ptr) and ot_time(ns) are available.\n\n"
+	"ot_status_name(code), ot_hex(ptr) and ot_time(ns) are available.  SQL may\n"
+	"hold several statements separated by ';': each runs in turn and prints\n"
+	"its rows (CSV: an empty line between two results; JSON: one array a\n"
+	"result).  All are compiled first, so a bad one prints nothing; one that\n"
+	"fails while running stops the run.\n\n"
 	"options:\n"
 	"      --json           JSON instead of CSV\n"
+	"      --db DB          the database (instead of the argument DB)\n"
 	"  -h, --help           this help\n";
 
-int
-cmd_query(int argc, char **argv)
+static void
+put_value(sqlite3_stmt *st, int i, int json)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct ot_err err;
-	struct ot_db *db = NULL;
-	sqlite3_stmt *st = NULL;
-	const char *tail;
-	int64_t trace_id;
-	int opt, json = 0, rc, ncol, i, first = 1;
+	const char *txt;
 
-	memset(&err, 0, sizeof(err));
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_JSON:
-			json = 1;
-			break;
-		case 'h':
-			fputs(query_help, stdout);
-			return EXIT_OK;
-		default:
-			return cli_usage_error("query", "bad option");
-		}
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		if (json)
+			fputs("null", stdout);
+		break;
+	case SQLITE_INTEGER:
+		printf("%lld", (long long)sqlite3_column_int64(st, i));
+		break;
+	case SQLITE_FLOAT:
+		printf("%.17g", sqlite3_column_double(st, i));
+		break;
+	default:
+		txt = (const char *)sqlite3_column_text(st, i);
+		if (json)
+			ot_json_string(stdout, txt ? txt : "");
+		else
+			ot_csv_string(stdout, txt ? txt : "");
 	}
-	if (argc - optind != 2)
-		return cli_usage_error("query", "want a database and one SQL statement");
-	/* any trace id will do: query does not need one */
-	if ((rc = cli_open_db(argv[optind], 0, &db, &trace_id)) != EXIT_OK)
-		return rc;
-	if (sqlite3_prepare_v2(ot_db_sqlite(db), argv[optind + 1], -1, &st, &tail) != SQLITE_OK) {
-		cli_errorf("query: %s", sqlite3_errmsg(ot_db_sqlite(db)));
-		ot_db_close(db);
-		return EXIT_USAGE;
-	}
-	if (st == NULL) {
-		ot_db_close(db);
-		return cli_usage_error("query", "empty SQL");
-	}
-	ncol = sqlite3_column_count(st);
-	if (json)
-		fputs("[", stdout);
-	else
-		for (i = 0; i < ncol; i++) {
-			if (i)
-				fputc(',', stdout);
-			ot_csv_string(stdout, sqlite3_column_name(st, i));
-		}
-	if (!json)
-		fputc('\n', stdout);
+}
+
+/*
+ * Run one prepared statement and print its rows; nothing is printed until
+ * its first step succeeds, so an error comes alone.  *results counts the
+ * results printed so far (for the separator).  0, or -1 after the step
+ * failed.
+ */
+static int
+run_one(sqlite3_stmt *st, int json, int *results)
+{
+	int ncol = sqlite3_column_count(st), i, rc, rows = 0;
+
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (json) {
-			fputs(first ? "\n  {" : ",\n  {", stdout);
-			first = 0;
+		if (rows++ == 0) {
+			if (*results > 0)
+				fputs(json ? "" : "\n", stdout);
+			fputs(json ? "[" : "", stdout);
+			for (i = 0; !json && i < ncol; i++) {
+				if (i)
+					fputc(',', stdout);
+				ot_csv_string(stdout, sqlite3_column_name(st, i));
+			}
+			if (!json)
+				fputc('\n', stdout);
 		}
+		if (json)
+			fputs(rows > 1 ? ",\n  {" : "\n  {", stdout);
 		for (i = 0; i < ncol; i++) {
-			int t = sqlite3_column_type(st, i);
-			const char *txt;
-
 			if (json) {
 				if (i)
 					fputs(", ", stdout);
@@ -87,36 +85,111 @@ cmd_query(int argc, char **argv)
 			} else if (i) {
 				fputc(',', stdout);
 			}
-			switch (t) {
-			case SQLITE_NULL:
-				if (json)
-					fputs("null", stdout);
-				break;
-			case SQLITE_INTEGER:
-				printf("%lld", (long long)sqlite3_column_int64(st, i));
-				break;
-			case SQLITE_FLOAT:
-				printf("%.17g", sqlite3_column_double(st, i));
-				break;
-			default:
-				txt = (const char *)sqlite3_column_text(st, i);
-				if (json)
-					ot_json_string(stdout, txt ? txt : "");
-				else
-					ot_csv_string(stdout, txt ? txt : "");
-			}
+			put_value(st, i, json);
 		}
 		fputs(json ? "}" : "\n", stdout);
 	}
-	if (json)
-		fputs(first ? "]\n" : "\n]\n", stdout);
-	if (rc != SQLITE_DONE) {
-		cli_errorf("query: %s", sqlite3_errmsg(ot_db_sqlite(db)));
-		sqlite3_finalize(st);
-		ot_db_close(db);
-		return EXIT_USAGE;
+	if (rc != SQLITE_DONE)
+		return -1;
+	/* a result with no row: its header (CSV) or [] (JSON) */
+	if (rows == 0 && ncol > 0) {
+		if (*results > 0)
+			fputs(json ? "" : "\n", stdout);
+		if (json)
+			fputs("[]\n", stdout);
+		for (i = 0; !json && i < ncol; i++) {
+			if (i)
+				fputc(',', stdout);
+			ot_csv_string(stdout, sqlite3_column_name(st, i));
+		}
+		if (!json)
+			fputc('\n', stdout);
+	} else if (rows > 0 && json) {
+		fputs("\n]\n", stdout);
 	}
-	sqlite3_finalize(st);
+	if (ncol > 0)
+		(*results)++;
+	return 0;
+}
+
+int
+cmd_query(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ot_db *db = NULL;
+	sqlite3_stmt *st = NULL, **stmts = NULL;
+	size_t nstmt = 0, cap = 0, i;
+	sqlite3 *s;
+	const char *sql, *dbpath = NULL;
+	char **args;
+	int64_t trace_id;
+	int opt, json = 0, rc = EXIT_OK, nargs, results = 0;
+
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_DB:
+			dbpath = optarg;
+			break;
+		case 'h':
+			fputs(query_help, stdout);
+			return EXIT_OK;
+		default:
+			return cli_option_error("query");
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
+	if ((dbpath = cli_db_arg("query", dbpath, &args, &nargs)) == NULL)
+		return EXIT_USAGE;
+	if (nargs != 1)
+		return cli_usage_error("query", "want a database and the SQL (one argument)");
+	/* any trace id will do: query does not need one */
+	if ((rc = cli_open_db(dbpath, 0, &db, &trace_id)) != EXIT_OK)
+		return rc;
+	s = ot_db_sqlite(db);
+	/* every statement is compiled before any runs: a typo in the third
+	 * is reported before the first prints anything */
+	for (sql = args[0]; *sql; ) {
+		if (sqlite3_prepare_v2(s, sql, -1, &st, &sql) != SQLITE_OK) {
+			cli_errorf("query: %s%s", sqlite3_errmsg(s),
+				   (sqlite3_errcode(s) & 0xff) == SQLITE_AUTH ?
+				   " (query is read-only)" : "");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (st == NULL)
+			break;	/* only spaces and comments are left */
+		if (nstmt == cap) {
+			cap = cap ? 2 * cap : 8;
+			stmts = xrealloc(stmts, st_mult(cap, sizeof(*stmts)));
+		}
+		stmts[nstmt++] = st;
+	}
+	if (nstmt == 0) {
+		rc = cli_usage_error("query", "empty SQL");
+		goto out;
+	}
+	for (i = 0; i < nstmt && rc == EXIT_OK; i++)
+		if (run_one(stmts[i], json, &results) < 0) {
+			cli_errorf("query: %s", sqlite3_errmsg(s));
+			rc = EXIT_USAGE;
+		}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_errorf("query: stdout: write error");
+		rc = EXIT_INTERNAL;
+	}
+out:
+	for (i = 0; i < nstmt; i++)
+		sqlite3_finalize(stmts[i]);
+	free(stmts);
 	ot_db_close(db);
-	return EXIT_OK;
+	return rc;
 }

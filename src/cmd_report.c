@@ -9,16 +9,19 @@
 #include <string.h>
 
 static const char report_help[] =
-	"usage: offtrace report [options] DB\n\n"
+	"usage: offtrace report [options] DB\n"
+	"       offtrace report [options] --db DB\n\n"
 	"Print the report of a trace in DB (the newest unless --trace).\n\n"
 	"options:\n"
 	"  -f, --format FMT     text (default), json, csv or html (one self-contained\n"
 	"                       page: timeline, latency histograms, object histories)\n"
-	"      --table TABLE    for csv, only one table: summary, latency, histogram,\n"
-	"                       leaks, violations, rules, inputs (default: all, each\n"
-	"                       after a '# NAME' line)\n"
+	"      --table TABLE    with --format csv, only one table: summary, latency,\n"
+	"                       histogram, leaks, violations, rules, inputs (default:\n"
+	"                       all, each after a '# NAME' line)\n"
 	"      --color[=WHEN]   colour the text report: auto (default: on a terminal,\n"
 	"                       unless NO_COLOR is set or TERM=dumb), always, never\n"
+	"                       (also --color WHEN)\n"
+	"      --db DB          the database (instead of the argument DB)\n"
 	"  -o, --output FILE    write to FILE instead of stdout\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"  -h, --help           this help\n";
@@ -31,11 +34,14 @@ cmd_report(int argc, char **argv)
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "output", required_argument, NULL, 'o' },
 		{ "trace", required_argument, NULL, OPT_TRACE },
+		{ "db", required_argument, NULL, OPT_DB },
 		{ "color", optional_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *format = "text", *table = NULL, *outpath = NULL;
+	const char *format = "text", *table = NULL, *outpath = NULL, *dbpath = NULL;
+	char **args;
+	int nargs;
 	struct ot_text_opts to;
 	struct ot_report r;
 	struct ot_err err;
@@ -63,20 +69,29 @@ cmd_report(int argc, char **argv)
 			if (ot_parse_i64(optarg, strlen(optarg), &want) < 0 || want < 1)
 				return cli_usage_error("report", "bad --trace '%s'", optarg);
 			break;
+		case OPT_DB:
+			dbpath = optarg;
+			break;
 		case OPT_COLOR:
-			if ((color = cli_parse_color("report", optarg)) < 0)
+			if ((color = cli_color_option("report", optarg, argc, argv)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(report_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("report", "bad option");
+			return cli_option_error("report");
 		}
 	}
-	if (argc - optind != 1)
+	if (cli_check_table("report", format, table) < 0)
+		return EXIT_USAGE;
+	args = argv + optind;
+	nargs = argc - optind;
+	if ((dbpath = cli_db_arg("report", dbpath, &args, &nargs)) == NULL)
+		return EXIT_USAGE;
+	if (nargs != 0)
 		return cli_usage_error("report", "want exactly one database");
-	if ((rc = cli_open_db(argv[optind], want, &db, &trace_id)) != EXIT_OK)
+	if ((rc = cli_open_db(dbpath, want, &db, &trace_id)) != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
 		ot_db_close(db);
@@ -105,12 +120,8 @@ cmd_report(int argc, char **argv)
 		w = ot_report_text_opts(&r, out, &to);
 	}
 	rc = EXIT_OK;
-	if (w < 0) {
-		cli_errorf("cannot write the report (unknown --table '%s'?)", table);
-		rc = EXIT_USAGE;
-	} else if (cli_flush_output(out, outpath ? outpath : "stdout", 0) < 0) {
+	if (cli_flush_output(out, outpath ? outpath : "stdout", w) < 0)
 		rc = EXIT_INTERNAL;
-	}
 	cli_close_output(out, NULL);
 	ot_report_release(&r);
 	ot_db_close(db);

@@ -108,7 +108,7 @@ cmd_tmf(int argc, char **argv)
 			fputs(tmf_help, stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("tmf", "bad option");
+			return cli_option_error("tmf");
 		}
 	}
 	if (argc - optind != 1)

@@ -46,23 +46,52 @@ usage(FILE *f)
 		   "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n  -h, --help      this help ('offtrace <command> --help' for a command)\n"
+	fprintf(f, "\n  -h, --help      this help ('offtrace help <command>' or\n"
+		   "                  'offtrace <command> --help' for a command)\n"
 		   "  -V, --version   print the version\n\n"
 		   "Exit status: 0 ok, 1 check failed, 2 usage or input error, 3 internal error.\n"
 		   "See offtrace(1).\n");
 }
 
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/*
+ * Run a command.  Its argv[0] is "offtrace: NAME", the program name
+ * getopt_long() puts before its one line about a bad option, so that the
+ * line reads like every other diagnostic.
+ */
+static int
+run(const struct command *c, int argc, char **argv)
+{
+	char prog[64];
+
+	snprintf(prog, sizeof(prog), "offtrace: %s", c->name);
+	argv[0] = prog;
+	return c->fn(argc, argv);
+}
+
 int
 main(int argc, char **argv)
 {
-	size_t i;
+	const struct command *c;
+	char help[] = "--help";
+	char *hargv[3];
 
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
 		usage(stdout);
 		return EXIT_OK;
 	}
@@ -70,8 +99,18 @@ main(int argc, char **argv)
 		printf("offtrace %s\n", OT_VERSION);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
-	return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	/* offtrace help CMD: what offtrace CMD --help prints */
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc > 3)
+			return cli_usage_error(NULL, "help takes one command");
+		if ((c = find_command(argv[2])) == NULL)
+			return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+		hargv[0] = argv[2];
+		hargv[1] = help;
+		hargv[2] = NULL;
+		return run(c, 2, hargv);
+	}
+	if ((c = find_command(argv[1])) == NULL)
+		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+	return run(c, argc - 1, argv + 1);
 }

@@ -9,7 +9,7 @@ export TZ=UTC LC_ALL=C
 unset COLUMNS	# the text report is 80 columns wide, as in tests/cli/golden.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$PROG" ingest -q -o "$tmp/samples.db" testdata/samples/*.jsonl
+"$PROG" ingest -q --db "$tmp/samples.db" testdata/samples/*.jsonl
 tab=$(printf '\t')
 mkdir -p testdata/golden
 grep -v '^#' testdata/TESTLIST | while IFS= read -r line; do

@@ -113,9 +113,16 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 	 * in so scenarios sharing a seed do not share their jitter */
 	g = gen_new(ev, seed * 0xd1b54a32d192ed03ull + (uint64_t)sc);
 	g->objects = nobj;
+	if (o) {
+		g->cap_pcap = o->pcap;
+		g->cap_pcapng = o->pcapng;
+		g->cap_skew = o->pcap_skew;
+	}
 	scenario_run[sc](g);
 	if (o && (o->pcap || o->pcapng)) {
-		if (gen_capture(g, o->pcap, o->pcapng, o->pcap_skew) < 0) {
+		/* scale streamed its capture; the others are built from their nodes */
+		if (g->cap_streamed ? g->cap_failed :
+		    gen_capture(g, o->pcap, o->pcapng, o->pcap_skew) < 0) {
 			ot_errorf(err, OT_EINTERNAL,
 				  "cannot write the capture: scenario=%s",
 				  scenario);

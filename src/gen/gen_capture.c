@@ -243,3 +243,213 @@ gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew)
 	free(capt.v);
 	return rc;
 }
+
+/* ---- the streamed capture (scale) -------------------------------------- */
+
+/* A segment waiting to be written: its time, creation order and packet. */
+struct sseg {
+	int64_t ts;
+	uint64_t ord;
+	struct gen_conn c;	/* addresses and ports (seq unused) */
+	uint32_t seq, ack, payload;
+	uint8_t flags;
+	uint8_t from_b;
+};
+
+struct gen_stream {
+	struct ot_pcapw *w[2];	/* pcap, pcapng */
+	struct sseg *h;		/* min-heap by (ts, ord) */
+	size_t n, cap;
+	uint64_t ord;
+};
+
+static int
+sless(const struct sseg *x, const struct sseg *y)
+{
+	return x->ts < y->ts || (x->ts == y->ts && x->ord < y->ord);
+}
+
+static void
+stream_seg(struct gen_stream *s, struct gen_conn *c, int64_t ts, int from_b,
+	   uint8_t flags, uint32_t payload)
+{
+	struct sseg x;
+	size_t i;
+
+	memset(&x, 0, sizeof(x));
+	x.ts = ts;
+	x.ord = s->ord++;
+	x.c = *c;
+	x.flags = flags;
+	x.from_b = (uint8_t)from_b;
+	x.seq = c->seq[from_b];
+	x.ack = (flags & OT_TCP_ACK) ? c->seq[!from_b] : 0;
+	x.payload = payload;
+	c->seq[from_b] += payload + ((flags & (OT_TCP_SYN | OT_TCP_FIN)) ? 1 : 0);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->h = xrealloc(s->h, st_mult(s->cap, sizeof(*s->h)));
+	}
+	i = s->n++;
+	while (i > 0 && sless(&x, &s->h[(i - 1) / 2])) {
+		s->h[i] = s->h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->h[i] = x;
+}
+
+static struct sseg
+stream_pop(struct gen_stream *s)
+{
+	struct sseg top = s->h[0], last = s->h[--s->n];
+	size_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= s->n)
+			break;
+		if (c + 1 < s->n && sless(&s->h[c + 1], &s->h[c]))
+			c++;
+		if (!sless(&s->h[c], &last))
+			break;
+		s->h[i] = s->h[c];
+		i = c;
+	}
+	if (s->n)
+		s->h[i] = last;
+	return top;
+}
+
+/* Write the waiting segments up to time upto (all of them when INT64_MAX). */
+static void
+stream_write(struct gen *g, int64_t upto)
+{
+	struct gen_stream *s = g->stream;
+	struct ot_pcapw_seg sg;
+	struct sseg x;
+	int k;
+
+	while (s->n && s->h[0].ts <= upto) {
+		x = stream_pop(s);
+		memset(&sg, 0, sizeof(sg));
+		sg.ts = TS_BASE + x.ts + g->cap_skew;
+		sg.family = 4;
+		sg.src = x.from_b ? x.c.b : x.c.a;
+		sg.dst = x.from_b ? x.c.a : x.c.b;
+		sg.sport = x.from_b ? x.c.dport : x.c.sport;
+		sg.dport = x.from_b ? x.c.sport : x.c.dport;
+		sg.seq = x.seq;
+		sg.ack = x.ack;
+		sg.flags = x.flags;
+		sg.payload = x.payload;
+		sg.outbound = !x.from_b;
+		for (k = 0; k < 2; k++)
+			if (s->w[k] && ot_pcapw_tcp(s->w[k], &sg) < 0)
+				g->cap_failed = 1;
+	}
+}
+
+void
+gen_stream_begin(struct gen *g)
+{
+	struct gen_stream *s;
+
+	if (!g->cap_pcap && !g->cap_pcapng)
+		return;
+	s = xcalloc(1, sizeof(*s));
+	if (g->cap_pcap)
+		s->w[0] = ot_pcapw_new(g->cap_pcap, 0);
+	if (g->cap_pcapng)
+		s->w[1] = ot_pcapw_new(g->cap_pcapng, 1);
+	g->stream = s;
+	g->cap_streamed = 1;
+}
+
+/* The handshake, put as gen_capture() puts it for a node. */
+void
+gen_stream_open(struct gen *g, struct gen_conn *c, int tup, const char *src,
+		const char *dst, int64_t t_init)
+{
+	int64_t before = g->nev ? g->last_ts : t_init - 2000000, h;
+	unsigned sp, dp;
+
+	if (!g->stream)
+		return;
+	memset(c, 0, sizeof(*c));
+	if (sscanf(src, "%hhu.%hhu.%hhu.%hhu", &c->a[0], &c->a[1], &c->a[2], &c->a[3]) != 4 ||
+	    sscanf(dst, "%hhu.%hhu.%hhu.%hhu", &c->b[0], &c->b[1], &c->b[2], &c->b[3]) != 4)
+		abort();	/* BUG: the scenario's addresses are IPv4 */
+	tuple_ports(tup, &sp, &dp);
+	c->sport = (uint16_t)sp;
+	c->dport = (uint16_t)dp;
+	c->seq[0] = 1000u + (uint32_t)tup * 7919u;
+	c->seq[1] = 5000u + (uint32_t)tup * 104729u;
+	c->t_syn = before + (t_init - before) / 8;
+	h = (t_init - c->t_syn) / 4;
+	stream_seg(g->stream, c, c->t_syn + 7, 0, OT_TCP_SYN, 0);
+	stream_seg(g->stream, c, c->t_syn + h + 7, 1, OT_TCP_SYN | OT_TCP_ACK, 0);
+	stream_seg(g->stream, c, c->t_syn + 2 * h + 7, 0, OT_TCP_ACK, 0);
+	g->flows++;
+	g->joined++;
+}
+
+/* Data then FIN both ways from t, as close_fin(). */
+static void
+stream_fin(struct gen_stream *s, struct gen_conn *c, int64_t t)
+{
+	stream_seg(s, c, t, 0, OT_TCP_ACK | OT_TCP_PSH, 120);
+	stream_seg(s, c, t + 40000, 1, OT_TCP_ACK | OT_TCP_PSH, 300);
+	stream_seg(s, c, t + 80000, 0, OT_TCP_ACK | OT_TCP_FIN, 0);
+	stream_seg(s, c, t + 120000, 1, OT_TCP_ACK | OT_TCP_FIN, 0);
+	stream_seg(s, c, t + 160000, 0, OT_TCP_ACK, 0);
+}
+
+void
+gen_stream_done(struct gen *g, struct gen_conn *c, int64_t t_done, int ok)
+{
+	if (!g->stream)
+		return;
+	if (!ok) {
+		stream_fin(g->stream, c, t_done + 100007);
+		return;
+	}
+	/* W3: SYN seen -> initiate done with success */
+	g->w3 = xrealloc(g->w3, st_mult(g->nw3 + 1, sizeof(*g->w3)));
+	g->w3[g->nw3++] = t_done - (c->t_syn + 7);
+}
+
+void
+gen_stream_close(struct gen *g, struct gen_conn *c, int64_t t_term_done)
+{
+	if (g->stream)
+		stream_fin(g->stream, c, t_term_done + 100007);
+}
+
+/*
+ * Every segment still to come is later than the last event written: a
+ * handshake falls after the event before its initiate, a close after a
+ * completion.  So what is not later can go out.
+ */
+void
+gen_stream_flush(struct gen *g)
+{
+	if (g->stream)
+		stream_write(g, g->last_ts);
+}
+
+void
+gen_stream_end(struct gen *g)
+{
+	struct gen_stream *s = g->stream;
+	int k;
+
+	if (!s)
+		return;
+	stream_write(g, INT64_MAX);
+	for (k = 0; k < 2; k++)
+		if (s->w[k] && ot_pcapw_close(s->w[k]) < 0)
+			g->cap_failed = 1;
+	free(s->h);
+	free(s);
+	g->stream = NULL;
+}

@@ -122,6 +122,19 @@ struct sum {
 		leaked;
 };
 
+struct gen_stream;
+
+/*
+ * A connection of a streamed capture (scale): its addresses, ports and
+ * the next sequence number each way.
+ */
+struct gen_conn {
+	uint8_t a[4], b[4];
+	uint16_t sport, dport;
+	uint32_t seq[2];
+	int64_t t_syn;		/* when its SYN was sent */
+};
+
 struct gen {
 	struct obuf *o;
 	uint64_t rng;
@@ -143,6 +156,12 @@ struct gen {
 	size_t nw3;
 	uint64_t flows, joined;
 	uint64_t objects;	/* scale: tcp objects to write */
+	/* the capture files asked for; a scenario that streams its capture
+	 * (scale) writes them itself and sets cap_streamed */
+	FILE *cap_pcap, *cap_pcapng;
+	int64_t cap_skew;
+	int cap_streamed, cap_failed;
+	struct gen_stream *stream;
 };
 
 /* One event to write; fields with a zero has-bit are left out. */
@@ -227,6 +246,33 @@ void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 /* ---- gen_capture.c: the packets of the connections -------------------- */
 
 int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
+
+/*
+ * A capture streamed while the scenario runs, for scenarios too large to
+ * keep their connections (scale), with the same packets gen_capture()
+ * puts around a node: the handshake between the event before the
+ * initiate and the initiate, data and FIN each way 100 us after the
+ * terminate completes (or after a failed initiate completes).  Segments
+ * wait in a heap until no later connection can put one before them, so
+ * memory follows the connections closing, not the trace.  Nothing
+ * happens unless g->cap_pcap or g->cap_pcapng is set.
+ *   gen_stream_begin()  at the start of the scenario
+ *   gen_stream_open()   before the connection's initiate request is
+ *                       written (the handshake; a flow and a join of the
+ *                       truth)
+ *   gen_stream_done()   at its initiate completion (ok: W3's delay into
+ *                       the truth; failed: the close)
+ *   gen_stream_close()  at its terminate completion
+ *   gen_stream_flush()  after each step: write what can no longer move
+ *   gen_stream_end()    at the end: the rest; cap_failed on a write error
+ */
+void gen_stream_begin(struct gen *g);
+void gen_stream_open(struct gen *g, struct gen_conn *c, int tup, const char *src,
+		     const char *dst, int64_t t_init);
+void gen_stream_done(struct gen *g, struct gen_conn *c, int64_t t_done, int ok);
+void gen_stream_close(struct gen *g, struct gen_conn *c, int64_t t_term_done);
+void gen_stream_flush(struct gen *g);
+void gen_stream_end(struct gen *g);
 
 /* ---- the scenarios (scen_*.c), listed in gen.c ------------------------ */
 

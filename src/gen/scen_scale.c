@@ -2,6 +2,7 @@
  * scen_scale.c - the scale scenario: --objects tcp objects under six paths
  * and two neighbors, their lives overlapping, streamed from a heap of
  * small state machines so that memory stays flat however many there are.
+ * Their capture (--pcap, --pcapng) is streamed too (gen_stream_*).
  */
 #include "gen_int.h"
 
@@ -40,6 +41,7 @@ struct sobj {
 	int tid, cpu;
 	int64_t t0;		/* initiate request; then terminate request */
 	struct node *path;
+	struct gen_conn conn;	/* its packets, when a capture is written */
 };
 
 struct hent {
@@ -148,6 +150,8 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 	switch (s->phase) {
 	case PH_REQ:
 		s->t0 = g->t;
+		gen_stream_open(g, &s->conn, (int)(s->i % 1000003), psrc[s->path->tup],
+				pdst[s->path->tup], g->t);
 		sobj_ev(&e, g, s, "initiate", 1);
 		e.has = OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_STATE | OT_HAS_SLOT |
 			OT_HAS_HANDLE | OT_HAS_VALUE;
@@ -194,6 +198,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 				   : OT_ST_SUCCESS;
 		gen_emit(g, &e);
 		gen_lat_add(g, OT_KIND_INITIATE, g->t - s->t0);
+		gen_stream_done(g, &s->conn, g->t, !s->fail);
 		if (s->fail) {
 			g->sum.failed++;
 			s->phase = PH_END;
@@ -247,6 +252,7 @@ sobj_step(struct gen *g, struct sobj *s, struct heap *h, uint64_t *seq,
 		e.status = OT_ST_SUCCESS;
 		gen_emit(g, &e);
 		gen_lat_add(g, OT_KIND_TERMINATE, g->t - s->t0);
+		gen_stream_close(g, &s->conn, g->t);
 		g->sum.terminated++;
 		s->phase = PH_END;
 		break;
@@ -276,6 +282,7 @@ scen_scale(struct gen *g)
 	int64_t next_arrival;
 	unsigned i, j;
 
+	gen_stream_begin(g);
 	/* neighbors and paths, offloaded first, one tree per neighbor */
 	for (i = 0; i < SC_NEIGH; i++) {
 		nb[i] = gen_mknode(g, "nic0", "target", "neighbor", NULL);
@@ -333,6 +340,7 @@ scen_scale(struct gen *g)
 				freel[nfree++] = s;
 			}
 		}
+		gen_stream_flush(g);
 		if (g->o->failed)
 			break;
 	}
@@ -350,4 +358,5 @@ scen_scale(struct gen *g)
 		gen_terminate(g, v, 1 + SC_PATHS);
 		gen_adv(g, 10, 100);
 	}
+	gen_stream_end(g);
 }

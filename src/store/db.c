@@ -15,9 +15,13 @@
  */
 #include "offtrace/store.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db_int.h"
@@ -63,6 +67,28 @@ ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
  * Open and close
  */
 
+/* "PATH: what" as an input error (exit status 2): no offset, no phase. */
+static int path_error(struct ot_err *err, const char *path, const char *fmt, ...)
+	OT_PRINTF(3, 4);
+
+static int
+path_error(struct ot_err *err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return -1;
+	err->code = OT_EINPUT;
+	snprintf(err->file, sizeof(err->file), "%s", path);
+	err->line = 0;
+	err->offset = 0;
+	err->phase = NULL;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int
 ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
 		struct ot_err *err, const char *phase)
@@ -86,19 +112,94 @@ ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
 	return 0;
 }
 
+/*
+ * Why path cannot be the database, as the user sees it (file named, no
+ * offset or phase: nothing was being parsed), before SQLite tries: a
+ * directory, a file that is not SQLite, or for writing, a file or a
+ * directory we may not write.  0 when it looks usable.
+ */
+static int
+check_path(const char *path, int readonly, struct ot_err *err)
+{
+	char dir[4096], head[16];
+	struct stat sb;
+	const char *slash;
+	size_t n;
+	FILE *f;
+
+	slash = strrchr(path, '/');
+	n = slash == NULL ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof(dir))
+		n = sizeof(dir) - 1;
+	memcpy(dir, slash == NULL ? "." : path, n);
+	dir[n] = '\0';
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT || readonly)
+			return path_error(err, path, "cannot read: %s", strerror(errno));
+		/* a new database: its directory must take it (and its journal) */
+		if (stat(dir, &sb) != 0)
+			return path_error(err, path, "cannot create: %s", strerror(errno));
+		if (!S_ISDIR(sb.st_mode))
+			return path_error(err, path, "cannot create: %s", strerror(ENOTDIR));
+		if (access(dir, W_OK | X_OK) != 0)
+			return path_error(err, path, "cannot create: %s", strerror(errno));
+		return 0;
+	}
+	if (S_ISDIR(sb.st_mode))
+		return path_error(err, path, "is a directory");
+	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		if ((f = fopen(path, "rb")) == NULL)
+			return path_error(err, path, "cannot read: %s", strerror(errno));
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+		if (n != sizeof(head) || memcmp(head, "SQLite format 3", 16) != 0)
+			return path_error(err, path, "not an offtrace database (not an SQLite file)");
+	}
+	if (readonly)
+		return 0;
+	if (access(path, W_OK) != 0)
+		return path_error(err, path, "read-only (%s)", strerror(errno));
+	/* the rollback journal goes beside the database */
+	if (access(dir, W_OK | X_OK) != 0)
+		return path_error(err, path, "read-only (directory '%s': %s)", dir,
+				  strerror(errno));
+	return 0;
+}
+
+/*
+ * A reader's connection stays read-only whatever SQL it is given
+ * (offtrace query runs several statements): no statement may turn
+ * query_only off, except the store's own (db->unlocked).
+ */
+static int
+readonly_guard(void *ud, int action, const char *a1, const char *a2,
+	       const char *dbname, const char *trigger)
+{
+	const struct ot_db *db = ud;
+
+	(void)dbname;
+	(void)trigger;
+	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL && !db->unlocked &&
+	    sqlite3_stricmp(a1, "query_only") == 0)
+		return SQLITE_DENY;
+	return SQLITE_OK;
+}
+
 int
 ot_db_open(const char *path, int readonly, struct ot_db **out,
 	   struct ot_err *err)
 {
 	struct ot_db *db;
 	sqlite3 *s = NULL;
-	int flags;
+	int flags, rc;
 	int64_t version, ntables;
 	char pragma[64];
 
 	/* Memory statistics cost a global mutex per allocation; this only
 	 * works before SQLite is initialized and is harmless otherwise. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (strcmp(path, ":memory:") != 0 && check_path(path, readonly, err) < 0)
+		return -1;
 	/*
 	 * Readers open read-write when they can, with query_only on: a hot
 	 * journal left by a killed ingest can only be rolled back by a
@@ -117,6 +218,11 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		sqlite3_close(s);
 		return -1;
 	}
+	/* SQLite falls back to read-only when the OS refuses writes */
+	if (!readonly && sqlite3_db_readonly(s, "main") == 1) {
+		sqlite3_close(s);
+		return path_error(err, path, "read-only");
+	}
 	sqlite3_extended_result_codes(s, 1);
 	sqlite3_busy_timeout(s, 5000);
 	if (ot_db_register_functions(s) < 0) {
@@ -128,7 +234,12 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 			    "open") < 0 ||
 	    ot_db_query_int(s, "SELECT count(*) FROM sqlite_master",
 			    &ntables, err, "open") < 0) {
-		if (err != NULL)
+		rc = sqlite3_errcode(s) & 0xff;
+		if (rc == SQLITE_NOTADB)
+			path_error(err, path, "not an offtrace database (not an SQLite file)");
+		else if (rc == SQLITE_CORRUPT)
+			path_error(err, path, "damaged database: %s", sqlite3_errmsg(s));
+		else if (err != NULL)
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot read database '%s': %s", path,
 				 sqlite3_errmsg(s));
@@ -136,27 +247,21 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		return -1;
 	}
 	if (version > OT_SCHEMA_VERSION) {
-		ot_errorf(err, OT_EDB, "database '%s' has schema version %" PRId64
-			  ", newer than this offtrace supports (%d)", path,
-			  version, OT_SCHEMA_VERSION);
-		if (err != NULL)
-			err->phase = "open";
+		path_error(err, path, "schema version %" PRId64
+			   ", newer than this offtrace supports (%d)",
+			   version, OT_SCHEMA_VERSION);
 		sqlite3_close(s);
 		return -1;
 	}
 	if (version > 0 && version < OT_SCHEMA_VERSION) {
-		ot_errorf(err, OT_EDB, "database '%s' has schema version %" PRId64
-			  ", written by an earlier offtrace (this one writes %d): ingest into a new database",
-			  path, version, OT_SCHEMA_VERSION);
-		if (err != NULL)
-			err->phase = "open";
+		path_error(err, path, "schema version %" PRId64
+			   ", written by an earlier offtrace (this one writes %d): ingest into a new database",
+			   version, OT_SCHEMA_VERSION);
 		sqlite3_close(s);
 		return -1;
 	}
 	if (version == 0 && ntables > 0) {
-		ot_errorf(err, OT_EDB, "'%s' is not an offtrace database", path);
-		if (err != NULL)
-			err->phase = "open";
+		path_error(err, path, "not an offtrace database (no offtrace schema)");
 		sqlite3_close(s);
 		return -1;
 	}
@@ -183,6 +288,11 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
 		ot_db_sql_error(s, err, "open",
 				"cannot register the event batch table");
+		free(db);
+		goto fail;
+	}
+	if (readonly && sqlite3_set_authorizer(s, readonly_guard, db) != SQLITE_OK) {
+		ot_db_sql_error(s, err, "open", "cannot guard the read-only connection");
 		free(db);
 		goto fail;
 	}

@@ -37,6 +37,7 @@ enum ot_stmt {
 struct ot_db {
 	sqlite3 *s;
 	int readonly;
+	int unlocked;		/* the store itself may turn query_only off */
 	int in_trace;
 	int64_t trace_id;
 	uint64_t nevents;

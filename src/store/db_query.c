@@ -60,9 +60,12 @@ ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
 	/* a file we may not write stays unindexed: show still works, slower */
 	if (missing == 0 || sqlite3_db_readonly(db->s, "main") == 1)
 		return 0;
+	db->unlocked = 1;
 	if (ot_db_exec(db->s, "PRAGMA query_only = 0", err, "index") < 0 ||
-	    ot_db_exec(db->s, "BEGIN", err, "index") < 0)
+	    ot_db_exec(db->s, "BEGIN", err, "index") < 0) {
+		db->unlocked = 0;
 		return -1;
+	}
 	if (ot_db_exec(db->s, mark + 1, err, "index") < 0 ||
 	    ot_db_exec(db->s, "COMMIT", err, "index") < 0) {
 		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
@@ -70,7 +73,8 @@ ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err)
 	}
 	if (db->readonly &&
 	    ot_db_exec(db->s, "PRAGMA query_only = 1", err, "index") < 0)
-		return -1;
+		rc = -1;
+	db->unlocked = 0;
 	return rc;
 }
 
@@ -87,12 +91,8 @@ ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err)
 	    ot_db_query_int(db->s, "SELECT coalesce(max(trace_id), -1)"
 			    " FROM traces", &id, err, "report") < 0)
 		return -1;
-	if (!exists || id < 0) {
-		ot_errorf(err, OT_EINPUT, "the database holds no trace");
-		if (err != NULL)
-			err->phase = "report";
-		return -1;
-	}
+	if (!exists || id < 0)	/* no offset or phase: nothing was parsed */
+		return ot_errorf(err, OT_EINPUT, "the database holds no trace");
 	*trace_id = id;
 	return 0;
 }

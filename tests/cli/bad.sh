@@ -4,14 +4,14 @@
 
 db=$TMP/bad.db
 "$PROG" gen clean -o "$TMP/good.jsonl" >/dev/null 2>&1
-if ! "$PROG" ingest -q -o "$db" "$TMP/good.jsonl"; then
+if ! "$PROG" ingest -q --db "$db" "$TMP/good.jsonl"; then
 	fail "bad: setup ingest"
 	exit 0
 fi
 before=$(sha "$db")
 
 check_bad() {	# name file line substring
-	"$PROG" ingest -q -o "$db" "$2" > "$TMP/out" 2> "$TMP/err"
+	"$PROG" ingest -q --db "$db" "$2" > "$TMP/out" 2> "$TMP/err"
 	rc=$?
 	if [ $rc -ne 2 ]; then
 		fail "bad/$1: exit $rc, want 2"
@@ -46,7 +46,7 @@ check_bad binary "$TMP/binary.bin" 1 "not a recognized trace format"
 
 # a good file followed by a bad one: nothing of either is kept
 check_bad_pair() {
-	"$PROG" ingest -q -o "$db" "$TMP/good2.jsonl" testdata/bad/unknown-ev.jsonl 2> "$TMP/err"
+	"$PROG" ingest -q --db "$db" "$TMP/good2.jsonl" testdata/bad/unknown-ev.jsonl 2> "$TMP/err"
 	rc=$?
 	if [ $rc -eq 2 ] && [ "$(sha "$db")" = "$before" ]; then
 		pass "bad/good-then-bad"
@@ -58,18 +58,18 @@ check_bad_pair() {
 check_bad_pair
 
 # a failed first ingest leaves no database behind
-"$PROG" ingest -q -o "$TMP/new.db" testdata/bad/unknown-ev.jsonl 2>/dev/null
+"$PROG" ingest -q --db "$TMP/new.db" testdata/bad/unknown-ev.jsonl 2>/dev/null
 ok "bad/no-db-after-failed-first-ingest" test ! -e "$TMP/new.db"
 
 # the same input twice is refused, --force takes it
-"$PROG" ingest -q -o "$db" "$TMP/good.jsonl" 2> "$TMP/err"
+"$PROG" ingest -q --db "$db" "$TMP/good.jsonl" 2> "$TMP/err"
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'already' "$TMP/err" && [ "$(sha "$db")" = "$before" ]; then
 	pass "bad/duplicate-refused"
 else
 	fail "bad/duplicate-refused: exit $rc: $(cat "$TMP/err")"
 fi
-ok "bad/duplicate-force" "$PROG" ingest -q --force -o "$db" "$TMP/good.jsonl"
+ok "bad/duplicate-force" "$PROG" ingest -q --force --db "$db" "$TMP/good.jsonl"
 
 # usage errors: exit 2
 "$PROG" analyze --no-such-option x 2>/dev/null; ok "usage/bad-option" test $? -eq 2
