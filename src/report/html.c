@@ -118,8 +118,6 @@ struct html {
 	struct obj_row *rows;
 	size_t nrows;
 	struct kind_lat *lat;	/* OT_KIND_COUNT */
-	struct html_lat_row *alat;	/* per (adapter, layer, kind) */
-	size_t nalat;
 	struct html_hist *hist;	/* sorted by id */
 	size_t nhist;
 };
@@ -718,8 +716,7 @@ static int
 load_latency(struct html *h)
 {
 	h->lat = xcalloc(OT_KIND_COUNT, sizeof(*h->lat));
-	return html_lat_by_adapter(h->db, h->r->trace_id, add_latency, h, &h->alat,
-				   &h->nalat, h->err);
+	return html_lat_scan(h->db, h->r->trace_id, add_latency, h, h->err);
 }
 
 static void
@@ -1523,29 +1520,39 @@ static void
 lat_table(struct html *h, int k)
 {
 	FILE *out = h->out;
-	size_t i, n = 0;
+	size_t i, n = 0, more = 0;
 
 	fprintf(out, "<table class=\"lat\" data-table=\"latency-by-adapter\" data-kind=\"%s\">"
 		"<tr><th>adapter</th><th>layer</th><th class=\"n\">operations</th><th class=\"n\">p50</th>"
 		"<th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">p99.9</th>"
 		"<th class=\"n\">max</th></tr>\n", ot_kind_names[k]);
-	for (i = 0; i < h->nalat; i++) {
-		const struct html_lat_row *a = &h->alat[i];
+	/* the model's groups, in (adapter, layer) order */
+	for (i = 0; i < h->r->nlat_groups; i++) {
+		const struct ot_rep_lat_group *g = &h->r->lat_groups[i];
 
-		if (a->kind != k)
+		if (g->latency[k].count == 0)
 			continue;
-		n++;
-		fputs("<tr data-row=\"latency\"><td>", out);
-		if (a->other) {
-			fputs("(other adapters)</td><td>", out);
-		} else {
-			put_esc(out, a->adapter[0] ? a->adapter : "(no adapter)");
-			fputs("</td><td>", out);
-			put_esc(out, a->layer);
+		if (n++ == HTML_LAT_GROUPS) {
+			more++;
+			continue;
 		}
+		fputs("<tr data-row=\"latency\"><td>", out);
+		put_esc(out, g->adapter[0] ? g->adapter : "(no adapter)");
+		fputs("</td><td>", out);
+		put_esc(out, g->layer >= 0 && g->layer < OT_LAYER_COUNT ?
+			     ot_layer_names[g->layer] : "?");
 		fputs("</td>", out);
-		lat_cells(out, &a->lat);
+		lat_cells(out, &g->latency[k]);
 		fputs("</tr>\n", out);
+	}
+	if (more > 0 || h->r->lat_groups_more > 0) {
+		fputs("<tr class=\"more\"><td colspan=\"8\">", out);
+		if (more > 0)
+			fprintf(out, "%zu more adapter/layer pair%s", more, more == 1 ? "" : "s");
+		if (h->r->lat_groups_more > 0)
+			fprintf(out, "%s%zu past the report's limit", more > 0 ? "; " : "",
+				h->r->lat_groups_more);
+		fputs(": see the JSON report's latency_by_adapter</td></tr>\n", out);
 	}
 	if (n != 1) {
 		fputs("<tr class=\"all\" data-row=\"latency-all\"><td colspan=\"2\">all</td>", out);
@@ -1943,7 +1950,6 @@ out:
 	free(h.groups);
 	free(h.rows);
 	free(h.lat);
-	free(h.alat);
 	free(h.hist);
 	free(ids);
 	return rc;
