@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "offtrace/source.h"
 #include "offtrace/wpptext.h"
 
 void
@@ -455,4 +457,21 @@ cli_close_output(FILE *f, const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+void
+cli_print_problems(const char *path, const struct ot_source_problem *p, size_t n,
+		   uint64_t unparsed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "offtrace: %s: buffer %" PRIu64 ", offset %" PRIu64 ": %s\n",
+			path, p[i].buffer, p[i].offset, p[i].msg);
+	if (unparsed > n)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " more unparsed records not listed\n",
+			path, unparsed - n);
+	if (unparsed)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " records could not be parsed\n", path,
+			unparsed);
 }

@@ -34,6 +34,11 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_flows(int argc, char **argv);
+/* The damage a reader stepped over (n kept, unparsed in all), on stderr:
+ * one line each, then the count (dump, info). */
+struct ot_source_problem;
+void cli_print_problems(const char *path, const struct ot_source_problem *p, size_t n,
+			uint64_t unparsed);
 /* dump's line (or JSON object) for one packet (cmd_capture.c) */
 struct ot_packet;
 void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json);

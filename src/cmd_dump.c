@@ -495,24 +495,6 @@ dump_message(const struct ot_wpptext_msg *m, int json)
 	}
 }
 
-/* Print the damage the reader stepped over and how much there was. */
-static void
-print_problems(const char *path, struct ot_source *s, const struct ot_source_stats *st)
-{
-	const struct ot_source_problem *p;
-	size_t n = ot_source_problems(s, &p), i;
-
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "offtrace: %s: buffer %" PRIu64 ", offset %" PRIu64 ": %s\n",
-			path, p[i].buffer, p[i].offset, p[i].msg);
-	if (st->corrupt > n)
-		fprintf(stderr, "offtrace: %s: %" PRIu64 " more unparsed records not listed\n",
-			path, st->corrupt - n);
-	if (st->corrupt)
-		fprintf(stderr, "offtrace: %s: %" PRIu64 " records could not be parsed\n", path,
-			st->corrupt);
-}
-
 int
 cmd_dump(int argc, char **argv)
 {
@@ -640,8 +622,12 @@ cmd_dump(int argc, char **argv)
 			" \"No Format Information found.\", %" PRIu64 " EventTrace, %" PRIu64
 			" other lines skipped\n", path, st.lines, st.records, st.no_format,
 			st.headers, st.skipped);
-	else if (!capture)
-		print_problems(path, s, &st);
+	else if (!capture) {
+		const struct ot_source_problem *pr;
+		size_t npr = ot_source_problems(s, &pr);
+
+		cli_print_problems(path, pr, npr, st.corrupt);
+	}
 	if (wpp_close(path) && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	if (r < 0)

@@ -9,9 +9,11 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "offtrace/etl.h"
+#include "offtrace/source.h"
 
 static const char info_help[] =
 	"usage: offtrace info FILE\n\n"
@@ -23,24 +25,23 @@ static const char info_help[] =
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 unreadable or damaged input.\n";
 
-/* Print the problems the reader kept and how many there were. */
+/* The damage the reader kept, as dump prints it. */
 static void
 print_problems(const char *path, const struct ot_etl *e)
 {
 	const struct ot_etl_problem *p;
-	const struct ot_etl_stats *st = ot_etl_stats(e);
+	struct ot_source_problem *sp;
 	size_t n, i;
 
 	p = ot_etl_problems(e, &n);
-	for (i = 0; i < n; i++)
-		fprintf(stderr, "offtrace: %s: buffer %" PRIu64 ", offset %" PRIu64 ": %s\n",
-			path, p[i].buffer_index, p[i].offset, p[i].msg);
-	if (st->unparsed > n)
-		fprintf(stderr, "offtrace: %s: %" PRIu64 " more unparsed records not listed\n",
-			path, st->unparsed - n);
-	if (st->unparsed)
-		fprintf(stderr, "offtrace: %s: %" PRIu64 " records could not be parsed\n", path,
-			st->unparsed);
+	sp = xcalloc(n ? n : 1, sizeof(*sp));
+	for (i = 0; i < n; i++) {
+		sp[i].buffer = p[i].buffer_index;
+		sp[i].offset = p[i].offset;
+		sp[i].msg = p[i].msg;
+	}
+	cli_print_problems(path, sp, n, ot_etl_stats(e)->unparsed);
+	free(sp);
 }
 
 static const char *
