@@ -72,7 +72,7 @@ bytes=$(wc -c < "$DIR/events.jsonl")
 cat "$DIR/events.jsonl" > /dev/null	# warm the page cache for both runs
 
 rm -f "$DIR/ot.db" "$DIR/ot.db-journal"
-/usr/bin/time -f '%e %M' -o "$DIR/ot.time" "$PROG" ingest -q -o "$DIR/ot.db" "$DIR/events.jsonl"
+/usr/bin/time -f '%e %M' -o "$DIR/ot.time" "$PROG" ingest -q --db "$DIR/ot.db" "$DIR/events.jsonl"
 read -r ot_s ot_kb < "$DIR/ot.time"
 
 # the same events as CSV, the identical table, the sqlite3 shell's .import
@@ -114,7 +114,7 @@ awk -v n="$LIVE" 'BEGIN {
 	}
 }' > "$DIR/live.jsonl"
 rm -f "$DIR/live.db" "$DIR/live.db-journal"
-/usr/bin/time -f '%e %M' -o "$DIR/live.time" "$PROG" ingest -q -o "$DIR/live.db" "$DIR/live.jsonl"
+/usr/bin/time -f '%e %M' -o "$DIR/live.time" "$PROG" ingest -q --db "$DIR/live.db" "$DIR/live.jsonl"
 read -r live_s live_kb < "$DIR/live.time"
 peak_live=$(sqlite3 "$DIR/live.db" "SELECT value FROM meta WHERE key = 'peak_live_objects'" 2>/dev/null || echo "?")
 
@@ -134,7 +134,7 @@ if [ "$ETL_MB" -gt 0 ]; then
 	/usr/bin/time -f '%e %M' -o "$DIR/dj.time" sh -c "\"$PROG\" dump --format jsonl \"$DIR/big.etl\" > /dev/null"
 	read -r dj_s dj_kb < "$DIR/dj.time"
 	rm -f "$DIR/etl.db" "$DIR/etl.db-journal"
-	/usr/bin/time -f '%e %M' -o "$DIR/ei.time" "$PROG" ingest -q -o "$DIR/etl.db" "$DIR/big.etl"
+	/usr/bin/time -f '%e %M' -o "$DIR/ei.time" "$PROG" ingest -q --db "$DIR/etl.db" "$DIR/big.etl"
 	read -r ei_s ei_kb < "$DIR/ei.time"
 	een=$(sqlite3 "$DIR/etl.db" "SELECT count(*) FROM events")
 	sqlite3 -csv "$DIR/etl.db" "SELECT * FROM events" > "$DIR/etl-events.csv"
@@ -176,7 +176,7 @@ if [ "$HTML_OBJ" -gt 0 ]; then
 	echo "bench: HTML report of $HTML_OBJ objects (generating and ingesting first)..."
 	"$PROG" gen scale --objects "$HTML_OBJ" -o "$DIR/html.jsonl" >/dev/null
 	rm -f "$DIR/html.db" "$DIR/html.db-journal"
-	"$PROG" ingest -q -o "$DIR/html.db" "$DIR/html.jsonl"
+	"$PROG" ingest -q --db "$DIR/html.db" "$DIR/html.jsonl"
 	rm -f "$DIR/html.jsonl"
 	/usr/bin/time -f '%e %M' -o "$DIR/html.time" "$PROG" report --format html \
 		-o "$DIR/report.html" "$DIR/html.db"
@@ -246,7 +246,7 @@ if [ "$WPP_MB" -gt 0 ]; then
 	/usr/bin/time -f '%e %M' -o "$DIR/tst.time" "$PROG" profile stats "$DIR/big.txt" > /dev/null
 	read -r tst_s tst_kb < "$DIR/tst.time"
 	rm -f "$DIR/txt.db" "$DIR/txt.db-journal"
-	/usr/bin/time -f '%e %M' -o "$DIR/ti.time" "$PROG" ingest -q -o "$DIR/txt.db" "$DIR/big.txt"
+	/usr/bin/time -f '%e %M' -o "$DIR/ti.time" "$PROG" ingest -q --db "$DIR/txt.db" "$DIR/big.txt"
 	read -r ti_s ti_kb < "$DIR/ti.time"
 	ten=$(sqlite3 "$DIR/txt.db" "SELECT count(*) FROM events")
 	# every row the ingest stored: events, and what the engine derived

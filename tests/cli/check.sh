@@ -44,7 +44,7 @@ t bad-budget 2 --latency 'initiate:p99<2ms' "$TMP/scale.jsonl"
 t bad-rule 2 --fail-on Z9 "$TMP/clean.jsonl"
 t bad-input 2 testdata/bad/unknown-ev.jsonl
 t no-args 2
-"$PROG" ingest -q -o "$TMP/db" "$TMP/late.jsonl"
+"$PROG" ingest -q --db "$TMP/db" "$TMP/late.jsonl"
 t on-database 1 "$TMP/db"
 t on-database-allowed 0 --max-errors 9 "$TMP/db"
 

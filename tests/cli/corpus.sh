@@ -15,7 +15,7 @@ for f in "$SHARED"/corpus/pcap/*.pcap* "$SHARED"/corpus/pcapng/*.pcapng; do
 	[ -e "$f" ] || continue
 	rm -f "$TMP/c.db"
 	name=corpus/ingest/$(basename "$f")
-	"$PROG" ingest -q -o "$TMP/c.db" "$f" > /dev/null 2> "$TMP/err"
+	"$PROG" ingest -q --db "$TMP/c.db" "$f" > /dev/null 2> "$TMP/err"
 	rc=$?
 	nf=$("$PROG" flows -q "$f" 2> /dev/null | tail -n +2 | wc -l)
 	if [ $rc -eq 0 ]; then
@@ -30,7 +30,7 @@ done
 rm -f "$TMP/c.db"
 for f in "$SHARED"/corpus/tmf/*.tmf; do
 	[ -e "$f" ] || continue
-	"$PROG" ingest -q -o "$TMP/c.db" "$f" > /dev/null 2> "$TMP/err"
+	"$PROG" ingest -q --db "$TMP/c.db" "$f" > /dev/null 2> "$TMP/err"
 	rc=$?
 	name=corpus/$(basename "$f")
 	if [ $rc -ne 2 ]; then

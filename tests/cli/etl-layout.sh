@@ -109,8 +109,8 @@ for sc in clean host-tcpip; do
 		continue
 	fi
 	check_file "gen-$sc-win7" "$TMP/$sc-7.etl" yes
-	"$PROG" ingest -q -o "$TMP/$sc-7.db" "$TMP/$sc-7.etl" 2> "$TMP/err" &&
-	"$PROG" ingest -q -o "$TMP/$sc-10.db" "$TMP/$sc-10.etl" 2>> "$TMP/err" ||
+	"$PROG" ingest -q --db "$TMP/$sc-7.db" "$TMP/$sc-7.etl" 2> "$TMP/err" &&
+	"$PROG" ingest -q --db "$TMP/$sc-10.db" "$TMP/$sc-10.etl" 2>> "$TMP/err" ||
 		fail "etl-layout/gen-$sc: ingest: $(cat "$TMP/err")"
 	q="SELECT ts, ev, cpu FROM events ORDER BY id"
 	"$PROG" query "$TMP/$sc-7.db" "$q" > "$TMP/q7" 2>&1

@@ -31,7 +31,7 @@ for sc in clean late-write leak-end hostile im-stack scale; do
 	ok "export/$sc/violations ($viol of $want)" [ "$viol" = "$want" ]
 done
 # from a database, and usage errors
-"$PROG" ingest -q -o "$TMP/lw.db" "$TMP/late-write.jsonl"
+"$PROG" ingest -q --db "$TMP/lw.db" "$TMP/late-write.jsonl"
 "$PROG" export -o "$TMP/db.json" "$TMP/lw.db" && cmp -s "$TMP/db.json" "$TMP/late-write.json"
 ok "export/db-same-as-trace" [ $? = 0 ]
 "$PROG" export --format perfetto -o "$TMP/x.json" "$TMP/lw.db" 2> /dev/null

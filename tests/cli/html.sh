@@ -72,7 +72,7 @@ browse() {
 render() {
 	name=$1; shift
 	if ! "$PROG" gen "$@" -o "$TMP/$name.jsonl" 2> "$TMP/err" ||
-	   ! "$PROG" ingest -q -o "$TMP/$name.db" "$TMP/$name.jsonl" 2> "$TMP/err" ||
+	   ! "$PROG" ingest -q --db "$TMP/$name.db" "$TMP/$name.jsonl" 2> "$TMP/err" ||
 	   ! "$PROG" report --format html -o "$TMP/$name.html" "$TMP/$name.db" 2> "$TMP/err"; then
 		fail "html/$name: $(cat "$TMP/err")"
 		return 1
@@ -412,7 +412,7 @@ check_history_links() {
 }
 
 # The sample traces of the README
-if "$PROG" ingest -q -o "$TMP/sample.db" testdata/samples/*.jsonl 2> "$TMP/err" &&
+if "$PROG" ingest -q --db "$TMP/sample.db" testdata/samples/*.jsonl 2> "$TMP/err" &&
    "$PROG" report --format html -o "$TMP/sample.html" "$TMP/sample.db" 2> "$TMP/err"; then
 	SHOT_H=3600 browse sample && check sample
 	d=$TMP/sample.dom

@@ -8,7 +8,7 @@ MKPCAP=$BUILD/tests/mkpcap
 q() { "$PROG" query "$1" "$2" | tail -n +2 | tr -d '"'; }
 
 "$PROG" gen wire-close -o "$TMP/w.jsonl" --pcap "$TMP/w.pcap" 2> "$TMP/err" || fail "join/gen: $(cat "$TMP/err")"
-"$PROG" ingest -q -o "$TMP/w.db" "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/ingest: $(cat "$TMP/err")"
+"$PROG" ingest -q --db "$TMP/w.db" "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/ingest: $(cat "$TMP/err")"
 ok "join/flows-stored" test "$(q "$TMP/w.db" 'SELECT count(*) FROM flows')" = 2
 ok "join/flow-objects" test "$(q "$TMP/w.db" 'SELECT count(*) FROM flow_objects')" = 2
 ok "join/wire-close-leak" test "$(q "$TMP/w.db" "SELECT count(*) FROM leaks WHERE reason = 'wire_close'")" = 1
@@ -129,7 +129,7 @@ ok "join/bad-grace" test $? = 2
 ok "join/bad-pcap-offset" test $? = 2
 
 # --pcap-offset moves pcap packets by exactly the offset
-"$PROG" ingest -q -o "$TMP/o.db" --pcap-offset -1.25s "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/offset-ingest: $(cat "$TMP/err")"
+"$PROG" ingest -q --db "$TMP/o.db" --pcap-offset -1.25s "$TMP/w.jsonl" "$TMP/w.pcap" 2> "$TMP/err" || fail "join/offset-ingest: $(cat "$TMP/err")"
 a=$(q "$TMP/w.db" 'SELECT min(first_ns) FROM flows')
 b=$(q "$TMP/o.db" 'SELECT min(first_ns) FROM flows')
 ok "join/pcap-offset-shifts" test "$((a - b))" = 1250000000
@@ -142,8 +142,8 @@ if [ -x "$MKPCAP" ] && "$MKPCAP" --etl "$TMP/p.etl" && "$MKPCAP" "$TMP/p.pcap"; 
 	ok "join/etl-packets-flows" cmp -s "$TMP/f1" "$TMP/f2"
 	"$PROG" dump "$TMP/p.etl" > "$TMP/d"
 	ok "join/etl-packets-dump" grep -q ' if=12 out ethernet 60/60 10.0.0.1:40000 > 10.0.0.2:80 TCP S seq=1000 .*pid=4 tid=88$' "$TMP/d"
-	"$PROG" ingest -q -o "$TMP/e1.db" "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest: $(cat "$TMP/err")"
-	"$PROG" ingest -q -o "$TMP/e2.db" --pcap-offset +3600s "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest-offset: $(cat "$TMP/err")"
+	"$PROG" ingest -q --db "$TMP/e1.db" "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest: $(cat "$TMP/err")"
+	"$PROG" ingest -q --db "$TMP/e2.db" --pcap-offset +3600s "$TMP/p.etl" 2> "$TMP/err" || fail "join/etl-ingest-offset: $(cat "$TMP/err")"
 	a=$(q "$TMP/e1.db" 'SELECT group_concat(first_ns) FROM flows')
 	b=$(q "$TMP/e2.db" 'SELECT group_concat(first_ns) FROM flows')
 	ok "join/etl-packets-not-shifted" test -n "$a" -a "$a" = "$b"

@@ -9,14 +9,14 @@ if [ "$OT_MODE" = sanitize ]; then
 fi
 db=$TMP/kill.db
 "$PROG" gen clean -o "$TMP/base.jsonl" >/dev/null 2>&1
-"$PROG" ingest -q -o "$db" "$TMP/base.jsonl" || { fail "kill: setup"; exit 0; }
+"$PROG" ingest -q --db "$db" "$TMP/base.jsonl" || { fail "kill: setup"; exit 0; }
 base_events=$("$PROG" query "$db" "select count(*) from events" | tail -n 1)
 "$PROG" gen scale --objects 60000 -o "$TMP/big.jsonl" >/dev/null 2>&1
 big_events=$(wc -l < "$TMP/big.jsonl")
 
 for delay in 0.05 0.2 0.5 0.9 1.4 2.0; do
 	cp "$db" "$TMP/k.db"
-	"$PROG" ingest -q -o "$TMP/k.db" "$TMP/big.jsonl" 2>/dev/null &
+	"$PROG" ingest -q --db "$TMP/k.db" "$TMP/big.jsonl" 2>/dev/null &
 	pid=$!
 	sleep "$delay"
 	kill -9 $pid 2>/dev/null

@@ -66,10 +66,10 @@ val() {	# REF ADAPTER LAYER KIND FIELD
 S=testdata/samples
 set -- "$S/mux0-im.jsonl" "$S/nic0.jsonl" "$S/nic1-target.jsonl" "$S/nic2.jsonl"
 ref "$@" > "$TMP/samples.ref"
-"$PROG" ingest -q -o "$TMP/samples.db" "$@" 2> "$TMP/err" || fail "latency/samples-ingest: $(cat "$TMP/err")"
+"$PROG" ingest -q --db "$TMP/samples.db" "$@" 2> "$TMP/err" || fail "latency/samples-ingest: $(cat "$TMP/err")"
 "$PROG" gen im-stack -o "$TMP/im.jsonl" > /dev/null 2>&1
 ref "$TMP/im.jsonl" > "$TMP/im.ref"
-"$PROG" ingest -q -o "$TMP/im.db" "$TMP/im.jsonl" 2> "$TMP/err" || fail "latency/im-ingest: $(cat "$TMP/err")"
+"$PROG" ingest -q --db "$TMP/im.db" "$TMP/im.jsonl" 2> "$TMP/err" || fail "latency/im-ingest: $(cat "$TMP/err")"
 for seed in 3 5 9; do
 	"$PROG" gen scale --objects 300 --seed $seed -o "$TMP/s$seed.jsonl" > /dev/null 2>&1
 done
@@ -77,7 +77,7 @@ sed 's/"adapter":"nic0","layer":"target"/"adapter":"nicA","layer":"target"/' "$T
 sed 's/"adapter":"nic0","layer":"target"/"adapter":"nicB","layer":"im"/' "$TMP/s5.jsonl" > "$TMP/b.jsonl"
 sed 's/"adapter":"nic0","layer":"target",//' "$TMP/s9.jsonl" > "$TMP/c.jsonl"
 ref "$TMP/a.jsonl" "$TMP/b.jsonl" "$TMP/c.jsonl" > "$TMP/multi.ref"
-"$PROG" ingest -q -o "$TMP/multi.db" "$TMP/a.jsonl" "$TMP/b.jsonl" "$TMP/c.jsonl" 2> "$TMP/err" ||
+"$PROG" ingest -q --db "$TMP/multi.db" "$TMP/a.jsonl" "$TMP/b.jsonl" "$TMP/c.jsonl" 2> "$TMP/err" ||
 	fail "latency/multi-ingest: $(cat "$TMP/err")"
 ok "latency/multi-ref-has-3-groups" test "$(grep -c '^[^*].*,initiate,' "$TMP/multi.ref")" -eq 3
 

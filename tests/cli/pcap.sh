@@ -114,7 +114,7 @@ for sc in clean partial im-stack host-tcpip wire-close syn-delay; do
 		check_read "gen-$sc.pcapng" "$TMP/$sc.pcapng" tcpdump
 	fi
 	# the flows an ingest stores are the flows 'offtrace flows' lists
-	"$PROG" ingest -q -o "$TMP/$sc.db" "$TMP/$sc.jsonl" "$TMP/$sc.pcap" 2> "$TMP/err" ||
+	"$PROG" ingest -q --db "$TMP/$sc.db" "$TMP/$sc.jsonl" "$TMP/$sc.pcap" 2> "$TMP/err" ||
 		fail "pcap/gen/$sc/ingest: $(cat "$TMP/err")"
 	"$PROG" query "$TMP/$sc.db" "SELECT a_addr, a_port, b_addr, b_port, frames_ab, bytes_ab, frames_ba, bytes_ba FROM flows ORDER BY id" |
 		tail -n +2 | tr -d '"' > "$TMP/q"

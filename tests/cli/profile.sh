@@ -21,10 +21,10 @@ else
 fi
 
 # the acme trace (local time +02:00) and its normalized twin give one report
-"$PROG" analyze -q -o :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
+"$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
 	"$D/acme.txt" > "$TMP/acme.json" 2> "$TMP/err"
 rc=$?
-"$PROG" analyze -q -o :memory: --format json "$D/acme.jsonl" > "$TMP/twin.json" 2>> "$TMP/err"
+"$PROG" analyze -q --db :memory: --format json "$D/acme.jsonl" > "$TMP/twin.json" 2>> "$TMP/err"
 grep -v '"trace":' "$TMP/acme.json" > "$TMP/a"
 grep -v '"trace":' "$TMP/twin.json" > "$TMP/b"
 if [ $rc = 0 ] && [ -s "$TMP/b" ] && diff -u "$TMP/b" "$TMP/a" > "$TMP/diff"; then
@@ -39,18 +39,18 @@ ok "profile/acme-c1" grep -q '"rule": "C1"' "$TMP/acme.json"
 ok "profile/acme-utc" grep -q '"start_ns": 1709640000000000000' "$TMP/acme.json"
 
 # without --tz-offset the times are read as UTC, and the report says so
-"$PROG" analyze -q -o :memory: --format json --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.json" 2>/dev/null
+"$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.json" 2>/dev/null
 if grep -q '"start_ns": 1709647200000000000' "$TMP/utc.json" && grep -q '"format": "tracefmt UTC"' "$TMP/utc.json"; then
 	pass "profile/tz-default-utc"
 else
 	fail "profile/tz-default-utc: $(grep -o '"start_ns": [0-9]*' "$TMP/utc.json")"
 fi
-"$PROG" analyze -q -o :memory: --tz-offset 2h "$D/acme.txt" > /dev/null 2> "$TMP/err"
+"$PROG" analyze -q --db :memory: --tz-offset 2h "$D/acme.txt" > /dev/null 2> "$TMP/err"
 rc=$?
 if [ $rc = 2 ] && grep -q "bad --tz-offset '2h'" "$TMP/err"; then pass "profile/tz-bad"; else fail "profile/tz-bad: $rc"; fi
 
 # without the profile nothing matches: exit 2, and it says where to look
-"$PROG" analyze -q -o :memory: "$D/acme.txt" > /dev/null 2> "$TMP/err"
+"$PROG" analyze -q --db :memory: "$D/acme.txt" > /dev/null 2> "$TMP/err"
 rc=$?
 if [ $rc = 2 ] && grep -q "none matched by a profile rule; 'offtrace profile stats'" "$TMP/err"; then
 	pass "profile/no-profile"
@@ -67,7 +67,7 @@ awk 'NR == 1 { print; next }
 	k = index(rest, " ["); tm = substr(rest, 1, k - 1); rest = substr(rest, k + 1)
 	printf "%08d acme_c%d: %s cpu%s %s %s\n", NR - 1, NR * 10, tolower(pt), cpu, tm, rest
 }' "$D/acme.txt" > "$TMP/prefixed.txt"
-"$PROG" analyze -q -o :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
+"$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
 	--prefix '%7!08d! %2!s!: %8!04x!.%3!04x! cpu%9!d! %4!s! [%1!s!]' "$TMP/prefixed.txt" \
 	> "$TMP/p.json" 2> "$TMP/err"
 rc=$?
@@ -112,7 +112,7 @@ while IFS='	' read -r f want; do
 	else
 		fail "profile/bad/$f: exit $rc: $(cat "$TMP/err") (want: $want)"
 	fi
-	"$PROG" analyze -q -o :memory: --profile "$D/bad/$f" "$D/acme.txt" > /dev/null 2> "$TMP/err"
+	"$PROG" analyze -q --db :memory: --profile "$D/bad/$f" "$D/acme.txt" > /dev/null 2> "$TMP/err"
 	rc=$?
 	if [ $rc = 2 ] && grep -qF "$want" "$TMP/err"; then
 		pass "profile/bad-analyze/$f"
@@ -130,7 +130,7 @@ if [ $? = 2 ]; then pass "profile/check-missing"; else fail "profile/check-missi
 # with a template on the rendered text, and by the TMF's FUNC
 T=$BUILD/tests/test_wpp
 if [ -x "$T" ] && "$T" --write-etl "$TMP/w.etl"; then
-	"$PROG" ingest -q -o "$TMP/w.db" --profile "$D/ofdrv.json" --tmf testdata/wpp "$TMP/w.etl" 2> "$TMP/err"
+	"$PROG" ingest -q --db "$TMP/w.db" --profile "$D/ofdrv.json" --tmf testdata/wpp "$TMP/w.etl" 2> "$TMP/err"
 	"$PROG" query "$TMP/w.db" "SELECT ev, adapter, ot_hex(block), status, state, code, reason FROM events ORDER BY id" > "$TMP/out" 2>> "$TMP/err"
 	cat > "$TMP/want" <<'END'
 ev,adapter,ot_hex(block),status,state,code,reason
@@ -149,7 +149,7 @@ END
 	fi
 	# arguments overrunning their record: counted, never a crash
 	"$T" --write-etl "$TMP/bad.etl" --bad
-	"$PROG" analyze -q -o :memory: --profile "$D/ofdrv.json" --tmf testdata/wpp --format json "$TMP/bad.etl" > "$TMP/out" 2> "$TMP/err"
+	"$PROG" analyze -q --db :memory: --profile "$D/ofdrv.json" --tmf testdata/wpp --format json "$TMP/bad.etl" > "$TMP/out" 2> "$TMP/err"
 	rc=$?
 	if [ $rc = 0 ] && grep -q '"corrupt": 1' "$TMP/out"; then pass "profile/wpp-overrun"; else fail "profile/wpp-overrun: $rc $(cat "$TMP/err")"; fi
 else
@@ -169,7 +169,7 @@ fi
 	printf '[0]0004.0008::01/02/2024-03:04:05.010 [chimney]MiniportInitiateOffload: layer=target root=FFFFFFFFFFFFFFFFFFFF adapter=x\n'
 	printf '[0]0004.0008::01/02/2024-03:04:05.011 [chimney]MiniportHaltEx: layer=target adapter=last'
 } > "$TMP/hostile.txt"
-"$PROG" analyze -q -o :memory: --format json "$TMP/hostile.txt" > "$TMP/out" 2> "$TMP/err"
+"$PROG" analyze -q --db :memory: --format json "$TMP/hostile.txt" > "$TMP/out" 2> "$TMP/err"
 rc=$?
 if [ $rc = 0 ] && grep -q '"records": 6, "events": 1, "unmatched": 5' "$TMP/out"; then
 	pass "profile/hostile-text"

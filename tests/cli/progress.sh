@@ -10,7 +10,7 @@
 	fail "progress/gen"
 
 # no terminal: nothing but the summary line, whatever the options
-"$PROG" ingest -o "$TMP/f.db" "$TMP/big.jsonl" 2> "$TMP/err-file"
+"$PROG" ingest --db "$TMP/f.db" "$TMP/big.jsonl" 2> "$TMP/err-file"
 ok "progress/file-ingest-ok" [ $? -eq 0 ]
 no_bar() {	# NAME FILE
 	if grep -q 'reading' "$2" || [ "$(tr -cd '\r' < "$2" | wc -c)" -ne 0 ]; then
@@ -21,7 +21,7 @@ no_bar() {	# NAME FILE
 }
 no_bar stderr-file "$TMP/err-file"
 ok "progress/stderr-file-summary" grep -q 'trace 1: .* events from 1 input' "$TMP/err-file"
-"$PROG" ingest -o "$TMP/p.db" "$TMP/big.jsonl" 2>&1 >/dev/null | cat > "$TMP/err-pipe"
+"$PROG" ingest --db "$TMP/p.db" "$TMP/big.jsonl" 2>&1 >/dev/null | cat > "$TMP/err-pipe"
 no_bar stderr-pipe "$TMP/err-pipe"
 "$PROG" analyze "$TMP/big.jsonl" 2> "$TMP/err-analyze" > /dev/null
 no_bar analyze-stderr-file "$TMP/err-analyze"
@@ -34,7 +34,7 @@ tty_run() {	# OUT CMD: CMD on a pty of 100 columns, what it wrote in OUT
 	out=$1; shift
 	script -qc "stty cols 100; $*" /dev/null < /dev/null > "$out" 2>&1
 }
-tty_run "$TMP/tty" "'$PROG' ingest -o '$TMP/t.db' '$TMP/big.jsonl'"
+tty_run "$TMP/tty" "'$PROG' ingest --db '$TMP/t.db' '$TMP/big.jsonl'"
 ok "progress/tty-bar" grep -q 'reading big.jsonl' "$TMP/tty"
 ok "progress/tty-bar-fields" grep -q 'MiB.*%.*ev/s ETA' "$TMP/tty"
 ok "progress/tty-carriage-return" [ "$(tr -cd '\r' < "$TMP/tty" | wc -c)" -gt 0 ]
@@ -43,16 +43,16 @@ ok "progress/tty-cleared" grep -q "$(printf ' \r')offtrace: $TMP/t.db: trace 1" 
 # no drawing is wider than the terminal (99 columns, the last kept free)
 w=$(tr '\r' '\n' < "$TMP/tty" | awk '/reading/ { if (length($0) > m) m = length($0) } END { print m + 0 }')
 ok "progress/tty-width ($w)" test "$w" -gt 0 -a "$w" -le 99
-tty_run "$TMP/tty-q" "'$PROG' ingest -q -o '$TMP/q.db' '$TMP/big.jsonl'"
+tty_run "$TMP/tty-q" "'$PROG' ingest -q --db '$TMP/q.db' '$TMP/big.jsonl'"
 if grep -q 'reading' "$TMP/tty-q"; then fail "progress/tty-quiet"; else pass "progress/tty-quiet"; fi
-tty_run "$TMP/tty-np" "'$PROG' ingest --no-progress -o '$TMP/np.db' '$TMP/big.jsonl'"
+tty_run "$TMP/tty-np" "'$PROG' ingest --no-progress --db '$TMP/np.db' '$TMP/big.jsonl'"
 if grep -q 'reading' "$TMP/tty-np"; then fail "progress/tty-no-progress"; else pass "progress/tty-no-progress"; fi
 ok "progress/tty-no-progress-summary" grep -q 'trace 1:' "$TMP/tty-np"
 # stderr to a file while stdout is the terminal: still no bar
-tty_run "$TMP/tty-2f" "'$PROG' ingest -o '$TMP/f2.db' '$TMP/big.jsonl' 2> '$TMP/err2'"
+tty_run "$TMP/tty-2f" "'$PROG' ingest --db '$TMP/f2.db' '$TMP/big.jsonl' 2> '$TMP/err2'"
 no_bar tty-stderr-file "$TMP/err2"
 # several inputs: the first named, with the count of the others
 "$PROG" gen clean -o "$TMP/small.jsonl" > /dev/null 2>&1
-tty_run "$TMP/tty-2" "'$PROG' ingest -o '$TMP/two.db' '$TMP/big.jsonl' '$TMP/small.jsonl'"
+tty_run "$TMP/tty-2" "'$PROG' ingest --db '$TMP/two.db' '$TMP/big.jsonl' '$TMP/small.jsonl'"
 ok "progress/tty-several-inputs" grep -q 'reading big.jsonl +1' "$TMP/tty-2"
 exit 0

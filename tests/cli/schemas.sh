@@ -64,7 +64,7 @@ done
 # the samples: report, database report, query, chrome export
 run samples.report.json "$PROG" analyze -q --format json testdata/samples/*.jsonl &&
 	want schemas/report/samples valid $S/report.schema.json json "$D/samples.report.json"
-"$PROG" ingest -q -o "$TMP/s.db" testdata/samples/*.jsonl 2> "$TMP/err" ||
+"$PROG" ingest -q --db "$TMP/s.db" testdata/samples/*.jsonl 2> "$TMP/err" ||
 	fail "schemas/run/ingest samples: $(head -c 300 "$TMP/err" | tr '\n' ' ')"
 run db.report.json "$PROG" report --format json "$TMP/s.db" &&
 	want schemas/report/db valid $S/report.schema.json json "$D/db.report.json"

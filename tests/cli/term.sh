@@ -9,8 +9,8 @@ esc=$(printf '\033[')
 
 "$PROG" gen late-write -o "$TMP/late.jsonl" > /dev/null 2>&1
 "$PROG" gen scale --objects 300 -o "$TMP/scale.jsonl" > /dev/null 2>&1
-"$PROG" ingest -q -o "$TMP/late.db" "$TMP/late.jsonl"
-"$PROG" ingest -q -o "$TMP/scale.db" "$TMP/scale.jsonl"
+"$PROG" ingest -q --db "$TMP/late.db" "$TMP/late.jsonl"
+"$PROG" ingest -q --db "$TMP/scale.db" "$TMP/scale.jsonl"
 
 has_esc() { grep -qF "$esc" "$1"; }
 

@@ -22,11 +22,11 @@ for seed in 1 7; do
 			fail "$t: no generated TMF"
 			continue
 		fi
-		"$PROG" analyze -q --format json -o :memory: "$TMP/$sc.jsonl" > "$TMP/jsonl.json" 2> "$TMP/err"
-		"$PROG" analyze -q --format json -o :memory: --tmf "$TMP/$sc.etl.tmf" "$TMP/$sc.etl" \
+		"$PROG" analyze -q --format json --db :memory: "$TMP/$sc.jsonl" > "$TMP/jsonl.json" 2> "$TMP/err"
+		"$PROG" analyze -q --format json --db :memory: --tmf "$TMP/$sc.etl.tmf" "$TMP/$sc.etl" \
 			> "$TMP/wpp.json" 2>> "$TMP/err"
 		rc1=$?
-		"$PROG" analyze -q --format json -o :memory: "$TMP/$sc.txt" > "$TMP/text.json" 2>> "$TMP/err"
+		"$PROG" analyze -q --format json --db :memory: "$TMP/$sc.txt" > "$TMP/text.json" 2>> "$TMP/err"
 		rc2=$?
 		# everything but the trace line (file names, formats, counts) must be equal
 		grep -v '"trace":' "$TMP/jsonl.json" > "$TMP/a"
@@ -52,7 +52,7 @@ done
 
 # every message of the vocabulary matched: nothing counted as unmatched
 "$PROG" gen hw-failure -o "$TMP/hw.txt" 2>/dev/null
-"$PROG" ingest -q -o "$TMP/hw.db" "$TMP/hw.txt" 2> "$TMP/err"
+"$PROG" ingest -q --db "$TMP/hw.db" "$TMP/hw.txt" 2> "$TMP/err"
 n=$("$PROG" query "$TMP/hw.db" "SELECT unmatched FROM inputs" 2>/dev/null | tail -n 1)
 if [ "$n" = 0 ]; then pass "wpp-gen/text-all-matched"; else fail "wpp-gen/text-all-matched: $n $(cat "$TMP/err")"; fi
 # the text's sha256 is taken while it is read: it must be the file's
@@ -62,7 +62,7 @@ ok "wpp-gen/text-sha256-while-read" test "$h" = "$(sha "$TMP/hw.txt")"
 # without --tmf the WPP messages are unmatched: no events, exit 2, and the
 # message says so
 "$PROG" gen clean --format wpp -o "$TMP/c.etl" 2>/dev/null
-"$PROG" analyze -q -o :memory: "$TMP/c.etl" > /dev/null 2> "$TMP/err"
+"$PROG" analyze -q --db :memory: "$TMP/c.etl" > /dev/null 2> "$TMP/err"
 rc=$?
 if [ $rc = 2 ] && grep -q 'no events' "$TMP/err"; then pass "wpp-gen/needs-tmf"; else fail "wpp-gen/needs-tmf: $rc $(cat "$TMP/err")"; fi
 
