@@ -41,10 +41,18 @@ static const char push_help[] =
 	"                       (default 5; waits 0.2s, 0.4s, ... at most 5s)\n"
 	"  -q, --quiet          no progress, no summary lines on stderr\n"
 	"      --no-progress    no progress bar\n"
-	"  traces are ingested with these options, as by analyze:\n"
-	"      --since TIME, --until TIME, --adapter NAME, --capacity N,\n"
-	"      --name LABEL, --grace DURATION, --pcap-offset DURATION,\n"
-	"      --profile FILE, --tmf DIR, --tz-offset +HH:MM, --prefix FMT\n"
+	"traces are ingested with these options, as by analyze:\n"
+	"      --since TIME     ignore events before TIME\n"
+	"      --until TIME     ignore events at or after TIME\n"
+	"      --adapter NAME   only events of this adapter\n"
+	"      --capacity N     TcpConnectionOffloadCapacity, for rule L4\n"
+	"      --name LABEL     name of the trace (default: the inputs' names)\n"
+	"      --grace DURATION W1: terminate due this long after a wire close (2s)\n"
+	"      --pcap-offset [+-]DURATION  add to pcap/pcapng packet times\n"
+	"      --profile FILE   decode with this profile too (repeatable)\n"
+	"      --tmf DIR        TMF files for WPP messages in .etl\n"
+	"      --tz-offset +HH:MM  tracefmt text times are local = UTC+HH:MM\n"
+	"      --prefix FMT     TRACE_FORMAT_PREFIX of tracefmt text lines\n"
 	"  -h, --help           this help\n";
 
 enum {

@@ -457,10 +457,10 @@ group_text(const struct ot_fleet_report *r, const struct ot_fleet_group *g,
 	fputc('\n', out);
 	for (i = 0, any = 0; i < g->nrules; i++)
 		if (g->rules[i].not_checked)
-			fprintf(out, "%s%s in %" PRIu64, any++ ? ", " : "  not checked: ",
+			fprintf(out, "%s%s %" PRIu64, any++ ? ", " : "  not checked (runs): ",
 				g->rules[i].rule, g->rules[i].not_checked);
 	if (any)
-		fputs(" runs\n", out);
+		fputc('\n', out);
 	if (g->nlat == 0) {
 		fputs("  no completed operation\n", out);
 		return;
