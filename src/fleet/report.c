@@ -355,10 +355,12 @@ ot_fleet_report_load(struct ot_ch *ch, const struct ot_fleet_query *q,
 	    rows(ch, q_lat_adapter, cur, on_lat, r, err) < 0 ||
 	    rows(ch, q_worst, cur, on_worst, r, err) < 0)
 		goto out;
-	qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
+	if (r->ngroups > 1)
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
 	for (i = 0; i < r->ngroups; i++)
-		qsort(r->groups[i].lat, r->groups[i].nlat, sizeof(*r->groups[i].lat),
-		      cmp_lat);
+		if (r->groups[i].nlat > 1)
+			qsort(r->groups[i].lat, r->groups[i].nlat,
+			      sizeof(*r->groups[i].lat), cmp_lat);
 	ret = 0;
 out:
 	free(cur);
