@@ -46,6 +46,11 @@ ROOT=$(pwd)
 REF="sh $ROOT/tests/tools/fleetref.sh"
 FJ="python3 $ROOT/tests/tools/fleetjson.py"
 case $PROG in /*) OT=$PROG ;; *) OT=$ROOT/$PROG ;; esac
+# every command is bounded in time (the two pushes the test stops are
+# bounded by wait_stopped and the kill that follows)
+TO=
+command -v timeout >/dev/null 2>&1 && TO="timeout 120"
+ot() { $TO "$OT" "$@"; }
 tab=$(printf '\t')
 # okc NAME CONDITION: pass when the shell condition (a string) holds
 okc() { n=$1; shift; if eval "$1"; then pass "$n"; else fail "$n"; fi; }
@@ -72,7 +77,8 @@ stop_servers() {
 		rm -f "$d/pid"
 	done
 }
-trap 'stop_servers; rm -rf "$TMP"' EXIT INT TERM
+trap 'stop_servers; rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
 
 cat >"$TMP/users.xml" <<EOF
 <?xml version="1.0"?>
@@ -123,7 +129,7 @@ start_server() {	# DIR HTTP: start, wait for an answer (30 s at most)
 	echo $! >"$1/pid"
 	i=0
 	while [ $i -lt 300 ]; do
-		if "$OT" fleet query --retries 0 --clickhouse "http://127.0.0.1:$2/" 'SELECT 1' \
+		if ot fleet query --retries 0 --clickhouse "http://127.0.0.1:$2/" 'SELECT 1' \
 			>/dev/null 2>&1; then
 			return 0
 		fi
@@ -144,19 +150,19 @@ fi
 pass "fleet/two servers started (ports $H1 $H2)"
 U1=http://127.0.0.1:$H1/fl
 U2=http://127.0.0.1:$H2/fl
-chq() { "$CLIENT" --host 127.0.0.1 --port "$T1" --query "$1"; }
-chq2() { "$CLIENT" --host 127.0.0.1 --port "$T2" --query "$1"; }
+chq() { $TO "$CLIENT" --host 127.0.0.1 --port "$T1" --query "$1"; }
+chq2() { $TO "$CLIENT" --host 127.0.0.1 --port "$T2" --query "$1"; }
 
 # ---- init ----
-"$OT" fleet init --clickhouse "$U1" --cluster two >"$TMP/out" 2>&1
+ot fleet init --clickhouse "$U1" --cluster two >"$TMP/out" 2>&1
 rc=$?
 if [ $rc = 2 ] && grep -q 'shard 2 of cluster' "$TMP/out" && [ "$(wc -l <"$TMP/out")" = 1 ]; then
 	pass "fleet/init refuses a cluster with a shard not given"
 else
 	fail "fleet/init with a missing shard: rc=$rc $(cat "$TMP/out")"
 fi
-if "$OT" fleet init --clickhouse "$U1" --clickhouse "$U2" --cluster two 2>"$TMP/err" &&
-   "$OT" fleet init --clickhouse "$U1" --clickhouse "$U2" --cluster two 2>>"$TMP/err"; then
+if ot fleet init --clickhouse "$U1" --clickhouse "$U2" --cluster two 2>"$TMP/err" &&
+   ot fleet init --clickhouse "$U1" --clickhouse "$U2" --cluster two 2>>"$TMP/err"; then
 	pass "fleet/init on two shards, twice"
 else
 	fail "fleet/init: $(cat "$TMP/err")"
@@ -179,9 +185,9 @@ gen_run() {	# I SCENARIO: run$I.db and the list of its files in run$I.files
 	scale) set -- "$@" --objects $((20 + 7 * (i % 13))) ;;
 	wire-close|syn-delay) set -- "$@" --pcap "$W/run$i.pcap"; files="$files $W/run$i.pcap" ;;
 	esac
-	"$OT" "$@" >/dev/null 2>&1 || return 1
+	ot "$@" >/dev/null 2>&1 || return 1
 	echo "$files" >"$W/run$i.files"
-	"$OT" ingest -q -o "$W/run$i.db" $files
+	ot ingest -q -o "$W/run$i.db" $files
 }
 i=1
 genfail=0
@@ -202,11 +208,12 @@ while [ $i -le "$N" ]; do
 	[ $((i % 2)) = 0 ] && u=$U2
 	if [ $i = 1 ]; then
 		# the trace files themselves, analyzed on the fly, with the events
-		OFFTRACE_LABELS="machine=m$((i % 4)),seq=$i" "$OT" push -q --events \
+		# (and every push: --label build replaces the build of OFFTRACE_LABELS)
+		OFFTRACE_LABELS="build=zz,machine=m$((i % 4)),seq=$i" $TO "$OT" push -q --events \
 			--clickhouse "$u" --label build=$b $(cat "$W/run$i.files") 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))
 	else
-		OFFTRACE_LABELS="machine=m$((i % 4)),seq=$i" "$OT" push -q \
+		OFFTRACE_LABELS="build=zz,machine=m$((i % 4)),seq=$i" $TO "$OT" push -q \
 			--clickhouse "$u" --label build=$b "$W/run$i.db" 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))
 	fi
@@ -260,7 +267,7 @@ for col in "objects adapter" "violations message" "inputs file"; do
 done
 
 # ---- fleet report --by build against the reference ----
-"$OT" fleet report --clickhouse "$U1" --by build --format json >"$W/byb.json" 2>"$W/err"
+ot fleet report --clickhouse "$U1" --by build --format json >"$W/byb.json" 2>"$W/err"
 ok "fleet/report --by build --format json exits 0" [ $? = 0 ]
 $FJ fleet "$W/byb.json" >"$W/byb.lines" 2>>"$W/err"
 $REF "$W/manifest" >"$W/byb.ref" 2>>"$W/err"
@@ -272,17 +279,17 @@ fi
 grep -q ' latency initiate ' "$W/byb.ref" && grep -q ' leaks live_at_end [1-9]' "$W/byb.ref" &&
 	grep -q 'latency syn_to_offload' "$W/byb.ref" && grep -q ' latency_by ' "$W/byb.ref"
 ok "fleet/the reference has latency, leaks, W3 and adapters to compare" [ $? = 0 ]
-"$OT" fleet report --clickhouse "$U1" --by build >"$W/byb.txt" 2>"$W/err"
+ot fleet report --clickhouse "$U1" --by build >"$W/byb.txt" 2>"$W/err"
 ok "fleet/report text" grep -q '^build=b2: ' "$W/byb.txt"
 ok "fleet/report text: worst runs" grep -q '^worst runs' "$W/byb.txt"
 
 # ---- acceptance 3: a fleet report of one run is that run's report ----
-"$OT" fleet report --clickhouse "$U2" --by seq --format json >"$W/seq.json" 2>"$W/err"
+ot fleet report --clickhouse "$U2" --by seq --format json >"$W/seq.json" 2>"$W/err"
 $FJ fleet-full "$W/seq.json" >"$W/seq.lines" 2>>"$W/err"
 : >"$W/runs.lines"
 i=1
 while [ $i -le "$N" ]; do
-	"$OT" report --format json "$W/run$i.db" >"$W/r.json" 2>>"$W/err"
+	ot report --format json "$W/run$i.db" >"$W/r.json" 2>>"$W/err"
 	$FJ run $i "$W/r.json" >>"$W/runs.lines" 2>>"$W/err"
 	i=$((i + 1))
 done
@@ -300,7 +307,7 @@ $REF "$W/m7" >"$W/seq7.ref"
 ok "fleet/run 7 alone equals fleetref.sh" cmp -s "$W/seq7.ref" "$W/seq7.lines"
 
 # ---- compare, since, query ----
-"$OT" fleet report --clickhouse "$U1" --compare build=b1 build=b3 --format json \
+ot fleet report --clickhouse "$U1" --compare build=b1 build=b3 --format json \
 	>"$W/cmp.json" 2>"$W/err"
 python3 - "$W/cmp.json" "$W/byb.json" >"$W/cmp.out" 2>&1 <<'EOF'
 import json, sys
@@ -310,27 +317,27 @@ assert [x["value"] for x in c] == ["b1", "b3"], c
 assert c[0] == g["b1"] and c[1] == g["b3"], "groups differ"
 EOF
 ok "fleet/--compare build=b1 build=b3 gives their groups of --by build" [ $? = 0 ]
-"$OT" fleet report --clickhouse "$U1" --compare build=b1 --compare build=b2 >"$W/cmp.txt" 2>&1
+ot fleet report --clickhouse "$U1" --compare build=b1 --compare build=b2 >"$W/cmp.txt" 2>&1
 ok "fleet/--compare text" grep -q 'leak rate' "$W/cmp.txt"
-"$OT" fleet report --clickhouse "$U1" --since 2200-01-01 --format json >"$W/since.json"
+ot fleet report --clickhouse "$U1" --since 2200-01-01 --format json >"$W/since.json"
 ok "fleet/--since after every run: no group" grep -q '"groups": \[\]' "$W/since.json"
-"$OT" fleet report --clickhouse "$U1" --since 1970-01-01 >"$W/since.txt"
+ot fleet report --clickhouse "$U1" --since 1970-01-01 >"$W/since.txt"
 ok "fleet/--since before every run: all of them" grep -q "^fleet: $N runs" "$W/since.txt"
-out=$("$OT" fleet query --clickhouse "$U1" "SELECT uniqExact(run_id) AS n FROM fl.runs")
+out=$(ot fleet query --clickhouse "$U1" "SELECT uniqExact(run_id) AS n FROM fl.runs")
 ok "fleet/query prints CSV" [ "$out" = "$(printf '"n"\n%s' "$N")" ]
-"$OT" fleet query --clickhouse "$U1" --format json \
+ot fleet query --clickhouse "$U1" --format json \
 	"SELECT run_id, name FROM fl.runs ORDER BY run_id LIMIT 3" >"$W/q.json"
 ok "fleet/query --format json is an array" \
 	python3 -c 'import json,sys; a = json.load(open(sys.argv[1])); assert len(a) == 3 and "run_id" in a[0]' "$W/q.json"
-"$OT" fleet query --clickhouse "$U1" 'SELEC 1' >/dev/null 2>"$W/err"
+ot fleet query --clickhouse "$U1" 'SELEC 1' >/dev/null 2>"$W/err"
 rc=$?
 okc "fleet/query: bad SQL, exit 2, one line" '[ $rc = 2 ] && [ "$(wc -l <"$W/err")" = 1 ]'
 
 # ---- check ----
-"$OT" fleet check --clickhouse "$U1" --by build --max-leak-rate 1 \
+ot fleet check --clickhouse "$U1" --by build --max-leak-rate 1 \
 	--latency 'initiate:p99<=1000s' --junit "$W/j.xml" >"$W/chk.txt" 2>&1
 ok "fleet/check passes within limits" [ $? = 0 ]
-"$OT" fleet check --clickhouse "$U1" --by build --max-leak-rate 0 \
+ot fleet check --clickhouse "$U1" --by build --max-leak-rate 0 \
 	--latency 'terminate:p50<=1ns' --junit "$W/j.xml" >"$W/chk.txt" 2>&1
 rc=$?
 okc "fleet/check fails over limits (exit 1)" '[ $rc = 1 ] && grep -q FAIL "$W/chk.txt"'
@@ -338,7 +345,7 @@ if command -v xmllint >/dev/null 2>&1; then
 	ok "fleet/check --junit is XML" xmllint --noout "$W/j.xml"
 fi
 ok "fleet/check --junit: a case per group and limit" [ "$(grep -c '<testcase' "$W/j.xml")" = 6 ]
-"$OT" fleet check --clickhouse "$U1" --latency 'nic0/target/initiate:p99<=1s' >/dev/null 2>&1
+ot fleet check --clickhouse "$U1" --latency 'nic0/target/initiate:p99<=1s' >/dev/null 2>&1
 ok "fleet/check refuses per-adapter budgets (exit 2)" [ $? = 2 ]
 
 # ---- offtrace killed in the middle of a push ----
@@ -373,19 +380,19 @@ if wait_stopped $pid; then
 	wait $pid 2>/dev/null
 	okc "fleet/killed before its runs row: $part objects on the server, none visible" \
 		'[ "$part" -gt 0 ] && [ "$seen" = 0 ] && [ "$runs" = "$N" ]'
-	"$OT" fleet report --clickhouse "$U1" --format json >"$W/k.json"
+	ot fleet report --clickhouse "$U1" --format json >"$W/k.json"
 	ok "fleet/killed push: the fleet report counts $N runs" grep -q "\"runs\": $N," "$W/k.json"
 else
 	kill -9 $pid 2>/dev/null
 	fail "fleet/push with OFFTRACE_TEST_PUSH_STOP did not stop: $(cat "$W/err")"
 fi
-"$OT" push -q --clickhouse "$U1" --label build=b1 "$W/run1001.db" 2>"$W/err"
+ot push -q --clickhouse "$U1" --label build=b1 "$W/run1001.db" 2>"$W/err"
 ok "fleet/the next push completes the killed run" [ $? = 0 ]
 want=$(sqlite3 "$W/run1001.db" "SELECT count(*) FROM objects")
 ok "fleet/completed run: exactly its $want objects visible" \
 	[ "$(visible objects "WHERE run_id = '$X'")" = "$want" ]
 snapshot >"$W/snap1"
-"$OT" push -q --clickhouse "$U2" --label build=b1 "$W/run1001.db" 2>"$W/err"
+ot push -q --clickhouse "$U2" --label build=b1 "$W/run1001.db" 2>"$W/err"
 rc=$?
 snapshot >"$W/snap2"
 okc "fleet/a second push of the run: exit 2, one line" \
@@ -411,13 +418,13 @@ if wait_stopped $pid; then
 		okc "fleet/server killed: $part objects of the run on the server, none visible" \
 			'[ "$part" -gt 0 ] && [ "$(visible objects "WHERE run_id = '"'$Y'"'")" = 0 ] &&
 			 [ "$(visible runs "WHERE run_id = '"'$Y'"'")" = 0 ]'
-		"$OT" push -q --clickhouse "$U1" --label build=b2 "$W/run1002.db" 2>"$W/err"
+		ot push -q --clickhouse "$U1" --label build=b2 "$W/run1002.db" 2>"$W/err"
 		ok "fleet/server back: the next push completes the run" [ $? = 0 ]
 		want=$(sqlite3 "$W/run1002.db" "SELECT count(*) FROM operations")
 		ok "fleet/server back: exactly its $want operations visible" \
 			[ "$(visible operations "WHERE run_id = '$Y'")" = "$want" ]
 		snapshot >"$W/snap1"
-		"$OT" push -q --clickhouse "$U1" --label build=b2 "$W/run1002.db" 2>/dev/null
+		ot push -q --clickhouse "$U1" --label build=b2 "$W/run1002.db" 2>/dev/null
 		rc=$?
 		snapshot >"$W/snap2"
 		okc "fleet/server back: a second push is refused and changes nothing" \
@@ -433,7 +440,7 @@ cp "$W/manifest" "$W/manifest2"
 printf 'b1\t%s\nb2\t%s\n' "$W/run1001.db" "$W/run1002.db" >>"$W/manifest2"
 check_counts "after the kills: rows per table equal the SQLite sums ($((N + 2)) runs)" \
 	"$W/manifest2" $((N + 2))
-"$OT" fleet report --clickhouse "$U1" --by build --format json >"$W/byb2.json"
+ot fleet report --clickhouse "$U1" --by build --format json >"$W/byb2.json"
 $FJ fleet "$W/byb2.json" >"$W/byb2.lines"
 $REF "$W/manifest2" >"$W/byb2.ref"
 ok "fleet/after the kills: report --by build equals fleetref.sh" cmp -s "$W/byb2.ref" "$W/byb2.lines"
@@ -450,29 +457,29 @@ errcase() {	# NAME PATTERN CMD...: exit 2, one line matching PATTERN
 		fail "fleet/$n: rc=$rc $(head -c 300 "$W/err")"
 	fi
 }
-errcase "bad URL scheme" "bad --clickhouse URL" "$OT" push --clickhouse ftp://127.0.0.1/ "$W/run2.db"
-errcase "bad URL" "bad --clickhouse URL" "$OT" push --clickhouse "http://127.0.0.1:$H1/no-such!db" "$W/run2.db"
-errcase "refused connection" "cannot connect" "$OT" push --clickhouse "http://127.0.0.1:$DEAD/fl" "$W/run2.db"
-errcase "wrong password" "authentication failed" "$OT" push --clickhouse "http://fleet:wrong@127.0.0.1:$H1/fl" "$W/run2.db"
+errcase "bad URL scheme" "bad --clickhouse URL" ot push --clickhouse ftp://127.0.0.1/ "$W/run2.db"
+errcase "bad URL" "bad --clickhouse URL" ot push --clickhouse "http://127.0.0.1:$H1/no-such!db" "$W/run2.db"
+errcase "refused connection" "cannot connect" ot push --clickhouse "http://127.0.0.1:$DEAD/fl" "$W/run2.db"
+errcase "wrong password" "authentication failed" ot push --clickhouse "http://fleet:wrong@127.0.0.1:$H1/fl" "$W/run2.db"
 errcase "wrong password in the environment" "authentication failed" \
-	env OFFTRACE_CLICKHOUSE_PASSWORD=nope "$OT" fleet report --clickhouse "http://fleet@127.0.0.1:$H1/fl"
+	env OFFTRACE_CLICKHOUSE_PASSWORD=nope $TO "$OT" fleet report --clickhouse "http://fleet@127.0.0.1:$H1/fl"
 chq "CREATE DATABASE old"
 chq "CREATE TABLE old.offtrace_schema (version UInt32, cluster String, created_ns Int64) ENGINE = TinyLog"
 chq "INSERT INTO old.offtrace_schema VALUES (0, '', 0)"
-errcase "an older schema" "schema mismatch.*version 0" "$OT" push --clickhouse "http://127.0.0.1:$H1/old" "$W/run2.db"
-errcase "no schema" "no fleet tables" "$OT" push --clickhouse "http://127.0.0.1:$H1/default" "$W/run2.db"
-errcase "init over an older schema" "schema mismatch" "$OT" fleet init --clickhouse "http://127.0.0.1:$H1/old"
+errcase "an older schema" "schema mismatch.*version 0" ot push --clickhouse "http://127.0.0.1:$H1/old" "$W/run2.db"
+errcase "no schema" "no fleet tables" ot push --clickhouse "http://127.0.0.1:$H1/default" "$W/run2.db"
+errcase "init over an older schema" "schema mismatch" ot fleet init --clickhouse "http://127.0.0.1:$H1/old"
 ok "fleet/the right password in the URL" \
-	"$OT" fleet report --clickhouse "http://fleet:s3cret@127.0.0.1:$H1/fl" -o /dev/null
+	ot fleet report --clickhouse "http://fleet:s3cret@127.0.0.1:$H1/fl" -o /dev/null
 ok "fleet/the right password in OFFTRACE_CLICKHOUSE_PASSWORD" \
-	env OFFTRACE_CLICKHOUSE_PASSWORD=s3cret "$OT" fleet report --clickhouse "http://fleet@127.0.0.1:$H1/fl" -o /dev/null
+	env OFFTRACE_CLICKHOUSE_PASSWORD=s3cret $TO "$OT" fleet report --clickhouse "http://fleet@127.0.0.1:$H1/fl" -o /dev/null
 
 # ---- --force: the run again, replacing the old push in every query ----
 snapshot >"$W/snap1"
-"$OT" push -q --force --clickhouse "$U1" --label build=b9 "$W/run3.db" 2>"$W/err"
+ot push -q --force --clickhouse "$U1" --label build=b9 "$W/run3.db" 2>"$W/err"
 ok "fleet/--force pushes a run again" [ $? = 0 ]
 check_counts "after --force: rows per table unchanged" "$W/manifest2" $((N + 2))
-"$OT" fleet report --clickhouse "$U1" --by build --format json >"$W/f.json"
+ot fleet report --clickhouse "$U1" --by build --format json >"$W/f.json"
 python3 - "$W/f.json" "$N" >"$W/f.out" 2>&1 <<'EOF'
 import json, sys
 g = {x["value"]: x["runs"] for x in json.load(open(sys.argv[1]))["groups"]}
@@ -483,9 +490,9 @@ ok "fleet/--force: the run counts once, under its new label" [ $? = 0 ]
 
 # ---- one server, no cluster: Merge tables ----
 S=http://127.0.0.1:$H1/solo
-if "$OT" fleet init --clickhouse "$S" 2>"$W/err" &&
-   "$OT" push -q --clickhouse "$S" --label seq=7 "$W/run7.db" 2>>"$W/err" &&
-   "$OT" fleet report --clickhouse "$S" --by seq --format json >"$W/solo.json" 2>>"$W/err"; then
+if ot fleet init --clickhouse "$S" 2>"$W/err" &&
+   ot push -q --clickhouse "$S" --label seq=7 "$W/run7.db" 2>>"$W/err" &&
+   ot fleet report --clickhouse "$S" --by seq --format json >"$W/solo.json" 2>>"$W/err"; then
 	$FJ fleet-full "$W/solo.json" >"$W/solo.lines"
 	grep '^7 ' "$W/runs.lines" >"$W/run7.lines"
 	ok "fleet/no cluster: the fleet report of a run equals its run report" \
