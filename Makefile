@@ -20,8 +20,8 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = sqlite3 libcjson libpcap
-DEBIAN_PKGS = libpcap-dev libsqlite3-dev libcjson-dev pkg-config
+PKGS = sqlite3 libcjson libpcap libcurl zlib
+DEBIAN_PKGS = libpcap-dev libsqlite3-dev libcjson-dev pkg-config libcurl4-openssl-dev zlib1g-dev
 
 ifdef SANITIZE
 O ?= build/san
@@ -55,7 +55,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 CLI_SRC = src/main.c $(wildcard src/cmd_*.c)
 LIB_SRC = $(filter-out $(CLI_SRC), $(wildcard src/*.c src/*/*.c))
 LIB_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/schema_sql.o \
-	$(O)/obj/profile_chimney.o
+	$(O)/obj/profile_chimney.o $(O)/obj/clickhouse_sql.o
 CLI_OBJ = $(patsubst src/%.c,$(O)/obj/%.o,$(CLI_SRC))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BIN = $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRC))
@@ -101,6 +101,15 @@ $(O)/schema_sql.c: schemas/offtrace.sql tools/embed.sh
 	$(Q)sh tools/embed.sh ot_schema_sql < schemas/offtrace.sql > $@
 
 $(O)/obj/schema_sql.o: $(O)/schema_sql.c $(O)/.deps
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# schemas/clickhouse.sql, the fleet tables (issue 14), embedded the same way.
+$(O)/clickhouse_sql.c: schemas/clickhouse.sql tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/embed.sh ot_clickhouse_sql < schemas/clickhouse.sql > $@
+
+$(O)/obj/clickhouse_sql.o: $(O)/clickhouse_sql.c $(O)/.deps
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -155,7 +164,8 @@ FUZZ_DIR = build/fuzz
 # each harness then links it (compiling every source per harness made
 # `make fuzz` take minutes)
 FUZZ_LIB_OBJ = $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC)) \
-	$(FUZZ_DIR)/obj/schema_sql.o $(FUZZ_DIR)/obj/profile_chimney.o
+	$(FUZZ_DIR)/obj/schema_sql.o $(FUZZ_DIR)/obj/profile_chimney.o \
+	$(FUZZ_DIR)/obj/clickhouse_sql.o
 FUZZ_BIN = $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
 
 fuzz: $(O)/.deps $(FUZZ_BIN)

@@ -44,6 +44,8 @@ struct ot_packet;
 void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json);
 int cmd_tmf(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_fleet(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);

@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	{ "flows", cmd_flows, "list the TCP flows of pcap/pcapng captures (CSV, JSON)" },
 	{ "tmf", cmd_tmf, "list the messages of a WPP TMF file" },
 	{ "profile", cmd_profile, "check a profile; list the trace messages no profile matches" },
+	{ "push", cmd_push, "send the analysis of traces to the fleet in ClickHouse" },
+	{ "fleet", cmd_fleet, "the fleet in ClickHouse: init, report, query, check" },
 };
 
 static void

@@ -6,6 +6,7 @@
 #   8 src/cli.c                what the commands share
 #   7 src/ingest.c             the pipeline
 #   6 src/report/ src/gen/     reports; synthetic traces
+#     src/fleet/               the fleet in ClickHouse (reads store, report)
 #   5 src/store/               SQLite
 #   4 src/engine/              the state machine and rules
 #   3 src/source/              one interface for every input kind
@@ -68,7 +69,7 @@ function rank(f) {
 	if (f ~ /^src\/(main|cmd_[a-z_]*)\.c$/) return 9
 	if (f == "src/cli.c") return 8
 	if (f == "src/ingest.c") return 7
-	if (f ~ /^src\/(report|gen)\//) return 6
+	if (f ~ /^src\/(report|gen|fleet)\//) return 6
 	if (f ~ /^src\/store\//) return 5
 	if (f ~ /^src\/engine\//) return 4
 	if (f ~ /^src\/source\//) return 3
