@@ -296,6 +296,17 @@ fail:
 	return NULL;
 }
 
+/*
+ * What may follow "::" in a name MSVC's __FUNCTION__ gives: an identifier,
+ * `anonymous namespace', `2' (a local scope), <lambda_1>, ~Class.
+ */
+static int
+cxx_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '`' ||
+	       c == '<' || c == '~';
+}
+
 int
 ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, size_t n,
 			  struct ot_wpptext_msg *m)
@@ -324,9 +335,19 @@ ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, siz
 			st = i;
 			if (k + 1 < pf->n) {
 				const struct pitem *nx = &pf->it[k + 1];
+				int cxx = it->var == 10 && nx->lit[0] == ':' &&
+					  (nx->len < 2 || nx->lit[1] != ':');
 
-				while (i + nx->len <= n && memcmp(s + i, nx->lit, nx->len) != 0)
-					i++;
+				while (i + nx->len <= n) {
+					/* %!FUNC!: a C++ qualified name goes on past "::" */
+					if (cxx && i + 2 < n && s[i] == ':' && s[i + 1] == ':' &&
+					    cxx_name_start(s[i + 2]))
+						i += 2;
+					else if (memcmp(s + i, nx->lit, nx->len) == 0)
+						break;
+					else
+						i++;
+				}
 				if (i + nx->len > n)
 					return 0;
 			} else {
