@@ -11,6 +11,7 @@
 #include "offtrace/wpptext.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +416,112 @@ ot_wpptext_parse_tz(const char *s, int64_t *offset_ns)
 	return 0;
 }
 
+/*
+ * UTF-16 text: tracefmt -o and "pktmon format" write UTF-16LE with a
+ * byte-order mark.  Without one, ASCII text in UTF-16 has a NUL byte in
+ * every other place, and never two together.
+ */
+static int
+ascii_unit(unsigned lo, unsigned hi)
+{
+	return hi == 0 && (lo == '\t' || lo == '\n' || lo == '\r' || (lo >= 0x20 && lo < 0x7f));
+}
+
+static int
+utf16_nuls(const uint8_t *b, size_t len, int be)
+{
+	size_t n = len / 2 < 128 ? len / 2 : 128, k, ascii = 0;
+
+	if (n < 4)
+		return 0;
+	for (k = 0; k < n; k++) {
+		unsigned lo = b[2 * k + (be ? 1 : 0)], hi = b[2 * k + (be ? 0 : 1)];
+
+		if (lo == 0 && hi == 0)
+			return 0;
+		if (ascii_unit(lo, hi))
+			ascii++;
+		else if (k == 0)
+			return 0;
+	}
+	return ascii * 8 >= n * 7;
+}
+
+int
+ot_wpptext_encoding(const uint8_t *b, size_t len)
+{
+	if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+		return OT_WPPTEXT_UTF16LE;
+	if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+		return OT_WPPTEXT_UTF16BE;
+	if (utf16_nuls(b, len, 0))
+		return OT_WPPTEXT_UTF16LE;
+	if (utf16_nuls(b, len, 1))
+		return OT_WPPTEXT_UTF16BE;
+	return OT_WPPTEXT_UTF8;
+}
+
+static uint32_t
+unit16(const uint8_t *p, int be)
+{
+	return be ? (uint32_t)p[0] << 8 | p[1] : (uint32_t)p[1] << 8 | p[0];
+}
+
+static size_t
+put_utf8(char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xC0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xE0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		o[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	o[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+size_t
+ot_wpptext_utf16_to_utf8(const uint8_t *p, size_t n, int enc, char *out)
+{
+	int be = enc == OT_WPPTEXT_UTF16BE;
+	size_t i, o = 0;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		uint32_t c = unit16(p + i, be), d;
+
+		if (c < 0x80) {
+			out[o++] = (char)c;
+			continue;
+		}
+		if (c >= 0xD800 && c < 0xE000) {
+			/* a high surrogate and a low one make one character */
+			if (c < 0xDC00 && i + 3 < n && (d = unit16(p + i + 2, be)) >= 0xDC00 &&
+			    d < 0xE000) {
+				c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+				i += 2;
+			} else {
+				c = 0xFFFD;
+			}
+		}
+		o += put_utf8(out + o, c);
+	}
+	if (n % 2)
+		o += put_utf8(out + o, 0xFFFD);
+	return o;
+}
+
 struct ot_wpptext {
 	FILE *f;
 	char *path;
@@ -423,6 +530,10 @@ struct ot_wpptext {
 	struct ot_wpptext_stats st;
 	size_t start, end;	/* unread bytes of buf */
 	int eof;
+	int enc;		/* enum ot_wpptext_enc, from the first bytes */
+	int started;		/* the first bytes were read */
+	char *u8;		/* the last UTF-16 line, in UTF-8 */
+	size_t u8cap;
 	const struct ot_wpptext_prefix *pf;
 	int64_t tz_ns;
 	uint64_t bytes;
@@ -492,75 +603,154 @@ no_format(const char *s, size_t n)
 	return 0;
 }
 
+static int
+read_error(struct ot_wpptext *r, uint64_t line, struct ot_err *err, const char *fmt, ...)
+	OT_PRINTF(4, 5);
+
+/* An error of the text at line; -1. */
+static int
+read_error(struct ot_wpptext *r, uint64_t line, struct ot_err *err, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ot_errorf_at(err, OT_EINPUT, r->path, line, "%s", msg);
+	if (err != NULL) {
+		err->phase = "wpptext";
+		err->offset = r->bytes;
+	}
+	return -1;
+}
+
+/* More of the file after the unread bytes of buf: 0, -1 on a read error. */
+static int
+refill(struct ot_wpptext *r, struct ot_err *err)
+{
+	size_t k;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	k = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+	if (k == 0) {
+		if (ferror(r->f))
+			return read_error(r, r->st.lines + 1, err, "cannot read: %s",
+					  strerror(errno));
+		r->eof = 1;
+	}
+	ot_sha256_update(&r->sha, r->buf + r->end, k);
+	r->end += k;
+	return 0;
+}
+
+/* The first LF in [b, b + n): where its character starts, or NULL. */
+static const char *
+find_lf(const struct ot_wpptext *r, const char *b, size_t n)
+{
+	const char *p;
+
+	if (r->enc == OT_WPPTEXT_UTF8)
+		return memchr(b, '\n', n);
+	/* a 0x0A byte is LF only as the low byte of a unit whose high byte is 0 */
+	n -= n % 2;
+	for (p = b; (p = memchr(p, '\n', n - (size_t)(p - b))) != NULL; p++) {
+		size_t k = (size_t)(p - b);
+
+		if (r->enc == OT_WPPTEXT_UTF16LE && k % 2 == 0 && p[1] == 0)
+			return p;
+		if (r->enc == OT_WPPTEXT_UTF16BE && k % 2 == 1 && p[-1] == 0)
+			return p - 1;
+	}
+	return NULL;
+}
+
 /*
- * The next line in [*s, *s + *n) (no newline): 1, 0 at the end, -1 on a
- * read error or a line longer than OT_WPPTEXT_MAX_LINE.  The buffer is
- * refilled with fread and lines are found with memchr.
+ * The next line in [*s, *s + *n) (no newline), in UTF-8: 1, 0 at the end,
+ * -1 on a read error or a line longer than OT_WPPTEXT_MAX_LINE.  The
+ * buffer is refilled with fread and lines are found with memchr; a UTF-16
+ * line is found in its own bytes (twice as many may be read: at least one
+ * UTF-8 byte a unit) and then turned into UTF-8.
  */
 static int
 next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
 {
-	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-		size_t k;
+	size_t unit, max, rawn, need;
+	const char *raw;
 
-		if (nl != NULL && (size_t)(nl - (r->buf + r->start)) <= OT_WPPTEXT_MAX_LINE) {
-			*s = r->buf + r->start;
-			*n = (size_t)(nl - *s);
-			r->start = (size_t)(nl - r->buf) + 1;
-			r->bytes += *n + 1;
+	if (!r->started) {
+		/* the encoding from the first bytes, as the detector saw them */
+		while (!r->eof && r->end < 4096)
+			if (refill(r, err) < 0)
+				return -1;
+		r->enc = ot_wpptext_encoding((const uint8_t *)r->buf, r->end);
+		if (r->enc != OT_WPPTEXT_UTF8 && r->end >= 2 &&
+		    unit16((const uint8_t *)r->buf, r->enc == OT_WPPTEXT_UTF16BE) == 0xFEFF)
+			r->start = r->bytes = 2;
+		r->started = 1;
+	}
+	unit = r->enc == OT_WPPTEXT_UTF8 ? 1 : 2;
+	max = (size_t)OT_WPPTEXT_MAX_LINE * unit;
+	for (;;) {
+		const char *b = r->buf + r->start;
+		const char *nl = find_lf(r, b, r->end - r->start);
+
+		if (nl != NULL && (size_t)(nl - b) <= max) {
+			raw = b;
+			rawn = (size_t)(nl - b);
+			r->start += rawn + unit;
+			r->bytes += rawn + unit;
 			break;
 		}
-		if (r->end - r->start > OT_WPPTEXT_MAX_LINE) {
-			ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
-				     "line longer than %u bytes", OT_WPPTEXT_MAX_LINE);
-			if (err != NULL) {
-				err->phase = "wpptext";
-				err->offset = r->bytes;
-			}
-			return -1;
-		}
+		if (r->end - r->start > max)
+			return read_error(r, r->st.lines + 1, err, "line longer than %u bytes",
+					  OT_WPPTEXT_MAX_LINE);
 		if (r->eof) {
 			if (r->start == r->end)
 				return 0;
-			*s = r->buf + r->start;
-			*n = r->end - r->start;
-			r->bytes += *n;
+			raw = b;
+			rawn = r->end - r->start;
+			r->bytes += rawn;
 			r->start = r->end;
 			break;
 		}
-		if (r->start > 0) {
-			memmove(r->buf, r->buf + r->start, r->end - r->start);
-			r->end -= r->start;
-			r->start = 0;
-		}
-		if (r->end == r->cap) {
-			r->cap *= 2;
-			r->buf = xrealloc(r->buf, r->cap);
-		}
-		k = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-		if (k == 0) {
-			if (ferror(r->f)) {
-				ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
-					     "cannot read: %s", strerror(errno));
-				if (err != NULL)
-					err->phase = "wpptext";
-				return -1;
-			}
-			r->eof = 1;
-		}
-		ot_sha256_update(&r->sha, r->buf + r->end, k);
-		r->end += k;
+		if (refill(r, err) < 0)
+			return -1;
 	}
 	r->st.lines++;
+	if (r->enc == OT_WPPTEXT_UTF8) {
+		*s = raw;
+		*n = rawn;
+		return 1;
+	}
+	need = OT_WPPTEXT_UTF8_MAX(rawn);
+	if (need > r->u8cap) {
+		while (r->u8cap < need)
+			r->u8cap = r->u8cap ? 2 * r->u8cap : 4096;
+		free(r->u8);
+		r->u8 = xmalloc(r->u8cap);
+	}
+	*n = ot_wpptext_utf16_to_utf8((const uint8_t *)raw, rawn, r->enc, r->u8);
+	*s = r->u8;
+	if (*n > OT_WPPTEXT_MAX_LINE)
+		return read_error(r, r->st.lines, err, "line longer than %u bytes",
+				  OT_WPPTEXT_MAX_LINE);
 	return 1;
 }
 
 int
 ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err)
 {
-	const char *s;
-	size_t len;
+	const char *s = NULL;
+	size_t len = 0;
 	int rc;
 
 	while ((rc = next_line(r, &s, &len, err)) > 0) {
@@ -610,5 +800,6 @@ ot_wpptext_close(struct ot_wpptext *r)
 	fclose(r->f);
 	free(r->path);
 	free(r->buf);
+	free(r->u8);
 	free(r);
 }
