@@ -104,6 +104,7 @@ struct ot_source_stats {
 	uint64_t lines;		/* text lines read */
 	uint64_t headers;	/* tracefmt "EventTrace" header lines */
 	uint64_t skipped;	/* other text lines without the prefix */
+	uint64_t continued;	/* text continuation lines, in their message */
 	uint64_t lost_events;	/* the logger's EventsLost */
 	uint64_t lost_buffers;	/* BuffersLost + buffers flagged lost */
 	uint64_t reordered;	/* packets merged at an earlier one's time */

@@ -10,8 +10,10 @@
  * CPU in decimal, PID and TID in hex (4 digits or more), time with any
  * number of fractional digits, local time as written (no zone: kept as
  * written unless a time-zone offset is set).  Lines saying "No Format
- * Information found." are counted, not returned; other lines without the
- * prefix are counted and skipped.
+ * Information found." are counted, not returned; indented lines after a
+ * message (tracefmt's continuation lines: a hex dump, a message with a
+ * newline) belong to it; other lines without the prefix are counted and
+ * skipped.
  *
  * The text is UTF-8 or UTF-16 (little or big endian, with a byte-order
  * mark or recognised by the NUL bytes of its ASCII characters, as
@@ -34,7 +36,9 @@
 #include "offtrace/util.h"
 
 /* Limit (P9); documented in man/offtrace.1 LIMITS. */
-#define OT_WPPTEXT_MAX_LINE	(2u << 20)	/* bytes of one line, in UTF-8 */
+#define OT_WPPTEXT_MAX_LINE	(2u << 20)	/* bytes of one line, in UTF-8, and
+						 * of a message with its
+						 * continuation lines */
 
 struct ot_wpptext_msg {
 	uint64_t line;			/* 1-based */
@@ -44,7 +48,9 @@ struct ot_wpptext_msg {
 	uint32_t seq;
 	const char *friendly;		/* not NUL-terminated */
 	size_t friendly_len;
-	const char *text;		/* the message after the prefix */
+	const char *text;		/* the message after the prefix; its
+					 * continuation lines each after a
+					 * '\n', as written */
 	size_t text_len;
 	const char *func;		/* %!FUNC! of a custom prefix, else NULL */
 	size_t func_len;
@@ -56,6 +62,8 @@ struct ot_wpptext_stats {
 	uint64_t no_format;		/* "No Format Information found." */
 	uint64_t eventtrace;		/* "EventTrace" header lines */
 	uint64_t other;			/* lines without the prefix, skipped */
+	uint64_t continued;		/* continuation lines joined to their
+					 * message */
 };
 
 /* Does the text start like tracefmt output?  1 yes, 0 no (UTF-8: see
@@ -114,7 +122,11 @@ void ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns);
 int ot_wpptext_sha256(const struct ot_wpptext *r, char hex[65]);
 /* Bytes read so far, for progress. */
 uint64_t ot_wpptext_bytes(const struct ot_wpptext *r);
-/* 1 a message (valid until the next call), 0 the end, -1 error (err: file, line). */
+/*
+ * 1 a message (valid until the next call), 0 the end, -1 error (err: file,
+ * line).  A message is returned once the line after its continuation lines
+ * was read; an error after it is returned by the next call.
+ */
 int ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err);
 const struct ot_wpptext_stats *ot_wpptext_stats(const struct ot_wpptext *r);
 void ot_wpptext_close(struct ot_wpptext *r);

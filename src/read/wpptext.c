@@ -522,6 +522,20 @@ ot_wpptext_utf16_to_utf8(const uint8_t *p, size_t n, int enc, char *out)
 	return o;
 }
 
+/*
+ * A message kept until the line after it says whether continuation lines
+ * follow: its line up to the end of the text (the prefix's last field),
+ * then each continuation line after a '\n'.  The text is the tail of buf;
+ * where the fields are is kept as offsets, buf moves as it grows.
+ */
+struct held {
+	char *buf;
+	size_t len, cap;
+	struct ot_wpptext_msg m;	/* without its pointers */
+	size_t text_off, friendly_off, func_off;
+	int has_friendly, has_func;
+};
+
 struct ot_wpptext {
 	FILE *f;
 	char *path;
@@ -534,6 +548,12 @@ struct ot_wpptext {
 	int started;		/* the first bytes were read */
 	char *u8;		/* the last UTF-16 line, in UTF-8 */
 	size_t u8cap;
+	struct held h[2];	/* h[cur]: the message being read; the other
+				 * one was returned last */
+	int cur;
+	int pending;		/* h[cur] holds a message not yet returned */
+	int failed;		/* an error read after a pending message */
+	struct ot_err ferr;	/* that error, for the next call */
 	const struct ot_wpptext_prefix *pf;
 	int64_t tz_ns;
 	uint64_t bytes;
@@ -746,14 +766,93 @@ next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
 	return 1;
 }
 
+/* Keep message m, parsed from line s, in h. */
+static void
+held_keep(struct held *h, const char *s, const struct ot_wpptext_msg *m)
+{
+	size_t n = (size_t)(m->text - s) + m->text_len;
+
+	if (n > h->cap || h->buf == NULL) {
+		h->cap = n > 256 ? n + n / 2 : 256;
+		free(h->buf);
+		h->buf = xmalloc(h->cap);
+	}
+	memcpy(h->buf, s, n);
+	h->len = n;
+	h->m = *m;
+	h->m.text = h->m.friendly = h->m.func = NULL;
+	h->text_off = (size_t)(m->text - s);
+	h->has_friendly = m->friendly != NULL;
+	h->friendly_off = h->has_friendly ? (size_t)(m->friendly - s) : 0;
+	h->has_func = m->func != NULL;
+	h->func_off = h->has_func ? (size_t)(m->func - s) : 0;
+}
+
+/* A continuation line onto the kept message: 0, -1 past the limit. */
+static int
+held_append(struct held *h, const char *s, size_t n)
+{
+	size_t need = h->len + 1 + n;
+
+	if (need > OT_WPPTEXT_MAX_LINE)
+		return -1;
+	if (need > h->cap) {
+		h->cap = need + need / 2 < OT_WPPTEXT_MAX_LINE ? need + need / 2 :
+			 OT_WPPTEXT_MAX_LINE;
+		h->buf = xrealloc(h->buf, h->cap);
+	}
+	h->buf[h->len] = '\n';
+	memcpy(h->buf + h->len + 1, s, n);
+	h->len = need;
+	return 0;
+}
+
+/* The kept message, its pointers into h->buf; 1. */
+static int
+held_give(const struct held *h, struct ot_wpptext_msg *m)
+{
+	*m = h->m;
+	m->text = h->buf + h->text_off;
+	m->text_len = h->len - h->text_off;
+	m->friendly = h->has_friendly ? h->buf + h->friendly_off : NULL;
+	m->func = h->has_func ? h->buf + h->func_off : NULL;
+	return 1;
+}
+
+/* The kept message, whole: 1. */
+static int
+give(struct ot_wpptext *r, struct ot_wpptext_msg *m)
+{
+	r->pending = 0;
+	return held_give(&r->h[r->cur], m);
+}
+
 int
 ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err)
 {
+	struct ot_wpptext_msg n;
+	struct ot_err e;
 	const char *s = NULL;
 	size_t len = 0;
 	int rc;
 
-	while ((rc = next_line(r, &s, &len, err)) > 0) {
+	for (;;) {
+		if (r->failed) {
+			/* the message before the damage first */
+			if (r->pending)
+				return give(r, m);
+			if (err != NULL)
+				*err = r->ferr;
+			return -1;
+		}
+		memset(&e, 0, sizeof(e));
+		if ((rc = next_line(r, &s, &len, &e)) < 0) {
+			r->failed = 1;
+			r->ferr = e;
+			continue;
+		}
+		if (rc == 0)
+			return r->pending ? give(r, m) : 0;
 		if (len > 0 && s[len - 1] == '\r')
 			len--;
 		if (r->st.lines == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
@@ -763,27 +862,55 @@ ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *e
 		}
 		if (len == 10 && memcmp(s, "EventTrace", 10) == 0) {
 			r->st.eventtrace++;
+			if (r->pending)
+				return give(r, m);
 			continue;
 		}
-		if (r->pf ? ot_wpptext_parse_prefixed(r->pf, s, len, m) :
-		    ot_wpptext_parse_line(s, len, m)) {
+		if (r->pf ? ot_wpptext_parse_prefixed(r->pf, s, len, &n) :
+		    ot_wpptext_parse_line(s, len, &n)) {
 			/* tracefmt writes this in place of a message it has no TMF for */
-			if (no_format(m->text, m->text_len)) {
+			if (no_format(n.text, n.text_len)) {
 				r->st.no_format++;
+				if (r->pending)
+					return give(r, m);
 				continue;
 			}
-			m->line = r->st.lines;
-			if (m->ts_ns != 0)
-				m->ts_ns -= r->tz_ns;
+			n.line = r->st.lines;
+			if (n.ts_ns != 0)
+				n.ts_ns -= r->tz_ns;
 			r->st.messages++;
+			if (!r->pending) {
+				held_keep(&r->h[r->cur], s, &n);
+				r->pending = 1;
+				continue;
+			}
+			/* the message before is whole: return it, keep this one */
+			held_give(&r->h[r->cur], m);
+			r->cur ^= 1;
+			held_keep(&r->h[r->cur], s, &n);
 			return 1;
+		}
+		/* an indented line after a message is part of it */
+		if (r->pending && len > 0 && (s[0] == '\t' || s[0] == ' ')) {
+			if (held_append(&r->h[r->cur], s, len) < 0) {
+				r->pending = 0;
+				read_error(r, r->st.lines, &e,
+					   "message longer than %u bytes with its continuation lines",
+					   OT_WPPTEXT_MAX_LINE);
+				r->failed = 1;
+				r->ferr = e;
+				continue;
+			}
+			r->st.continued++;
+			continue;
 		}
 		if (no_format(s, len))
 			r->st.no_format++;
 		else
 			r->st.other++;
+		if (r->pending)
+			return give(r, m);
 	}
-	return rc;
 }
 
 const struct ot_wpptext_stats *
@@ -801,5 +928,7 @@ ot_wpptext_close(struct ot_wpptext *r)
 	free(r->path);
 	free(r->buf);
 	free(r->u8);
+	free(r->h[0].buf);
+	free(r->h[1].buf);
 	free(r);
 }

@@ -87,6 +87,7 @@ text_stats(struct ot_source *s, struct ot_source_stats *st)
 	st->lines = ws->lines;
 	st->headers = ws->eventtrace;
 	st->skipped = ws->other;
+	st->continued = ws->continued;
 	if (t->ts) {
 		const struct ot_tally *u = ot_textsrc_unmatched(t->ts);
 

@@ -3,7 +3,8 @@
  * on real files: UTF-16 (both byte orders, with and without a byte-order
  * mark) read as its UTF-8 twin, every UTF-16 oddity (surrogate pairs,
  * unpaired surrogates, an odd last byte, 0x0A bytes that are no LF), lines
- * at their limits, and %!FUNC! taking C++ qualified names.
+ * and messages at their limits, continuation lines joined to their message,
+ * and %!FUNC! taking C++ qualified names.
  *
  * Every expected value is written out here by hand (UTF-8 bytes from the
  * Unicode code charts, texts as the lines read), never taken from the
@@ -188,7 +189,7 @@ test_utf16_as_utf8(void)
 	static const int bom[3] = { 1, 1, 0 };
 	static const char want[] =
 		"2|1066912060173000000|tracedrv||IOCTL = 1\n"
-		"3|0|usb||Entry\n"
+		"3|0|usb||Entry\n\tcontinued\n"
 		"7|1590943393894000000|km||last, no newline\n";
 	struct ot_wpptext_stats s8, s16;
 	char *a, *b;
@@ -201,7 +202,7 @@ test_utf16_as_utf8(void)
 	CHECK(rc == 0);
 	CHECK(strcmp(a, want) == 0);
 	CHECK(s8.lines == 7 && s8.messages == 3 && s8.no_format == 1 && s8.eventtrace == 1 &&
-	      s8.other == 2);
+	      s8.other == 1 && s8.continued == 1);
 	for (i = 0; i < 3; i++) {
 		u = to_utf16(text, sizeof(text) - 1, enc[i], bom[i], &n);
 		write_file(u, n);
@@ -246,8 +247,50 @@ test_utf16_odd(void)
 }
 
 /*
+ * Continuation lines: tab- or space-indented lines after a message are its
+ * text after a '\n', as written; after a "No Format" message, an EventTrace
+ * line or a garbage line they are other lines; an empty line ends a message.
+ */
+static void
+test_continuation(void)
+{
+	static const char in[] =
+		"[0]0004.0100::03/05/2024-14:00:00.000 [drv]Dump of buffer:\n"
+		"\t0000  07050000 000000                      .......\n"
+		"\t\n"
+		"[0]0004.0100::03/05/2024-14:00:00.001 [drv]two lines\r\n"
+		"    by spaces\r\n"
+		"\n"
+		"\tafter an empty line\n"
+		"[0]0004.0100::03/05/2024-14:00:00.002 [drv]No Format Information found.\n"
+		"\tof no message\n"
+		"EventTrace\n"
+		"\tafter EventTrace\n"
+		"[0]0004.0100::03/05/2024-14:00:00.003 [drv]last\n"
+		"\tat the end, no newline";
+	static const char want[] =
+		"1|1709647200000000000|drv||Dump of buffer:\n"
+		"\t0000  07050000 000000                      .......\n\t\n"
+		"4|1709647200001000000|drv||two lines\n    by spaces\n"
+		"12|1709647200003000000|drv||last\n\tat the end, no newline\n";
+	struct ot_wpptext_stats st;
+	char *a;
+	int rc;
+
+	write_file(in, sizeof(in) - 1);
+	a = read_all(NULL, &st, &rc);
+	CHECK(rc == 0);
+	CHECK(strcmp(a, want) == 0);
+	CHECK(st.lines == 13 && st.messages == 3 && st.continued == 4 && st.no_format == 1 &&
+	      st.eventtrace == 1 && st.other == 4);
+	free(a);
+}
+
+/*
  * Limits: a UTF-16 line of 1.5 M ASCII characters (3 MB as stored) is read;
- * one of 800 K euro signs (2.4 MB in UTF-8) is refused with its line.
+ * one of 800 K euro signs (2.4 MB in UTF-8) is refused with its line; a
+ * message whose continuation lines pass 2 MiB is refused with the line that
+ * passed it, after the message before it was returned.
  */
 static void
 test_limits(void)
@@ -256,8 +299,10 @@ test_limits(void)
 	struct ot_wpptext *r;
 	struct ot_wpptext_msg m;
 	struct ot_err err;
-	size_t np = sizeof(pre) - 1, n, i;
+	size_t np = sizeof(pre) - 1, n, i, k;
 	uint8_t *b = malloc(2 * (np + 1500000) + 16);
+	char *t;
+	int rc;
 
 	/* 1.5 M x */
 	n = 0;
@@ -292,6 +337,28 @@ test_limits(void)
 	      strstr(err.msg, "line longer than") != NULL);
 	ot_wpptext_close(r);
 	free(b);
+
+	/* a message, then one with three continuation lines of 900 KB */
+	k = 900000;
+	t = malloc(2 * (np + 8) + 3 * (k + 2) + 16);
+	n = (size_t)sprintf(t, "%sfirst\n%ssecond\n", pre, pre);
+	for (i = 0; i < 3; i++) {
+		t[n++] = '\t';
+		memset(t + n, 'h', k);
+		n += k;
+		t[n++] = '\n';
+	}
+	write_file(t, n);
+	free(t);
+	memset(&err, 0, sizeof(err));
+	r = ot_wpptext_open(path, &err);
+	rc = r ? ot_wpptext_next(r, &m, &err) : -2;
+	CHECK(rc == 1 && m.line == 1);
+	CHECK_MEM(m.text, m.text_len, "first");
+	rc = r ? ot_wpptext_next(r, &m, &err) : -2;
+	CHECK(rc == -1 && err.line == 5 && strstr(err.msg, "continuation lines") != NULL);
+	CHECK(r && ot_wpptext_next(r, &m, &err) == -1);	/* and stays so */
+	ot_wpptext_close(r);
 }
 
 /* %!FUNC! followed by ':' takes a C++ qualified name, MSVC's __FUNCTION__ */
@@ -365,6 +432,7 @@ main(void)
 	test_transcode();
 	test_utf16_as_utf8();
 	test_utf16_odd();
+	test_continuation();
 	test_limits();
 	test_func();
 	unlink(path);
