@@ -92,7 +92,7 @@ struct ot_source_problem {
 
 struct ot_source_stats {
 	const char *format;	/* for the inputs table: "jsonl", "etl",
-				 * "tracefmt UTC", "tracefmt+02:00", "pcap", ... */
+				 * "tracefmt local", "tracefmt+02:00", "pcap", ... */
 	int capture;		/* packets only, on the capture's own clock */
 	uint64_t bytes;		/* bytes read so far, for progress */
 	uint64_t records;	/* lines, .etl records, messages or packets read */
