@@ -76,6 +76,16 @@ static const char *const kind_color[OT_KIND_COUNT] = {
 	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"
 };
 
+/* A time: UTC with Z, unless the trace's times are local ones (no zone). */
+static const char *
+fmt_time(const struct html *h, int64_t t, char buf[OT_TIMEBUF])
+{
+	ot_fmt_time(t, buf);
+	if (h->r->local_time)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
 /* HTML text and attribute escape of a string from a trace. */
 static void
 put_esc(FILE *out, const char *s)
@@ -526,8 +536,10 @@ summary(struct html *h)
 	put_esc(out, r->name);
 	fputs("</span></h1>\n<p>", out);
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
-		fprintf(out, "span %s .. %s (%s), ", ot_fmt_time(r->start_ts, a),
-			ot_fmt_time(r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
+		fprintf(out, "span %s .. %s (%s), ", fmt_time(h, r->start_ts, a),
+			fmt_time(h, r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
+	if (r->local_time)
+		fputs("local time, zone unknown (tracefmt text read without --tz-offset), ", out);
 	fprintf(out, "%" PRIu64 " events from %" PRIu64 " inputs:</p>\n<ul>\n", r->events, r->inputs);
 	for (i = 0; i < r->nin; i++) {
 		fputs("<li><code>", out);
@@ -1023,7 +1035,7 @@ tables(struct html *h)
 			fputs("</td><td>", out);
 			put_esc(out, v->severity);
 			fprintf(out, "</td><td title=\"%s\">%s</td><td>",
-				v->ts == OT_T_NONE ? "-" : ot_fmt_time(v->ts, tb), rel(h, v->ts, a, sizeof(a)));
+				v->ts == OT_T_NONE ? "-" : fmt_time(h, v->ts, tb), rel(h, v->ts, a, sizeof(a)));
 			put_esc(out, v->message);
 			if (v->slot)
 				fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", v->slot);
@@ -1098,7 +1110,7 @@ detail(struct html *h, uint64_t id, sqlite3_stmt *obj, sqlite3_stmt *ev)
 			break;
 		}
 		fprintf(out, "<tr data-row=\"event\"><td>#%lld</td><td class=\"mono\">%s</td><td>%s</td><td>",
-			(long long)sqlite3_column_int64(ev, 0), ot_fmt_time(sqlite3_column_int64(ev, 1), tb),
+			(long long)sqlite3_column_int64(ev, 0), fmt_time(h, sqlite3_column_int64(ev, 1), tb),
 			rel(h, sqlite3_column_int64(ev, 1), a, sizeof(a)));
 		put_esc(out, col_text(ev, 2));
 		fputs("</td><td>", out);

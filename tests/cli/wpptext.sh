@@ -253,6 +253,19 @@ else
 	skip "wpptext/corpus-usbip: $U not present"
 fi
 
+# the HTML report says local too, and then its times have no Z
+"$PROG" analyze -q -o :memory: --html "$TMP/r.html" --prefix "$FP" \
+	--profile testdata/wpp/func-cpp-qualified.json "$F" > /dev/null 2>&1
+"$PROG" analyze -q -o :memory: --html "$TMP/r2.html" --tz-offset +02:00 --prefix "$FP" \
+	--profile testdata/wpp/func-cpp-qualified.json "$F" > /dev/null 2>&1
+if grep -q '<p>span 2024-03-05T14:00:00.000000000 \.\. 2024-03-05T14:00:00.007000000 ([0-9.]*ms), local time, zone unknown' "$TMP/r.html" &&
+   ! grep -q '2024-03-05T[0-9:.]*Z' "$TMP/r.html" &&
+   grep -q '<p>span 2024-03-05T12:00:00.000000000Z \.\. 2024-03-05T12:00:00.007000000Z ([0-9.]*ms), [0-9]* events' "$TMP/r2.html"; then
+	pass "wpptext/report-html-local"
+else
+	fail "wpptext/report-html-local: $(grep -o '<p>span[^<]*' "$TMP/r.html" "$TMP/r2.html")"
+fi
+
 # the JSON report stays valid against its schema, times local or not
 if python3 -c 'import jsonschema' 2> /dev/null; then
 	for tz in "" "--tz-offset +02:00"; do
