@@ -43,10 +43,12 @@ static const char dump_help[] =
 	"                       [CPU]PID.TID::TIME [friendly]text (time in UTC);\n"
 	"                       messages without a TMF are dumped raw and counted\n"
 	"                       per GUID and number on stderr\n"
-	"tracefmt text output (FILE.txt) gives one line per WPP message: line,\n"
-	"time (as written, or in UTC with --tz-offset), CPU, PID, TID, sequence,\n"
-	"friendly name, text; \"No Format Information found.\" and other lines\n"
-	"are counted on stderr.\n"
+	"tracefmt text output (FILE.txt, UTF-8 or UTF-16) gives one line per WPP\n"
+	"message: time (local as written, no Z; in UTC with Z with --tz-offset),\n"
+	"line, CPU, PID, TID, sequence, friendly name, the %!FUNC! of a custom\n"
+	"prefix, text; its continuation lines (indented lines after it) follow it\n"
+	"as written.  \"No Format Information found.\" and other lines are counted\n"
+	"on stderr.  Text without the default prefix needs --prefix.\n"
 	"      --prefix FMT     the TRACE_FORMAT_PREFIX the text lines were written with\n"
 	"                       (default \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
 	"      --tz-offset +HH:MM  the text's local time is UTC+HH:MM\n"
@@ -465,13 +467,20 @@ json_strn(FILE *out, const char *s, size_t n)
 	free(c);
 }
 
-/* One tracefmt message. */
+/*
+ * One tracefmt message.  Its time is local time of no known zone unless
+ * --tz-offset turned it into UTC: then, and only then, it ends in Z.  The
+ * function of a %!FUNC! prefix goes before the text; continuation lines
+ * are printed after their message as written (text: indented lines).
+ */
 static void
-dump_message(const struct ot_wpptext_msg *m, int json)
+dump_message(const struct ot_wpptext_msg *m, int json, int utc)
 {
 	char tb[OT_TIMEBUF];
 
 	ot_fmt_time(m->ts_ns, tb);
+	if (!utc)
+		tb[strlen(tb) - 1] = '\0';
 	if (json) {
 		printf("{\"line\":%" PRIu64 ",\"ts_ns\":%" PRId64 ",\"time\":\"%s\",\"cpu\":%" PRIu32
 		       ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"seq\":", m->line, m->ts_ns, tb,
@@ -482,6 +491,10 @@ dump_message(const struct ot_wpptext_msg *m, int json)
 			fputs("null", stdout);
 		fputs(",\"friendly\":", stdout);
 		json_strn(stdout, m->friendly, m->friendly_len);
+		if (m->func != NULL) {
+			fputs(",\"func\":", stdout);
+			json_strn(stdout, m->func, m->func_len);
+		}
 		fputs(",\"text\":", stdout);
 		json_strn(stdout, m->text, m->text_len);
 		fputs("}\n", stdout);
@@ -490,8 +503,10 @@ dump_message(const struct ot_wpptext_msg *m, int json)
 		       tb, m->line, m->cpu, m->pid, m->tid);
 		if (m->has_seq)
 			printf(" seq=%08" PRIx32, m->seq);
-		printf(" [%.*s] %.*s\n", (int)m->friendly_len, m->friendly, (int)m->text_len,
-		       m->text);
+		printf(" [%.*s] ", (int)m->friendly_len, m->friendly);
+		if (m->func != NULL)
+			printf("%.*s: ", (int)m->func_len, m->func);
+		printf("%.*s\n", (int)m->text_len, m->text);
 	}
 }
 
@@ -547,6 +562,7 @@ cmd_dump(int argc, char **argv)
 		case OPT_DUMP_TZ:
 			if (ot_source_parse_tz(optarg, &so.tz_offset_ns) < 0)
 				return cli_usage_error("dump", "bad --tz-offset '%s': want +HH:MM or -HH:MM", optarg);
+			so.tz_set = 1;
 			break;
 		case 'h':
 			fputs(dump_help, stdout);
@@ -564,8 +580,9 @@ cmd_dump(int argc, char **argv)
 		   (count ? 0 : OT_SRC_PACKETS);
 	if ((ctx = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 		return cli_report_error(&err);
-	/* a capture; tracefmt text (any text with --prefix); else an .etl,
-	 * whose reader says what is wrong with a file that is none */
+	/* a capture; tracefmt text (any text with --prefix); other text is
+	 * told about --prefix; else an .etl, whose reader says what is wrong
+	 * with a file that is none */
 	kind = ot_source_detect(ctx, path, &err);
 	if (kind != NULL && strcmp(kind, "jsonl") == 0) {
 		ot_source_ctx_free(ctx);
@@ -574,6 +591,14 @@ cmd_dump(int argc, char **argv)
 	}
 	capture = kind != NULL && (strcmp(kind, "pcap") == 0 || strcmp(kind, "pcapng") == 0);
 	text = !capture && (so.prefix != NULL || (kind != NULL && strcmp(kind, "wpptext") == 0));
+	if (!capture && !text && kind != NULL && strcmp(kind, "text") == 0) {
+		ot_source_ctx_free(ctx);
+		memset(&err, 0, sizeof(err));
+		err.phase = "detect";
+		ot_errorf_at(&err, OT_EINPUT, path, 1,
+			     "text, but its first line has no tracefmt prefix ([CPU]PID.TID::TIME [name]); give the TRACE_FORMAT_PREFIX it was written with: --prefix '...'");
+		return cli_report_error(&err);
+	}
 	if (!capture)
 		kind = text ? "wpptext" : "etl";
 	memset(&err, 0, sizeof(err));
@@ -595,7 +620,7 @@ cmd_dump(int argc, char **argv)
 			cli_dump_packet(stdout, &it.pkt, json);
 			break;
 		case OT_ITEM_MESSAGE:
-			dump_message(&it.msg, json);
+			dump_message(&it.msg, json, so.tz_set);
 			break;
 		case OT_ITEM_RECORD:
 			if (wppd.tmf != NULL && it.rec.hdr == OT_ETL_WPP &&
@@ -617,7 +642,12 @@ cmd_dump(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 	}
 	ot_source_stats(s, &st);
-	if (text)
+	if (text && st.continued)
+		fprintf(stderr, "offtrace: %s: %" PRIu64 " lines: %" PRIu64 " messages (with %"
+			PRIu64 " continuation lines), %" PRIu64 " \"No Format Information found.\", %"
+			PRIu64 " EventTrace, %" PRIu64 " other lines skipped\n", path, st.lines,
+			st.records, st.continued, st.no_format, st.headers, st.skipped);
+	else if (text)
 		fprintf(stderr, "offtrace: %s: %" PRIu64 " lines: %" PRIu64 " messages, %" PRIu64
 			" \"No Format Information found.\", %" PRIu64 " EventTrace, %" PRIu64
 			" other lines skipped\n", path, st.lines, st.records, st.no_format,

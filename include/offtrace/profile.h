@@ -93,6 +93,15 @@ size_t ot_profile_nrules(const struct ot_profile *p);
 int ot_profile_match_text(const struct ot_profile *p, const char *friendly,
 			  size_t friendly_len, const char *text, size_t n,
 			  struct ot_strtab *st, struct ot_event *ev);
+/*
+ * The same for a message whose custom prefix gave its function (%!FUNC!,
+ * func_len bytes): a text that names no function of its own is matched
+ * by the rules of that one, as a WPP message by its TMF's FUNC.
+ */
+int ot_profile_match_text_func(const struct ot_profile *p, const char *friendly,
+			       size_t friendly_len, const char *func, size_t func_len,
+			       const char *text, size_t n, struct ot_strtab *st,
+			       struct ot_event *ev);
 
 /*
  * Match a binary WPP message with its TMF entry: rules with "guid",

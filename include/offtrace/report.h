@@ -81,6 +81,9 @@ struct ot_report {
 	int64_t trace_id;
 	char name[256];
 	int64_t start_ts, end_ts;	/* OT_T_NONE when unknown */
+	int local_time;			/* times are local, of no known zone: a
+					 * tracefmt text input was read without
+					 * --tz-offset */
 	uint64_t events, inputs;
 	struct ot_rep_input *in;	/* the inputs, in command-line order */
 	size_t nin;

@@ -92,7 +92,7 @@ struct ot_source_problem {
 
 struct ot_source_stats {
 	const char *format;	/* for the inputs table: "jsonl", "etl",
-				 * "tracefmt UTC", "tracefmt+02:00", "pcap", ... */
+				 * "tracefmt local", "tracefmt+02:00", "pcap", ... */
 	int capture;		/* packets only, on the capture's own clock */
 	uint64_t bytes;		/* bytes read so far, for progress */
 	uint64_t records;	/* lines, .etl records, messages or packets read */
@@ -104,6 +104,7 @@ struct ot_source_stats {
 	uint64_t lines;		/* text lines read */
 	uint64_t headers;	/* tracefmt "EventTrace" header lines */
 	uint64_t skipped;	/* other text lines without the prefix */
+	uint64_t continued;	/* text continuation lines, in their message */
 	uint64_t lost_events;	/* the logger's EventsLost */
 	uint64_t lost_buffers;	/* BuffersLost + buffers flagged lost */
 	uint64_t reordered;	/* packets merged at an earlier one's time */

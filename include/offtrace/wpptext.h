@@ -8,10 +8,17 @@
  *   [09]0004.03F4::2026-09-26 03:52:57.290944700 [PktMon] ...            (pktmon)
  *
  * CPU in decimal, PID and TID in hex (4 digits or more), time with any
- * number of fractional digits, local time as written (no zone: read as
- * UTC unless a time-zone offset is set).  Lines saying "No Format
- * Information found." are counted, not returned; other lines without the
- * prefix are counted and skipped.
+ * number of fractional digits, local time as written (no zone: kept as
+ * written unless a time-zone offset is set).  Lines saying "No Format
+ * Information found." are counted, not returned; indented lines after a
+ * message (tracefmt's continuation lines: a hex dump, a message with a
+ * newline) belong to it; other lines without the prefix are counted and
+ * skipped.
+ *
+ * The text is UTF-8 or UTF-16 (little or big endian, with a byte-order
+ * mark or recognised by the NUL bytes of its ASCII characters, as
+ * tracefmt and "pktmon format" write it); UTF-16 is turned into UTF-8
+ * line by line as it is read.
  *
  * A custom prefix is a TRACE_FORMAT_PREFIX string (FORMATS.md 2.3:
  * "%7!08d! %2!s!: %8!04x!:"): literal text and the variables %1 friendly
@@ -29,7 +36,9 @@
 #include "offtrace/util.h"
 
 /* Limit (P9); documented in man/offtrace.1 LIMITS. */
-#define OT_WPPTEXT_MAX_LINE	(2u << 20)	/* bytes of one line */
+#define OT_WPPTEXT_MAX_LINE	(2u << 20)	/* bytes of one line, in UTF-8, and
+						 * of a message with its
+						 * continuation lines */
 
 struct ot_wpptext_msg {
 	uint64_t line;			/* 1-based */
@@ -39,7 +48,9 @@ struct ot_wpptext_msg {
 	uint32_t seq;
 	const char *friendly;		/* not NUL-terminated */
 	size_t friendly_len;
-	const char *text;		/* the message after the prefix */
+	const char *text;		/* the message after the prefix; its
+					 * continuation lines each after a
+					 * '\n', as written */
 	size_t text_len;
 	const char *func;		/* %!FUNC! of a custom prefix, else NULL */
 	size_t func_len;
@@ -51,10 +62,34 @@ struct ot_wpptext_stats {
 	uint64_t no_format;		/* "No Format Information found." */
 	uint64_t eventtrace;		/* "EventTrace" header lines */
 	uint64_t other;			/* lines without the prefix, skipped */
+	uint64_t continued;		/* continuation lines joined to their
+					 * message */
 };
 
-/* Does the text start like tracefmt output?  1 yes, 0 no. */
+/* Does the text start like tracefmt output?  1 yes, 0 no (UTF-8: see
+ * ot_wpptext_utf16_to_utf8() for UTF-16). */
 int ot_wpptext_probe(const uint8_t *head, size_t len);
+
+/* Encodings of text. */
+enum ot_wpptext_enc { OT_WPPTEXT_UTF8, OT_WPPTEXT_UTF16LE, OT_WPPTEXT_UTF16BE };
+
+/*
+ * The encoding of text from its first bytes: UTF-16 by its byte-order mark
+ * (FF FE, FE FF), or without one when each of its first characters (up to
+ * 128, at least 4) is a non-zero 16-bit unit, the first and at least 7 in
+ * 8 of them ASCII text (a tab, CR, LF or 0x20..0x7E, high byte 0); else
+ * UTF-8 (or anything else).
+ */
+int ot_wpptext_encoding(const uint8_t *head, size_t len);
+
+/*
+ * n bytes of UTF-16 (enc) as UTF-8 in out, which holds at least
+ * OT_WPPTEXT_UTF8_MAX(n) bytes; returns the bytes written.  Surrogate
+ * pairs become one character; unpaired surrogates and a last odd byte
+ * become U+FFFD; a byte-order mark becomes U+FEFF (EF BB BF).
+ */
+#define OT_WPPTEXT_UTF8_MAX(n)	((n) / 2 * 3 + 3)
+size_t ot_wpptext_utf16_to_utf8(const uint8_t *p, size_t n, int enc, char *out);
 
 /*
  * Parse one line (without its newline).  1 a message (m filled, pointers
@@ -87,7 +122,11 @@ void ot_wpptext_set_tz(struct ot_wpptext *r, int64_t offset_ns);
 int ot_wpptext_sha256(const struct ot_wpptext *r, char hex[65]);
 /* Bytes read so far, for progress. */
 uint64_t ot_wpptext_bytes(const struct ot_wpptext *r);
-/* 1 a message (valid until the next call), 0 the end, -1 error (err: file, line). */
+/*
+ * 1 a message (valid until the next call), 0 the end, -1 error (err: file,
+ * line).  A message is returned once the line after its continuation lines
+ * was read; an error after it is returned by the next call.
+ */
 int ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err);
 const struct ot_wpptext_stats *ot_wpptext_stats(const struct ot_wpptext *r);
 void ot_wpptext_close(struct ot_wpptext *r);

@@ -353,7 +353,8 @@ try_text_rule(const struct rule *r, const char *friendly, size_t fl, const char 
 /* Text rules on a message; deffunc (may be NULL) when it names no function. */
 static int
 match_text(const struct ot_profile *p, const char *friendly, size_t fl, const char *text,
-	   size_t n, const char *deffunc, struct ot_strtab *st, struct ot_event *ev)
+	   size_t n, const char *deffunc, size_t deflen, struct ot_strtab *st,
+	   struct ot_event *ev)
 {
 	const char *func = NULL;
 	size_t flen = 0, rest = 0, k = 0;
@@ -361,9 +362,9 @@ match_text(const struct ot_profile *p, const char *friendly, size_t fl, const ch
 
 	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\r'))
 		n--;
-	if (!split_func(text, n, &func, &flen, &rest) && deffunc != NULL && deffunc[0]) {
+	if (!split_func(text, n, &func, &flen, &rest) && deffunc != NULL && deflen > 0) {
 		func = deffunc;
-		flen = strlen(deffunc);
+		flen = deflen;
 		rest = 0;
 	}
 	if (func != NULL && p->fcap > 0) {
@@ -404,7 +405,16 @@ ot_profile_match_text(const struct ot_profile *p, const char *friendly,
 		      size_t friendly_len, const char *text, size_t n,
 		      struct ot_strtab *st, struct ot_event *ev)
 {
-	return match_text(p, friendly, friendly_len, text, n, NULL, st, ev);
+	return match_text(p, friendly, friendly_len, text, n, NULL, 0, st, ev);
+}
+
+int
+ot_profile_match_text_func(const struct ot_profile *p, const char *friendly,
+			   size_t friendly_len, const char *func, size_t func_len,
+			   const char *text, size_t n, struct ot_strtab *st,
+			   struct ot_event *ev)
+{
+	return match_text(p, friendly, friendly_len, text, n, func, func_len, st, ev);
 }
 
 /* -------------------------------------------------------------------- */
@@ -609,7 +619,7 @@ ot_profile_match_wpp(const struct ot_profile *p, const struct ot_tmf_msg *tm,
 				sizeof(text), why)) < 0)
 		return -1;
 	return match_text(p, tm->friendly, strlen(tm->friendly), text, strlen(text), tm->func,
-			  st, ev);
+			  strlen(tm->func), st, ev);
 }
 
 int

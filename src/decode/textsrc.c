@@ -40,6 +40,7 @@ ot_textsrc_next(struct ot_textsrc *s, struct ot_event *ev, struct ot_err *err)
 {
 	struct ot_wpptext_msg m;
 	char key[128];
+	size_t klen;
 	int rc;
 
 	while ((rc = ot_wpptext_next(s->rd, &m, err)) > 0) {
@@ -51,6 +52,17 @@ ot_textsrc_next(struct ot_textsrc *s, struct ot_event *ev, struct ot_err *err)
 		ev->has = OT_HAS_CPU | OT_HAS_PID | OT_HAS_TID;
 		ev->adapter = s->none;
 		ev->line = m.line;
+		if (m.func != NULL && m.func_len > 0) {
+			/* the prefix's %!FUNC! names the message */
+			if (ot_profile_match_text_func(s->p, m.friendly, m.friendly_len, m.func,
+						       m.func_len, m.text, m.text_len, s->st, ev))
+				return 1;
+			klen = m.func_len < sizeof(key) - 1 ? m.func_len : sizeof(key) - 1;
+			memcpy(key, m.func, klen);
+			key[klen] = '\0';
+			ot_tally_add(&s->unmatched, key, klen, 1);
+			continue;
+		}
 		if (ot_profile_match_text(s->p, m.friendly, m.friendly_len, m.text, m.text_len,
 					  s->st, ev))
 			return 1;

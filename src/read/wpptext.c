@@ -11,6 +11,7 @@
 #include "offtrace/wpptext.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +297,17 @@ fail:
 	return NULL;
 }
 
+/*
+ * What may follow "::" in a name MSVC's __FUNCTION__ gives: an identifier,
+ * `anonymous namespace', `2' (a local scope), <lambda_1>, ~Class.
+ */
+static int
+cxx_name_start(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '`' ||
+	       c == '<' || c == '~';
+}
+
 int
 ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, size_t n,
 			  struct ot_wpptext_msg *m)
@@ -324,9 +336,19 @@ ot_wpptext_parse_prefixed(const struct ot_wpptext_prefix *pf, const char *s, siz
 			st = i;
 			if (k + 1 < pf->n) {
 				const struct pitem *nx = &pf->it[k + 1];
+				int cxx = it->var == 10 && nx->lit[0] == ':' &&
+					  (nx->len < 2 || nx->lit[1] != ':');
 
-				while (i + nx->len <= n && memcmp(s + i, nx->lit, nx->len) != 0)
-					i++;
+				while (i + nx->len <= n) {
+					/* %!FUNC!: a C++ qualified name goes on past "::" */
+					if (cxx && i + 2 < n && s[i] == ':' && s[i + 1] == ':' &&
+					    cxx_name_start(s[i + 2]))
+						i += 2;
+					else if (memcmp(s + i, nx->lit, nx->len) == 0)
+						break;
+					else
+						i++;
+				}
 				if (i + nx->len > n)
 					return 0;
 			} else {
@@ -394,6 +416,126 @@ ot_wpptext_parse_tz(const char *s, int64_t *offset_ns)
 	return 0;
 }
 
+/*
+ * UTF-16 text: tracefmt -o and "pktmon format" write UTF-16LE with a
+ * byte-order mark.  Without one, ASCII text in UTF-16 has a NUL byte in
+ * every other place, and never two together.
+ */
+static int
+ascii_unit(unsigned lo, unsigned hi)
+{
+	return hi == 0 && (lo == '\t' || lo == '\n' || lo == '\r' || (lo >= 0x20 && lo < 0x7f));
+}
+
+static int
+utf16_nuls(const uint8_t *b, size_t len, int be)
+{
+	size_t n = len / 2 < 128 ? len / 2 : 128, k, ascii = 0;
+
+	if (n < 4)
+		return 0;
+	for (k = 0; k < n; k++) {
+		unsigned lo = b[2 * k + (be ? 1 : 0)], hi = b[2 * k + (be ? 0 : 1)];
+
+		if (lo == 0 && hi == 0)
+			return 0;
+		if (ascii_unit(lo, hi))
+			ascii++;
+		else if (k == 0)
+			return 0;
+	}
+	return ascii * 8 >= n * 7;
+}
+
+int
+ot_wpptext_encoding(const uint8_t *b, size_t len)
+{
+	if (len >= 2 && b[0] == 0xFF && b[1] == 0xFE)
+		return OT_WPPTEXT_UTF16LE;
+	if (len >= 2 && b[0] == 0xFE && b[1] == 0xFF)
+		return OT_WPPTEXT_UTF16BE;
+	if (utf16_nuls(b, len, 0))
+		return OT_WPPTEXT_UTF16LE;
+	if (utf16_nuls(b, len, 1))
+		return OT_WPPTEXT_UTF16BE;
+	return OT_WPPTEXT_UTF8;
+}
+
+static uint32_t
+unit16(const uint8_t *p, int be)
+{
+	return be ? (uint32_t)p[0] << 8 | p[1] : (uint32_t)p[1] << 8 | p[0];
+}
+
+static size_t
+put_utf8(char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xC0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xE0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		o[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	o[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+size_t
+ot_wpptext_utf16_to_utf8(const uint8_t *p, size_t n, int enc, char *out)
+{
+	int be = enc == OT_WPPTEXT_UTF16BE;
+	size_t i, o = 0;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		uint32_t c = unit16(p + i, be), d;
+
+		if (c < 0x80) {
+			out[o++] = (char)c;
+			continue;
+		}
+		if (c >= 0xD800 && c < 0xE000) {
+			/* a high surrogate and a low one make one character */
+			if (c < 0xDC00 && i + 3 < n && (d = unit16(p + i + 2, be)) >= 0xDC00 &&
+			    d < 0xE000) {
+				c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+				i += 2;
+			} else {
+				c = 0xFFFD;
+			}
+		}
+		o += put_utf8(out + o, c);
+	}
+	if (n % 2)
+		o += put_utf8(out + o, 0xFFFD);
+	return o;
+}
+
+/*
+ * A message kept until the line after it says whether continuation lines
+ * follow: its line up to the end of the text (the prefix's last field),
+ * then each continuation line after a '\n'.  The text is the tail of buf;
+ * where the fields are is kept as offsets, buf moves as it grows.
+ */
+struct held {
+	char *buf;
+	size_t len, cap;
+	struct ot_wpptext_msg m;	/* without its pointers */
+	size_t text_off, friendly_off, func_off;
+	int has_friendly, has_func;
+};
+
 struct ot_wpptext {
 	FILE *f;
 	char *path;
@@ -402,6 +544,16 @@ struct ot_wpptext {
 	struct ot_wpptext_stats st;
 	size_t start, end;	/* unread bytes of buf */
 	int eof;
+	int enc;		/* enum ot_wpptext_enc, from the first bytes */
+	int started;		/* the first bytes were read */
+	char *u8;		/* the last UTF-16 line, in UTF-8 */
+	size_t u8cap;
+	struct held h[2];	/* h[cur]: the message being read; the other
+				 * one was returned last */
+	int cur;
+	int pending;		/* h[cur] holds a message not yet returned */
+	int failed;		/* an error read after a pending message */
+	struct ot_err ferr;	/* that error, for the next call */
 	const struct ot_wpptext_prefix *pf;
 	int64_t tz_ns;
 	uint64_t bytes;
@@ -471,78 +623,236 @@ no_format(const char *s, size_t n)
 	return 0;
 }
 
+static int
+read_error(struct ot_wpptext *r, uint64_t line, struct ot_err *err, const char *fmt, ...)
+	OT_PRINTF(4, 5);
+
+/* An error of the text at line; -1. */
+static int
+read_error(struct ot_wpptext *r, uint64_t line, struct ot_err *err, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ot_errorf_at(err, OT_EINPUT, r->path, line, "%s", msg);
+	if (err != NULL) {
+		err->phase = "wpptext";
+		err->offset = r->bytes;
+	}
+	return -1;
+}
+
+/* More of the file after the unread bytes of buf: 0, -1 on a read error. */
+static int
+refill(struct ot_wpptext *r, struct ot_err *err)
+{
+	size_t k;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		r->cap *= 2;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	k = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
+	if (k == 0) {
+		if (ferror(r->f))
+			return read_error(r, r->st.lines + 1, err, "cannot read: %s",
+					  strerror(errno));
+		r->eof = 1;
+	}
+	ot_sha256_update(&r->sha, r->buf + r->end, k);
+	r->end += k;
+	return 0;
+}
+
+/* The first LF in [b, b + n): where its character starts, or NULL. */
+static const char *
+find_lf(const struct ot_wpptext *r, const char *b, size_t n)
+{
+	const char *p;
+
+	if (r->enc == OT_WPPTEXT_UTF8)
+		return memchr(b, '\n', n);
+	/* a 0x0A byte is LF only as the low byte of a unit whose high byte is 0 */
+	n -= n % 2;
+	for (p = b; (p = memchr(p, '\n', n - (size_t)(p - b))) != NULL; p++) {
+		size_t k = (size_t)(p - b);
+
+		if (r->enc == OT_WPPTEXT_UTF16LE && k % 2 == 0 && p[1] == 0)
+			return p;
+		if (r->enc == OT_WPPTEXT_UTF16BE && k % 2 == 1 && p[-1] == 0)
+			return p - 1;
+	}
+	return NULL;
+}
+
 /*
- * The next line in [*s, *s + *n) (no newline): 1, 0 at the end, -1 on a
- * read error or a line longer than OT_WPPTEXT_MAX_LINE.  The buffer is
- * refilled with fread and lines are found with memchr.
+ * The next line in [*s, *s + *n) (no newline), in UTF-8: 1, 0 at the end,
+ * -1 on a read error or a line longer than OT_WPPTEXT_MAX_LINE.  The
+ * buffer is refilled with fread and lines are found with memchr; a UTF-16
+ * line is found in its own bytes (twice as many may be read: at least one
+ * UTF-8 byte a unit) and then turned into UTF-8.
  */
 static int
 next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
 {
-	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-		size_t k;
+	size_t unit, max, rawn, need;
+	const char *raw;
 
-		if (nl != NULL && (size_t)(nl - (r->buf + r->start)) <= OT_WPPTEXT_MAX_LINE) {
-			*s = r->buf + r->start;
-			*n = (size_t)(nl - *s);
-			r->start = (size_t)(nl - r->buf) + 1;
-			r->bytes += *n + 1;
+	if (!r->started) {
+		/* the encoding from the first bytes, as the detector saw them */
+		while (!r->eof && r->end < 4096)
+			if (refill(r, err) < 0)
+				return -1;
+		r->enc = ot_wpptext_encoding((const uint8_t *)r->buf, r->end);
+		if (r->enc != OT_WPPTEXT_UTF8 && r->end >= 2 &&
+		    unit16((const uint8_t *)r->buf, r->enc == OT_WPPTEXT_UTF16BE) == 0xFEFF)
+			r->start = r->bytes = 2;
+		r->started = 1;
+	}
+	unit = r->enc == OT_WPPTEXT_UTF8 ? 1 : 2;
+	max = (size_t)OT_WPPTEXT_MAX_LINE * unit;
+	for (;;) {
+		const char *b = r->buf + r->start;
+		const char *nl = find_lf(r, b, r->end - r->start);
+
+		if (nl != NULL && (size_t)(nl - b) <= max) {
+			raw = b;
+			rawn = (size_t)(nl - b);
+			r->start += rawn + unit;
+			r->bytes += rawn + unit;
 			break;
 		}
-		if (r->end - r->start > OT_WPPTEXT_MAX_LINE) {
-			ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
-				     "line longer than %u bytes", OT_WPPTEXT_MAX_LINE);
-			if (err != NULL) {
-				err->phase = "wpptext";
-				err->offset = r->bytes;
-			}
-			return -1;
-		}
+		if (r->end - r->start > max)
+			return read_error(r, r->st.lines + 1, err, "line longer than %u bytes",
+					  OT_WPPTEXT_MAX_LINE);
 		if (r->eof) {
 			if (r->start == r->end)
 				return 0;
-			*s = r->buf + r->start;
-			*n = r->end - r->start;
-			r->bytes += *n;
+			raw = b;
+			rawn = r->end - r->start;
+			r->bytes += rawn;
 			r->start = r->end;
 			break;
 		}
-		if (r->start > 0) {
-			memmove(r->buf, r->buf + r->start, r->end - r->start);
-			r->end -= r->start;
-			r->start = 0;
-		}
-		if (r->end == r->cap) {
-			r->cap *= 2;
-			r->buf = xrealloc(r->buf, r->cap);
-		}
-		k = fread(r->buf + r->end, 1, r->cap - r->end, r->f);
-		if (k == 0) {
-			if (ferror(r->f)) {
-				ot_errorf_at(err, OT_EINPUT, r->path, r->st.lines + 1,
-					     "cannot read: %s", strerror(errno));
-				if (err != NULL)
-					err->phase = "wpptext";
-				return -1;
-			}
-			r->eof = 1;
-		}
-		ot_sha256_update(&r->sha, r->buf + r->end, k);
-		r->end += k;
+		if (refill(r, err) < 0)
+			return -1;
 	}
 	r->st.lines++;
+	if (r->enc == OT_WPPTEXT_UTF8) {
+		*s = raw;
+		*n = rawn;
+		return 1;
+	}
+	need = OT_WPPTEXT_UTF8_MAX(rawn);
+	if (need > r->u8cap) {
+		while (r->u8cap < need)
+			r->u8cap = r->u8cap ? 2 * r->u8cap : 4096;
+		free(r->u8);
+		r->u8 = xmalloc(r->u8cap);
+	}
+	*n = ot_wpptext_utf16_to_utf8((const uint8_t *)raw, rawn, r->enc, r->u8);
+	*s = r->u8;
+	if (*n > OT_WPPTEXT_MAX_LINE)
+		return read_error(r, r->st.lines, err, "line longer than %u bytes",
+				  OT_WPPTEXT_MAX_LINE);
 	return 1;
+}
+
+/* Keep message m, parsed from line s, in h. */
+static void
+held_keep(struct held *h, const char *s, const struct ot_wpptext_msg *m)
+{
+	size_t n = (size_t)(m->text - s) + m->text_len;
+
+	if (n > h->cap || h->buf == NULL) {
+		h->cap = n > 256 ? n + n / 2 : 256;
+		free(h->buf);
+		h->buf = xmalloc(h->cap);
+	}
+	memcpy(h->buf, s, n);
+	h->len = n;
+	h->m = *m;
+	h->m.text = h->m.friendly = h->m.func = NULL;
+	h->text_off = (size_t)(m->text - s);
+	h->has_friendly = m->friendly != NULL;
+	h->friendly_off = h->has_friendly ? (size_t)(m->friendly - s) : 0;
+	h->has_func = m->func != NULL;
+	h->func_off = h->has_func ? (size_t)(m->func - s) : 0;
+}
+
+/* A continuation line onto the kept message: 0, -1 past the limit. */
+static int
+held_append(struct held *h, const char *s, size_t n)
+{
+	size_t need = h->len + 1 + n;
+
+	if (need > OT_WPPTEXT_MAX_LINE)
+		return -1;
+	if (need > h->cap) {
+		h->cap = need + need / 2 < OT_WPPTEXT_MAX_LINE ? need + need / 2 :
+			 OT_WPPTEXT_MAX_LINE;
+		h->buf = xrealloc(h->buf, h->cap);
+	}
+	h->buf[h->len] = '\n';
+	memcpy(h->buf + h->len + 1, s, n);
+	h->len = need;
+	return 0;
+}
+
+/* The kept message, its pointers into h->buf; 1. */
+static int
+held_give(const struct held *h, struct ot_wpptext_msg *m)
+{
+	*m = h->m;
+	m->text = h->buf + h->text_off;
+	m->text_len = h->len - h->text_off;
+	m->friendly = h->has_friendly ? h->buf + h->friendly_off : NULL;
+	m->func = h->has_func ? h->buf + h->func_off : NULL;
+	return 1;
+}
+
+/* The kept message, whole: 1. */
+static int
+give(struct ot_wpptext *r, struct ot_wpptext_msg *m)
+{
+	r->pending = 0;
+	return held_give(&r->h[r->cur], m);
 }
 
 int
 ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *err)
 {
-	const char *s;
-	size_t len;
+	struct ot_wpptext_msg n;
+	struct ot_err e;
+	const char *s = NULL;
+	size_t len = 0;
 	int rc;
 
-	while ((rc = next_line(r, &s, &len, err)) > 0) {
+	for (;;) {
+		if (r->failed) {
+			/* the message before the damage first */
+			if (r->pending)
+				return give(r, m);
+			if (err != NULL)
+				*err = r->ferr;
+			return -1;
+		}
+		memset(&e, 0, sizeof(e));
+		if ((rc = next_line(r, &s, &len, &e)) < 0) {
+			r->failed = 1;
+			r->ferr = e;
+			continue;
+		}
+		if (rc == 0)
+			return r->pending ? give(r, m) : 0;
 		if (len > 0 && s[len - 1] == '\r')
 			len--;
 		if (r->st.lines == 1 && len >= 3 && (unsigned char)s[0] == 0xEF &&
@@ -552,27 +862,55 @@ ot_wpptext_next(struct ot_wpptext *r, struct ot_wpptext_msg *m, struct ot_err *e
 		}
 		if (len == 10 && memcmp(s, "EventTrace", 10) == 0) {
 			r->st.eventtrace++;
+			if (r->pending)
+				return give(r, m);
 			continue;
 		}
-		if (r->pf ? ot_wpptext_parse_prefixed(r->pf, s, len, m) :
-		    ot_wpptext_parse_line(s, len, m)) {
+		if (r->pf ? ot_wpptext_parse_prefixed(r->pf, s, len, &n) :
+		    ot_wpptext_parse_line(s, len, &n)) {
 			/* tracefmt writes this in place of a message it has no TMF for */
-			if (no_format(m->text, m->text_len)) {
+			if (no_format(n.text, n.text_len)) {
 				r->st.no_format++;
+				if (r->pending)
+					return give(r, m);
 				continue;
 			}
-			m->line = r->st.lines;
-			if (m->ts_ns != 0)
-				m->ts_ns -= r->tz_ns;
+			n.line = r->st.lines;
+			if (n.ts_ns != 0)
+				n.ts_ns -= r->tz_ns;
 			r->st.messages++;
+			if (!r->pending) {
+				held_keep(&r->h[r->cur], s, &n);
+				r->pending = 1;
+				continue;
+			}
+			/* the message before is whole: return it, keep this one */
+			held_give(&r->h[r->cur], m);
+			r->cur ^= 1;
+			held_keep(&r->h[r->cur], s, &n);
 			return 1;
+		}
+		/* an indented line after a message is part of it */
+		if (r->pending && len > 0 && (s[0] == '\t' || s[0] == ' ')) {
+			if (held_append(&r->h[r->cur], s, len) < 0) {
+				r->pending = 0;
+				read_error(r, r->st.lines, &e,
+					   "message longer than %u bytes with its continuation lines",
+					   OT_WPPTEXT_MAX_LINE);
+				r->failed = 1;
+				r->ferr = e;
+				continue;
+			}
+			r->st.continued++;
+			continue;
 		}
 		if (no_format(s, len))
 			r->st.no_format++;
 		else
 			r->st.other++;
+		if (r->pending)
+			return give(r, m);
 	}
-	return rc;
 }
 
 const struct ot_wpptext_stats *
@@ -589,5 +927,8 @@ ot_wpptext_close(struct ot_wpptext *r)
 	fclose(r->f);
 	free(r->path);
 	free(r->buf);
+	free(r->u8);
+	free(r->h[0].buf);
+	free(r->h[1].buf);
 	free(r);
 }

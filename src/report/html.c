@@ -128,6 +128,16 @@ pl(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
+/* A time: UTC with Z, unless the trace's times are local ones (no zone). */
+static const char *
+fmt_time(const struct html *h, int64_t t, char buf[OT_TIMEBUF])
+{
+	ot_fmt_time(t, buf);
+	if (h->r->local_time)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
+}
+
 /* HTML text and attribute escape of a string from a trace. */
 static void
 put_esc(FILE *out, const char *s)
@@ -335,8 +345,9 @@ time_axis(struct html *h, double left, double right, double y, int up,
 			i == 0 && x - left < 20 ? "start" : "middle", s);
 	}
 	fprintf(out, "<text data-axis-title=\"\" x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">"
-		"time since the trace start, %s (UTC)</text></g>\n",
-		(left + right) / 2, up ? y - 22 : y + 32, ot_fmt_time(h->t0, tb));
+		"time since the trace start, %s (%s)</text></g>\n",
+		(left + right) / 2, up ? y - 22 : y + 32, fmt_time(h, h->t0, tb),
+		h->r->local_time ? "local time" : "UTC");
 }
 
 static int
@@ -794,8 +805,10 @@ summary(struct html *h)
 	put_esc(out, r->name);
 	fputs("</span></h1>\n<p>", out);
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
-		fprintf(out, "span %s .. %s (%s), ", ot_fmt_time(r->start_ts, a),
-			ot_fmt_time(r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
+		fprintf(out, "span %s .. %s (%s), ", fmt_time(h, r->start_ts, a),
+			fmt_time(h, r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
+	if (r->local_time)
+		fputs("local time, zone unknown (tracefmt text read without --tz-offset), ", out);
 	fprintf(out, "%" PRIu64 " %s from %" PRIu64 " %s:</p>\n<ul>\n", r->events,
 		pl(r->events, "event", "events"), r->inputs, pl(r->inputs, "input", "inputs"));
 	for (i = 0; i < r->nin; i++) {
@@ -1761,7 +1774,7 @@ tables(struct html *h)
 			fprintf(out, "</td><td%s>", strcmp(v->severity, "error") == 0 ? " class=\"bad\"" : "");
 			put_esc(out, v->severity);
 			fprintf(out, "</td><td title=\"%s\">%s</td><td>",
-				v->ts == OT_T_NONE ? "-" : ot_fmt_time(v->ts, tb), rel(h, v->ts, a, sizeof(a)));
+				v->ts == OT_T_NONE ? "-" : fmt_time(h, v->ts, tb), rel(h, v->ts, a, sizeof(a)));
 			put_esc(out, v->message);
 			if (v->slot)
 				fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", v->slot);
@@ -1810,7 +1823,7 @@ event_row(struct html *h, sqlite3_stmt *ev, int64_t id, int evidence)
 		return rc == SQLITE_DONE ? 0 : sql_fail(h, "events");
 	fprintf(out, "<tr data-row=\"event\"%s><td>#%" PRId64 "</td><td class=\"mono\">%s</td><td>%s</td><td>",
 		evidence ? " class=\"evidence\" data-evidence=\"\"" : "", id,
-		ot_fmt_time(sqlite3_column_int64(ev, 0), tb),
+		fmt_time(h, sqlite3_column_int64(ev, 0), tb),
 		rel(h, sqlite3_column_int64(ev, 0), a, sizeof(a)));
 	put_esc(out, col_text(ev, 1));
 	fputs("</td><td>", out);

@@ -161,6 +161,9 @@ ot_report_json(const struct ot_report *r, FILE *out)
 	put_time(out, r->start_ts);
 	fputs(", \"end_ns\": ", out);
 	put_time(out, r->end_ts);
+	/* only then, so that the reports of other inputs stay as they were */
+	if (r->local_time)
+		fputs(", \"times\": \"local\"", out);
 	fprintf(out, ", \"events\": %" PRIu64 ", \"inputs\": %" PRIu64 ", \"files\": [",
 		r->events, r->inputs);
 	for (i = 0; i < r->nin; i++) {

@@ -77,6 +77,15 @@ load_trace(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 	r->events = (uint64_t)sqlite3_column_int64(st, 3);
 	r->inputs = (uint64_t)sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
+	/* tracefmt text read without --tz-offset: its times are local, of no
+	 * known zone (src/source/text.c, meta "tz INPUT") */
+	if (prep(db, "SELECT EXISTS (SELECT 1 FROM meta WHERE trace_id = ?1 AND"
+		 " key LIKE 'tz %' AND value LIKE '%no --tz-offset%')", tid, &st, err) < 0)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return step_error(db, st, err);
+	r->local_time = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
 	return 0;
 }
 

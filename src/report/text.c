@@ -216,14 +216,18 @@ fmt_ptr(uint64_t p, char *buf, size_t len)
 	return buf;
 }
 
+/* A time, in UTC (with Z) unless the trace's times are local ones. */
 static const char *
-fmt_time(int64_t t, char buf[OT_TIMEBUF])
+fmt_time(const struct ot_report *r, int64_t t, char buf[OT_TIMEBUF])
 {
 	if (t == OT_T_NONE) {
 		snprintf(buf, OT_TIMEBUF, "-");
 		return buf;
 	}
-	return ot_fmt_time(t, buf);
+	ot_fmt_time(t, buf);
+	if (r->local_time)
+		buf[strlen(buf) - 1] = '\0';
+	return buf;
 }
 
 /* "+1.25ms" from the start of the trace, or "-" when unknown. */
@@ -267,12 +271,18 @@ header(struct tw *t, const struct ot_report *r)
 		 r->trace_id);
 	l_safe(&t->l, r->name);
 	emit(t, 4);
-	l_printf(&t->l, "  span     %s .. %s", fmt_time(r->start_ts, a),
-		 fmt_time(r->end_ts, b));
+	l_printf(&t->l, "  span     %s .. %s", fmt_time(r, r->start_ts, a),
+		 fmt_time(r, r->end_ts, b));
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
 		l_printf(&t->l, " (%s)", ot_fmt_dur(r->end_ts - r->start_ts, d,
 						     sizeof(d)));
 	emit(t, 11);
+	/* no Z then: the times are as tracefmt wrote them */
+	if (r->local_time) {
+		l_printf(&t->l, "  times    local, zone unknown: tracefmt text read"
+			 " without --tz-offset");
+		emit(t, 11);
+	}
 	l_printf(&t->l, "  inputs   %" PRIu64, r->inputs);
 	emit(t, 11);
 	for (i = 0; i < r->nin; i++) {
@@ -649,7 +659,7 @@ leaks(struct tw *t, const struct ot_report *r)
 		const struct ot_rep_leak *l = &r->leaks[i];
 
 		/* when on one line (it fits 80 columns), what and why after */
-		l_printf(&t->l, "  %s %-9s object %" PRIu64, fmt_time(l->since, tb),
+		l_printf(&t->l, "  %s %-9s object %" PRIu64, fmt_time(r, l->since, tb),
 			 fmt_rel(r, l->since, rel, sizeof(rel)), l->object_id);
 		emit(t, 6);
 		l_printf(&t->l, "      %s ", l->state[0] ? l->state : "-");
@@ -684,7 +694,7 @@ violations(struct tw *t, const struct ot_report *r)
 		/* where and when on one line, what on the next ones */
 		l_printf(&t->l, "  %s%-3s %-7s%s %s %-9s slot %s",
 			 err ? C_RED : C_YELLOW, v->rule, v->severity, C_OFF,
-			 fmt_time(v->ts, tb), fmt_rel(r, v->ts, rel, sizeof(rel)),
+			 fmt_time(r, v->ts, tb), fmt_rel(r, v->ts, rel, sizeof(rel)),
 			 fmt_ptr(v->slot, s, sizeof(s)));
 		emit(t, 6);
 		l_printf(&t->l, "      root %s: ", fmt_ptr(v->root, o, sizeof(o)));

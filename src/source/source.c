@@ -122,9 +122,69 @@ skip_space(const uint8_t *b, size_t n)
 }
 
 static int
-probe_empty(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+skip_space_all(const uint8_t *b, size_t n)
 {
 	return skip_space(b, n) == n;
+}
+
+static int
+probe_empty(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+{
+	return skip_space_all(b, n);
+}
+
+/*
+ * UTF-16 text (tracefmt and "pktmon format" write UTF-16LE with a
+ * byte-order mark): its first bytes as UTF-8 in u, for the probes of text
+ * below; 0 when it is no UTF-16 text.  Before the ETL probe, so that such
+ * text is never taken for an .etl.
+ */
+static size_t
+utf16_head(const uint8_t *b, size_t n, char u[OT_WPPTEXT_UTF8_MAX(4096)])
+{
+	int enc = ot_wpptext_encoding(b, n);
+
+	if (enc == OT_WPPTEXT_UTF8 || n > 4096)
+		return 0;
+	return ot_wpptext_utf16_to_utf8(b, n, enc, u);
+}
+
+/* UTF-16 tracefmt text: by its first line, as probe_wpptext */
+static int
+probe_utf16_wpptext(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+{
+	char u[OT_WPPTEXT_UTF8_MAX(4096)];
+	size_t k = utf16_head(b, n, u);
+
+	return k > 0 && ot_wpptext_probe((const uint8_t *)u, k);
+}
+
+/* UTF-16 white space only (a byte-order mark alone, say), as probe_empty */
+static int
+probe_utf16_empty(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+{
+	char u[OT_WPPTEXT_UTF8_MAX(4096)];
+	size_t k = utf16_head(b, n, u);
+
+	return k > 0 && skip_space_all((const uint8_t *)u, k);
+}
+
+/* other UTF-16 text with --prefix, as probe_prefixed */
+static int
+probe_utf16_prefixed(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+{
+	char u[OT_WPPTEXT_UTF8_MAX(4096)];
+
+	return c != NULL && c->o.prefix != NULL && utf16_head(b, n, u) > 0;
+}
+
+/* other UTF-16 text: no source reads it, but it is text */
+static int
+probe_utf16(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
+{
+	char u[OT_WPPTEXT_UTF8_MAX(4096)];
+
+	return utf16_head(b, n, u) > 0;
 }
 
 /* JSON lines; binary bytes further on are the reader's to report, with
@@ -178,6 +238,10 @@ static const struct detector {
 } detectors[] = {
 	{ "pcap", probe_pcap, &ot_source_capture_ops },
 	{ "pcapng", probe_pcapng, &ot_source_capture_ops },
+	{ "wpptext", probe_utf16_wpptext, &ot_source_text_ops },
+	{ "empty", probe_utf16_empty, NULL },
+	{ "wpptext", probe_utf16_prefixed, &ot_source_text_ops },
+	{ "text", probe_utf16, NULL },
 	{ "etl", probe_etl, &ot_source_etl_ops },
 	{ "wpptext", probe_wpptext, &ot_source_text_ops },
 	{ "empty", probe_empty, NULL },

@@ -37,14 +37,15 @@ text_open(struct ot_source *s, const char *path, struct ot_err *err)
 		free(t);
 		return -1;
 	}
-	/* tracefmt times have no zone: the report says how they were read */
+	/* tracefmt times have no zone: the report says how they were read,
+	 * as local time unless --tz-offset made them UTC */
 	if (c->o.tz_set)
 		snprintf(s->format, sizeof(s->format), "tracefmt%c%02u:%02u",
 			 c->o.tz_offset_ns < 0 ? '-' : '+',
 			 (unsigned)(llabs(c->o.tz_offset_ns) / 3600000000000LL % 100),
 			 (unsigned)(llabs(c->o.tz_offset_ns) / 60000000000LL % 60));
 	else
-		snprintf(s->format, sizeof(s->format), "tracefmt UTC");
+		snprintf(s->format, sizeof(s->format), "tracefmt local");
 	s->impl = t;
 	return 0;
 }
@@ -87,6 +88,7 @@ text_stats(struct ot_source *s, struct ot_source_stats *st)
 	st->lines = ws->lines;
 	st->headers = ws->eventtrace;
 	st->skipped = ws->other;
+	st->continued = ws->continued;
 	if (t->ts) {
 		const struct ot_tally *u = ot_textsrc_unmatched(t->ts);
 
@@ -138,7 +140,7 @@ text_facts(struct ot_source *s, int (*put)(void *, const char *, const char *), 
 			 (long long)(llabs(c->o.tz_offset_ns) / 3600000000000LL),
 			 (long long)(llabs(c->o.tz_offset_ns) / 60000000000LL % 60));
 	else
-		snprintf(val, sizeof(val), "UTC (times as written; no --tz-offset)");
+		snprintf(val, sizeof(val), "local time, zone unknown (times as written; no --tz-offset)");
 	return put(ctx, "tz", val);
 }
 

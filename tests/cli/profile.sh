@@ -38,12 +38,31 @@ ok "profile/acme-events" grep -q '"format": "tracefmt+02:00", .*"records": 20, "
 ok "profile/acme-c1" grep -q '"rule": "C1"' "$TMP/acme.json"
 ok "profile/acme-utc" grep -q '"start_ns": 1709640000000000000' "$TMP/acme.json"
 
-# without --tz-offset the times are read as UTC, and the report says so
+# without --tz-offset the times are kept as written, and the report says
+# they are local time of no known zone (JSON: "times": "local"; text: a
+# times line and no Z); with it, neither
 "$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.json" 2>/dev/null
-if grep -q '"start_ns": 1709647200000000000' "$TMP/utc.json" && grep -q '"format": "tracefmt UTC"' "$TMP/utc.json"; then
-	pass "profile/tz-default-utc"
+if grep -q '"start_ns": 1709647200000000000, "end_ns": [0-9]*, "times": "local", ' "$TMP/utc.json" &&
+   grep -q '"format": "tracefmt local"' "$TMP/utc.json"; then
+	pass "profile/tz-default-local"
 else
-	fail "profile/tz-default-utc: $(grep -o '"start_ns": [0-9]*' "$TMP/utc.json")"
+	fail "profile/tz-default-local: $(grep '"trace":' "$TMP/utc.json")"
+fi
+ok "profile/tz-set-no-local" sh -c "! grep -q '\"times\"' '$TMP/acme.json'"
+"$PROG" analyze -q -o :memory: --profile "$D/acme.json" "$D/acme.txt" > "$TMP/local.txt" 2>/dev/null
+if grep -q '^  times    local, zone unknown: tracefmt text read without --tz-offset$' "$TMP/local.txt" &&
+   grep -q '^  span     2024-03-05T14:00:00.000000000 \.\. 2024-03-05T14:00:00.006000000' "$TMP/local.txt" &&
+   ! grep -q '[0-9]Z' "$TMP/local.txt"; then
+	pass "profile/tz-default-local-text"
+else
+	fail "profile/tz-default-local-text: $(head -n 5 "$TMP/local.txt")"
+fi
+"$PROG" analyze -q -o :memory: --tz-offset +02:00 --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.txt" 2>/dev/null
+if grep -q '^  span     2024-03-05T12:00:00.000000000Z \.\. 2024-03-05T12:00:00.006000000Z' "$TMP/utc.txt" &&
+   ! grep -q '^  times' "$TMP/utc.txt"; then
+	pass "profile/tz-set-text"
+else
+	fail "profile/tz-set-text: $(head -n 5 "$TMP/utc.txt")"
 fi
 "$PROG" analyze -q --db :memory: --tz-offset 2h "$D/acme.txt" > /dev/null 2> "$TMP/err"
 rc=$?

@@ -13,12 +13,18 @@ if [ $rc = 0 ]; then pass "wpptext/exit"; else fail "wpptext/exit: $rc $(cat "$T
 n=$(wc -l < "$TMP/out")
 if [ "$n" = 6 ]; then pass "wpptext/messages"; else fail "wpptext/messages: $n"; fi
 ok "wpptext/counts" grep -q '10 lines: 6 messages, 2 "No Format Information found.", 1 EventTrace, 1 other lines skipped' "$TMP/err"
-ok "wpptext/default" grep -qx '2003-10-23T12:27:40.173000000Z line=2 cpu=0 pid=0x0888 tid=0x0D60 \[tracedrv\] IOCTL = 1' "$TMP/out"
-ok "wpptext/seq" grep -q '^2003-07-25T13:55:39.998000000Z line=3 .* seq=00004ea4 \[tracedrv\] IOCTL = 1$' "$TMP/out"
-ok "wpptext/fraction" grep -q '^2020-05-31T16:46:30.355123000Z line=5 cpu=0 pid=0x44D8 tid=0x44D0 ' "$TMP/out"
-ok "wpptext/pktmon" grep -q '^2026-09-26T03:52:57.290944700Z line=8 cpu=9 ' "$TMP/out"
+# tracefmt's local time, of no known zone: printed as written, without Z
+ok "wpptext/default" grep -qx '2003-10-23T12:27:40.173000000 line=2 cpu=0 pid=0x0888 tid=0x0D60 \[tracedrv\] IOCTL = 1' "$TMP/out"
+ok "wpptext/seq" grep -q '^2003-07-25T13:55:39.998000000 line=3 .* seq=00004ea4 \[tracedrv\] IOCTL = 1$' "$TMP/out"
+ok "wpptext/fraction" grep -q '^2020-05-31T16:46:30.355123000 line=5 cpu=0 pid=0x44D8 tid=0x44D0 ' "$TMP/out"
+ok "wpptext/pktmon" grep -q '^2026-09-26T03:52:57.290944700 line=8 cpu=9 ' "$TMP/out"
 "$PROG" dump --format jsonl "$T2" > "$TMP/out.jsonl" 2>/dev/null
-ok "wpptext/jsonl" grep -q '^{"line":3,"ts_ns":1059141339998000000,.*"seq":20132,"friendly":"tracedrv","text":"IOCTL = 1"}$' "$TMP/out.jsonl"
+ok "wpptext/jsonl" grep -q '^{"line":3,"ts_ns":1059141339998000000,"time":"2003-07-25T13:55:39.998000000",.*"seq":20132,"friendly":"tracedrv","text":"IOCTL = 1"}$' "$TMP/out.jsonl"
+# with --tz-offset the times are converted, and then they are UTC
+"$PROG" dump --tz-offset +02:00 "$T2" > "$TMP/out" 2>/dev/null
+ok "wpptext/tz-utc" grep -qx '2003-10-23T10:27:40.173000000Z line=2 cpu=0 pid=0x0888 tid=0x0D60 \[tracedrv\] IOCTL = 1' "$TMP/out"
+"$PROG" dump --format jsonl --tz-offset -05:30 "$T2" > "$TMP/out.jsonl" 2>/dev/null
+ok "wpptext/tz-utc-jsonl" grep -q '^{"line":2,"ts_ns":1066931860173000000,"time":"2003-10-23T17:57:40.173000000Z",' "$TMP/out.jsonl"
 if command -v jq >/dev/null 2>&1; then
 	ok "wpptext/jsonl-valid" jq -e . "$TMP/out.jsonl" > /dev/null
 fi
