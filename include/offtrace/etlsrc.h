@@ -24,6 +24,7 @@
 #include "offtrace/event.h"
 #include "offtrace/pcap.h"
 #include "offtrace/profile.h"
+#include "offtrace/providers.h"
 #include "offtrace/tmf.h"
 #include "offtrace/util.h"
 
@@ -69,8 +70,7 @@ void ot_etlsrc_lost(const struct ot_etlsrc *s, uint64_t *events, uint64_t *buffe
 uint64_t ot_etlsrc_bytes(const struct ot_etlsrc *s);
 void ot_etlsrc_close(struct ot_etlsrc *s);
 
-/* The TCPIP provider GUID in Windows memory order. */
-extern const uint8_t ot_tcpip_guid[16];
+/* The TCPIP provider GUID, ot_tcpip_guid, is in providers.h's table. */
 #define OT_TCPIP_OFFLOAD_STATE_CHANGE 1099
 
 #endif

@@ -14,8 +14,8 @@
 
 #include "offtrace/etl.h"
 #include "offtrace/pcap.h"
+#include "offtrace/providers.h"
 
-extern const uint8_t ot_ndiscap_guid[16];	/* Windows memory order */
 #define OT_NDISCAP_PACKET_FRAGMENT 1001
 #define OT_PKTMON_MAX_PACKET (256u << 10)	/* bytes of one reassembled packet */
 

@@ -14,12 +14,6 @@
 #include "offtrace/pktmon.h"
 #include "offtrace/wpp.h"
 
-/* {2F07E2EE-15DB-40F1-90EF-9D7BA282188A} (DOMAIN.md 3.1), Windows order */
-const uint8_t ot_tcpip_guid[16] = {
-	0xee, 0xe2, 0x07, 0x2f, 0xdb, 0x15, 0xf1, 0x40,
-	0x90, 0xef, 0x9d, 0x7b, 0xa2, 0x82, 0x18, 0x8a,
-};
-
 /* TCP_CONNECTION_OFFLOAD_STATE (DOMAIN.md 2.8; OcbState, an inference) */
 enum { OCB_INHOST, OCB_OFFLOADING, OCB_OFFLOADED, OCB_UPLOADING };
 

@@ -23,13 +23,6 @@
 #include "offtrace/bytes.h"
 #include "offtrace/util.h"
 
-/* {2ED6006E-4729-4609-B423-3EE7BCD678EF}: Data1..3 little-endian, then
- * Data4 as bytes (FORMATS.md section 1) */
-const uint8_t ot_ndiscap_guid[16] = {
-	0x6e, 0x00, 0xd6, 0x2e, 0x29, 0x47, 0x09, 0xb6,
-	0xb4, 0x23, 0x3e, 0xe7, 0xbc, 0xd6, 0x78, 0xef
-};
-
 struct ot_pktmon {
 	uint8_t *buf;
 	size_t len, cap;
