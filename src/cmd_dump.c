@@ -16,6 +16,7 @@
 #include "offtrace/bytes.h"
 #include "offtrace/chimney.h"
 #include "offtrace/etlsrc.h"
+#include "offtrace/providers.h"
 #include "offtrace/source.h"
 #include "offtrace/tlg.h"
 #include "offtrace/tmf.h"
@@ -69,6 +70,7 @@ struct names {
 static void
 record_names(const struct ot_etl_record *rec, struct names *n)
 {
+	const struct ot_provider *known;
 	unsigned i;
 
 	n->provider = NULL;
@@ -85,16 +87,16 @@ record_names(const struct ot_etl_record *rec, struct names *n)
 		n->provider = n->kernel;
 		return;
 	}
-	/* manifest providers offtrace knows by GUID (DOMAIN.md 3.1) */
-	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0) {
-		n->provider = "offtrace-chimney";
-		if (rec->id >= 1 && rec->id <= OT_EV_COUNT)
-			n->event = ot_ev_names[rec->id - 1];
-	} else if (memcmp(rec->provider, ot_tcpip_guid, 16) == 0) {
-		n->provider = "Microsoft-Windows-TCPIP";
-		if (rec->id == OT_TCPIP_OFFLOAD_STATE_CHANGE)
-			n->event = "TcpConnectionOffloadStateChange";
+	/* providers offtrace knows by GUID, and their events it knows by id
+	 * (the table of src/read/providers.c); chimney events by their ev */
+	if ((known = ot_provider_find(rec->provider)) != NULL) {
+		n->provider = known->name;
+		if (rec->hdr == OT_ETL_EVENT)
+			n->event = ot_provider_event_name(rec->provider, rec->id);
 	}
+	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0 &&
+	    rec->id >= 1 && rec->id <= OT_EV_COUNT)
+		n->event = ot_ev_names[rec->id - 1];
 	for (i = 0; i < rec->next; i++) {
 		const struct ot_etl_ext *x = &rec->ext[i];
 		const char *why;
