@@ -184,6 +184,7 @@ struct ot_engine {
 	struct hmap tmap;		/* flow key -> live tcp objects with a tuple */
 	struct obj *w1head, *w1tail;	/* W1 deadlines, by deadline */
 	uint64_t next_flow;
+	uint64_t next_drop;
 };
 
 /* ---- small helpers ---- */
@@ -336,6 +337,7 @@ void eng_w2_settle(struct ot_engine *e, struct obj *o);
 void eng_join_object(struct ot_engine *e, struct obj *o,
 		     const struct ot_event *ev);
 void eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt);
+void eng_join_drop(struct ot_engine *e, const struct ot_packet *pkt, uint32_t input);
 
 /* ---- engine_objects.c: lifetimes, fates, tombstones (L rules) ---- */
 
