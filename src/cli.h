@@ -34,9 +34,18 @@ int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_flows(int argc, char **argv);
-/* dump's line (or JSON object) for one packet (cmd_capture.c) */
+/* dump's line (or JSON object) for one packet (cmd_capture.c); with rec
+ * (dump --payload of an .etl), the record it came from: its provider
+ * GUID, event id and user data (in hex) */
 struct ot_packet;
-void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json);
+struct cli_record {
+	const char *provider;	/* GUID text */
+	unsigned id;
+	const uint8_t *payload;
+	size_t len;
+};
+void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json,
+		     const struct cli_record *rec);
 int cmd_tmf(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 

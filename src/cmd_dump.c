@@ -569,7 +569,21 @@ cmd_dump(int argc, char **argv)
 		}
 		switch (it.kind) {
 		case OT_ITEM_PACKET:
-			cli_dump_packet(stdout, &it.pkt, json);
+		case OT_ITEM_DROP:
+			/* from an .etl, it.rec is the record that made it */
+			if (payload && !capture) {
+				char g[37];
+				struct cli_record cr;
+
+				ot_etl_guid_str(it.rec.provider, g);
+				cr.provider = g;
+				cr.id = it.rec.id;
+				cr.payload = it.rec.payload;
+				cr.len = it.rec.len;
+				cli_dump_packet(stdout, &it.pkt, json, &cr);
+			} else {
+				cli_dump_packet(stdout, &it.pkt, json, NULL);
+			}
 			break;
 		case OT_ITEM_MESSAGE:
 			dump_message(&it.msg, json);
