@@ -162,9 +162,39 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 	case OPT_PREFIX:
 		c->o.prefix = arg;
 		return 1;
+	case OPT_APPEARANCES:
+	case OPT_COMPONENT:
+		if (cli_parse_appearances(cmd, opt == OPT_COMPONENT, arg, &c->o.appearances_all,
+					  &c->o.has_component, &c->o.component) < 0)
+			return -1;
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+int
+cli_parse_appearances(const char *cmd, int component, const char *arg, int *all,
+		      int *has_component, unsigned *id)
+{
+	int64_t v;
+
+	if (!component) {
+		if (strcmp(arg, "first") == 0)
+			*all = 0;
+		else if (strcmp(arg, "all") == 0)
+			*all = 1;
+		else
+			return cli_usage_error(cmd, "bad --appearances '%s': want first or all",
+					       arg), -1;
+		return 0;
+	}
+	if (ot_parse_i64(arg, strlen(arg), &v) < 0 || v < 0 || v > 65535)
+		return cli_usage_error(cmd, "bad --component '%s': want a pktmon component id, 0 to 65535",
+				       arg), -1;
+	*has_component = 1;
+	*id = (unsigned)v;
+	return 0;
 }
 
 int

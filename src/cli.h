@@ -75,6 +75,13 @@ int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
  */
 int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
 		     struct ot_db **dbp, int64_t *trace_id);
+/*
+ * --appearances first|all (component 0) sets *all; --component N
+ * (component 1) sets *has_component and *id; 0, or -1 after printing the
+ * usage error.
+ */
+int cli_parse_appearances(const char *cmd, int component, const char *arg, int *all,
+			  int *has_component, unsigned *id);
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /*
@@ -115,7 +122,8 @@ enum {
 	OPT_MAX_ERRORS, OPT_MAX_WARNINGS, OPT_LATENCY, OPT_FAIL_ON, OPT_JUNIT,
 	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP, OPT_COLOR,
 	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
-	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW
+	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW,
+	OPT_APPEARANCES, OPT_COMPONENT, OPT_PKTMON, OPT_NETSH
 };
 
 #define CLI_INGEST_LONGOPTS \
@@ -132,7 +140,9 @@ enum {
 	{ "profile", required_argument, NULL, OPT_PROFILE }, \
 	{ "tmf", required_argument, NULL, OPT_TMF_DIR }, \
 	{ "tz-offset", required_argument, NULL, OPT_TZ_OFFSET }, \
-	{ "prefix", required_argument, NULL, OPT_PREFIX }
+	{ "prefix", required_argument, NULL, OPT_PREFIX }, \
+	{ "appearances", required_argument, NULL, OPT_APPEARANCES }, \
+	{ "component", required_argument, NULL, OPT_COMPONENT }
 
 #define CLI_INGEST_HELP \
 	"  -o, --output DB      database file (\":memory:\" allowed)\n" \
@@ -152,6 +162,10 @@ enum {
 	"      --tz-offset +HH:MM  tracefmt text times are local = UTC+HH:MM (default:\n" \
 	"                       read as UTC)\n" \
 	"      --prefix FMT     TRACE_FORMAT_PREFIX of tracefmt text lines (default\n" \
-	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
+	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n" \
+	"      --appearances WHICH  pktmon packets (logged once per component they\n" \
+	"                       pass): first (default: each packet once, at its first\n" \
+	"                       appearance whose frame is IP) or all (every appearance)\n" \
+	"      --component N    pktmon: only the appearances and drops at component N\n"
 
 #endif
