@@ -19,7 +19,9 @@ static const char show_help[] =
 	"writes, violations and the events themselves.  SLOT and ROOT are hex\n"
 	"(0x optional, WinDbg backtick allowed).  A flow of the captures (ID as in\n"
 	"the flows table, decimal): its wire times and counts, the TCP objects\n"
-	"joined to it with their W1-W3 facts, and its W violations.\n\n"
+	"joined to it with their W1-W3 facts, and its W violations.  Packets a\n"
+	"pktmon component dropped are listed with the flow of their connection and\n"
+	"the objects offloaded at the time.\n\n"
 	"options:\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"  -h, --help           this help\n";
@@ -129,6 +131,55 @@ print_violations(sqlite3 *db, const char *where, int64_t trace, int64_t key)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * The packets components dropped (pktmon) that where selects, as evidence:
+ * when, where, why, the connection; nothing at all when there are none.
+ */
+static int
+print_drops(sqlite3 *db, const char *where, int64_t trace, int64_t key)
+{
+	char sql[768];
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT ts, component, component_name, dir, reason, reason_name, location,"
+		 " family, src, sport, dst, dport, flow_id, (SELECT file FROM inputs i"
+		 " WHERE i.trace_id = d.trace_id AND i.input = d.input)"
+		 " FROM drops d WHERE trace_id = ?1 AND (%s) ORDER BY id", where);
+	if (prep(db, sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, trace);
+	sqlite3_bind_int64(st, 2, key);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == 0)
+			printf("packet drops:\n");
+		printf("  ");
+		put_time(stdout, st, 0);
+		printf(" component %lld", (long long)sqlite3_column_int64(st, 1));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			printf(" (%s)", text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			printf(" %s", text(st, 3));
+		printf(" reason %lld", (long long)sqlite3_column_int64(st, 4));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			printf(" (%s)", text(st, 5));
+		printf(" location 0x%08llx", (unsigned long long)sqlite3_column_int64(st, 6));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			printf(sqlite3_column_int(st, 7) == 6 ? ": [%s]:%lld -> [%s]:%lld" :
+			       ": %s:%lld -> %s:%lld", text(st, 8),
+			       (long long)sqlite3_column_int64(st, 9), text(st, 10),
+			       (long long)sqlite3_column_int64(st, 11));
+		else if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			printf(": %s -> %s", text(st, 8), text(st, 10));
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+			printf(" flow %lld", (long long)sqlite3_column_int64(st, 12));
+		printf("  (%s)\n", text(st, 13));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 show_object(sqlite3 *db, int64_t trace, int64_t slot)
 {
@@ -217,6 +268,9 @@ show_object(sqlite3 *db, int64_t trace, int64_t slot)
 		sqlite3_finalize(w);
 		w = NULL;
 		if (print_violations(db, "object_id = ?2", trace, id) < 0)
+			goto fail;
+		if (print_drops(db, "id IN (SELECT drop_id FROM drop_objects WHERE"
+				" trace_id = ?1 AND object_id = ?2)", trace, id) < 0)
 			goto fail;
 		if (print_events(db, "slot = ?4 OR (?5 <> 0 AND handle = ?5) OR"
 				 " (?6 <> 0 AND value = ?6 AND ev <> 'ctx_write') OR id IN"
@@ -408,8 +462,10 @@ show_flow(sqlite3 *db, int64_t trace, int64_t id)
 		return -1;
 	if (n == 0)
 		printf("  none\n");
-	return print_violations(db, "rule LIKE 'W%' AND object_id IN (SELECT object_id FROM"
-				" flow_objects WHERE trace_id = ?1 AND flow_id = ?2)", trace, id);
+	if (print_violations(db, "rule LIKE 'W%' AND object_id IN (SELECT object_id FROM"
+			     " flow_objects WHERE trace_id = ?1 AND flow_id = ?2)", trace, id) < 0)
+		return -1;
+	return print_drops(db, "flow_id = ?2", trace, id);
 }
 
 int

@@ -537,6 +537,19 @@ summary(struct html *h)
 		if (r->in[i].lost_events || r->in[i].lost_buffers)
 			fprintf(out, ", <b>%" PRIu64 " events and %" PRIu64 " buffers lost by the logger</b>",
 				r->in[i].lost_events, r->in[i].lost_buffers);
+		if (r->in[i].drops) {
+			size_t k;
+
+			fprintf(out, ", %" PRIu64 " dropped packets (", r->in[i].drops);
+			for (k = 0; k < r->in[i].ndrop; k++) {
+				const struct ot_rep_drop *dk = &r->in[i].drop[k];
+
+				fprintf(out, "%sreason %" PRIu32 " ", k ? "; " : "", dk->reason);
+				put_esc(out, dk->reason_name);
+				fprintf(out, " at 0x%08" PRIx32 ": %" PRIu64, dk->location, dk->count);
+			}
+			fputs(")", out);
+		}
 		fputs("</li>\n", out);
 	}
 	fputs("</ul>\n<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n", out);
