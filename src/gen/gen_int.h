@@ -226,7 +226,8 @@ void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 
 /* ---- gen_capture.c: the packets of the connections -------------------- */
 
-int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
+struct ot_gen_opts;
+int gen_capture(struct gen *g, const struct ot_gen_opts *o);
 
 /* ---- the scenarios (scen_*.c), listed in gen.c ------------------------ */
 
