@@ -436,6 +436,7 @@ add_appear(struct ot_source_appear *a, const struct ot_source_appear *b)
 	a->other_component += b->other_component;
 	a->drops += b->drops;
 	a->components += b->components;
+	a->malformed += b->malformed;
 	for (i = 0; i < sizeof(a->not_ip) / sizeof(a->not_ip[0]); i++)
 		a->not_ip[i] += b->not_ip[i];
 	if (b->type_names)
@@ -568,6 +569,9 @@ appear_summary(const struct feed *fd, const struct ot_source_opts *so)
 			}
 		fputc('\n', stderr);
 	}
+	if (a->malformed)
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " packet records shorter than"
+			" their fields say, skipped\n", a->malformed);
 	fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " dropped packet%s",
 		a->drops, a->drops == 1 ? "" : "s");
 	for (k = 0; k < fd->ndrops; k++) {

@@ -5,7 +5,7 @@
  * table of probe and opener) reads its first bytes and picks the kind.
  * Each kind implements struct ot_source_ops once, as libpcap's pcap_t does
  * with its per-format read_op: JSON lines (src/source/jsonl.c), .etl
- * through the profiles with its NDIS-PacketCapture packets (etl.c),
+ * through the profiles with its NDIS-PacketCapture and PktMon packets (etl.c),
  * tracefmt text through the profiles (text.c), pcap and pcapng (capture.c).
  *
  * A source yields items in time order through one ot_source_next(): a
@@ -122,6 +122,7 @@ struct ot_source_stats {
 		uint64_t other_component;	/* elsewhere than --component */
 		uint64_t drops;		/* drop records given (event 170) */
 		uint64_t components;	/* components the trace names */
+		uint64_t malformed;	/* packet records shorter than their fields say */
 		/* by PKTMON_PACKET_TYPE (names: type_names; the last slot
 		 * counts the others): packets none of whose appearances had
 		 * an IP frame, or with --appearances all or --component,

@@ -59,8 +59,8 @@ struct ot_pktmon {
 	int component;		/* -1: every component */
 	struct ot_pkt_meta meta;
 	struct hmap seen;	/* (group, number + 1) -> key state */
-	struct key *fifo;	/* ring of OT_PKTMON_MAX_KEYS */
-	size_t head, nkeys;
+	struct key *fifo;	/* ring, grown up to OT_PKTMON_MAX_KEYS */
+	size_t head, nkeys, capkeys;
 	struct hmap names;	/* (id + 1, 1) -> char * */
 	void (*on_first)(void *ctx, struct ot_pktmon *p);
 	void *on_first_ctx;
@@ -407,20 +407,30 @@ key_expire(struct ot_pktmon *p)
 
 	if (v != NULL && !((uintptr_t)v & K_GIVEN))
 		p->st.not_ip[type_slot(K_TYPE(v))]++;
-	p->head = (p->head + 1) % OT_PKTMON_MAX_KEYS;
+	p->head = (p->head + 1) % p->capkeys;
 	p->nkeys--;
 }
 
 static void
 key_add(struct ot_pktmon *p, const struct ot_pkt_meta *m, int64_t ts, uintptr_t state)
 {
-	struct key *k;
+	struct key *k, *v;
+	size_t cap, i;
 
-	if (p->fifo == NULL)
-		p->fifo = xmalloc(st_mult(OT_PKTMON_MAX_KEYS, sizeof(*p->fifo)));
 	if (p->nkeys == OT_PKTMON_MAX_KEYS)
 		key_expire(p);
-	k = &p->fifo[(p->head + p->nkeys) % OT_PKTMON_MAX_KEYS];
+	if (p->nkeys == p->capkeys) {
+		/* grow the ring, its oldest first */
+		cap = p->capkeys ? 2 * p->capkeys : 256;
+		v = xmalloc(st_mult(cap, sizeof(*v)));
+		for (i = 0; i < p->nkeys; i++)
+			v[i] = p->fifo[(p->head + i) % p->capkeys];
+		free(p->fifo);
+		p->fifo = v;
+		p->head = 0;
+		p->capkeys = cap;
+	}
+	k = &p->fifo[(p->head + p->nkeys) % p->capkeys];
 	k->group = m->group;
 	k->number = m->number;
 	k->ts = ts;

@@ -153,6 +153,7 @@ appear_stats(const struct ot_pktmon_stats *ps, struct ot_source_appear *a)
 	a->other_component = ps->other_component;
 	a->drops = ps->drops;
 	a->components = ps->components;
+	a->malformed = ps->malformed;
 	memcpy(a->not_ip, ps->not_ip, sizeof(a->not_ip));
 	a->type_names = type_names();
 }
