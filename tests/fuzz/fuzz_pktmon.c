@@ -13,7 +13,10 @@
  * are copied to buffers of their exact size so ASan sees any read past a
  * record.
  *
- *   make fuzz && build/fuzz/fuzz_pktmon -max_total_time=600
+ * Seeds (tests/fuzz/seeds/pktmon/): the records of `offtrace gen
+ * wire-close --pktmon F --netsh G` in this form, in each mode.
+ *
+ *   make fuzz && build/fuzz/fuzz_pktmon -max_total_time=600 tests/fuzz/seeds/pktmon
  */
 #include <stdint.h>
 #include <stdlib.h>
