@@ -523,7 +523,8 @@ frame(struct ot_pktmon *p, const struct ot_etl_record *r, struct ot_packet *pkt)
 				return OT_PKTMON_NONE;
 			}
 			if (link == OT_PKTMON_LINK_NONE ||
-			    ot_packet_decode(link, b + OT_PKTMON_FRAME_FIXED, logged, &d) != OT_DEC_OK) {
+			    ot_packet_decode(link, b + OT_PKTMON_FRAME_FIXED, logged,
+					     &d) != OT_DEC_OK) {
 				if (v == NULL)
 					key_add(p, m, r->ts_ns, 0);
 				return OT_PKTMON_NONE;

@@ -85,9 +85,12 @@ static const uint8_t eventtrace_guid[16] = {
 const struct ot_provider ot_providers[] = {
 	/* the network stack: packets */
 	{ "Microsoft-Windows-NDIS-PacketCapture", "{2ED6006E-4729-4609-B423-3EE7BCD678EF}",
-	  ot_ndiscap_guid, "etl2pcapng (NdisCapId); airbus Microsoft_Windows_NDIS_PacketCapture.py" },
+	  ot_ndiscap_guid,
+	  "etl2pcapng (NdisCapId); airbus Microsoft_Windows_NDIS_PacketCapture.py" },
 	{ "Microsoft-Windows-PktMon", "{4d4f80d9-c8bd-4d73-bb5b-19c90402c5ac}",
-	  ot_pktmon_guid, "netmon-pktmon (RegisterBefore ... MicrosoftWindowsPktMon); winevt-kb Provider-Microsoft-Windows-PktMon.md" },
+	  ot_pktmon_guid,
+	  "netmon-pktmon (RegisterBefore ... MicrosoftWindowsPktMon);"
+	  " winevt-kb Provider-Microsoft-Windows-PktMon.md" },
 	/* the network stack: offload state of connections */
 	{ "Microsoft-Windows-TCPIP", "{2F07E2EE-15DB-40F1-90EF-9D7BA282188A}",
 	  ot_tcpip_guid, "ossem event-1099.md; DOMAIN.md 3.1" },
@@ -96,7 +99,9 @@ const struct ot_provider ot_providers[] = {
 	  ot_chimney_guid, "offtrace (include/offtrace/chimney.h, DOMAIN.md 3.1)" },
 	/* the kernel logger and the tools that merge its files */
 	{ "SystemConfigEx", "{9B79EE91-B5FD-41C0-A243-4248E266E9D0}",
-	  sysconfigex_guid, "perfview KernelTraceEventParser.cs (SysConfigTaskGuid); ktc (wireshark extcap/etl.c SystemConfigExGuid)" },
+	  sysconfigex_guid,
+	  "perfview KernelTraceEventParser.cs (SysConfigTaskGuid);"
+	  " ktc (wireshark extcap/etl.c SystemConfigExGuid)" },
 	{ "EventMetadata", "{BBCCF6C1-6CD1-48C4-80FF-839482E37671}",
 	  eventmetadata_guid, "ktc KernelTraceControl.h (EventMetadataGuid)" },
 	{ "PerfInfo", "{ce1dbfb4-137e-4da6-87b0-3f59aa102cbc}",
