@@ -205,15 +205,17 @@ cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json, const struct cli
 		return;
 	}
 	if (pkt->meta) {
+		/* a pktmon appearance starts with what pktmon says of it */
 		pktmon_text(f, pkt, tb);
 		if (ln)
 			fprintf(f, " %s", ln);
-	} else {
-		fprintf(f, "%6" PRIu64 " %s if=%" PRIu32 " %-3s %s %" PRIu32 "/%" PRIu32, pkt->number,
-			tb, pkt->iface, dir_name(dir), ln ? ln : "other", pkt->caplen, pkt->len);
-		if (ln == NULL)
-			fprintf(f, " linktype=%" PRIu32, pkt->linktype);
+		goto frame;
 	}
+	fprintf(f, "%6" PRIu64 " %s if=%" PRIu32 " %-3s %s %" PRIu32 "/%" PRIu32, pkt->number,
+		tb, pkt->iface, dir_name(dir), ln ? ln : "other", pkt->caplen, pkt->len);
+	if (ln == NULL)
+		fprintf(f, " linktype=%" PRIu32, pkt->linktype);
+frame:
 	if (d.vlans)
 		fprintf(f, " vlan=%u", d.vlan);
 	if (d.tcp) {
