@@ -27,7 +27,7 @@
 --   ot_time(ns)        RFC 3339 UTC with 9 fractional digits
 --   ot_status_name(c)  'NDIS_STATUS_SUCCESS', ..., else '0x' + 8 hex digits
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- One row per ingested trace.
 CREATE TABLE traces (
@@ -287,6 +287,40 @@ CREATE TABLE flow_objects (
 	wire_close_leak INTEGER NOT NULL	-- 1: W1 found (a wire_close leak)
 );
 
+-- Packets a component dropped (pktmon event 170 in an .etl), one row per
+-- drop, in time order: where, why, its addresses when the frame is IP
+-- and its connection when it is TCP.  Reason and location are PktMon's
+-- DropReason and DropLocation codes.
+CREATE TABLE drops (
+	trace_id INTEGER NOT NULL,
+	id INTEGER NOT NULL,		-- 1-based, in time order
+	input INTEGER NOT NULL,		-- inputs.input
+	ts INTEGER NOT NULL,
+	component INTEGER NOT NULL,	-- pktmon ComponentId
+	component_name TEXT,		-- as the trace's component events name it
+	dir TEXT,			-- the component's direction tag: 'Rx', 'Tx', 'In', ...
+	reason INTEGER NOT NULL,	-- DropReason
+	reason_name TEXT,		-- its name, when offtrace knows it
+	location INTEGER NOT NULL,	-- DropLocation
+	family INTEGER,			-- 4 or 6; NULL when the frame is not IP
+	proto INTEGER,			-- IP protocol
+	src TEXT,
+	sport INTEGER,			-- TCP ports; NULL otherwise
+	dst TEXT,
+	dport INTEGER,
+	flow_id INTEGER,		-- flows.id of its TCP connection, if seen
+	PRIMARY KEY (trace_id, id)
+);
+
+-- Drops of the packets of offloaded connections: evidence in the history
+-- of the TCP objects that were offloaded at the time of the drop (by the
+-- object's tuple, or the flow joined to it).
+CREATE TABLE drop_objects (
+	trace_id INTEGER NOT NULL,
+	drop_id INTEGER NOT NULL,	-- drops.id
+	object_id INTEGER NOT NULL	-- objects.id
+);
+
 -- Free-form key/value facts about a trace (schema version, options, stats).
 CREATE TABLE meta (
 	trace_id INTEGER NOT NULL,
@@ -324,6 +358,7 @@ CREATE INDEX IF NOT EXISTS violations_ts ON violations (trace_id, ts);
 CREATE INDEX IF NOT EXISTS violation_events_id ON violation_events (trace_id, violation_id);
 CREATE INDEX IF NOT EXISTS leaks_trace ON leaks (trace_id, since);
 CREATE INDEX IF NOT EXISTS flow_objects_object ON flow_objects (trace_id, object_id);
+CREATE INDEX IF NOT EXISTS drop_objects_object ON drop_objects (trace_id, object_id);
 
 -- @show-indexes
 -- Only 'offtrace show' needs these (objects by slot, operations by root,

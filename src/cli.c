@@ -181,9 +181,39 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 	case OPT_PREFIX:
 		c->o.prefix = arg;
 		return 1;
+	case OPT_APPEARANCES:
+	case OPT_COMPONENT:
+		if (cli_parse_appearances(cmd, opt == OPT_COMPONENT, arg, &c->o.appearances_all,
+					  &c->o.has_component, &c->o.component) < 0)
+			return -1;
+		return 1;
 	default:
 		return 0;
 	}
+}
+
+int
+cli_parse_appearances(const char *cmd, int component, const char *arg, int *all,
+		      int *has_component, unsigned *id)
+{
+	int64_t v;
+
+	if (!component) {
+		if (strcmp(arg, "first") == 0)
+			*all = 0;
+		else if (strcmp(arg, "all") == 0)
+			*all = 1;
+		else
+			return cli_usage_error(cmd, "bad --appearances '%s': want first or all",
+					       arg), -1;
+		return 0;
+	}
+	if (ot_parse_i64(arg, strlen(arg), &v) < 0 || v < 0 || v > 65535)
+		return cli_usage_error(cmd, "bad --component '%s': want a pktmon component id, 0 to 65535",
+				       arg), -1;
+	*has_component = 1;
+	*id = (unsigned)v;
+	return 0;
 }
 
 int
@@ -292,18 +322,23 @@ cli_db_arg(const char *cmd, const char *db_opt, char ***args, int *n)
 int
 cli_check_table(const char *cmd, const char *format, const char *table)
 {
-	static const char *const tables[] = { "summary", "latency", "histogram",
-					      "leaks", "violations", "rules",
-					      "inputs" };
-	size_t i;
+	char want[256];
+	const char *t;
+	size_t i, off = 0;
 
 	if (table == NULL)
 		return 0;
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		if (strcmp(table, tables[i]) == 0)
+	for (i = 0; (t = ot_report_csv_table(i)) != NULL; i++)
+		if (strcmp(table, t) == 0)
 			break;
-	if (i == sizeof(tables) / sizeof(tables[0]))
-		return cli_usage_error(cmd, "unknown --table '%s': want summary, latency, histogram, leaks, violations, rules or inputs", table), -1;
+	if (t == NULL) {
+		/* the report's own list of tables, in its order */
+		for (i = 0; (t = ot_report_csv_table(i)) != NULL && off < sizeof(want); i++)
+			off += (size_t)snprintf(want + off, sizeof(want) - off, "%s%s",
+						i == 0 ? "" : ot_report_csv_table(i + 1) ? ", " : " or ",
+						t);
+		return cli_usage_error(cmd, "unknown --table '%s': want %s", table, want), -1;
+	}
 	if (strcmp(format, "csv") != 0)
 		return cli_usage_error(cmd, "--table is for --format csv (the format is %s)", format), -1;
 	return 0;

@@ -39,9 +39,18 @@ int cmd_flows(int argc, char **argv);
 struct ot_source_problem;
 void cli_print_problems(const char *path, const struct ot_source_problem *p, size_t n,
 			uint64_t unparsed);
-/* dump's line (or JSON object) for one packet (cmd_capture.c) */
+/* dump's line (or JSON object) for one packet (cmd_capture.c); with rec
+ * (dump --payload of an .etl), the record it came from: its provider
+ * GUID, event id and user data (in hex) */
 struct ot_packet;
-void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json);
+struct cli_record {
+	const char *provider;	/* GUID text */
+	unsigned id;
+	const uint8_t *payload;
+	size_t len;
+};
+void cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json,
+		     const struct cli_record *rec);
 int cmd_tmf(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_push(int argc, char **argv);
@@ -96,6 +105,13 @@ const char *cli_db_arg(const char *cmd, const char *db_opt, char ***args, int *n
  * format is csv, else the usage error printed and -1.  table NULL is 0.
  */
 int cli_check_table(const char *cmd, const char *format, const char *table);
+/*
+ * --appearances first|all (component 0) sets *all; --component N
+ * (component 1) sets *has_component and *id; 0, or -1 after printing the
+ * usage error.
+ */
+int cli_parse_appearances(const char *cmd, int component, const char *arg, int *all,
+			  int *has_component, unsigned *id);
 /* --format text|jsonl: sets *json; prints the usage error and returns -1. */
 int cli_text_or_jsonl(const char *cmd, const char *arg, int *json);
 /*
@@ -149,7 +165,8 @@ enum {
 	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP, OPT_COLOR,
 	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
 	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW,
-	OPT_DB
+	OPT_DB,
+	OPT_APPEARANCES, OPT_COMPONENT, OPT_PKTMON, OPT_NETSH
 };
 
 #define CLI_INGEST_LONGOPTS \
@@ -168,7 +185,9 @@ enum {
 	{ "profile", required_argument, NULL, OPT_PROFILE }, \
 	{ "tmf", required_argument, NULL, OPT_TMF_DIR }, \
 	{ "tz-offset", required_argument, NULL, OPT_TZ_OFFSET }, \
-	{ "prefix", required_argument, NULL, OPT_PREFIX }
+	{ "prefix", required_argument, NULL, OPT_PREFIX }, \
+	{ "appearances", required_argument, NULL, OPT_APPEARANCES }, \
+	{ "component", required_argument, NULL, OPT_COMPONENT }
 
 #define CLI_INGEST_HELP \
 	"      --db DB          database file (\":memory:\" allowed)\n" \
@@ -190,6 +209,10 @@ enum {
 	"      --tz-offset +HH:MM  tracefmt text times are local = UTC+HH:MM (default:\n" \
 	"                       read as UTC)\n" \
 	"      --prefix FMT     TRACE_FORMAT_PREFIX of tracefmt text lines (default\n" \
-	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
+	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n" \
+	"      --appearances WHICH  pktmon packets (logged once per component they\n" \
+	"                       pass): first (default: each packet once, at its first\n" \
+	"                       appearance whose frame is IP) or all (every appearance)\n" \
+	"      --component N    pktmon: only the appearances and drops at component N\n"
 
 #endif

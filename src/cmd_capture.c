@@ -2,7 +2,9 @@
  * cmd_capture.c - how offtrace dump prints a packet: one line with time,
  * interface, direction, link type, lengths, 4-tuple, TCP flags, seq/ack,
  * PID/TID and comment (or a JSON object).  cmd_dump.c hands over the
- * packets of captures and the NDIS-PacketCapture packets of .etl files.
+ * packets of captures and the NDIS-PacketCapture packets of .etl files,
+ * and the PktMon appearances and drops, whose line starts with what the
+ * packet monitor says of them (pktmon_text(), pktmon_json()).
  */
 #include "cli.h"
 
@@ -94,8 +96,84 @@ len_note(const struct ot_decoded *d)
 	return d->family == 4 && d->ip_len <= 0xffff ? "presumed TSO" : "presumed BIG TCP";
 }
 
+/*
+ * A PktMon appearance: its component (and the trace's name for it), edge,
+ * direction and packet type, logged/original sizes, the drop's reason and
+ * location; then its packet and group, appearance and filter.
+ */
+static void
+pktmon_text(FILE *f, const struct ot_packet *pkt, const char *tb)
+{
+	const struct ot_pkt_meta *m = pkt->meta;
+
+	fprintf(f, "%6" PRIu64 " %s comp=%u", pkt->number, tb, (unsigned)m->component);
+	if (m->component_name) {
+		fputs(" \"", f);
+		put_text_str(f, m->component_name);
+		fputc('"', f);
+	}
+	fprintf(f, " edge=%u", (unsigned)m->edge);
+	if (m->dir_name)
+		fprintf(f, " %s", m->dir_name);
+	else
+		fprintf(f, " dir=%u", (unsigned)m->dirtag);
+	if (m->type_name)
+		fprintf(f, " %s", m->type_name);
+	else
+		fprintf(f, " type=%u", (unsigned)m->ptype);
+	fprintf(f, " %u/%u", (unsigned)m->logged_size, (unsigned)m->orig_size);
+	if (m->drop) {
+		fprintf(f, " DROP reason=%" PRIu32, m->drop_reason);
+		if (m->reason_name)
+			fprintf(f, " (%s)", m->reason_name);
+		fprintf(f, " location=0x%08" PRIx32, m->drop_location);
+	}
+	fprintf(f, " group=%" PRIu64 " pkt=%u app=%u filter=%u |", m->group,
+		(unsigned)m->number, (unsigned)m->appearance, (unsigned)m->filter);
+}
+
+static void
+pktmon_json(FILE *f, const struct ot_pkt_meta *m)
+{
+	fprintf(f, ",\"pktmon\":{\"group\":%" PRIu64 ",\"number\":%u,\"appearance\":%u,"
+		"\"component\":%u", m->group, (unsigned)m->number, (unsigned)m->appearance,
+		(unsigned)m->component);
+	if (m->component_name) {
+		fputs(",\"component_name\":", f);
+		put_json_str(f, m->component_name);
+	}
+	fprintf(f, ",\"edge\":%u,\"filter\":%u,\"dirtag\":%u", (unsigned)m->edge,
+		(unsigned)m->filter, (unsigned)m->dirtag);
+	if (m->dir_name)
+		fprintf(f, ",\"dir\":\"%s\"", m->dir_name);
+	fprintf(f, ",\"packet_type\":%u", (unsigned)m->ptype);
+	if (m->type_name)
+		fprintf(f, ",\"type\":\"%s\"", m->type_name);
+	fprintf(f, ",\"original_size\":%u,\"logged_size\":%u", (unsigned)m->orig_size,
+		(unsigned)m->logged_size);
+	if (m->drop) {
+		fprintf(f, ",\"drop\":true,\"drop_reason\":%" PRIu32, m->drop_reason);
+		if (m->reason_name)
+			fprintf(f, ",\"drop_reason_name\":\"%s\"", m->reason_name);
+		fprintf(f, ",\"drop_location\":%" PRIu32, m->drop_location);
+	}
+	fputc('}', f);
+}
+
+static void
+put_hex(FILE *f, const uint8_t *b, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		fputc(hx[b[i] >> 4], f);
+		fputc(hx[b[i] & 15], f);
+	}
+}
+
 void
-cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
+cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json, const struct cli_record *rec)
 {
 	struct ot_decoded d;
 	char tb[OT_TIMEBUF], a[64], b[64], fl[16];
@@ -138,13 +216,31 @@ cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 			fputs(",\"comment\":", f);
 			put_json_str(f, pkt->comment);
 		}
+		if (pkt->meta)
+			pktmon_json(f, pkt->meta);
+		if (rec) {
+			/* an object of its own: "payload" of a packet is its TCP
+			 * payload length */
+			fprintf(f, ",\"record\":{\"provider\":\"%s\",\"id\":%u,\"payload\":\"",
+				rec->provider, rec->id);
+			put_hex(f, rec->payload, rec->len);
+			fputs("\"}", f);
+		}
 		fputs("}\n", f);
 		return;
+	}
+	if (pkt->meta) {
+		/* a pktmon appearance starts with what pktmon says of it */
+		pktmon_text(f, pkt, tb);
+		if (ln)
+			fprintf(f, " %s", ln);
+		goto frame;
 	}
 	fprintf(f, "%6" PRIu64 " %s if=%" PRIu32 " %-3s %s %" PRIu32 "/%" PRIu32, pkt->number,
 		tb, pkt->iface, dir_name(dir), ln ? ln : "other", pkt->caplen, pkt->len);
 	if (ln == NULL)
 		fprintf(f, " linktype=%" PRIu32, pkt->linktype);
+frame:
 	if (d.vlans)
 		fprintf(f, " vlan=%u", d.vlan);
 	if (d.tcp) {
@@ -176,6 +272,10 @@ cli_dump_packet(FILE *f, const struct ot_packet *pkt, int json)
 	if (pkt->comment) {
 		fputs(" # ", f);
 		put_text_str(f, pkt->comment);
+	}
+	if (rec) {
+		fputs(" | ", f);
+		put_hex(f, rec->payload, rec->len);
 	}
 	fputc('\n', f);
 }

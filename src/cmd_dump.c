@@ -16,6 +16,7 @@
 #include "offtrace/bytes.h"
 #include "offtrace/chimney.h"
 #include "offtrace/etlsrc.h"
+#include "offtrace/providers.h"
 #include "offtrace/source.h"
 #include "offtrace/tlg.h"
 #include "offtrace/tmf.h"
@@ -29,7 +30,11 @@ static const char dump_help[] =
 	"TID, CPU and payload length.  The log-file header is the first record.\n"
 	"A pcap or pcapng capture gives one line per packet instead: number,\n"
 	"time, interface, direction, link type, caplen/length, 4-tuple, TCP\n"
-	"flags, seq/ack, PID/TID and comment (--payload does not apply).\n\n"
+	"flags, seq/ack, PID/TID and comment (--payload does not apply).  The\n"
+	"packet records of an .etl file print as packets too: NDIS-PacketCapture\n"
+	"(netsh trace) as a capture's; each PktMon appearance or drop (pktmon) with\n"
+	"its component id and name, edge, direction, packet type, logged/original\n"
+	"size, a drop's reason and location, then the decoded frame.\n\n"
 	"options:\n"
 	"      --format FMT     text (default) or jsonl (one JSON object a line)\n"
 	"      --limit N        stop after N records\n"
@@ -71,6 +76,7 @@ struct names {
 static void
 record_names(const struct ot_etl_record *rec, struct names *n)
 {
+	const struct ot_provider *known;
 	unsigned i;
 
 	n->provider = NULL;
@@ -87,16 +93,16 @@ record_names(const struct ot_etl_record *rec, struct names *n)
 		n->provider = n->kernel;
 		return;
 	}
-	/* manifest providers offtrace knows by GUID (DOMAIN.md 3.1) */
-	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0) {
-		n->provider = "offtrace-chimney";
-		if (rec->id >= 1 && rec->id <= OT_EV_COUNT)
-			n->event = ot_ev_names[rec->id - 1];
-	} else if (memcmp(rec->provider, ot_tcpip_guid, 16) == 0) {
-		n->provider = "Microsoft-Windows-TCPIP";
-		if (rec->id == OT_TCPIP_OFFLOAD_STATE_CHANGE)
-			n->event = "TcpConnectionOffloadStateChange";
+	/* providers offtrace knows by GUID, and their events it knows by id
+	 * (the table of src/read/providers.c); chimney events by their ev */
+	if ((known = ot_provider_find(rec->provider)) != NULL) {
+		n->provider = known->name;
+		if (rec->hdr == OT_ETL_EVENT)
+			n->event = ot_provider_event_name(rec->provider, rec->id);
 	}
+	if (memcmp(rec->provider, ot_chimney_guid, 16) == 0 &&
+	    rec->id >= 1 && rec->id <= OT_EV_COUNT)
+		n->event = ot_ev_names[rec->id - 1];
 	for (i = 0; i < rec->next; i++) {
 		const struct ot_etl_ext *x = &rec->ext[i];
 		const char *why;
@@ -617,7 +623,21 @@ cmd_dump(int argc, char **argv)
 		}
 		switch (it.kind) {
 		case OT_ITEM_PACKET:
-			cli_dump_packet(stdout, &it.pkt, json);
+		case OT_ITEM_DROP:
+			/* from an .etl, it.rec is the record that made it */
+			if (payload && !capture) {
+				char g[37];
+				struct cli_record cr;
+
+				ot_etl_guid_str(it.rec.provider, g);
+				cr.provider = g;
+				cr.id = it.rec.id;
+				cr.payload = it.rec.payload;
+				cr.len = it.rec.len;
+				cli_dump_packet(stdout, &it.pkt, json, &cr);
+			} else {
+				cli_dump_packet(stdout, &it.pkt, json, NULL);
+			}
 			break;
 		case OT_ITEM_MESSAGE:
 			dump_message(&it.msg, json, so.tz_set);

@@ -26,9 +26,14 @@ static const char flows_help[] =
 	"first_ns,last_ns,syn_ns,fin_ns,rst_ns,synack_ns,fin_ab_ns,fin_ba_ns,\n"
 	"retrans_ab,retrans_ba,ooo_ab,ooo_ba,state (times in ns since 1970 UTC,\n"
 	"empty when absent).  Captures are read one after the other.  IP\n"
-	"fragments are counted in their flow, not reassembled (tshark reassembles).\n\n"
+	"fragments are counted in their flow, not reassembled (tshark reassembles).\n"
+	"A pktmon capture (.etl) logs a packet once per component it passes: each\n"
+	"packet is counted once, at its first appearance whose frame is IP, and\n"
+	"the packets components dropped are counted by reason and location.\n\n"
 	"options:\n"
 	"      --format FMT     csv (default) or jsonl\n"
+	"      --appearances WHICH  pktmon: first (default) or all (every appearance)\n"
+	"      --component N    pktmon: only the appearances and drops at component N\n"
 	"  -q, --quiet          no packet summary on stderr\n"
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the flows\n"
@@ -371,6 +376,15 @@ struct batch {
 	size_t n;
 };
 
+/* dropped packets (pktmon) by reason and location */
+#define MAX_DROP_KINDS 32
+
+struct drop_kind {
+	uint32_t reason, location;
+	const char *reason_name;	/* static */
+	uint64_t n;
+};
+
 struct feed {
 	struct ot_ring ring;
 	struct batch *b[NBATCH];
@@ -379,7 +393,55 @@ struct feed {
 	struct ot_source_ctx *ctx;
 	char **paths;
 	int npaths;
+	/* the reader's, read after it is joined */
+	struct ot_source_appear appear;	/* summed over the inputs */
+	struct drop_kind drops[MAX_DROP_KINDS];
+	size_t ndrops;
+	uint64_t drops_other;		/* of kinds past MAX_DROP_KINDS */
 };
+
+static void
+count_drop(struct feed *fd, const struct ot_packet *pkt)
+{
+	const struct ot_pkt_meta *m = pkt->meta;
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < fd->ndrops; i++)
+		if (fd->drops[i].reason == m->drop_reason &&
+		    fd->drops[i].location == m->drop_location) {
+			fd->drops[i].n++;
+			return;
+		}
+	if (fd->ndrops == MAX_DROP_KINDS) {
+		fd->drops_other++;
+		return;
+	}
+	fd->drops[i].reason = m->drop_reason;
+	fd->drops[i].location = m->drop_location;
+	fd->drops[i].reason_name = m->reason_name;
+	fd->drops[i].n = 1;
+	fd->ndrops++;
+}
+
+static void
+add_appear(struct ot_source_appear *a, const struct ot_source_appear *b)
+{
+	size_t i;
+
+	a->appearances += b->appearances;
+	a->counted += b->counted;
+	a->repeats += b->repeats;
+	a->other_component += b->other_component;
+	a->drops += b->drops;
+	a->components += b->components;
+	a->malformed += b->malformed;
+	for (i = 0; i < sizeof(a->not_ip) / sizeof(a->not_ip[0]); i++)
+		a->not_ip[i] += b->not_ip[i];
+	if (b->type_names)
+		a->type_names = b->type_names;
+}
 
 /* the reader's next empty batch, once the tracker freed one */
 static struct batch *
@@ -410,6 +472,7 @@ static int
 read_one(struct feed *fd, const char *path, struct batch **bp)
 {
 	const char *kind = ot_source_detect(fd->ctx, path, &fd->err);
+	struct ot_source_stats st;
 	struct ot_source *s;
 	struct ot_item it;
 	int r;
@@ -418,9 +481,14 @@ read_one(struct feed *fd, const char *path, struct batch **bp)
 		kind = "pcap";
 	if ((s = ot_source_open(fd->ctx, path, kind, 0, &fd->err)) == NULL)
 		return -1;
-	while ((r = ot_source_next(s, &it, &fd->err)) > 0)
+	while ((r = ot_source_next(s, &it, &fd->err)) > 0) {
 		if (it.kind == OT_ITEM_PACKET)
 			*bp = feed_add(fd, *bp, &it.pkt);
+		else if (it.kind == OT_ITEM_DROP)
+			count_drop(fd, &it.pkt);
+	}
+	ot_source_stats(s, &st);
+	add_appear(&fd->appear, &st.appear);
 	ot_source_close(s);
 	return r;
 }
@@ -463,11 +531,69 @@ track(struct feed *fd, struct ot_flows *t)
 	}
 }
 
+/* What the pktmon inputs said, on stderr: appearances, drops. */
+static void
+appear_summary(const struct feed *fd, const struct ot_source_opts *so)
+{
+	const struct ot_source_appear *a = &fd->appear;
+	uint64_t nip = 0;
+	size_t i, k;
+	const char *sep = "";
+
+	if (a->appearances == 0 && a->drops == 0 && fd->ndrops == 0)
+		return;
+	if (so->has_component)
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " appearances, %" PRIu64
+			" at component %u counted, %" PRIu64 " at other components\n",
+			a->appearances, a->counted, so->component, a->other_component);
+	else if (so->appearances_all)
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " appearances, %" PRIu64
+			" counted (--appearances all)\n", a->appearances, a->counted);
+	else
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " appearances of %" PRIu64
+			" packets counted once each, at the first appearance whose frame is"
+			" IP (%" PRIu64 " repeats)\n", a->appearances, a->counted, a->repeats);
+	for (i = 0; i < sizeof(a->not_ip) / sizeof(a->not_ip[0]); i++)
+		nip += a->not_ip[i];
+	if (nip) {
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " %s, by packet type:", nip,
+			so->has_component || so->appearances_all ?
+			"appearances not frames (not counted)" :
+			"packets no appearance of which was an IP frame (not counted)");
+		for (i = 0; i < sizeof(a->not_ip) / sizeof(a->not_ip[0]); i++)
+			if (a->not_ip[i]) {
+				fprintf(stderr, "%s %s %" PRIu64, sep,
+					a->type_names && a->type_names[i] ? a->type_names[i] : "?",
+					a->not_ip[i]);
+				sep = ",";
+			}
+		fputc('\n', stderr);
+	}
+	if (a->malformed)
+		fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " packet records shorter than"
+			" their fields say, skipped\n", a->malformed);
+	fprintf(stderr, "offtrace: flows: pktmon: %" PRIu64 " dropped packet%s",
+		a->drops, a->drops == 1 ? "" : "s");
+	for (k = 0; k < fd->ndrops; k++) {
+		const struct drop_kind *d = &fd->drops[k];
+
+		fprintf(stderr, "%s reason %" PRIu32 "%s%s%s at location 0x%08" PRIx32 ": %" PRIu64,
+			k ? "," : ":", d->reason, d->reason_name ? " (" : "",
+			d->reason_name ? d->reason_name : "", d->reason_name ? ")" : "",
+			d->location, d->n);
+	}
+	if (fd->drops_other)
+		fprintf(stderr, ", others: %" PRIu64, fd->drops_other);
+	fputc('\n', stderr);
+}
+
 int
 cmd_flows(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "appearances", required_argument, NULL, OPT_APPEARANCES },
+		{ "component", required_argument, NULL, OPT_COMPONENT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -481,6 +607,7 @@ cmd_flows(int argc, char **argv)
 	int opt, json = 0, quiet = 0, rc = EXIT_OK;
 	size_t k;
 
+	memset(&so, 0, sizeof(so));
 	while ((opt = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
@@ -491,6 +618,13 @@ cmd_flows(int argc, char **argv)
 			else
 				return cli_usage_error("flows", "bad --format '%s': want csv or jsonl",
 						       optarg);
+			break;
+		case OPT_APPEARANCES:
+		case OPT_COMPONENT:
+			if (cli_parse_appearances("flows", opt == OPT_COMPONENT, optarg,
+						  &so.appearances_all, &so.has_component,
+						  &so.component) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'q':
 			quiet = 1;
@@ -505,7 +639,6 @@ cmd_flows(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("flows", "want at least one CAPTURE");
 	memset(&fd, 0, sizeof(fd));
-	memset(&so, 0, sizeof(so));
 	/* packets only: no profile, no built-in one */
 	so.flags = OT_SRC_PACKETS | OT_SRC_NO_PROFILE | OT_SRC_NO_BUILTIN;
 	if ((fd.ctx = ot_source_ctx_new(&so, NULL, &fd.err)) == NULL)
@@ -543,6 +676,7 @@ cmd_flows(int argc, char **argv)
 			fprintf(stderr, "offtrace: flows: note: %" PRIu64 " packets of link types not "
 				"decoded skipped (first: linktype %" PRIu32 ")\n", st->skipped_link,
 				st->first_skipped_link);
+		appear_summary(&fd, &so);
 	}
 	for (k = 1; k < rows.n; k++)
 		if (row_cmp(&rows.v[k - 1], &rows.v[k]) > 0)

@@ -135,6 +135,12 @@ static const char gen_help[] =
 	"      --etl-layout L   with --format etl: win10 (default) or win7, the layout\n"
 	"                       of a Windows 7 file (log-file header version 6.1,\n"
 	"                       buffers' processor one byte and an alignment byte)\n"
+	"      --pktmon FILE    the same packets as a pktmon capture (.etl): PktMon\n"
+	"                       events 160 at three components each, drops (170) of\n"
+	"                       received packets inside an offload window, component\n"
+	"                       names (20); on the trace's clock (no --pcap-skew)\n"
+	"      --netsh FILE     the same packets as a netsh trace capture (.etl):\n"
+	"                       NDIS-PacketCapture events 1001, one per packet\n"
 	"      --list           list the scenarios\n"
 	"  -h, --help           this help\n";
 
@@ -153,6 +159,8 @@ cmd_gen(int argc, char **argv)
 		{ "pcapng", required_argument, NULL, OPT_PCAPNG },
 		{ "pcap-skew", required_argument, NULL, OPT_PCAP_SKEW },
 		{ "etl-layout", required_argument, NULL, OPT_ETL_LAYOUT },
+		{ "pktmon", required_argument, NULL, OPT_PKTMON },
+		{ "netsh", required_argument, NULL, OPT_NETSH },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -160,7 +168,7 @@ cmd_gen(int argc, char **argv)
 	struct ot_gen_opts go;
 	struct ot_err err;
 	const char *outpath = NULL, *format = NULL;
-	const char *pcappath = NULL, *pcapngpath = NULL;
+	const char *pcappath = NULL, *pcapngpath = NULL, *pktmonpath = NULL, *netshpath = NULL;
 	char *truthpath = NULL;
 	int etl, layout = OT_ETLW_WIN10, layout_set = 0;
 	FILE *ev = NULL, *truth = NULL;
@@ -198,6 +206,12 @@ cmd_gen(int argc, char **argv)
 			break;
 		case OPT_PCAPNG:
 			pcapngpath = optarg;
+			break;
+		case OPT_PKTMON:
+			pktmonpath = optarg;
+			break;
+		case OPT_NETSH:
+			netshpath = optarg;
 			break;
 		case OPT_PCAP_SKEW:
 			if (ot_parse_dur(optarg + (optarg[0] == '-' || optarg[0] == '+'), &v) < 0)
@@ -266,6 +280,12 @@ cmd_gen(int argc, char **argv)
 	if (rc == EXIT_OK && pcapngpath &&
 	    (go.pcapng = cli_open_output(pcapngpath, CLI_OUT_BINARY)) == NULL)
 		rc = EXIT_USAGE;
+	if (rc == EXIT_OK && pktmonpath &&
+	    (go.pktmon = cli_open_output(pktmonpath, CLI_OUT_BINARY)) == NULL)
+		rc = EXIT_USAGE;
+	if (rc == EXIT_OK && netshpath &&
+	    (go.netsh = cli_open_output(netshpath, CLI_OUT_BINARY)) == NULL)
+		rc = EXIT_USAGE;
 	if (rc != EXIT_OK) {
 		/* nothing written */
 	} else if (etl) {
@@ -287,6 +307,9 @@ cmd_gen(int argc, char **argv)
 	/* one message for the two captures, under --pcap's name when given */
 	if ((go.pcap && cli_close_output(go.pcap, pcappath) < 0) ||
 	    (go.pcapng && cli_close_output(go.pcapng, pcappath ? pcappath : pcapngpath) < 0))
+		rc = EXIT_INTERNAL;
+	if ((go.pktmon && cli_close_output(go.pktmon, pktmonpath) < 0) ||
+	    (go.netsh && cli_close_output(go.netsh, netshpath) < 0))
 		rc = EXIT_INTERNAL;
 	/* and one for the trace and its truth, under the trace's name */
 	if (cli_close_output(ev, outpath) < 0 ||

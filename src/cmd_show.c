@@ -29,7 +29,8 @@ static const char show_help[] =
 	"an event's its fields, its input line, and the objects, operations and\n"
 	"violations it belongs to; a flow of the captures its wire times and\n"
 	"counts, the TCP objects joined to it with their W1-W3 facts, and its W\n"
-	"violations.\n\n"
+	"violations.  Packets a pktmon component dropped are listed with the flow\n"
+	"of their connection and the objects offloaded at the time.\n\n"
 	"ID or pointer: up to 12 decimal digits is an id (id:N says so\n"
 	"explicitly); a pointer is hex with 0x, WinDbg's backtick form\n"
 	"(ffffe001`23456789), or hex with a letter a-f or more than 12 digits.\n\n"
@@ -361,6 +362,55 @@ print_violations(sqlite3 *db, const char *where, int64_t trace, int64_t key)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * The packets components dropped (pktmon) that where selects, as evidence:
+ * when, where, why, the connection; nothing at all when there are none.
+ */
+static int
+print_drops(sqlite3 *db, const char *where, int64_t trace, int64_t key)
+{
+	char sql[768];
+	sqlite3_stmt *st = NULL;
+	int rc, n = 0;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT ts, component, component_name, dir, reason, reason_name, location,"
+		 " family, src, sport, dst, dport, flow_id, (SELECT file FROM inputs i"
+		 " WHERE i.trace_id = d.trace_id AND i.input = d.input)"
+		 " FROM drops d WHERE trace_id = ?1 AND (%s) ORDER BY id", where);
+	if (prep(db, sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, trace);
+	sqlite3_bind_int64(st, 2, key);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n++ == 0)
+			printf("packet drops:\n");
+		printf("  ");
+		put_time(stdout, st, 0);
+		printf(" component %lld", (long long)sqlite3_column_int64(st, 1));
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+			printf(" (%s)", text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			printf(" %s", text(st, 3));
+		printf(" reason %lld", (long long)sqlite3_column_int64(st, 4));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			printf(" (%s)", text(st, 5));
+		printf(" location 0x%08llx", (unsigned long long)sqlite3_column_int64(st, 6));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			printf(sqlite3_column_int(st, 7) == 6 ? ": [%s]:%lld -> [%s]:%lld" :
+			       ": %s:%lld -> %s:%lld", text(st, 8),
+			       (long long)sqlite3_column_int64(st, 9), text(st, 10),
+			       (long long)sqlite3_column_int64(st, 11));
+		else if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			printf(": %s -> %s", text(st, 8), text(st, 10));
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+			printf(" flow %lld", (long long)sqlite3_column_int64(st, 12));
+		printf("  (%s)\n", text(st, 13));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The object id (by_id) or every object on slot key, epoch by epoch. */
 static int
 show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
@@ -458,6 +508,9 @@ show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 		sqlite3_finalize(w);
 		w = NULL;
 		if (print_violations(db, "object_id = ?2", trace, id) < 0)
+			goto fail;
+		if (print_drops(db, "id IN (SELECT drop_id FROM drop_objects WHERE"
+				" trace_id = ?1 AND object_id = ?2)", trace, id) < 0)
 			goto fail;
 		if (print_object_events(db, trace, id, sqlite3_column_int64(st, 21),
 					sqlite3_column_int64(st, 22), slot,
@@ -663,8 +716,10 @@ show_flow(sqlite3 *db, int64_t trace, int64_t id)
 		return -1;
 	if (n == 0)
 		printf("  none\n");
-	return print_violations(db, "rule LIKE 'W%' AND object_id IN (SELECT object_id FROM"
-				" flow_objects WHERE trace_id = ?1 AND flow_id = ?2)", trace, id);
+	if (print_violations(db, "rule LIKE 'W%' AND object_id IN (SELECT object_id FROM"
+			     " flow_objects WHERE trace_id = ?1 AND flow_id = ?2)", trace, id) < 0)
+		return -1;
+	return print_drops(db, "flow_id = ?2", trace, id);
 }
 
 /* Object ids, deduplicated and sorted before printing. */

@@ -120,7 +120,7 @@ now_s(void)
 #define BATCH 2048
 #define NBATCH 4
 
-enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE, R_FLOW };
+enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE, R_FLOW, R_DROP };
 
 struct rec {
 	enum rec_kind kind;
@@ -133,6 +133,7 @@ struct rec {
 		struct ot_leak_rec leak;
 		struct ot_rule_rec rule;
 		struct ot_flow flow;
+		struct ot_drop_rec drop;
 	} u;
 };
 
@@ -246,8 +247,16 @@ q_flow(void *ctx, const struct ot_flow *f)
 	return 0;
 }
 
+static int
+q_drop(void *ctx, const struct ot_drop_rec *d)
+{
+	/* its strings are the record's own or static */
+	new_rec(ctx, R_DROP)->u.drop = *d;
+	return 0;
+}
+
 static const struct ot_sink queue_sink = {
-	q_object, q_op, q_write, q_violation, q_leak, q_rule, q_flow
+	q_object, q_op, q_write, q_violation, q_leak, q_rule, q_flow, q_drop
 };
 
 /* Hand the records of a batch to the store, in the order they were made. */
@@ -285,6 +294,9 @@ replay(const struct batch *b, struct ot_db *db)
 			break;
 		case R_FLOW:
 			rc = s->flow(db, &r->u.flow);
+			break;
+		case R_DROP:
+			rc = s->drop(db, &r->u.drop);
 			break;
 		}
 	}
@@ -345,6 +357,10 @@ reader_main(void *arg)
 				s->packets++;
 				ot_engine_packet(p->eng, &s->it.pkt);
 			}
+		} else if (s->it.kind == OT_ITEM_DROP) {
+			/* a dropped packet: evidence, not a packet of the flows */
+			if (ev->ts >= p->o->since && ev->ts < p->o->until)
+				ot_engine_drop(p->eng, &s->it.pkt, s->index);
 		} else if (ev->ts >= p->o->since && ev->ts < p->o->until &&
 		    (p->adapter == NULL || ev->adapter == p->adapter)) {
 			struct batch *b = p->cur;
@@ -574,6 +590,9 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	so.tz_offset_ns = o->tz_offset_ns;
 	so.pkt_offset_ns = o->pcap_offset;
 	so.flags = OT_SRC_PACKETS | OT_SRC_ORDERED;
+	so.appearances_all = o->appearances_all;
+	so.has_component = o->has_component;
+	so.component = o->component;
 	if ((ctx = ot_source_ctx_new(&so, st, err)) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {

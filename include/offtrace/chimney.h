@@ -29,14 +29,14 @@
 #include <stdint.h>
 
 #include "offtrace/event.h"
+#include "offtrace/providers.h"
 #include "offtrace/util.h"
 
 #define OT_CHIMNEY_VERSION 1
 #define OT_CHIMNEY_FIXED 88	/* bytes before the strings */
 #define OT_CHIMNEY_MAX (OT_CHIMNEY_FIXED + 256 + 2 * OT_ADDR_MAX)
 
-/* The provider GUID in Windows memory order (Data1-3 little-endian). */
-extern const uint8_t ot_chimney_guid[16];
+/* The provider GUID, ot_chimney_guid, is in providers.h's table. */
 
 /* Encode ev's payload into buf (at least OT_CHIMNEY_MAX bytes); its length. */
 size_t ot_chimney_encode(const struct ot_event *ev, uint8_t *buf);

@@ -185,6 +185,31 @@ struct ot_rule_rec {
 };
 
 /*
+ * A packet a component dropped (pktmon event 170): where and why, its
+ * addresses when the frame is IP, its connection when it is TCP, and the TCP objects of
+ * that connection offloaded at the time (evidence in their history).
+ */
+#define OT_DROP_NAME 160	/* bytes of a component's name kept */
+struct ot_drop_rec {
+	uint64_t id;		/* 1-based, in order */
+	uint32_t input;
+	int64_t ts;
+	uint32_t component;
+	char component_name[OT_DROP_NAME];	/* "" when the trace names none */
+	const char *dir;	/* the direction tag's name (static), or NULL */
+	uint32_t reason, location;
+	const char *reason_name;	/* static, or NULL */
+	int family;		/* 4 or 6; 0 when the frame is not IP */
+	uint8_t proto;
+	uint8_t src[16], dst[16];
+	int has_ports;
+	uint16_t sport, dport;
+	uint64_t flow_id;	/* its TCP connection's flow, 0 when none */
+	size_t nobjects;
+	uint64_t objects[OT_FLOW_MAX_JOIN];
+};
+
+/*
  * The sink: each callback returns 0, or -1 to stop the engine (the engine
  * then returns -1 from feed/finish).  Records and their strings are
  * borrowed for the duration of the call.
@@ -199,6 +224,8 @@ struct ot_sink {
 	/* a TCP flow of the packet captures, with its joined objects
 	 * (f->id is the engine's, 1-based in creation order) */
 	int (*flow)(void *ctx, const struct ot_flow *f);
+	/* a dropped packet (may be NULL: drops are then only counted) */
+	int (*drop)(void *ctx, const struct ot_drop_rec *d);
 };
 
 #define OT_GRACE_DEFAULT (INT64_C(2) * 1000000000)	/* W1 --grace */
@@ -217,6 +244,7 @@ struct ot_engine_stats {
 	uint64_t violations;	/* emitted so far, all rules */
 	uint64_t slot_records;	/* context slots remembered now (bounded) */
 	uint64_t packets, flows, joined_flows;	/* packet captures */
+	uint64_t drops, drops_offloaded;	/* dropped packets; of offloaded connections */
 	uint64_t peak_live_flows;
 	struct ot_flow_stats capture;	/* the flow tracker's counters */
 };
@@ -240,6 +268,12 @@ int ot_engine_feed(struct ot_engine *e, const struct ot_event *ev);
  * join of flows to TCP objects and rules W1-W3.
  */
 int ot_engine_packet(struct ot_engine *e, const struct ot_packet *pkt);
+/*
+ * A packet a component dropped (pkt->meta says where and why), from
+ * input: not a packet of the flows, but evidence for the offloaded TCP
+ * objects of its connection.
+ */
+int ot_engine_drop(struct ot_engine *e, const struct ot_packet *pkt, uint32_t input);
 /* End of trace at end_ts (>= last event ts): hangs, live objects, rule outcomes. */
 int ot_engine_finish(struct ot_engine *e, int64_t end_ts);
 void ot_engine_stats(const struct ot_engine *e, struct ot_engine_stats *st);

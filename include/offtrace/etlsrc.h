@@ -24,6 +24,7 @@
 #include "offtrace/event.h"
 #include "offtrace/pcap.h"
 #include "offtrace/profile.h"
+#include "offtrace/providers.h"
 #include "offtrace/tmf.h"
 #include "offtrace/util.h"
 
@@ -47,15 +48,18 @@ struct ot_etlsrc *ot_etlsrc_open(const char *path, struct ot_strtab *st,
 void ot_etlsrc_set_profile(struct ot_etlsrc *s, const struct ot_profile *p,
 			   const struct ot_tmfdir *tmf);
 /*
- * Also return the packets of NDIS-PacketCapture event 1001 records
- * (pktmon.h): ot_etlsrc_next() then gives 2 for a packet, which
- * ot_etlsrc_packet() holds until the next call.  Without this, those
- * records are counted as unmatched.
+ * Also return the packets of NDIS-PacketCapture event 1001 and PktMon
+ * event 160 records and the drops of PktMon event 170 (pktmon.h; mode an
+ * enum ot_pktmon_mode, component < 0 every component): ot_etlsrc_next()
+ * then gives 2 for a packet, 3 for a drop, which ot_etlsrc_packet() holds
+ * until the next call.  Without this, those records are counted as
+ * unmatched.  Returns the packet decoder (the source's, until close).
  */
-void ot_etlsrc_want_packets(struct ot_etlsrc *s);
+struct ot_pktmon;
+struct ot_pktmon *ot_etlsrc_want_packets(struct ot_etlsrc *s, int mode, int component);
 const struct ot_packet *ot_etlsrc_packet(const struct ot_etlsrc *s);
-/* 1 an event, 2 a packet (see above), 0 the end, -1 an error (err has
- * file, offset, phase). */
+/* 1 an event, 2 a packet, 3 a drop (see above), 0 the end, -1 an error
+ * (err has file, offset, phase). */
 int ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err);
 uint64_t ot_etlsrc_records(const struct ot_etlsrc *s);	/* records read */
 uint64_t ot_etlsrc_unparsed(const struct ot_etlsrc *s);
@@ -69,8 +73,7 @@ void ot_etlsrc_lost(const struct ot_etlsrc *s, uint64_t *events, uint64_t *buffe
 uint64_t ot_etlsrc_bytes(const struct ot_etlsrc *s);
 void ot_etlsrc_close(struct ot_etlsrc *s);
 
-/* The TCPIP provider GUID in Windows memory order. */
-extern const uint8_t ot_tcpip_guid[16];
+/* The TCPIP provider GUID, ot_tcpip_guid, is in providers.h's table. */
 #define OT_TCPIP_OFFLOAD_STATE_CHANGE 1099
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef OT_GEN_H
 #define OT_GEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,6 +25,11 @@ struct ot_gen_opts {
 	FILE *pcap;		/* when not NULL: a matching capture, classic pcap */
 	FILE *pcapng;		/* when not NULL: the same capture as pcapng */
 	int64_t pcap_skew;	/* added to the capture's times (a foreign clock) */
+	/* when not NULL (seekable): the same packets as the .etl records of
+	 * Windows' packet loggers, on the trace's own clock (no pcap_skew):
+	 * PktMon (pktmon start --capture) and NDIS-PacketCapture (netsh trace) */
+	FILE *pktmon;
+	FILE *netsh;
 };
 
 /*
@@ -55,6 +61,10 @@ struct ot_pcapw_seg {
 };
 struct ot_pcapw *ot_pcapw_new(FILE *f, int ng);
 int ot_pcapw_tcp(struct ot_pcapw *w, const struct ot_pcapw_seg *s);
+/* The Ethernet frame of a segment into f (OT_PCAPW_MAX_FRAME bytes): its
+ * length.  ot_pcapw_tcp() writes this frame, IPv4 id the packet's number. */
+#define OT_PCAPW_MAX_FRAME (14 + 40 + 60 + 65535)
+size_t ot_pcapw_frame(uint8_t *f, const struct ot_pcapw_seg *s, uint16_t ip_id);
 uint64_t ot_pcapw_packets(const struct ot_pcapw *w);
 /* Flush and free: 0, or -1 when a write failed. */
 int ot_pcapw_close(struct ot_pcapw *w);

@@ -29,6 +29,10 @@ struct ot_ingest_opts {
 	const char *prefix;	/* TRACE_FORMAT_PREFIX of text inputs; NULL: default */
 	int64_t tz_offset_ns;	/* tracefmt local time = UTC + this */
 	int tz_set;		/* --tz-offset given (else text times are read as UTC) */
+	/* pktmon packets: --appearances all, --component N (source.h) */
+	int appearances_all;
+	int has_component;
+	unsigned component;
 	/* called about every 100 ms of work; may be NULL */
 	void (*progress)(void *ctx, uint64_t bytes, uint64_t total, uint64_t events);
 	void *progress_ctx;

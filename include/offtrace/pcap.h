@@ -37,6 +37,28 @@ enum {
 
 enum ot_dir { OT_DIR_UNKNOWN = 0, OT_DIR_IN = 1, OT_DIR_OUT = 2 };
 
+/*
+ * What a packet monitor that logs one packet at each component it passes
+ * says of one appearance (pktmon events 160 and 170, src/decode/pktmon.c).
+ * The appearances of one packet share (group, number).
+ */
+struct ot_pkt_meta {
+	uint64_t group;			/* PktGroupId */
+	uint16_t number;		/* PktNumber: the packet in its group */
+	uint16_t appearance;		/* AppearanceCount: 1 at the first component */
+	uint16_t component;		/* ComponentId */
+	uint16_t edge, filter;		/* EdgeId, FilterId */
+	uint16_t dirtag;		/* PKTMON_DIRECTION_TAG (3 Rx, 4 Tx, ...) */
+	uint16_t ptype;			/* PKTMON_PACKET_TYPE (1 Ethernet, ...) */
+	uint16_t orig_size, logged_size;	/* OriginalPayloadSize, LoggedPayloadSize */
+	int drop;			/* a drop (event 170) */
+	uint32_t drop_reason, drop_location;
+	const char *component_name;	/* as the trace's component events name it, or NULL */
+	const char *dir_name;		/* "Rx", "Tx", "In", ..., or NULL when unknown */
+	const char *type_name;		/* "Ethernet", "WiFi", ..., or NULL when unknown */
+	const char *reason_name;	/* the drop reason's name, or NULL when unknown */
+};
+
 struct ot_packet {
 	int64_t ts;		/* ns since 1970 UTC */
 	uint32_t iface;		/* pcapng interface id (0 for pcap) */
@@ -52,6 +74,7 @@ struct ot_packet {
 	uint32_t pid, tid;
 	uint64_t offset;	/* file offset of the record or block */
 	uint64_t number;	/* 1-based packet number in the file */
+	const struct ot_pkt_meta *meta;	/* pktmon's fields, else NULL */
 };
 
 /*

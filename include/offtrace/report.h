@@ -69,12 +69,21 @@ struct ot_rep_rule {
 	char why_not[128];
 };
 
+#define OT_REP_DROP_KINDS 8	/* drop reason/location pairs listed per input */
+
 struct ot_rep_input {
 	char file[256];
 	char format[16];
 	char sha256[65];
 	uint64_t size, records, events, unmatched, corrupt;
 	uint64_t lost_events, lost_buffers;
+	uint64_t drops;		/* packets a component dropped (pktmon) */
+	struct ot_rep_drop {	/* the most frequent kinds, then reason, location */
+		uint32_t reason, location;
+		char reason_name[64];	/* "" when unknown */
+		uint64_t count;
+	} drop[OT_REP_DROP_KINDS];
+	size_t ndrop;
 };
 
 struct ot_report {
@@ -143,6 +152,8 @@ int ot_report_json(const struct ot_report *r, FILE *out);
  * written) or a write error.
  */
 int ot_report_csv(const struct ot_report *r, const char *what, FILE *out);
+/* The name of CSV table i, in that order; NULL past the last. */
+const char *ot_report_csv_table(size_t i);
 
 /*
  * The report as one self-contained HTML page (inline CSS and SVG, no

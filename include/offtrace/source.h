@@ -5,12 +5,12 @@
  * table of probe and opener) reads its first bytes and picks the kind.
  * Each kind implements struct ot_source_ops once, as libpcap's pcap_t does
  * with its per-format read_op: JSON lines (src/source/jsonl.c), .etl
- * through the profiles with its NDIS-PacketCapture packets (etl.c),
+ * through the profiles with its NDIS-PacketCapture and PktMon packets (etl.c),
  * tracefmt text through the profiles (text.c), pcap and pcapng (capture.c).
  *
  * A source yields items in time order through one ot_source_next(): a
- * normalized event or a packet, or, in raw mode (OT_SRC_RAW, for dump),
- * the records a kind is made of.  It reports one set of statistics and
+ * normalized event, a packet or a packet a component dropped, or, in raw
+ * mode (OT_SRC_RAW, for dump), the records a kind is made of.  It reports one set of statistics and
  * one error form (struct ot_err: file, offset, phase).
  *
  * Commands and the ingest pipeline use only this header; no command
@@ -33,7 +33,10 @@ enum ot_item_kind {
 	OT_ITEM_EVENT = 1,	/* a normalized event: ev */
 	OT_ITEM_PACKET,		/* a packet: pkt (ev.ts is its merge time) */
 	OT_ITEM_RECORD,		/* raw mode, .etl: one record, rec */
-	OT_ITEM_MESSAGE		/* raw mode, tracefmt text: one message, msg */
+	OT_ITEM_MESSAGE,	/* raw mode, tracefmt text: one message, msg */
+	OT_ITEM_DROP		/* a packet a component dropped (pktmon event
+				 * 170): pkt, with pkt.meta; not a packet of
+				 * the flows */
 };
 
 struct ot_item {
@@ -67,6 +70,11 @@ struct ot_source_opts {
 	int64_t tz_offset_ns;		/* tracefmt local time = UTC + this */
 	int64_t pkt_offset_ns;		/* --pcap-offset: captures' clock shift */
 	unsigned flags;			/* OT_SRC_* */
+	/* packets a logger records once per component they pass (pktmon):
+	 * by default each once, at its first appearance whose frame is IP */
+	int appearances_all;		/* --appearances all: every appearance */
+	int has_component;		/* --component N: the appearances at N only */
+	unsigned component;
 };
 
 /* Unmatched kinds an ingest keeps per input in the database. */
@@ -108,6 +116,21 @@ struct ot_source_stats {
 	uint64_t lost_events;	/* the logger's EventsLost */
 	uint64_t lost_buffers;	/* BuffersLost + buffers flagged lost */
 	uint64_t reordered;	/* packets merged at an earlier one's time */
+	struct ot_source_appear {	/* .etl: pktmon's packets */
+		uint64_t appearances;	/* packet records (event 160) */
+		uint64_t counted;	/* packets given */
+		uint64_t repeats;	/* appearances of a packet already given */
+		uint64_t other_component;	/* elsewhere than --component */
+		uint64_t drops;		/* drop records given (event 170) */
+		uint64_t components;	/* components the trace names */
+		uint64_t malformed;	/* packet records shorter than their fields say */
+		/* by PKTMON_PACKET_TYPE (names: type_names; the last slot
+		 * counts the others): packets none of whose appearances had
+		 * an IP frame, or with --appearances all or --component,
+		 * appearances that are no frame */
+		uint64_t not_ip[13];
+		const char *const *type_names;
+	} appear;
 };
 
 struct ot_source;

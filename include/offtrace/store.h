@@ -18,7 +18,7 @@
 #include "offtrace/event.h"
 #include "offtrace/util.h"
 
-#define OT_SCHEMA_VERSION 3
+#define OT_SCHEMA_VERSION 4
 
 extern const char ot_schema_sql[];	/* generated from schemas/offtrace.sql */
 

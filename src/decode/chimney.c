@@ -9,12 +9,6 @@
 
 #include "offtrace/bytes.h"
 
-/* {5b9e0c4a-3f1d-4e57-9a2b-7c61d0e8f4a3}: Data1..3 little-endian, Data4 as is */
-const uint8_t ot_chimney_guid[16] = {
-	0x4a, 0x0c, 0x9e, 0x5b, 0x1d, 0x3f, 0x57, 0x4e,
-	0x9a, 0x2b, 0x7c, 0x61, 0xd0, 0xe8, 0xf4, 0xa3,
-};
-
 /* the fields the payload carries (cpu, pid, tid come from the header) */
 #define PAYLOAD_HAS (OT_HAS_ROOT | OT_HAS_BLOCK | OT_HAS_PARENT | OT_HAS_STATE | \
 		     OT_HAS_SLOT | OT_HAS_HANDLE | OT_HAS_VALUE | OT_HAS_STATUS | \

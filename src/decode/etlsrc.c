@@ -14,12 +14,6 @@
 #include "offtrace/pktmon.h"
 #include "offtrace/wpp.h"
 
-/* {2F07E2EE-15DB-40F1-90EF-9D7BA282188A} (DOMAIN.md 3.1), Windows order */
-const uint8_t ot_tcpip_guid[16] = {
-	0xee, 0xe2, 0x07, 0x2f, 0xdb, 0x15, 0xf1, 0x40,
-	0x90, 0xef, 0x9d, 0x7b, 0xa2, 0x82, 0x18, 0x8a,
-};
-
 /* TCP_CONNECTION_OFFLOAD_STATE (DOMAIN.md 2.8; OcbState, an inference) */
 enum { OCB_INHOST, OCB_OFFLOADING, OCB_OFFLOADED, OCB_UPLOADING };
 
@@ -40,11 +34,13 @@ struct ot_etlsrc {
 	struct ot_packet pkt;
 };
 
-void
-ot_etlsrc_want_packets(struct ot_etlsrc *s)
+struct ot_pktmon *
+ot_etlsrc_want_packets(struct ot_etlsrc *s, int mode, int component)
 {
 	if (s->pkm == NULL)
 		s->pkm = ot_pktmon_new();
+	ot_pktmon_set_mode(s->pkm, (enum ot_pktmon_mode)mode, component);
+	return s->pkm;
 }
 
 const struct ot_packet *
@@ -258,6 +254,8 @@ ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err)
 			return 1;
 		}
 		rc = ot_etl_next(s->etl, &r, err);
+		if (rc == 0 && s->pkm)
+			ot_pktmon_finish(s->pkm);
 		if (rc <= 0)
 			return rc;
 		s->records++;
@@ -271,11 +269,16 @@ ot_etlsrc_next(struct ot_etlsrc *s, struct ot_event *ev, struct ot_err *err)
 				count_unmatched(s, &r);
 			continue;
 		}
-		/* packets (src/decode/pktmon.c) */
+		/* packets and drops (src/decode/pktmon.c) */
 		if (s->pkm && ot_pktmon_is(&r)) {
-			if (ot_pktmon_record(s->pkm, &r, &s->pkt))
+			switch (ot_pktmon_record(s->pkm, &r, &s->pkt)) {
+			case OT_PKTMON_PACKET:
 				return 2;
-			continue;
+			case OT_PKTMON_DROP:
+				return 3;
+			default:
+				continue;
+			}
 		}
 		if (memcmp(r.provider, ot_chimney_guid, 16) == 0) {
 			memset(ev, 0, sizeof(*ev));

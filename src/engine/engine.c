@@ -63,6 +63,17 @@ ot_engine_packet(struct ot_engine *e, const struct ot_packet *pkt)
 	return e->failed ? -1 : 0;
 }
 
+/* A dropped packet: evidence for the offloaded objects of its connection. */
+int
+ot_engine_drop(struct ot_engine *e, const struct ot_packet *pkt, uint32_t input)
+{
+	if (pkt->ts > e->now)
+		e->now = pkt->ts;
+	eng_w1_expire(e, pkt->ts);
+	eng_join_drop(e, pkt, input);
+	return e->failed ? -1 : 0;
+}
+
 int
 ot_engine_feed(struct ot_engine *e, const struct ot_event *ev)
 {

@@ -187,6 +187,7 @@ struct ot_engine {
 	uint64_t next_flow;
 	int64_t last_pkt;		/* time of the last packet merged */
 	int64_t w_first_offload;	/* earliest offload of a joined judged object */
+	uint64_t next_drop;
 };
 
 /* ---- small helpers ---- */
@@ -341,6 +342,7 @@ void eng_join_object(struct ot_engine *e, struct obj *o,
 void eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt);
 void eng_join_leave(struct ot_engine *e, const struct obj *o);
 void eng_join_finish(struct ot_engine *e);
+void eng_join_drop(struct ot_engine *e, const struct ot_packet *pkt, uint32_t input);
 
 /* ---- engine_objects.c: lifetimes, fates, tombstones (L rules) ---- */
 

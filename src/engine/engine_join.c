@@ -2,7 +2,9 @@
  * engine_join.c - packet captures joined to the engine's tcp objects
  * (doc/rules.md 5): flows found by an object's tuple, or for a host
  * object by time, the tuple map, W1 deadlines after a wire close, W2
- * packets inside an offload window and W3 SYN-to-offload delays.
+ * packets inside an offload window and W3 SYN-to-offload delays; and the
+ * packets components dropped, as evidence for the offloaded objects of
+ * their connections.
  *
  * It calls engine_core.c and the flow tracker (flows.c), nothing above.
  */
@@ -349,4 +351,87 @@ eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt)
 	}
 	if (f->closed)
 		f->close_seen = 1;
+}
+
+/* Was o offloaded at ts (its initiate done, not yet terminated)? */
+static int
+offloaded_at(const struct obj *o, int64_t ts)
+{
+	return o->live && !o->lost && o->r.t_offloaded != OT_T_NONE &&
+	       o->r.t_offloaded <= ts;
+}
+
+static void
+drop_object(struct ot_drop_rec *d, const struct obj *o)
+{
+	size_t i;
+
+	for (i = 0; i < d->nobjects; i++)
+		if (d->objects[i] == o->r.id)
+			return;
+	if (d->nobjects < OT_FLOW_MAX_JOIN)
+		d->objects[d->nobjects++] = o->r.id;
+}
+
+/*
+ * A packet a component dropped: its connection (a TCP flow, the TCP
+ * objects of its tuple, the objects joined to that flow) and which of
+ * those objects were offloaded then.  Not a packet of the flow.
+ */
+void
+eng_join_drop(struct ot_engine *e, const struct ot_packet *pkt, uint32_t input)
+{
+	const struct ot_pkt_meta *m = pkt->meta;
+	struct ot_drop_rec d;
+	struct ot_decoded dec;
+	struct ot_flow_key k;
+	struct ot_flow *f = NULL;
+	struct obj *o;
+	uint64_t h1, h2;
+	unsigned i;
+
+	memset(&d, 0, sizeof(d));
+	d.id = ++e->next_drop;
+	d.input = input;
+	d.ts = pkt->ts;
+	if (m) {
+		d.component = m->component;
+		if (m->component_name)
+			snprintf(d.component_name, sizeof(d.component_name), "%s",
+				 m->component_name);
+		d.dir = m->dir_name;
+		d.reason = m->drop_reason;
+		d.location = m->drop_location;
+		d.reason_name = m->reason_name;
+	}
+	e->st.drops++;
+	if (ot_packet_decode(pkt->linktype, pkt->data, pkt->caplen, &dec) == OT_DEC_OK) {
+		d.family = dec.family;
+		d.proto = dec.proto;
+		memcpy(d.src, dec.src, 16);
+		memcpy(d.dst, dec.dst, 16);
+		if (dec.tcp) {
+			d.has_ports = 1;
+			d.sport = dec.sport;
+			d.dport = dec.dport;
+		}
+	}
+	if (d.family && dec.tcp) {
+		ot_flow_key_make(&k, dec.family, dec.src, dec.sport, dec.dst, dec.dport);
+		if (e->flows && (f = ot_flows_find(e->flows, &k)) != NULL)
+			d.flow_id = f->id;
+		ot_flow_key_hash(&k, &h1, &h2);
+		for (o = hm_get(&e->tmap, h1, h2); o; o = o->tnext)
+			if (memcmp(&o->tkey, &k, sizeof(k)) == 0 && offloaded_at(o, d.ts))
+				drop_object(&d, o);
+		for (i = 0; f && i < f->njoin; i++) {
+			o = hm_get(&e->objs, f->join[i].object_id, 0);
+			if (o && offloaded_at(o, d.ts))
+				drop_object(&d, o);
+		}
+	}
+	if (d.nobjects)
+		e->st.drops_offloaded++;
+	if (e->sink.drop)
+		emit_check(e, e->sink.drop(e->ctx, &d));
 }

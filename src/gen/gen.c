@@ -13,7 +13,8 @@
  * The files of src/gen/, each calling only the ones below it:
  *   gen.c           this list and ot_gen_write()
  *   scen_*.c        the scenarios, a short function each
- *   gen_capture.c   the packets of their connections (--pcap, --pcapng)
+ *   gen_capture.c   the packets of their connections (--pcap, --pcapng,
+ *                   --pktmon, --netsh)
  *   gen_ops.c       the steps scenarios are written in
  *   gen_core.c      event writer, clock, ids, the truth and its file
  * gen_int.h declares what they share, with the trace conventions.
@@ -111,6 +112,10 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 
 	/* different seeds give different streams; the scenario name is mixed
 	 * in so scenarios sharing a seed do not share their jitter */
+	/* scale keeps no nodes to build an .etl capture from afterwards */
+	if (o && (o->pktmon || o->netsh) && strcmp(scenario, "scale") == 0)
+		return ot_errorf(err, OT_EUSAGE,
+				 "scale writes its capture as it goes: --pcap and --pcapng, not --pktmon or --netsh");
 	g = gen_new(ev, seed * 0xd1b54a32d192ed03ull + (uint64_t)sc);
 	g->objects = nobj;
 	if (o) {
@@ -119,10 +124,9 @@ ot_gen_write(const char *scenario, const struct ot_gen_opts *o, FILE *ev,
 		g->cap_skew = o->pcap_skew;
 	}
 	scenario_run[sc](g);
-	if (o && (o->pcap || o->pcapng)) {
+	if (o && (o->pcap || o->pcapng || o->pktmon || o->netsh)) {
 		/* scale streamed its capture; the others are built from their nodes */
-		if (g->cap_streamed ? g->cap_failed :
-		    gen_capture(g, o->pcap, o->pcapng, o->pcap_skew) < 0) {
+		if (g->cap_streamed ? g->cap_failed : gen_capture(g, o) < 0) {
 			ot_errorf(err, OT_EINTERNAL,
 				  "cannot write the capture: scenario=%s",
 				  scenario);

@@ -1,16 +1,20 @@
 /*
  * gen_capture.c - the packets of a scenario's connections, as a host-side
- * capture sees them (offtrace gen --pcap/--pcapng), put where the
- * scenario's objects were offloaded, and what the capture rules of
- * doc/rules.md section 5 must find from where they were put.
+ * capture sees them (offtrace gen --pcap/--pcapng, and as the .etl records
+ * of Windows' packet loggers, --pktmon/--netsh), put where the scenario's
+ * objects were offloaded, and what the capture rules of doc/rules.md
+ * section 5 must find from where they were put.
  */
 #include "gen_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "offtrace/bytes.h"
+#include "offtrace/etlw.h"
 #include "offtrace/gen.h"
 #include "offtrace/pcap.h"
+#include "offtrace/providers.h"
 #include "offtrace/util.h"
 
 struct cseg {
@@ -183,44 +187,222 @@ build_capture(struct gen *g, struct capture *c, int64_t *end)
 		qsort(c->v, c->n, sizeof(*c->v), cseg_cmp);
 }
 
+/* The segment x as the writers take it (a, b hold its addresses). */
+static void
+seg_of(const struct gen *g, const struct cseg *x, int64_t skew, uint8_t a[16],
+       uint8_t b[16], struct ot_pcapw_seg *sg)
+{
+	const struct node *nd = &g->nodes[x->conn];
+	char as[32], bs[32];
+	unsigned sp, dp;
+
+	gen_tuple_addr(nd->tup, as, sizeof(as), bs, sizeof(bs));
+	tuple_ports(nd->tup, &sp, &dp);
+	memset(a, 0, 16);
+	memset(b, 0, 16);
+	if (sscanf(as, "%hhu.%hhu.%hhu.%hhu", &a[0], &a[1], &a[2], &a[3]) != 4 ||
+	    sscanf(bs, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]) != 4)
+		abort();	/* BUG: tuple_addr writes IPv4 */
+	memset(sg, 0, sizeof(*sg));
+	sg->ts = TS_BASE + x->ts + skew;
+	sg->family = 4;
+	sg->src = x->from_b ? b : a;
+	sg->dst = x->from_b ? a : b;
+	sg->sport = (uint16_t)(x->from_b ? dp : sp);
+	sg->dport = (uint16_t)(x->from_b ? sp : dp);
+	sg->seq = x->seq;
+	sg->ack = x->ack;
+	sg->flags = x->flags;
+	sg->payload = x->payload;
+	sg->outbound = !x->from_b;
+}
+
 static int
 write_capture(struct gen *g, const struct capture *c, FILE *f, int ng, int64_t skew)
 {
 	struct ot_pcapw *w = ot_pcapw_new(f, ng);
 	struct ot_pcapw_seg sg;
 	uint8_t a[16], b[16];
-	char as[32], bs[32];
-	unsigned sp, dp;
 	size_t k;
 	int rc = 0;
 
 	for (k = 0; k < c->n && rc == 0; k++) {
-		const struct cseg *x = &c->v[k];
-		const struct node *nd = &g->nodes[x->conn];
-
-		gen_tuple_addr(nd->tup, as, sizeof(as), bs, sizeof(bs));
-		tuple_ports(nd->tup, &sp, &dp);
-		memset(a, 0, sizeof(a));
-		memset(b, 0, sizeof(b));
-		if (sscanf(as, "%hhu.%hhu.%hhu.%hhu", &a[0], &a[1], &a[2], &a[3]) != 4 ||
-		    sscanf(bs, "%hhu.%hhu.%hhu.%hhu", &b[0], &b[1], &b[2], &b[3]) != 4)
-			abort();	/* BUG: tuple_addr writes IPv4 */
-		memset(&sg, 0, sizeof(sg));
-		sg.ts = TS_BASE + x->ts + skew;
-		sg.family = 4;
-		sg.src = x->from_b ? b : a;
-		sg.dst = x->from_b ? a : b;
-		sg.sport = (uint16_t)(x->from_b ? dp : sp);
-		sg.dport = (uint16_t)(x->from_b ? sp : dp);
-		sg.seq = x->seq;
-		sg.ack = x->ack;
-		sg.flags = x->flags;
-		sg.payload = x->payload;
-		sg.outbound = !x->from_b;
+		seg_of(g, &c->v[k], skew, a, b, &sg);
 		rc = ot_pcapw_tcp(w, &sg);
 	}
 	if (ot_pcapw_close(w) < 0)
 		rc = -1;
+	return rc;
+}
+
+/*
+ * The same packets as .etl records (providers.c has the layouts and their
+ * sources).  netsh trace: one NDIS-PacketCapture 1001 record per packet,
+ * as since Windows 8.1 (start and end keywords), on interface 7.  pktmon:
+ * each packet appears at the three components of a small stack, TCPIP
+ * (3), a filter (2), the NIC (1), top down when sent and bottom up when
+ * received, 100 ns apart; a received packet inside an offload window is
+ * dropped by the filter (event 170, reason 8 Filtered), so that the
+ * drop is evidence for the offloaded object; the components are named at
+ * the end, as pktmon does.  The first appearance is at the segment's time,
+ * so the packets counted once each are the pcap's.
+ */
+struct prec {
+	int64_t ts;
+	uint64_t ord;
+	uint16_t id;
+	uint64_t kw;
+	uint8_t *pl;
+	size_t len;
+};
+
+struct plog {
+	struct prec *v;
+	size_t n, cap;
+};
+
+static uint8_t *
+plog_add(struct plog *l, int64_t ts, uint16_t id, uint64_t kw, size_t len)
+{
+	struct prec *r;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 256;
+		l->v = xrealloc(l->v, st_mult(l->cap, sizeof(*l->v)));
+	}
+	r = &l->v[l->n];
+	r->ts = ts;
+	r->ord = l->n++;
+	r->id = id;
+	r->kw = kw;
+	r->len = len;
+	r->pl = xcalloc(1, len ? len : 1);
+	return r->pl;
+}
+
+static int
+prec_cmp(const void *pa, const void *pb)
+{
+	const struct prec *x = pa, *y = pb;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* PktMon 160/170 FramePayload: the 34-byte header, then the frame. */
+static void
+pktmon_frame(struct plog *l, int64_t ts, int drop, uint64_t group, uint16_t app,
+	     uint16_t comp, int outbound, const uint8_t *frame, size_t flen)
+{
+	uint8_t *p = plog_add(l, ts, drop ? 170 : 160, 0x10, 34 + flen);
+
+	ot_put_le64(p, group);			/* PktGroupId */
+	ot_put_le16(p + 8, 1);			/* PktNumber */
+	ot_put_le16(p + 10, app);		/* AppearanceCount */
+	ot_put_le16(p + 12, outbound ? 4 : 3);	/* DirTag: Tx, Rx */
+	ot_put_le16(p + 14, 1);			/* PacketType: Ethernet */
+	ot_put_le16(p + 16, comp);		/* ComponentId */
+	ot_put_le16(p + 18, 1);			/* EdgeId */
+	ot_put_le16(p + 20, 0);			/* FilterId */
+	ot_put_le32(p + 22, drop ? 8 : 0);	/* DropReason: Filtered */
+	ot_put_le32(p + 26, drop ? 0x0e000001u : 0);	/* DropLocation */
+	ot_put_le16(p + 30, (uint16_t)flen);	/* OriginalPayloadSize */
+	ot_put_le16(p + 32, (uint16_t)flen);	/* LoggedPayloadSize */
+	memcpy(p + 34, frame, flen);
+}
+
+/* PktMon 20 ComponentInfo: u16 Id, u16 Type, Name, Description (UTF-16LE) */
+static void
+pktmon_component(struct plog *l, int64_t ts, uint16_t id, uint16_t type,
+		 const char *name, const char *desc)
+{
+	size_t nn = strlen(name) + 1, nd = strlen(desc) + 1, i;
+	uint8_t *p = plog_add(l, ts, 20, 0x1, 4 + 2 * (nn + nd));
+
+	ot_put_le16(p, id);
+	ot_put_le16(p + 2, type);
+	for (i = 0; i < nn; i++)
+		ot_put_le16(p + 4 + 2 * i, (uint8_t)name[i]);
+	for (i = 0; i < nd; i++)
+		ot_put_le16(p + 4 + 2 * (nn + i), (uint8_t)desc[i]);
+}
+
+static int
+write_pktlog(struct gen *g, const struct capture *c, FILE *f, int netsh)
+{
+	static const uint16_t down[3] = { 3, 2, 1 }, up[3] = { 1, 2, 3 };
+	struct ot_etlw_opts eo = { 0x10000, 1000000000, 1, 0 };
+	struct plog l = { NULL, 0, 0 };
+	struct ot_etlw *w = NULL;
+	struct ot_etlw_rec rec;
+	struct ot_pcapw_seg sg;
+	struct ot_err err;
+	uint8_t *frame = xmalloc(OT_PCAPW_MAX_FRAME), a[16], b[16], *p;
+	int64_t last = TS_BASE;
+	size_t k, flen;
+	int rc = -1, i, drop;
+
+	for (k = 0; k < c->n; k++) {
+		const struct cseg *x = &c->v[k];
+		const struct node *nd = &g->nodes[x->conn];
+
+		seg_of(g, x, 0, a, b, &sg);
+		flen = ot_pcapw_frame(frame, &sg, (uint16_t)(k & 0xffff));
+		if (netsh) {
+			p = plog_add(&l, sg.ts, 1001, UINT64_C(0x1) | UINT64_C(0x40000000) |
+				     UINT64_C(0x80000000) | (sg.outbound ? UINT64_C(0x100000000) :
+				     UINT64_C(0x200000000)), 12 + flen + 16);
+			ot_put_le32(p, 7);		/* MiniportIfIndex */
+			ot_put_le32(p + 4, 7);		/* LowerIfIndex */
+			ot_put_le32(p + 8, (uint32_t)flen);	/* FragmentSize */
+			memcpy(p + 12, frame, flen);	/* then the two GFT u64s, 0 */
+			continue;
+		}
+		/* a received packet inside an offload window: the filter drops it */
+		drop = !sg.outbound && nd->init_ok && x->ts > nd->t_done &&
+		       (nd->t_term_req == T_NONE || x->ts < nd->t_term_req);
+		for (i = 0; i < 3; i++) {
+			pktmon_frame(&l, sg.ts + 100 * i, drop && i == 1, 0x10000 + k,
+				     (uint16_t)(i + 1), sg.outbound ? down[i] : up[i],
+				     sg.outbound, frame, flen);
+			if (drop && i == 1)
+				break;
+		}
+	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), prec_cmp);
+	if (l.n)
+		last = l.v[l.n - 1].ts;
+	if (!netsh) {
+		/* the components, named at the end as pktmon does */
+		pktmon_component(&l, last + 1000, 1, 2, "gennic.sys", "offtrace gen NIC");
+		pktmon_component(&l, last + 1000, 2, 3, "genlwf.sys", "offtrace gen filter");
+		pktmon_component(&l, last + 1000, 3, 4, "tcpip.sys", "TCPIP");
+		last += 1000;
+	}
+	memset(&err, 0, sizeof(err));
+	if ((w = ot_etlw_open(f, &eo, l.n ? l.v[0].ts : TS_BASE, &err)) == NULL)
+		goto out;
+	for (k = 0; k < l.n; k++) {
+		memset(&rec, 0, sizeof(rec));
+		rec.ts = l.v[k].ts;
+		memcpy(rec.provider, netsh ? ot_ndiscap_guid : ot_pktmon_guid, 16);
+		rec.id = l.v[k].id;
+		rec.keyword = l.v[k].kw;
+		rec.payload = l.v[k].pl;
+		rec.len = l.v[k].len;
+		if (ot_etlw_record(w, &rec, &err) < 0)
+			goto out;
+	}
+	rc = ot_etlw_close(w, last, &err);
+	w = NULL;
+out:
+	ot_etlw_close(w, last, NULL);
+	for (k = 0; k < l.n; k++)
+		free(l.v[k].pl);
+	free(l.v);
+	free(frame);
 	return rc;
 }
 
@@ -230,15 +412,17 @@ write_capture(struct gen *g, const struct capture *c, FILE *f, int ng, int64_t s
  * findings go to the truth.  0, or -1 when a capture could not be written.
  */
 int
-gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew)
+gen_capture(struct gen *g, const struct ot_gen_opts *o)
 {
 	struct capture capt = { NULL, 0, 0 };
 	int64_t end = g->last_ts;
 	int rc = 0;
 
 	build_capture(g, &capt, &end);
-	if ((pcap && write_capture(g, &capt, pcap, 0, skew) < 0) ||
-	    (pcapng && write_capture(g, &capt, pcapng, 1, skew) < 0))
+	if ((o->pcap && write_capture(g, &capt, o->pcap, 0, o->pcap_skew) < 0) ||
+	    (o->pcapng && write_capture(g, &capt, o->pcapng, 1, o->pcap_skew) < 0) ||
+	    (o->pktmon && write_pktlog(g, &capt, o->pktmon, 0) < 0) ||
+	    (o->netsh && write_pktlog(g, &capt, o->netsh, 1) < 0))
 		rc = -1;
 	free(capt.v);
 	return rc;

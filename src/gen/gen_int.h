@@ -245,7 +245,8 @@ void gen_tree(struct gen *g, struct node **v, unsigned ntcp);
 
 /* ---- gen_capture.c: the packets of the connections -------------------- */
 
-int gen_capture(struct gen *g, FILE *pcap, FILE *pcapng, int64_t skew);
+struct ot_gen_opts;
+int gen_capture(struct gen *g, const struct ot_gen_opts *o);
 
 /*
  * A capture streamed while the scenario runs, for scenarios too large to

@@ -19,7 +19,7 @@
 #include "offtrace/bytes.h"
 
 #define SNAPLEN 65535u
-#define MAX_FRAME (14 + 40 + 60 + 65535)
+#define MAX_FRAME OT_PCAPW_MAX_FRAME
 
 struct ot_pcapw {
 	FILE *f;
@@ -148,10 +148,10 @@ record(struct ot_pcapw *w, int64_t ts, uint32_t len, int outbound)
 	wr(w, h, 4);
 }
 
-int
-ot_pcapw_tcp(struct ot_pcapw *w, const struct ot_pcapw_seg *s)
+size_t
+ot_pcapw_frame(uint8_t *f, const struct ot_pcapw_seg *s, uint16_t ip_id)
 {
-	uint8_t *f = w->frame, *ip = f + 14, *tcp, pseudo[40];
+	uint8_t *ip = f + 14, *tcp, pseudo[40];
 	uint32_t iphl = s->family == 6 ? 40 : 20, i, acc;
 	uint32_t pl = s->payload > 1400 ? 1400 : s->payload;
 	uint32_t l4 = 20 + pl, len = 14 + iphl + l4;
@@ -178,7 +178,7 @@ ot_pcapw_tcp(struct ot_pcapw *w, const struct ot_pcapw_seg *s)
 		ip[0] = 0x45;
 		ip[1] = 0;
 		be16(ip + 2, iphl + l4);
-		be16(ip + 4, (uint32_t)(w->packets & 0xffff));
+		be16(ip + 4, ip_id);
 		be16(ip + 6, 0x4000);		/* DF */
 		ip[8] = 64;
 		ip[9] = 6;
@@ -206,7 +206,15 @@ ot_pcapw_tcp(struct ot_pcapw *w, const struct ot_pcapw_seg *s)
 	for (i = 0; i < pl; i++)
 		tcp[20 + i] = (uint8_t)('a' + i % 26);
 	be16(tcp + 16, fold(sum16(acc, tcp, l4)));
-	record(w, s->ts, len, s->outbound);
+	return len;
+}
+
+int
+ot_pcapw_tcp(struct ot_pcapw *w, const struct ot_pcapw_seg *s)
+{
+	size_t len = ot_pcapw_frame(w->frame, s, (uint16_t)(w->packets & 0xffff));
+
+	record(w, s->ts, (uint32_t)len, s->outbound);
 	return w->failed ? -1 : 0;
 }
 

@@ -292,6 +292,12 @@ static const struct {
 	{ "histogram_by_adapter", csv_histogram_by_adapter },
 };
 
+const char *
+ot_report_csv_table(size_t i)
+{
+	return i < sizeof(tables) / sizeof(tables[0]) ? tables[i].name : NULL;
+}
+
 int
 ot_report_csv(const struct ot_report *r, const char *what, FILE *out)
 {

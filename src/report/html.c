@@ -821,6 +821,19 @@ summary(struct html *h)
 			fprintf(out, ", <b>%" PRIu64 " %s and %" PRIu64 " %s lost by the logger</b>",
 				r->in[i].lost_events, pl(r->in[i].lost_events, "event", "events"),
 				r->in[i].lost_buffers, pl(r->in[i].lost_buffers, "buffer", "buffers"));
+		if (r->in[i].drops) {
+			size_t k;
+
+			fprintf(out, ", %" PRIu64 " dropped packets (", r->in[i].drops);
+			for (k = 0; k < r->in[i].ndrop; k++) {
+				const struct ot_rep_drop *dk = &r->in[i].drop[k];
+
+				fprintf(out, "%sreason %" PRIu32 " ", k ? "; " : "", dk->reason);
+				put_esc(out, dk->reason_name);
+				fprintf(out, " at 0x%08" PRIx32 ": %" PRIu64, dk->location, dk->count);
+			}
+			fputs(")", out);
+		}
 		fputs("</li>\n", out);
 	}
 	/* leaks of every reason, live at end included, each reason counted */

@@ -147,6 +147,28 @@ put_by_adapter(FILE *out, const struct ot_report *r)
 	fputs(total ? "  ],\n" : "],\n", out);
 }
 
+/* "drops": an input's dropped packets (pktmon), present when there are some */
+static void
+put_drops(FILE *out, const struct ot_rep_input *in)
+{
+	size_t k;
+
+	fprintf(out, ", \"drops\": { \"count\": %" PRIu64 ", \"kinds\": [", in->drops);
+	for (k = 0; k < in->ndrop; k++) {
+		const struct ot_rep_drop *d = &in->drop[k];
+
+		fprintf(out, "%s{ \"reason\": %" PRIu32 ", \"reason_name\": ", k ? ", " : " ",
+			d->reason);
+		if (d->reason_name[0])
+			ot_json_string(out, d->reason_name);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"location\": %" PRIu32 ", \"count\": %" PRIu64 " }", d->location,
+			d->count);
+	}
+	fputs(in->ndrop ? " ] }" : "] }", out);
+}
+
 int
 ot_report_json(const struct ot_report *r, FILE *out)
 {
@@ -174,9 +196,12 @@ ot_report_json(const struct ot_report *r, FILE *out)
 		fprintf(out, ", \"format\": \"%s\", \"sha256\": \"%s\", \"size\": %" PRIu64
 			", \"records\": %" PRIu64 ", \"events\": %" PRIu64
 			", \"unmatched\": %" PRIu64 ", \"corrupt\": %" PRIu64
-			", \"lost_events\": %" PRIu64 ", \"lost_buffers\": %" PRIu64 " }",
+			", \"lost_events\": %" PRIu64 ", \"lost_buffers\": %" PRIu64,
 			in->format, in->sha256, in->size, in->records, in->events,
 			in->unmatched, in->corrupt, in->lost_events, in->lost_buffers);
+		if (in->drops)
+			put_drops(out, in);
+		fputs(" }", out);
 	}
 	fputs(r->nin ? " ] },\n" : "] },\n", out);
 

@@ -530,6 +530,40 @@ load_inputs(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 	return 0;
 }
 
+/* The drops of each input by reason and location, most frequent first. */
+static int
+load_drops(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prep(db, "SELECT input, reason, location, max(reason_name), count(*) FROM drops"
+		 " WHERE trace_id = ?1 GROUP BY input, reason, location"
+		 " ORDER BY input, count(*) DESC, reason, location", tid, &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t i = sqlite3_column_int64(st, 0);
+		struct ot_rep_input *in;
+		struct ot_rep_drop *d;
+
+		if (i < 0 || (uint64_t)i >= r->nin)
+			continue;
+		in = &r->in[i];
+		in->drops += (uint64_t)sqlite3_column_int64(st, 4);
+		if (in->ndrop == OT_REP_DROP_KINDS)
+			continue;
+		d = &in->drop[in->ndrop++];
+		d->reason = (uint32_t)sqlite3_column_int64(st, 1);
+		d->location = (uint32_t)sqlite3_column_int64(st, 2);
+		col_str(st, 3, d->reason_name, sizeof(d->reason_name));
+		d->count = (uint64_t)sqlite3_column_int64(st, 4);
+	}
+	if (rc != SQLITE_DONE)
+		return step_error(db, st, err);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Violation ids are increasing in insertion order, not in report order:
  * evidence rows are matched through an id-sorted index. */
 struct vidx {
@@ -704,6 +738,7 @@ ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
 	}
 	if (load_trace(db, trace_id, r, err) < 0 ||
 	    load_inputs(db, trace_id, r, err) < 0 ||
+	    load_drops(db, trace_id, r, err) < 0 ||
 	    load_summary(db, trace_id, r, err) < 0 ||
 	    load_latency(db, trace_id, r, err) < 0 ||
 	    load_capture(db, trace_id, r, err) < 0 ||

@@ -260,6 +260,32 @@ heading(struct tw *t, const char *fmt, ...)
 	emit(t, 2);
 }
 
+/* The packets an input's components dropped (pktmon), by reason and
+ * location. */
+static void
+drops_line(struct tw *t, const struct ot_rep_input *in)
+{
+	uint64_t listed = 0;
+	size_t k;
+
+	l_printf(&t->l, ", %" PRIu64 " dropped packet%s (", in->drops,
+		 in->drops == 1 ? "" : "s");
+	for (k = 0; k < in->ndrop; k++) {
+		const struct ot_rep_drop *d = &in->drop[k];
+
+		l_printf(&t->l, "%sreason %" PRIu32, k ? "; " : "", d->reason);
+		if (d->reason_name[0]) {
+			l_printf(&t->l, " ");
+			l_safe(&t->l, d->reason_name);
+		}
+		l_printf(&t->l, " at 0x%08" PRIx32 ": %" PRIu64, d->location, d->count);
+		listed += d->count;
+	}
+	if (listed < in->drops)
+		l_printf(&t->l, "; others: %" PRIu64, in->drops - listed);
+	l_printf(&t->l, ")");
+}
+
 static void
 header(struct tw *t, const struct ot_report *r)
 {
@@ -298,6 +324,8 @@ header(struct tw *t, const struct ot_report *r)
 		if (in->corrupt)
 			l_printf(&t->l, ", %" PRIu64 " could not be parsed",
 				 in->corrupt);
+		if (in->drops)
+			drops_line(t, in);
 		emit(t, 6);
 		lost_ev += in->lost_events;
 		lost_buf += in->lost_buffers;

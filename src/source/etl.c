@@ -1,8 +1,13 @@
 /*
  * etl.c - the .etl source: records in time order across processors
  * (src/read/etl.c) through the built-in and --profile profiles into
- * events, NDIS-PacketCapture records as packets (src/decode/etlsrc.c,
- * pktmon.c); in raw mode, the records themselves.
+ * events, NDIS-PacketCapture and PktMon records as packets and drops
+ * (src/decode/etlsrc.c, pktmon.c); in raw mode, the records themselves,
+ * each PktMon appearance and NDIS-PacketCapture packet as a packet.
+ *
+ * PktMon logs the names of its components at the end of the file: before
+ * its first packet record, the file is read once more for them
+ * (prescan()), so that packets and drops carry their component's name.
  */
 #include "source_int.h"
 
@@ -18,29 +23,72 @@
 struct etl_src {
 	struct ot_etlsrc *es;		/* events and packets, or */
 	struct ot_etl *raw;		/* raw mode: records */
-	struct ot_pktmon *pkm;		/* raw mode with OT_SRC_PACKETS */
+	struct ot_pktmon *pkm;		/* the packet decoder (es's, or raw mode's) */
 	uint64_t records;		/* raw mode: read */
+	char *path;
 };
+
+/* The component names of a PktMon capture, from a pass of its own. */
+static void
+prescan(void *ctx, struct ot_pktmon *p)
+{
+	struct etl_src *e = ctx;
+	struct ot_etl_record r;
+	struct ot_etl *etl;
+	struct ot_err err;
+
+	memset(&err, 0, sizeof(err));
+	if ((etl = ot_etl_open(e->path, &err)) == NULL)
+		return;		/* the main pass says what is wrong */
+	while (ot_etl_next(etl, &r, &err) > 0)
+		ot_pktmon_learn(p, &r);
+	ot_etl_close(etl);
+}
+
+_Static_assert(sizeof(((struct ot_source_appear *)0)->not_ip) ==
+	       sizeof(((struct ot_pktmon_stats *)0)->not_ip), "not_ip slots");
+
+/* PKTMON_PACKET_TYPE names, for the stats */
+static const char *const *
+type_names(void)
+{
+	static const char *names[OT_PKTMON_NTYPES + 1];
+	unsigned i;
+
+	if (names[0] == NULL) {
+		for (i = 0; i < OT_PKTMON_NTYPES; i++)
+			names[i] = ot_pktmon_type_name(i);
+		names[OT_PKTMON_NTYPES] = "other";
+	}
+	return names;
+}
 
 static int
 etl_open(struct ot_source *s, const char *path, struct ot_err *err)
 {
 	const struct ot_source_ctx *c = s->ctx;
 	struct etl_src *e = xcalloc(1, sizeof(*e));
+	int mode = c->o.appearances_all ? OT_PKTMON_ALL : OT_PKTMON_FIRST;
+	int comp = c->o.has_component ? (int)c->o.component : -1;
 
 	if (c->o.flags & OT_SRC_RAW) {
 		if ((e->raw = ot_etl_open(path, err)) == NULL)
 			goto fail;
-		if (c->o.flags & OT_SRC_PACKETS)
+		if (c->o.flags & OT_SRC_PACKETS) {
 			e->pkm = ot_pktmon_new();
+			ot_pktmon_set_mode(e->pkm, OT_PKTMON_RAW, -1);
+		}
 	} else {
 		if ((e->es = ot_etlsrc_open(path, c->st, err)) == NULL)
 			goto fail;
 		if (c->o.flags & OT_SRC_PACKETS)
-			ot_etlsrc_want_packets(e->es);
+			e->pkm = ot_etlsrc_want_packets(e->es, mode, comp);
 		if (!(c->o.flags & OT_SRC_NO_PROFILE))
 			ot_etlsrc_set_profile(e->es, c->prof, c->tmf);
 	}
+	e->path = xstrdup(path);
+	if (e->pkm)
+		ot_pktmon_on_first(e->pkm, prescan, e);
 	s->impl = e;
 	return 0;
 fail:
@@ -59,10 +107,11 @@ etl_next(struct ot_source *s, struct ot_item *it, struct ot_err *err)
 			return r;
 		e->records++;
 		it->ev.ts = it->rec.ts_ns;
-		/* an NDIS-PacketCapture record that completes a packet */
+		/* an NDIS-PacketCapture record that completes a packet, a PktMon
+		 * appearance or drop */
 		if (e->pkm && ot_pktmon_is(&it->rec) &&
-		    ot_pktmon_record(e->pkm, &it->rec, &it->pkt)) {
-			it->kind = OT_ITEM_PACKET;
+		    (r = ot_pktmon_record(e->pkm, &it->rec, &it->pkt)) != OT_PKTMON_NONE) {
+			it->kind = r == OT_PKTMON_DROP ? OT_ITEM_DROP : OT_ITEM_PACKET;
 			it->pkt.number = e->records;
 			return 1;
 		}
@@ -74,9 +123,9 @@ etl_next(struct ot_source *s, struct ot_item *it, struct ot_err *err)
 	it->ev.input = s->index;
 	it->ev.line = ot_etlsrc_records(e->es);	/* the record's number */
 	it->kind = OT_ITEM_EVENT;
-	if (r == 2) {
-		/* a packet: the trace's clock, no offset */
-		it->kind = OT_ITEM_PACKET;
+	if (r >= 2) {
+		/* a packet or a drop: the trace's clock, no offset */
+		it->kind = r == 3 ? OT_ITEM_DROP : OT_ITEM_PACKET;
 		it->pkt = *ot_etlsrc_packet(e->es);
 		it->ev.ts = it->pkt.ts;
 	}
@@ -96,12 +145,28 @@ etl_bytes(const struct ot_source *s)
 }
 
 static void
+appear_stats(const struct ot_pktmon_stats *ps, struct ot_source_appear *a)
+{
+	a->appearances = ps->appearances;
+	a->counted = ps->counted;
+	a->repeats = ps->repeats;
+	a->other_component = ps->other_component;
+	a->drops = ps->drops;
+	a->components = ps->components;
+	a->malformed = ps->malformed;
+	memcpy(a->not_ip, ps->not_ip, sizeof(a->not_ip));
+	a->type_names = type_names();
+}
+
+static void
 etl_stats(struct ot_source *s, struct ot_source_stats *st)
 {
 	struct etl_src *e = s->impl;
 	const struct ot_etlsrc_unmatched *kinds;
 	const struct ot_etl_header *h;
 
+	if (e->pkm)
+		appear_stats(ot_pktmon_stats(e->pkm), &st->appear);
 	if (e->raw) {
 		h = ot_etl_header(e->raw);
 		st->records = e->records;
@@ -183,9 +248,11 @@ etl_close(struct ot_source *s)
 
 	if (e == NULL)
 		return;
-	ot_etlsrc_close(e->es);
+	ot_etlsrc_close(e->es);		/* frees its own packet decoder */
 	ot_etl_close(e->raw);
-	ot_pktmon_free(e->pkm);
+	if (e->raw)
+		ot_pktmon_free(e->pkm);
+	free(e->path);
 	free(e);
 }
 

@@ -70,6 +70,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FLOWOBJ] = "INSERT INTO flow_objects (trace_id, flow_id, object_id,"
 		" layer, syn_to_offload_ns, inside_frames, inside_bytes,"
 		" wire_close_leak) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_DROP] = "INSERT INTO drops (trace_id, id, input, ts, component,"
+		" component_name, dir, reason, reason_name, location, family, proto,"
+		" src, sport, dst, dport, flow_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[ST_DROPOBJ] = "INSERT INTO drop_objects (trace_id, drop_id, object_id)"
+		" VALUES (?1, ?2, ?3)",
 	[ST_RULE] = "INSERT OR REPLACE INTO rules (trace_id, ord, rule,"
 		" severity, title, checked, count, why_not) VALUES (?1, ?2, ?3, ?4,"
 		" ?5, ?6, ?7, ?8)",
@@ -569,6 +575,67 @@ sink_flow(void *ctx, const struct ot_flow *f)
 	return 0;
 }
 
+static void
+bind_str_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static int
+sink_drop(void *ctx, const struct ot_drop_rec *d)
+{
+	struct ot_db *db = ctx;
+	sqlite3_stmt *st = db->st[ST_DROP], *so = db->st[ST_DROPOBJ];
+	char a[64];
+	size_t i;
+
+	if (st == NULL || so == NULL)
+		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
+	sqlite3_bind_int64(st, 2, (int64_t)d->id);
+	sqlite3_bind_int64(st, 3, d->input);
+	sqlite3_bind_int64(st, 4, d->ts);
+	sqlite3_bind_int64(st, 5, d->component);
+	bind_str_or_null(st, 6, d->component_name);
+	bind_str_or_null(st, 7, d->dir);
+	sqlite3_bind_int64(st, 8, d->reason);
+	bind_str_or_null(st, 9, d->reason_name);
+	sqlite3_bind_int64(st, 10, d->location);
+	for (i = 11; i <= 17; i++)
+		sqlite3_bind_null(st, (int)i);
+	if (d->family) {
+		sqlite3_bind_int(st, 11, d->family);
+		sqlite3_bind_int(st, 12, d->proto);
+		sqlite3_bind_text(st, 13, ot_addr_fmt(d->family, d->src, a, sizeof(a)), -1,
+				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 15, ot_addr_fmt(d->family, d->dst, a, sizeof(a)), -1,
+				  SQLITE_TRANSIENT);
+		if (d->has_ports) {
+			sqlite3_bind_int(st, 14, d->sport);
+			sqlite3_bind_int(st, 16, d->dport);
+		}
+	}
+	if (d->flow_id)
+		sqlite3_bind_int64(st, 17, (int64_t)d->flow_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return sink_fail(db, "insert drop");
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < d->nobjects; i++) {
+		sqlite3_bind_int64(so, 2, (int64_t)d->id);
+		sqlite3_bind_int64(so, 3, (int64_t)d->objects[i]);
+		if (sqlite3_step(so) != SQLITE_DONE) {
+			sqlite3_reset(so);
+			return sink_fail(db, "insert drop object");
+		}
+		sqlite3_reset(so);
+	}
+	return 0;
+}
+
 const struct ot_sink ot_db_sink = {
 	.object = sink_object,
 	.op = sink_op,
@@ -577,6 +644,7 @@ const struct ot_sink ot_db_sink = {
 	.leak = sink_leak,
 	.rule = sink_rule,
 	.flow = sink_flow,
+	.drop = sink_drop,
 };
 
 const struct ot_err *

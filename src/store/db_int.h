@@ -31,7 +31,8 @@
 /* The statements an ingest prepares once, at ot_db_begin_trace(). */
 enum ot_stmt {
 	ST_EVENTS, ST_OBJECT, ST_OP, ST_BLOCK, ST_WRITE, ST_VIOL, ST_VEV,
-	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_COUNT
+	ST_LEAK, ST_RULE, ST_META, ST_FLOW, ST_FLOWOBJ, ST_DROP, ST_DROPOBJ,
+	ST_COUNT
 };
 
 struct ot_db {

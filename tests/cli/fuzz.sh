@@ -34,7 +34,10 @@ for h in build/fuzz/fuzz_*; do
 		cp testdata/profiles/*.txt testdata/wpp/*.txt "$TMP/corpus-$name/" 2>/dev/null
 		"$PROG" gen late-write --format text -o "$TMP/corpus-$name/late.txt" >/dev/null 2>&1
 		rm -f "$TMP/corpus-$name"/*.truth.json ;;
-	fuzz_pcapng|fuzz_packet|fuzz_pktmon|fuzz_flows)
+	fuzz_pktmon)
+		# the records of gen wire-close --pktmon/--netsh in the harness's form
+		cp tests/fuzz/seeds/pktmon/* "$TMP/corpus-$name/" 2>/dev/null ;;
+	fuzz_pcapng|fuzz_packet|fuzz_flows)
 		cp "$SHARED"/corpus/pcapng/*.pcapng testdata/rules/*.pcap "$TMP/corpus-$name/" 2>/dev/null ;;
 	*)
 		cp testdata/samples/* testdata/rules/*.jsonl testdata/bad/*.jsonl "$TMP/corpus-$name/" 2>/dev/null ;;

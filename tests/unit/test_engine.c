@@ -40,6 +40,8 @@ struct rec {
 	size_t nrule;
 	struct ot_flow flow[8];
 	size_t nflow;
+	struct ot_drop_rec drop[8];
+	size_t ndrop;
 	int keep;		/* store records (0: count only) */
 	uint64_t count;
 };
@@ -123,8 +125,18 @@ s_flow(void *c, const struct ot_flow *f)
 	return 0;
 }
 
+static int
+s_drop(void *c, const struct ot_drop_rec *d)
+{
+	struct rec *r = c;
+
+	if (r->ndrop < 8)
+		r->drop[r->ndrop++] = *d;
+	return 0;
+}
+
 static const struct ot_sink sink = {
-	s_obj, s_op, s_write, s_viol, s_leak, s_rule, s_flow
+	s_obj, s_op, s_write, s_viol, s_leak, s_rule, s_flow, s_drop
 };
 
 /* ---- event builders ---- */
@@ -526,10 +538,8 @@ static uint8_t frame[64];
 
 /* An Ethernet/IPv4/TCP frame from 10.0.0.<a>:<ap> to 10.0.0.<b>:<bp>. */
 static void
-pkt(int64_t ts, int a, uint16_t ap, int b, uint16_t bp, uint8_t flags,
-    uint32_t seq)
+mkframe(int a, uint16_t ap, int b, uint16_t bp, uint8_t flags, uint32_t seq)
 {
-	struct ot_packet p;
 	uint8_t *ip = frame + 14, *t = ip + 20;
 
 	memset(frame, 0, sizeof(frame));
@@ -549,12 +559,46 @@ pkt(int64_t ts, int a, uint16_t ap, int b, uint16_t bp, uint8_t flags,
 	t[7] = (uint8_t)seq;
 	t[12] = 5 << 4;
 	t[13] = flags;
+}
+
+static void
+pkt(int64_t ts, int a, uint16_t ap, int b, uint16_t bp, uint8_t flags,
+    uint32_t seq)
+{
+	struct ot_packet p;
+
+	mkframe(a, ap, b, bp, flags, seq);
 	memset(&p, 0, sizeof(p));
 	p.ts = ts;
 	p.linktype = 1;
 	p.caplen = p.len = 54;
 	p.data = frame;
 	CHECK(ot_engine_packet(E, &p) == 0);
+}
+
+/* a packet a pktmon component dropped */
+static void
+drop_pkt(int64_t ts, int a, uint16_t ap, int b, uint16_t bp, uint8_t flags)
+{
+	static struct ot_pkt_meta m;
+	struct ot_packet p;
+
+	mkframe(a, ap, b, bp, flags, 1);
+	memset(&m, 0, sizeof(m));
+	m.drop = 1;
+	m.component = 7;
+	m.component_name = "a filter";
+	m.dir_name = "Rx";
+	m.drop_reason = 8;
+	m.reason_name = "Filtered";
+	m.drop_location = 0x1234;
+	memset(&p, 0, sizeof(p));
+	p.ts = ts;
+	p.linktype = 1;
+	p.caplen = p.len = 54;
+	p.data = frame;
+	p.meta = &m;
+	CHECK(ot_engine_drop(E, &p, 3) == 0);
 }
 
 /* neighbor, path, then a tcp block whose tuple names the connection
@@ -593,6 +637,7 @@ test_capture(void)
 {
 	struct ot_engine_opts o;
 	struct rec r;
+	struct ot_engine_stats es;
 	int64_t syn, t_done, close;
 	size_t i, nleak_w1 = 0;
 
@@ -650,6 +695,36 @@ test_capture(void)
 	CHECK(r.nflow == 2 && r.flow[1].njoin == 1 && r.flow[1].join[0].wire_close_leak == 0);
 	CHECK(r.rule[OT_R_W1].checked && r.rule[OT_R_W1].count == 1);
 	CHECK(r.rule[OT_R_W3].checked && r.rule[OT_R_W3].count == 0);
+
+	/* the drops of a connection: evidence for its objects offloaded then */
+	memset(&r, 0, sizeof(r));
+	r.keep = 1;
+	next_id = 0;
+	now = 1700000000000000000ll;
+	E = ot_engine_new(&sink, &r, &o);
+	pkt(now + 100, 1, 50001, 2, 445, 0x02, 1000);
+	drop_pkt(now + 150, 2, 445, 1, 50001, 0x12);	/* before the offload */
+	offload_conn(1);
+	drop_pkt(now + 100, 2, 445, 1, 50001, 0x10);	/* while offloaded */
+	drop_pkt(now + 110, 2, 445, 1, 50999, 0x10);	/* another connection */
+	CHECK(ot_engine_finish(E, now) == 0);
+	CHECK(r.ndrop == 3);
+	CHECK(r.ndrop == 3 && r.drop[0].id == 1 && r.drop[0].input == 3 &&
+	      r.drop[0].flow_id == 1 && r.drop[0].nobjects == 0 && r.drop[0].family == 4 &&
+	      r.drop[0].has_ports && r.drop[0].sport == 445 && r.drop[0].dport == 50001 &&
+	      r.drop[0].component == 7 && strcmp(r.drop[0].component_name, "a filter") == 0 &&
+	      r.drop[0].reason == 8 && r.drop[0].location == 0x1234 &&
+	      strcmp(r.drop[0].reason_name, "Filtered") == 0 && strcmp(r.drop[0].dir, "Rx") == 0);
+	for (i = 0, nleak_w1 = 0; i < r.nobj; i++)
+		if (r.obj[i].slot == SLOT(12) && ++nleak_w1)
+			CHECK(r.ndrop == 3 && r.drop[1].nobjects == 1 &&
+			      r.drop[1].objects[0] == r.obj[i].id && r.drop[1].flow_id == 1);
+	CHECK(nleak_w1 == 1);	/* the tcp object was found */
+	CHECK(r.ndrop == 3 && r.drop[2].nobjects == 0 && r.drop[2].flow_id == 0);
+	ot_engine_stats(E, &es);
+	CHECK(es.drops == 3 && es.drops_offloaded == 1);
+	ot_engine_free(E);
+	E = NULL;
 
 	/* no capture: W1-W3 not checked */
 	start(&r, 0);

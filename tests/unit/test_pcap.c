@@ -200,7 +200,7 @@ test_pktmon(void)
 	CHECK(s != NULL);
 	if (s == NULL)
 		goto out;
-	ot_etlsrc_want_packets(s);
+	ot_etlsrc_want_packets(s, OT_PKTMON_FIRST, -1);
 	while ((r = ot_etlsrc_next(s, &ev, &err)) > 0) {
 		if (r == 1) {
 			nev++;

@@ -667,7 +667,7 @@ test_round_trip(void)
 	CHECK(q_int(s, "SELECT count(*) FROM events WHERE eid BETWEEN"
 		    " 1 * 1099511627776 + 2 AND 1 * 1099511627776 + 4") == 3);
 	CHECK(q_is(s, "SELECT value FROM meta WHERE key = 'schema_version'",
-		   "3"));
+		   "4"));
 	CHECK(ot_db_latest_trace(db, &tid, &err) == 0 && tid == 1);
 
 	/* report model */
