@@ -187,7 +187,7 @@ gen_run() {	# I SCENARIO: run$I.db and the list of its files in run$I.files
 	esac
 	ot "$@" >/dev/null 2>&1 || return 1
 	echo "$files" >"$W/run$i.files"
-	ot ingest -q -o "$W/run$i.db" $files
+	ot ingest -q --db "$W/run$i.db" $files
 }
 i=1
 genfail=0

@@ -106,7 +106,7 @@ else
 	ok "pktmon/corpus/dump-jsonl-packet" grep -q '"pktmon":{"group":1071655,"number":1,"appearance":3,"component":50,"component_name":"NETVSCVFPP (NULL)","edge":1' "$TMP/c.jsonl"
 	# an analysis of the capture alone: its packets, no events
 	rm -f "$TMP/c.db"
-	"$PROG" ingest -q -o "$TMP/c.db" "$corpus" 2> "$TMP/err"
+	"$PROG" ingest -q --db "$TMP/c.db" "$corpus" 2> "$TMP/err"
 	ok "pktmon/corpus/ingest" test "$("$PROG" query "$TMP/c.db" "SELECT value FROM meta WHERE key = 'capture_packets'" | tail -n 1 | tr -d '"')" = 38
 fi
 
@@ -152,7 +152,7 @@ done
 # wire-close: the drops of received packets inside the offload windows
 w=$TMP/wire-close
 rm -f "$TMP/w.db"
-"$PROG" ingest -q -o "$TMP/w.db" "$w.jsonl" "$w.pm.etl" 2> "$TMP/err" || fail "pktmon/drops/ingest: $(cat "$TMP/err")"
+"$PROG" ingest -q --db "$TMP/w.db" "$w.jsonl" "$w.pm.etl" 2> "$TMP/err" || fail "pktmon/drops/ingest: $(cat "$TMP/err")"
 q() { "$PROG" query "$TMP/w.db" "$1" | tail -n +2 | tr -d '"'; }
 ok "pktmon/drops/stored" test "$(q 'SELECT count(*) FROM drops')" = 3
 ok "pktmon/drops/fields" test "$(q "SELECT component, component_name, dir, reason, reason_name, location, src, sport, dst, dport, flow_id FROM drops WHERE id = 1")" = "2,offtrace gen filter (genlwf.sys),Rx,8,Filtered,234881025,192.168.13.59,445,10.1.0.13,49263,1"

@@ -49,7 +49,7 @@ else
 	fail "profile/tz-default-local: $(grep '"trace":' "$TMP/utc.json")"
 fi
 ok "profile/tz-set-no-local" sh -c "! grep -q '\"times\"' '$TMP/acme.json'"
-"$PROG" analyze -q -o :memory: --profile "$D/acme.json" "$D/acme.txt" > "$TMP/local.txt" 2>/dev/null
+"$PROG" analyze -q --db :memory: --profile "$D/acme.json" "$D/acme.txt" > "$TMP/local.txt" 2>/dev/null
 if grep -q '^  times    local, zone unknown: tracefmt text read without --tz-offset$' "$TMP/local.txt" &&
    grep -q '^  span     2024-03-05T14:00:00.000000000 \.\. 2024-03-05T14:00:00.006000000' "$TMP/local.txt" &&
    ! grep -q '[0-9]Z' "$TMP/local.txt"; then
@@ -57,7 +57,7 @@ if grep -q '^  times    local, zone unknown: tracefmt text read without --tz-off
 else
 	fail "profile/tz-default-local-text: $(head -n 5 "$TMP/local.txt")"
 fi
-"$PROG" analyze -q -o :memory: --tz-offset +02:00 --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.txt" 2>/dev/null
+"$PROG" analyze -q --db :memory: --tz-offset +02:00 --profile "$D/acme.json" "$D/acme.txt" > "$TMP/utc.txt" 2>/dev/null
 if grep -q '^  span     2024-03-05T12:00:00.000000000Z \.\. 2024-03-05T12:00:00.006000000Z' "$TMP/utc.txt" &&
    ! grep -q '^  times' "$TMP/utc.txt"; then
 	pass "profile/tz-set-text"

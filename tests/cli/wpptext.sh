@@ -56,9 +56,9 @@ else
 	# hash and size are those of the bytes as stored
 	D=testdata/profiles
 	utf16 "$D/acme.txt" le bom > "$TMP/acme16.txt"
-	"$PROG" analyze -q -o :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
+	"$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
 		"$D/acme.txt" > "$TMP/a8.json" 2> "$TMP/err"
-	"$PROG" analyze -q -o :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
+	"$PROG" analyze -q --db :memory: --format json --profile "$D/acme.json" --tz-offset +02:00 \
 		"$TMP/acme16.txt" > "$TMP/a16.json" 2>> "$TMP/err"
 	rc=$?
 	grep -v '"trace":' "$TMP/a8.json" > "$TMP/a"
@@ -74,8 +74,8 @@ else
 	# a generated scenario in UTF-16BE without a byte-order mark
 	"$PROG" gen late-write --format text -o "$TMP/late.txt" > /dev/null 2>&1
 	utf16 "$TMP/late.txt" be nobom > "$TMP/late16.txt"
-	"$PROG" analyze -q -o :memory: --format json "$TMP/late.txt" 2> /dev/null | grep -v '"trace":' > "$TMP/a"
-	"$PROG" analyze -q -o :memory: --format json "$TMP/late16.txt" 2> "$TMP/err" | grep -v '"trace":' > "$TMP/b"
+	"$PROG" analyze -q --db :memory: --format json "$TMP/late.txt" 2> /dev/null | grep -v '"trace":' > "$TMP/a"
+	"$PROG" analyze -q --db :memory: --format json "$TMP/late16.txt" 2> "$TMP/err" | grep -v '"trace":' > "$TMP/b"
 	if [ -s "$TMP/a" ] && cmp -s "$TMP/a" "$TMP/b"; then
 		pass "wpptext/analyze-utf16be-nobom"
 	else
@@ -108,7 +108,7 @@ else
 	# UTF-16 text no prefix matches: text, not binary, never an .etl
 	printf 'hello\r\nworld\r\n' > "$TMP/hello.txt"
 	utf16 "$TMP/hello.txt" le bom > "$TMP/hello16.txt"
-	"$PROG" analyze -q -o :memory: "$TMP/hello16.txt" > /dev/null 2> "$TMP/err"
+	"$PROG" analyze -q --db :memory: "$TMP/hello16.txt" > /dev/null 2> "$TMP/err"
 	rc=$?
 	if [ $rc = 2 ] && grep -q 'not a recognized trace format (text data;.*see --prefix' "$TMP/err"; then
 		pass "wpptext/analyze-utf16-text"
@@ -116,7 +116,7 @@ else
 		fail "wpptext/analyze-utf16-text: exit $rc $(cat "$TMP/err")"
 	fi
 	printf '\377\376\r\000\n\000' > "$TMP/bom-only.txt"
-	"$PROG" analyze -q -o :memory: "$TMP/bom-only.txt" > /dev/null 2> "$TMP/err"
+	"$PROG" analyze -q --db :memory: "$TMP/bom-only.txt" > /dev/null 2> "$TMP/err"
 	rc=$?
 	if [ $rc = 2 ] && grep -q 'empty input' "$TMP/err"; then
 		pass "wpptext/analyze-utf16-empty"
@@ -208,7 +208,7 @@ ok "wpptext/func-cpp-text-form" grep -qF "[nic] \`\`anonymous namespace'::create
 # a profile rule of a qualified function matches its messages; the others
 # are counted under their whole function names
 n=$(grep -c 'nic::Adapter::Halt:' "$F")
-"$PROG" analyze -q -o :memory: --format json --prefix "$FP" --profile testdata/wpp/func-cpp-qualified.json "$F" > "$TMP/out.json" 2> "$TMP/err"
+"$PROG" analyze -q --db :memory: --format json --prefix "$FP" --profile testdata/wpp/func-cpp-qualified.json "$F" > "$TMP/out.json" 2> "$TMP/err"
 rc=$?
 if [ $rc = 0 ] && grep -q "\"records\": 8, \"events\": $n, \"unmatched\": $((8 - n))," "$TMP/out.json"; then
 	pass "wpptext/func-cpp-profile-rule"
@@ -254,9 +254,9 @@ else
 fi
 
 # the HTML report says local too, and then its times have no Z
-"$PROG" analyze -q -o :memory: --html "$TMP/r.html" --prefix "$FP" \
+"$PROG" analyze -q --db :memory: --html "$TMP/r.html" --prefix "$FP" \
 	--profile testdata/wpp/func-cpp-qualified.json "$F" > /dev/null 2>&1
-"$PROG" analyze -q -o :memory: --html "$TMP/r2.html" --tz-offset +02:00 --prefix "$FP" \
+"$PROG" analyze -q --db :memory: --html "$TMP/r2.html" --tz-offset +02:00 --prefix "$FP" \
 	--profile testdata/wpp/func-cpp-qualified.json "$F" > /dev/null 2>&1
 if grep -q '<p>span 2024-03-05T14:00:00.000000000 \.\. 2024-03-05T14:00:00.007000000 ([0-9.]*ms), local time, zone unknown' "$TMP/r.html" &&
    ! grep -q '2024-03-05T[0-9:.]*Z' "$TMP/r.html" &&
@@ -270,7 +270,7 @@ fi
 if python3 -c 'import jsonschema' 2> /dev/null; then
 	for tz in "" "--tz-offset +02:00"; do
 		# shellcheck disable=SC2086
-		"$PROG" analyze -q -o :memory: --format json $tz --prefix "$FP" \
+		"$PROG" analyze -q --db :memory: --format json $tz --prefix "$FP" \
 			--profile testdata/wpp/func-cpp-qualified.json "$F" > "$TMP/r.json" 2> /dev/null
 		if [ -z "$tz" ]; then local=1; else local=0; fi
 		if python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
