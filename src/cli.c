@@ -242,7 +242,7 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	struct ot_db *db = NULL;
 	struct ot_progress *pg = NULL;
 	char what[sizeof(err.msg)];
-	int created, i, code, rc;
+	int created, undone, i, code, rc;
 
 	memset(&err, 0, sizeof(err));
 	for (i = 0; i < n; i++)
@@ -267,15 +267,17 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		/* rolled back (ot_ingest); a database this run created holds
 		 * nothing: remove it, the path is as it was */
 		created = ot_db_created(db);
-		ot_db_close_discard(db);
+		undone = ot_db_close_discard(db) == 0;
 		/* a failure of the database itself (a full disk): name it */
 		if ((err.code == OT_EDB || err.code == OT_EINTERNAL) && !err.file[0] &&
 		    strcmp(c->db, ":memory:") != 0) {
 			snprintf(what, sizeof(what), "%s", err.msg);
 			snprintf(err.file, sizeof(err.file), "%s", c->db);
-			snprintf(err.msg, sizeof(err.msg), "%.400s; nothing was written, %s",
-				 what, created ? "no database was created" :
-				 "the database is unchanged");
+			snprintf(err.msg, sizeof(err.msg), "%.400s; %s", what,
+				 !undone ? "the next offtrace to open the database rolls back"
+				 " what was written" : created ? "nothing was written, no"
+				 " database was created" : "nothing was written, the"
+				 " database is unchanged");
 		}
 		code = cli_report_error(&err);
 		return code;

@@ -46,11 +46,14 @@ void ot_db_set_wait(int64_t ms);
 /* Did ot_db_open() create the file (a new database)? */
 int ot_db_created(const struct ot_db *db);
 /*
- * Close; and when the open created the file and no trace was committed to
- * it since (a failed first ingest), remove it, under the write lock so
- * that no other writer is using it: the path is as it was before.
+ * Close after a failed ingest: roll back, and when the open created the
+ * file and no trace was committed to it since, remove it, under the write
+ * lock so that no other writer is using it.  A hot journal left by a
+ * failed write (a full disk) is played back at once.  0: the database (or
+ * its absence) is as it was and no journal is left; -1: a journal is
+ * left, that the next open rolls back.
  */
-void ot_db_close_discard(struct ot_db *db);
+int ot_db_close_discard(struct ot_db *db);
 sqlite3 *ot_db_sqlite(struct ot_db *db);
 /* Register the SQL helper functions on any connection. */
 int ot_db_register_functions(sqlite3 *s);

@@ -295,8 +295,12 @@ create_new(const char *path, int *created, struct ot_err *err)
 	    ot_db_exec(s, sql, err, "create") < 0 ||
 	    ot_db_exec(s, "COMMIT", err, "create") < 0) {
 		free(sql);
-		/* a full disk or a quota: name the database, as for the ingest */
-		path_error(err, path, "cannot create: %s", sqlite3_errmsg(s));
+		/* a full disk or a quota: name the database; exit 3, as in
+		 * the ingest */
+		path_error(err, path, "cannot create: %s; no database was created",
+			   sqlite3_errmsg(s));
+		if (err != NULL)
+			err->code = OT_EDB;
 		goto out;
 	}
 	free(sql);
@@ -499,19 +503,50 @@ ot_db_close(struct ot_db *db)
 	free(db);
 }
 
-void
+/*
+ * A write that failed in the pager (a full disk) leaves it in its error
+ * state: ROLLBACK cannot undo it and the close leaves a hot journal for
+ * the next open.  Be that next open, now: a new connection's first read
+ * plays the journal back and deletes it.  0 when no journal is left.
+ */
+static int
+roll_back_journal(const char *path)
+{
+	char jnl[4200];
+	struct ot_db tmp;
+	int64_t n;
+
+	snprintf(jnl, sizeof(jnl), "%s-journal", path);
+	if (access(jnl, F_OK) != 0 || access(path, F_OK) != 0)
+		return 0;
+	memset(&tmp, 0, sizeof(tmp));
+	if (sqlite3_open_v2(path, &tmp.s, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_handler(tmp.s, busy_wait, &tmp);
+		ot_db_query_int(tmp.s, "SELECT count(*) FROM sqlite_master", &n,
+				NULL, "rollback");
+	}
+	sqlite3_close(tmp.s);
+	/* another writer's journal, not hot, may be there meanwhile: fine */
+	return access(jnl, F_OK) == 0 ? -1 : 0;
+}
+
+int
 ot_db_close_discard(struct ot_db *db)
 {
 	int64_t ntraces = -1;
+	char *path;
+	int rc;
 
 	if (db == NULL)
-		return;
+		return 0;
 	if (db->in_trace)
 		ot_db_abort_trace(db);
 	/*
 	 * Under the write lock, so that no other writer is in it: one that
 	 * opened the file meanwhile notices it is gone when it gets the lock
-	 * (ot_db_begin_trace) and says so.
+	 * (ot_db_begin_trace) and says so.  Taking the lock rolls back a
+	 * hot journal first.
 	 */
 	if (db->created) {
 		if (sqlite3_exec(db->s, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
@@ -522,7 +557,11 @@ ot_db_close_discard(struct ot_db *db)
 			sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
 		}
 	}
+	path = xstrdup(db->path);
 	ot_db_close(db);
+	rc = strcmp(path, ":memory:") == 0 ? 0 : roll_back_journal(path);
+	free(path);
+	return rc;
 }
 
 sqlite3 *
