@@ -244,17 +244,16 @@ check_path(const char *path, int readonly, struct ot_err *err)
 /*
  * A reader's connection stays read-only whatever SQL it is given
  * (offtrace query runs several statements): no statement may turn
- * query_only off, except the store's own (db->unlocked).
+ * query_only off: a reader never writes.
  */
 static int
 readonly_guard(void *ud, int action, const char *a1, const char *a2,
 	       const char *dbname, const char *trigger)
 {
-	const struct ot_db *db = ud;
-
+	(void)ud;
 	(void)dbname;
 	(void)trigger;
-	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL && !db->unlocked &&
+	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL &&
 	    sqlite3_stricmp(a1, "query_only") == 0)
 		return SQLITE_DENY;
 	return SQLITE_OK;

@@ -42,7 +42,6 @@ struct ot_db {
 	int timed_out;		/* the busy handler gave up (--wait ran out) */
 	int64_t deadline_ns;	/* when the busy handler gives up (-1: never) */
 	uint64_t dev, ino;	/* the file opened, to notice it was replaced */
-	int unlocked;		/* the store itself may turn query_only off */
 	int in_trace;
 	int64_t trace_id;
 	uint64_t nevents;
