@@ -322,20 +322,24 @@ out:
 	return rc;
 }
 
-int
-ot_db_open(const char *path, int readonly, struct ot_db **out,
-	   struct ot_err *err)
+/*
+ * Connect db (path and readonly set) to its file, creating a new database
+ * when a writer finds none: db->s, created, dev and ino.  -1 with nothing
+ * open (and nothing created) on failure.
+ */
+static int
+db_connect(struct ot_db *db, struct ot_err *err)
 {
-	struct ot_db *db;
+	const char *path = db->path;
+	int readonly = db->readonly;
 	sqlite3 *s = NULL;
 	int flags, rc, created = 0;
 	int64_t version, ntables;
 	struct stat sb;
 	char pragma[64];
 
-	/* Memory statistics cost a global mutex per allocation; this only
-	 * works before SQLite is initialized and is harmless otherwise. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db->s = NULL;
+	db->created = 0;
 	if (strcmp(path, ":memory:") != 0) {
 		if (check_path(path, readonly, err) < 0)
 			return -1;
@@ -366,14 +370,12 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	/* SQLite falls back to read-only when the OS refuses writes */
 	if (!readonly && sqlite3_db_readonly(s, "main") == 1) {
 		sqlite3_close(s);
+		if (created)
+			unlink(path);
 		return path_error(err, path, "read-only");
 	}
-	db = xcalloc(1, sizeof(*db));
 	db->s = s;
-	db->path = xstrdup(path);
-	db->readonly = readonly;
 	db->created = created;
-	db->trace_id = -1;
 	if (strcmp(path, ":memory:") != 0 && stat(path, &sb) == 0) {
 		db->dev = (uint64_t)sb.st_dev;
 		db->ino = (uint64_t)sb.st_ino;
@@ -445,15 +447,44 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 		ot_db_sql_error(s, err, "open", "cannot guard the read-only connection");
 		goto fail;
 	}
-	*out = db;
 	return 0;
 fail:
 	sqlite3_close(s);
+	db->s = NULL;
+	db->created = 0;
 	if (created)
 		unlink(path);
-	free(db->path);
-	free(db);
 	return -1;
+}
+
+int
+ot_db_open(const char *path, int readonly, struct ot_db **out,
+	   struct ot_err *err)
+{
+	struct ot_db *db;
+
+	/* Memory statistics cost a global mutex per allocation; this only
+	 * works before SQLite is initialized and is harmless otherwise. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(path);
+	db->readonly = readonly;
+	db->trace_id = -1;
+	if (db_connect(db, err) < 0) {
+		free(db->path);
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int
+ot_db_reconnect(struct ot_db *db, struct ot_err *err)
+{
+	ot_db_finalize_all(db);
+	sqlite3_close(db->s);
+	return db_connect(db, err);
 }
 
 int
@@ -484,7 +515,7 @@ ot_db_abort_trace(struct ot_db *db)
 	if (db == NULL)
 		return;
 	ot_db_finalize_all(db);
-	if (!sqlite3_get_autocommit(db->s))
+	if (db->s != NULL && !sqlite3_get_autocommit(db->s))
 		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
 	db->in_trace = 0;
 }
@@ -547,7 +578,7 @@ ot_db_close_discard(struct ot_db *db)
 	 * (ot_db_begin_trace) and says so.  Taking the lock rolls back a
 	 * hot journal first.
 	 */
-	if (db->created) {
+	if (db->created && db->s != NULL) {
 		if (sqlite3_exec(db->s, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
 			if (ot_db_query_int(db->s, "SELECT count(*) FROM traces",
 					    &ntraces, NULL, "discard") == 0 &&

@@ -92,7 +92,7 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 {
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
-	int i;
+	int i, tries;
 
 	if (db->readonly || db->in_trace) {
 		ot_errorf(err, OT_EINTERNAL, "begin trace: %s",
@@ -102,21 +102,33 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 			err->phase = "begin";
 		return -1;
 	}
-	if (sqlite3_exec(db->s, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return ot_db_fail(db, err, "begin", "begin");
-	db->in_trace = 1;
-	/* a failed first ingest may have removed the file while we waited */
-	if (strcmp(db->path, ":memory:") != 0 &&
-	    (stat(db->path, &sb) != 0 || (uint64_t)sb.st_dev != db->dev ||
-	     (uint64_t)sb.st_ino != db->ino)) {
-		ot_errorf(err, OT_EINPUT, "removed or replaced by another process"
-			  " while this one waited for it; nothing was written");
-		if (err != NULL) {
-			snprintf(err->file, sizeof(err->file), "%s", db->path);
-			err->phase = NULL;
+	/*
+	 * A failed first ingest removes the database it created (under the
+	 * write lock, ot_db_close_discard): when the file we opened is not
+	 * the one at the path any more, open the path again, a few times.
+	 */
+	for (tries = 0;; tries++) {
+		if (sqlite3_exec(db->s, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return ot_db_fail(db, err, "begin", "begin");
+		if (strcmp(db->path, ":memory:") == 0 ||
+		    (stat(db->path, &sb) == 0 && (uint64_t)sb.st_dev == db->dev &&
+		     (uint64_t)sb.st_ino == db->ino))
+			break;
+		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
+		if (tries == 10) {
+			ot_errorf(err, OT_EINPUT, "removed or replaced by another"
+				  " process again and again while this one waited"
+				  " for it; nothing was written");
+			if (err != NULL) {
+				snprintf(err->file, sizeof(err->file), "%s", db->path);
+				err->phase = NULL;
+			}
+			return -1;
 		}
-		goto fail;
+		if (ot_db_reconnect(db, err) < 0)
+			return -1;
 	}
+	db->in_trace = 1;
 	if (ot_db_ensure_schema(db, err) < 0)
 		goto fail;
 	if (sqlite3_prepare_v2(db->s, "INSERT INTO traces (name) VALUES (?1)",

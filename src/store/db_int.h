@@ -73,6 +73,13 @@ int ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
 	       const char *what);
 
 /*
+ * db.c: close the connection and open path again (creating it if it is
+ * gone): for a writer that finds, once it holds the lock, that the file
+ * it opened was removed or replaced meanwhile.  -1 with db->s NULL.
+ */
+int ot_db_reconnect(struct ot_db *db, struct ot_err *err);
+
+/*
  * db.c: the schema.  Create the tables in an empty database (in the open
  * transaction), or check that its version is ours.
  */

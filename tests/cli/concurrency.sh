@@ -126,4 +126,30 @@ if [ $wrc = 0 ] && [ "$tr" = $((nw + 1)) ]; then
 else
 	fail "concurrency/held: exit $wrc, $tr traces: $(cat "$TMP"/h*.err)"
 fi
+
+# 3. The first ingest into a new database fails (a bad last line) while a
+# second waits for it: the first removes the database it created, and
+# the second, on getting the lock, opens the path again and keeps its
+# trace.
+cp "$TMP/t1.jsonl" "$TMP/bad.jsonl"
+echo '{"ts": garbage' >> "$TMP/bad.jsonl"
+"$PROG" gen clean --seed 9 -o "$TMP/good.jsonl" >/dev/null 2>&1
+db3=$TMP/race.db
+"$PROG" ingest -q --db "$db3" "$TMP/bad.jsonl" 2>/dev/null &
+first=$!
+i=0
+while [ ! -e "$db3" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+"$PROG" ingest -q --db "$db3" "$TMP/good.jsonl" 2> "$TMP/second.err"
+src=$?
+wait $first
+frc=$?
+names=$("$PROG" query "$db3" "select name from traces" 2>&1 | tail -n +2 | tr '\n' ' ')
+if [ $frc = 2 ] && [ $src = 0 ] && [ "$names" = "good.jsonl " ]; then
+	pass "concurrency/first-fails: the waiting ingest keeps its trace"
+else
+	fail "concurrency/first-fails: exit $frc and $src, traces: $names $(cat "$TMP/second.err")"
+fi
 exit 0
