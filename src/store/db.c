@@ -11,7 +11,13 @@
  *
  * synchronous is OFF and the rollback journal is kept (journal_mode
  * DELETE): a killed ingest leaves a hot journal that the next open rolls
- * back (db_ingest.c has the transaction).
+ * back (db_ingest.c has the transaction); a failed one is rolled back,
+ * journal and all, before ot_db_close_discard() returns.
+ *
+ * Several processes share one database: a busy handler waits --wait
+ * (ot_db_set_wait) for the others' locks, a new database appears in one
+ * step (built beside it, then linked into place) and a reader never
+ * writes.
  */
 #include "offtrace/store.h"
 
