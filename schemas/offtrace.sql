@@ -4,9 +4,8 @@
 -- and run by src/store/db.c inside the first ingest transaction, so a
 -- failed first ingest leaves an empty file.  The text up to the line
 -- "-- @indexes" creates tables and views; the text after it creates the
--- indexes, run after each bulk load (IF NOT EXISTS), up to the line
--- "-- @show-indexes", which starts the indexes the first 'offtrace show'
--- builds.
+-- indexes, run after each bulk load (IF NOT EXISTS); those after the line
+-- "-- @show-indexes" serve 'offtrace show'.
 --
 -- Conventions, for every table:
 --   * trace_id     the trace (one ingest) the row belongs to; several traces
@@ -363,9 +362,9 @@ CREATE INDEX IF NOT EXISTS drop_objects_object ON drop_objects (trace_id, object
 -- @show-indexes
 -- Only 'offtrace show' needs these (objects by slot, operations by root,
 -- the blocks of an operation or of an object, the writes to a slot).  They
--- cost about a sixth of a large ingest, so the first 'show' on a database
--- builds them (ot_db_ensure_show_indexes) and the ingest does not; once
--- they exist, later ingests keep them up.
+-- cost about a sixth of a large ingest, but a reader must never take the
+-- write lock (several offtrace jobs share one database), so the ingest
+-- builds them.
 CREATE INDEX IF NOT EXISTS objects_slot ON objects (trace_id, slot);
 CREATE INDEX IF NOT EXISTS operations_root ON operations (trace_id, root);
 CREATE INDEX IF NOT EXISTS blocks_op ON blocks (trace_id, op_id);

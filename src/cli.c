@@ -187,6 +187,8 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 					  &c->o.has_component, &c->o.component) < 0)
 			return -1;
 		return 1;
+	case OPT_WAIT:
+		return cli_wait_option(cmd, arg) < 0 ? -1 : 1;
 	default:
 		return 0;
 	}
@@ -247,6 +249,21 @@ cli_check_input(const char *path)
 }
 
 int
+cli_wait_option(const char *cmd, const char *arg)
+{
+	int64_t ns;
+
+	if (strcmp(arg, "0") == 0)
+		ns = 0;
+	else if (ot_parse_dur(arg, &ns) < 0 || ns < 0)
+		return cli_usage_error(cmd, "bad --wait '%s': want a duration"
+				       " (30s, 600s, 0)", arg), -1;
+	/* under a millisecond is still a wait: round up */
+	ot_db_set_wait(ns / 1000000 + (ns % 1000000 != 0));
+	return 0;
+}
+
+int
 cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	      int64_t *trace_id)
 {
@@ -254,13 +271,13 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	struct ot_err err;
 	struct ot_db *db = NULL;
 	struct ot_progress *pg = NULL;
-	int existed, i, code, rc;
+	char what[sizeof(err.msg)];
+	int created, undone, i, code, rc;
 
 	memset(&err, 0, sizeof(err));
 	for (i = 0; i < n; i++)
 		if (cli_check_input(paths[i]) != 0)
 			return EXIT_USAGE;
-	existed = strcmp(c->db, ":memory:") != 0 && access(c->db, F_OK) == 0;
 	if (ot_db_open(c->db, 0, &db, &err) < 0) {
 		if (!err.file[0])
 			snprintf(err.file, sizeof(err.file), "%s", c->db);
@@ -277,10 +294,21 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	c->o.progress = NULL;
 	c->o.progress_ctx = NULL;
 	if (rc < 0) {
-		ot_db_close(db);
-		/* a database this run created holds nothing: remove it */
-		if (!existed && strcmp(c->db, ":memory:") != 0)
-			unlink(c->db);
+		/* rolled back (ot_ingest); a database this run created holds
+		 * nothing: remove it, the path is as it was */
+		created = ot_db_created(db);
+		undone = ot_db_close_discard(db) == 0;
+		/* a failure of the database itself (a full disk): name it */
+		if ((err.code == OT_EDB || err.code == OT_EINTERNAL) && !err.file[0] &&
+		    strcmp(c->db, ":memory:") != 0) {
+			snprintf(what, sizeof(what), "%s", err.msg);
+			snprintf(err.file, sizeof(err.file), "%s", c->db);
+			snprintf(err.msg, sizeof(err.msg), "%.400s; %s", what,
+				 !undone ? "the next offtrace to open the database rolls back"
+				 " what was written" : created ? "nothing was written, no"
+				 " database was created" : "nothing was written, the"
+				 " database is unchanged");
+		}
 		code = cli_report_error(&err);
 		return code;
 	}

@@ -165,9 +165,21 @@ enum {
 	OPT_SEED, OPT_OBJECTS, OPT_LIST, OPT_TABLE, OPT_HELP, OPT_COLOR,
 	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
 	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW,
-	OPT_DB,
+	OPT_DB, OPT_WAIT,
 	OPT_APPEARANCES, OPT_COMPONENT, OPT_PKTMON, OPT_NETSH
 };
+
+/*
+ * --wait DURATION, in every command that opens a database: how long to
+ * wait for the other processes that hold it (ot_db_set_wait).  -1 when
+ * arg is not a duration (the message printed), else 0.
+ */
+int cli_wait_option(const char *cmd, const char *arg);
+#define CLI_WAIT_LONGOPT { "wait", required_argument, NULL, OPT_WAIT }
+#define CLI_WAIT_HELP \
+	"      --wait DURATION  wait this long (\"30s\", \"600s\"; 0: not at all) for other\n" \
+	"                       offtrace processes that hold the database (default:\n" \
+	"                       as long as they hold it)\n"
 
 #define CLI_INGEST_LONGOPTS \
 	{ "db", required_argument, NULL, OPT_DB }, \
@@ -187,7 +199,8 @@ enum {
 	{ "tz-offset", required_argument, NULL, OPT_TZ_OFFSET }, \
 	{ "prefix", required_argument, NULL, OPT_PREFIX }, \
 	{ "appearances", required_argument, NULL, OPT_APPEARANCES }, \
-	{ "component", required_argument, NULL, OPT_COMPONENT }
+	{ "component", required_argument, NULL, OPT_COMPONENT }, \
+	CLI_WAIT_LONGOPT
 
 #define CLI_INGEST_HELP \
 	"      --db DB          database file (\":memory:\" allowed)\n" \
@@ -207,12 +220,13 @@ enum {
 	"                       (tried before the built-in chimney profile; repeatable)\n" \
 	"      --tmf DIR        TMF files (<message GUID>.tmf) for WPP messages in .etl\n" \
 	"      --tz-offset +HH:MM  tracefmt text times are local = UTC+HH:MM (default:\n" \
-	"                       read as UTC)\n" \
+	"                       kept as written: local time of no known zone)\n" \
 	"      --prefix FMT     TRACE_FORMAT_PREFIX of tracefmt text lines (default\n" \
 	"                       \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n" \
 	"      --appearances WHICH  pktmon packets (logged once per component they\n" \
 	"                       pass): first (default: each packet once, at its first\n" \
 	"                       appearance whose frame is IP) or all (every appearance)\n" \
-	"      --component N    pktmon: only the appearances and drops at component N\n"
+	"      --component N    pktmon: only the appearances and drops at component N\n" \
+	CLI_WAIT_HELP
 
 #endif

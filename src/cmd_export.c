@@ -24,6 +24,7 @@ static const char export_help[] =
 	"      --db DB          the database (instead of the argument DB; with\n"
 	"                       traces, they are ingested into it)\n"
 	"  -q, --quiet          no progress bar on stderr when ingesting traces\n"
+	CLI_WAIT_HELP
 	"  -h, --help           this help\n";
 
 int
@@ -35,6 +36,7 @@ cmd_export(int argc, char **argv)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "quiet", no_argument, NULL, 'q' },
+		CLI_WAIT_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -64,6 +66,10 @@ cmd_export(int argc, char **argv)
 			break;
 		case OPT_DB:
 			dbpath = optarg;
+			break;
+		case OPT_WAIT:
+			if (cli_wait_option("export", optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'q':
 			c.quiet = 1;

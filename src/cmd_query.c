@@ -23,6 +23,7 @@ static const char query_help[] =
 	"options:\n"
 	"      --json           JSON instead of CSV\n"
 	"      --db DB          the database (instead of the argument DB)\n"
+	CLI_WAIT_HELP
 	"  -h, --help           this help\n";
 
 static void
@@ -118,6 +119,7 @@ cmd_query(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "db", required_argument, NULL, OPT_DB },
+		CLI_WAIT_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -137,6 +139,10 @@ cmd_query(int argc, char **argv)
 			break;
 		case OPT_DB:
 			dbpath = optarg;
+			break;
+		case OPT_WAIT:
+			if (cli_wait_option("query", optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(query_help, stdout);

@@ -25,6 +25,7 @@ static const char report_help[] =
 	"      --db DB          the database (instead of the argument DB)\n"
 	"  -o, --output FILE    write to FILE instead of stdout\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
+	CLI_WAIT_HELP
 	"  -h, --help           this help\n";
 
 int
@@ -37,6 +38,7 @@ cmd_report(int argc, char **argv)
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "color", optional_argument, NULL, OPT_COLOR },
+		CLI_WAIT_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,6 +74,10 @@ cmd_report(int argc, char **argv)
 			break;
 		case OPT_DB:
 			dbpath = optarg;
+			break;
+		case OPT_WAIT:
+			if (cli_wait_option("report", optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_COLOR:
 			if ((color = cli_color_option("report", optarg, argc, argv)) < 0)

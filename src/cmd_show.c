@@ -37,6 +37,7 @@ static const char show_help[] =
 	"options:\n"
 	"      --trace ID       which trace of DB (default: the newest)\n"
 	"      --db DB          the database (instead of the argument DB)\n"
+	CLI_WAIT_HELP
 	"  -h, --help           this help\n";
 
 /*
@@ -967,11 +968,11 @@ cmd_show(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ "db", required_argument, NULL, OPT_DB },
+		CLI_WAIT_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ot_db *db = NULL;
-	struct ot_err err;
 	int64_t want = -1, trace_id, id = 0;
 	uint64_t ptr = 0;
 	const char *what, *ref, *dbpath = NULL;
@@ -987,6 +988,10 @@ cmd_show(int argc, char **argv)
 			break;
 		case OPT_DB:
 			dbpath = optarg;
+			break;
+		case OPT_WAIT:
+			if (cli_wait_option("show", optarg) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(show_help, stdout);
@@ -1020,13 +1025,6 @@ cmd_show(int argc, char **argv)
 		return EXIT_USAGE;
 	if ((rc = cli_open_db(dbpath, want, &db, &trace_id)) != EXIT_OK)
 		return rc;
-	memset(&err, 0, sizeof(err));
-	if (isatty(2) && ot_db_show_indexes_missing(db))
-		fputs("offtrace: indexing the database for show (once)\n", stderr);
-	if (ot_db_ensure_show_indexes(db, &err) < 0) {
-		ot_db_close(db);
-		return cli_report_error(&err);
-	}
 	s = ot_db_sqlite(db);
 	if (strcmp(what, "object") == 0)
 		rc = show_object(s, trace_id, kind == 1, kind == 1 ? id : (int64_t)ptr);

@@ -27,13 +27,33 @@ struct ot_db;
 /*
  * Open (creating if needed) the database at path (":memory:" allowed).
  * Registers percentile(x, p), ot_status_name(code), ot_hex(ptr),
- * ot_time(ns).  A new, empty file gets no schema until the first ingest,
- * so a failed first ingest leaves it empty.  An existing database with a
- * newer user_version is refused.  readonly: open without creating.
+ * ot_time(ns).  A new database is built under a temporary name beside
+ * path and linked into place once its schema is committed, so no other
+ * process ever sees a half-created file.  An existing database with a
+ * newer user_version is refused.  readonly: open without creating, and
+ * never take the write lock.
  */
 int ot_db_open(const char *path, int readonly, struct ot_db **out,
 	       struct ot_err *err);
 void ot_db_close(struct ot_db *db);
+/*
+ * How long a connection opened afterwards waits, in ms, for the processes
+ * that hold the database locked (another ingest) before it gives up with
+ * "PATH: locked by another process ...": < 0 for as long as they hold it
+ * (the default), 0 not at all.  Process-wide, as sqlite3_config().
+ */
+void ot_db_set_wait(int64_t ms);
+/* Did ot_db_open() create the file (a new database)? */
+int ot_db_created(const struct ot_db *db);
+/*
+ * Close after a failed ingest: roll back, and when the open created the
+ * file and no trace was committed to it since, remove it, under the write
+ * lock so that no other writer is using it.  A hot journal left by a
+ * failed write (a full disk) is played back at once.  0: the database (or
+ * its absence) is as it was and no journal is left; -1: a journal is
+ * left, that the next open rolls back.
+ */
+int ot_db_close_discard(struct ot_db *db);
 sqlite3 *ot_db_sqlite(struct ot_db *db);
 /* Register the SQL helper functions on any connection. */
 int ot_db_register_functions(sqlite3 *s);
@@ -88,14 +108,6 @@ int ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
  * open (ot_db_finish_trace already rolled back when it failed). */
 void ot_db_abort_trace(struct ot_db *db);
 
-/*
- * Build the indexes only 'offtrace show' needs (schemas/offtrace.sql,
- * after "-- @show-indexes") if they are missing: 1 built, 0 nothing to do
- * (or a database we may not write), -1 error.
- */
-int ot_db_ensure_show_indexes(struct ot_db *db, struct ot_err *err);
-/* Would ot_db_ensure_show_indexes() build anything? */
-int ot_db_show_indexes_missing(struct ot_db *db);
 
 /* The newest trace id in the database, or -1 with err when there is none. */
 int ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err);

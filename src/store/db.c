@@ -11,7 +11,13 @@
  *
  * synchronous is OFF and the rollback journal is kept (journal_mode
  * DELETE): a killed ingest leaves a hot journal that the next open rolls
- * back (db_ingest.c has the transaction).
+ * back (db_ingest.c has the transaction); a failed one is rolled back,
+ * journal and all, before ot_db_close_discard() returns.
+ *
+ * Several processes share one database: a busy handler waits --wait
+ * (ot_db_set_wait) for the others' locks, a new database appears in one
+ * step (built beside it, then linked into place) and a reader never
+ * writes.
  */
 #include "offtrace/store.h"
 
@@ -22,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db_int.h"
@@ -61,6 +68,80 @@ ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Waiting for the other processes
+ */
+
+static int64_t wait_ms = -1;	/* ot_db_set_wait(): forever */
+
+void
+ot_db_set_wait(int64_t ms)
+{
+	wait_ms = ms;
+}
+
+static int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * SQLite's busy handler: sleep 1 ms, 2, 4, ... at most 100 ms between
+ * tries, for --wait from the first try at this lock (count 0), instead
+ * of the fixed busy_timeout that gave a large ingest's other writers up
+ * after 5 s.
+ */
+static int
+busy_wait(void *ud, int count)
+{
+	struct ot_db *db = ud;
+	int64_t ms = count < 7 ? (int64_t)1 << count : 100, left;
+	struct timespec ts;
+
+	if (count == 0) {
+		db->timed_out = 0;
+		db->deadline_ns = wait_ms < 0 ? -1 : now_ns() + wait_ms * 1000000;
+	}
+	if (db->deadline_ns >= 0) {
+		left = (db->deadline_ns - now_ns()) / 1000000;
+		if (left <= 0) {
+			db->timed_out = 1;
+			return 0;
+		}
+		if (ms > left)
+			ms = left;
+	}
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+int
+ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
+	   const char *what)
+{
+	char d[32];
+
+	if ((sqlite3_errcode(db->s) & 0xff) != SQLITE_BUSY || !db->timed_out)
+		return ot_db_sql_error(db->s, err, phase, what);
+	if (err == NULL)
+		return -1;
+	err->code = OT_EINPUT;
+	snprintf(err->file, sizeof(err->file), "%s", db->path);
+	err->line = 0;
+	err->offset = 0;
+	err->phase = NULL;
+	snprintf(err->msg, sizeof(err->msg), "locked by another process for longer"
+		 " than --wait %s; nothing was written",
+		 ot_fmt_dur(wait_ms * 1000000, d, sizeof(d)));
+	return -1;
 }
 
 /* ---------------------------------------------------------------------
@@ -169,37 +250,109 @@ check_path(const char *path, int readonly, struct ot_err *err)
 /*
  * A reader's connection stays read-only whatever SQL it is given
  * (offtrace query runs several statements): no statement may turn
- * query_only off, except the store's own (db->unlocked).
+ * query_only off: a reader never writes.
  */
 static int
 readonly_guard(void *ud, int action, const char *a1, const char *a2,
 	       const char *dbname, const char *trigger)
 {
-	const struct ot_db *db = ud;
-
+	(void)ud;
 	(void)dbname;
 	(void)trigger;
-	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL && !db->unlocked &&
+	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL &&
 	    sqlite3_stricmp(a1, "query_only") == 0)
 		return SQLITE_DENY;
 	return SQLITE_OK;
 }
 
-int
-ot_db_open(const char *path, int readonly, struct ot_db **out,
-	   struct ot_err *err)
+static char *schema_tables(void);
+
+/*
+ * A new database at path: built as PATH.PID.new beside it, its schema
+ * committed, then linked into place, so that a reader never meets a
+ * half-created file.  link() and not rename(): when another writer got
+ * there first (EEXIST) its database, and the trace it may already hold,
+ * stays.  *created: 1 when ours is the one in place.
+ */
+static int
+create_new(const char *path, int *created, struct ot_err *err)
 {
-	struct ot_db *db;
+	char tmp[4200], jnl[4300], pragma[64];
 	sqlite3 *s = NULL;
-	int flags, rc;
+	char *sql;
+	int rc = -1;
+
+	*created = 0;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.new", path, (long)getpid());
+	snprintf(jnl, sizeof(jnl), "%s-journal", tmp);
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		path_error(err, path, "cannot create: %s",
+			   s ? sqlite3_errmsg(s) : "out of memory");
+		goto out;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA page_size = %d", OT_PAGE_SIZE);
+	sql = schema_tables();
+	if (ot_db_exec(s, pragma, err, "create") < 0 ||
+	    ot_db_exec(s, "PRAGMA journal_mode = DELETE", err, "create") < 0 ||
+	    ot_db_exec(s, "BEGIN", err, "create") < 0 ||
+	    ot_db_exec(s, sql, err, "create") < 0 ||
+	    ot_db_exec(s, "COMMIT", err, "create") < 0) {
+		free(sql);
+		/* a full disk or a quota: name the database; exit 3, as in
+		 * the ingest */
+		path_error(err, path, "cannot create: %s; no database was created",
+			   sqlite3_errmsg(s));
+		if (err != NULL)
+			err->code = OT_EDB;
+		goto out;
+	}
+	free(sql);
+	if (sqlite3_close(s) != SQLITE_OK) {
+		path_error(err, path, "cannot create: %s", sqlite3_errmsg(s));
+		goto out;
+	}
+	s = NULL;
+	if (link(tmp, path) == 0)
+		*created = 1;
+	else if (errno != EEXIST) {
+		path_error(err, path, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_close(s);
+	unlink(tmp);
+	unlink(jnl);
+	return rc;
+}
+
+/*
+ * Connect db (path and readonly set) to its file, creating a new database
+ * when a writer finds none: db->s, created, dev and ino.  -1 with nothing
+ * open (and nothing created) on failure.
+ */
+static int
+db_connect(struct ot_db *db, struct ot_err *err)
+{
+	const char *path = db->path;
+	int readonly = db->readonly;
+	sqlite3 *s = NULL;
+	int flags, rc, created = 0;
 	int64_t version, ntables;
+	struct stat sb;
 	char pragma[64];
 
-	/* Memory statistics cost a global mutex per allocation; this only
-	 * works before SQLite is initialized and is harmless otherwise. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (strcmp(path, ":memory:") != 0 && check_path(path, readonly, err) < 0)
-		return -1;
+	db->s = NULL;
+	db->created = 0;
+	if (strcmp(path, ":memory:") != 0) {
+		if (check_path(path, readonly, err) < 0)
+			return -1;
+		if (!readonly && stat(path, &sb) != 0 &&
+		    create_new(path, &created, err) < 0)
+			return -1;
+	}
 	/*
 	 * Readers open read-write when they can, with query_only on: a hot
 	 * journal left by a killed ingest can only be rolled back by a
@@ -207,8 +360,10 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	 * read-only.
 	 */
 	flags = readonly && access(path, W_OK) != 0 ? SQLITE_OPEN_READONLY :
-		readonly ? SQLITE_OPEN_READWRITE :
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		SQLITE_OPEN_READWRITE;
+	/* only create_new() makes a file: never an empty one in its place */
+	if (strcmp(path, ":memory:") == 0)
+		flags |= SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s, flags, NULL) != SQLITE_OK) {
 		ot_errorf(err, OT_EDB, "cannot open database '%s': %s", path,
@@ -221,14 +376,21 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	/* SQLite falls back to read-only when the OS refuses writes */
 	if (!readonly && sqlite3_db_readonly(s, "main") == 1) {
 		sqlite3_close(s);
+		if (created)
+			unlink(path);
 		return path_error(err, path, "read-only");
 	}
+	db->s = s;
+	db->created = created;
+	if (strcmp(path, ":memory:") != 0 && stat(path, &sb) == 0) {
+		db->dev = (uint64_t)sb.st_dev;
+		db->ino = (uint64_t)sb.st_ino;
+	}
 	sqlite3_extended_result_codes(s, 1);
-	sqlite3_busy_timeout(s, 5000);
+	sqlite3_busy_handler(s, busy_wait, db);
 	if (ot_db_register_functions(s) < 0) {
 		ot_db_sql_error(s, err, "open", "cannot register SQL functions");
-		sqlite3_close(s);
-		return -1;
+		goto fail;
 	}
 	if (ot_db_query_int(s, "PRAGMA user_version", &version, err,
 			    "open") < 0 ||
@@ -239,31 +401,30 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 			path_error(err, path, "not an offtrace database (not an SQLite file)");
 		else if (rc == SQLITE_CORRUPT)
 			path_error(err, path, "damaged database: %s", sqlite3_errmsg(s));
+		else if (rc == SQLITE_BUSY)
+			ot_db_fail(db, err, "open", "open");
 		else if (err != NULL)
 			snprintf(err->msg, sizeof(err->msg),
 				 "cannot read database '%s': %s", path,
 				 sqlite3_errmsg(s));
-		sqlite3_close(s);
-		return -1;
+		goto fail;
 	}
-	if (version > OT_SCHEMA_VERSION) {
+	if (version > OT_SCHEMA_VERSION || version < 0) {
 		path_error(err, path, "schema version %" PRId64
-			   ", newer than this offtrace supports (%d)",
-			   version, OT_SCHEMA_VERSION);
-		sqlite3_close(s);
-		return -1;
+			   ", %s (this one writes %d)", version,
+			   version < 0 ? "not one offtrace writes" :
+			   "newer than this offtrace supports", OT_SCHEMA_VERSION);
+		goto fail;
 	}
 	if (version > 0 && version < OT_SCHEMA_VERSION) {
 		path_error(err, path, "schema version %" PRId64
 			   ", written by an earlier offtrace (this one writes %d): ingest into a new database",
 			   version, OT_SCHEMA_VERSION);
-		sqlite3_close(s);
-		return -1;
+		goto fail;
 	}
 	if (version == 0 && ntables > 0) {
 		path_error(err, path, "not an offtrace database (no offtrace schema)");
-		sqlite3_close(s);
-		return -1;
+		goto fail;
 	}
 	if (readonly && ot_db_exec(s, "PRAGMA query_only = 1", err, "open") < 0)
 		goto fail;
@@ -278,29 +439,64 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 			 OT_CACHE_KIB);
 		if (ot_db_exec(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
 		    ot_db_exec(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
-		    ot_db_exec(s, pragma, err, "open") < 0)
+		    ot_db_exec(s, pragma, err, "open") < 0) {
+			ot_db_fail(db, err, "open", "open");
 			goto fail;
+		}
 	}
-	db = xcalloc(1, sizeof(*db));
-	db->s = s;
-	db->readonly = readonly;
-	db->trace_id = -1;
 	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
 		ot_db_sql_error(s, err, "open",
 				"cannot register the event batch table");
-		free(db);
 		goto fail;
 	}
 	if (readonly && sqlite3_set_authorizer(s, readonly_guard, db) != SQLITE_OK) {
 		ot_db_sql_error(s, err, "open", "cannot guard the read-only connection");
-		free(db);
 		goto fail;
 	}
-	*out = db;
 	return 0;
 fail:
 	sqlite3_close(s);
+	db->s = NULL;
+	db->created = 0;
+	if (created)
+		unlink(path);
 	return -1;
+}
+
+int
+ot_db_open(const char *path, int readonly, struct ot_db **out,
+	   struct ot_err *err)
+{
+	struct ot_db *db;
+
+	/* Memory statistics cost a global mutex per allocation; this only
+	 * works before SQLite is initialized and is harmless otherwise. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(path);
+	db->readonly = readonly;
+	db->trace_id = -1;
+	if (db_connect(db, err) < 0) {
+		free(db->path);
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int
+ot_db_reconnect(struct ot_db *db, struct ot_err *err)
+{
+	ot_db_finalize_all(db);
+	sqlite3_close(db->s);
+	return db_connect(db, err);
+}
+
+int
+ot_db_created(const struct ot_db *db)
+{
+	return db->created;
 }
 
 void
@@ -325,7 +521,7 @@ ot_db_abort_trace(struct ot_db *db)
 	if (db == NULL)
 		return;
 	ot_db_finalize_all(db);
-	if (!sqlite3_get_autocommit(db->s))
+	if (db->s != NULL && !sqlite3_get_autocommit(db->s))
 		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
 	db->in_trace = 0;
 }
@@ -339,7 +535,69 @@ ot_db_close(struct ot_db *db)
 		ot_db_abort_trace(db);
 	ot_db_finalize_all(db);
 	sqlite3_close(db->s);
+	free(db->path);
 	free(db);
+}
+
+/*
+ * A write that failed in the pager (a full disk) leaves it in its error
+ * state: ROLLBACK cannot undo it and the close leaves a hot journal for
+ * the next open.  Be that next open, now: a new connection's first read
+ * plays the journal back and deletes it.  0 when no journal is left.
+ */
+static int
+roll_back_journal(const char *path)
+{
+	char jnl[4200];
+	struct ot_db tmp;
+	int64_t n;
+
+	snprintf(jnl, sizeof(jnl), "%s-journal", path);
+	if (access(jnl, F_OK) != 0 || access(path, F_OK) != 0)
+		return 0;
+	memset(&tmp, 0, sizeof(tmp));
+	if (sqlite3_open_v2(path, &tmp.s, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_handler(tmp.s, busy_wait, &tmp);
+		ot_db_query_int(tmp.s, "SELECT count(*) FROM sqlite_master", &n,
+				NULL, "rollback");
+	}
+	sqlite3_close(tmp.s);
+	/* another writer's journal, not hot, may be there meanwhile: fine */
+	return access(jnl, F_OK) == 0 ? -1 : 0;
+}
+
+int
+ot_db_close_discard(struct ot_db *db)
+{
+	int64_t ntraces = -1;
+	char *path;
+	int rc;
+
+	if (db == NULL)
+		return 0;
+	if (db->in_trace)
+		ot_db_abort_trace(db);
+	/*
+	 * Under the write lock, so that no other writer is in it: one that
+	 * opened the file meanwhile notices it is gone when it gets the lock
+	 * (ot_db_begin_trace) and says so.  Taking the lock rolls back a
+	 * hot journal first.
+	 */
+	if (db->created && db->s != NULL) {
+		if (sqlite3_exec(db->s, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
+			if (ot_db_query_int(db->s, "SELECT count(*) FROM traces",
+					    &ntraces, NULL, "discard") == 0 &&
+			    ntraces == 0)
+				unlink(db->path);
+			sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
+		}
+	}
+	path = xstrdup(db->path);
+	ot_db_close(db);
+	rc = strcmp(path, ":memory:") == 0 ? 0 : roll_back_journal(path);
+	free(path);
+	return rc;
 }
 
 sqlite3 *
@@ -366,23 +624,13 @@ schema_tables(void)
 	return s;
 }
 
-/* The text between "-- @indexes" and "-- @show-indexes" (heap). */
+/* The text after "-- @indexes", show's included (heap). */
 char *
 ot_db_schema_indexes(void)
 {
-	const char *mark = strstr(ot_schema_sql, OT_INDEX_MARK), *end;
-	size_t n;
-	char *s;
+	const char *mark = strstr(ot_schema_sql, OT_INDEX_MARK);
 
-	if (mark == NULL)
-		return xstrdup("");
-	mark++;
-	end = strstr(mark, OT_SHOW_INDEX_MARK);
-	n = end ? (size_t)(end - mark) + 1 : strlen(mark);
-	s = xmalloc(n + 1);
-	memcpy(s, mark, n);
-	s[n] = '\0';
-	return s;
+	return xstrdup(mark == NULL ? "" : mark + 1);
 }
 
 int

@@ -17,8 +17,10 @@
 #include "offtrace/store.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db_int.h"
 
@@ -95,7 +97,8 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 		  struct ot_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int i;
+	struct stat sb;
+	int i, tries;
 
 	if (db->readonly || db->in_trace) {
 		ot_errorf(err, OT_EINTERNAL, "begin trace: %s",
@@ -105,8 +108,32 @@ ot_db_begin_trace(struct ot_db *db, const char *name, int64_t *trace_id,
 			err->phase = "begin";
 		return -1;
 	}
-	if (ot_db_exec(db->s, "BEGIN IMMEDIATE", err, "begin") < 0)
-		return -1;
+	/*
+	 * A failed first ingest removes the database it created (under the
+	 * write lock, ot_db_close_discard): when the file we opened is not
+	 * the one at the path any more, open the path again, a few times.
+	 */
+	for (tries = 0;; tries++) {
+		if (sqlite3_exec(db->s, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return ot_db_fail(db, err, "begin", "begin");
+		if (strcmp(db->path, ":memory:") == 0 ||
+		    (stat(db->path, &sb) == 0 && (uint64_t)sb.st_dev == db->dev &&
+		     (uint64_t)sb.st_ino == db->ino))
+			break;
+		sqlite3_exec(db->s, "ROLLBACK", NULL, NULL, NULL);
+		if (tries == 10) {
+			ot_errorf(err, OT_EINPUT, "removed or replaced by another"
+				  " process again and again while this one waited"
+				  " for it; nothing was written");
+			if (err != NULL) {
+				snprintf(err->file, sizeof(err->file), "%s", db->path);
+				err->phase = NULL;
+			}
+			return -1;
+		}
+		if (ot_db_reconnect(db, err) < 0)
+			return -1;
+	}
 	db->in_trace = 1;
 	if (ot_db_ensure_schema(db, err) < 0)
 		goto fail;
@@ -844,8 +871,13 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 	idx = ot_db_schema_indexes();
 	rc = ot_db_exec(db->s, idx, err, "index");
 	free(idx);
-	if (rc < 0 || ot_db_exec(db->s, "COMMIT", err, "commit") < 0)
+	if (rc < 0)
 		goto fail;
+	/* waits (--wait) for the readers to let go of the file */
+	if (sqlite3_exec(db->s, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		ot_db_fail(db, err, "commit", "commit");
+		goto fail;
+	}
 	db->in_trace = 0;
 	return 0;
 fail:

@@ -22,11 +22,11 @@
 #include "offtrace/util.h"
 
 /*
- * schemas/offtrace.sql in three parts: the tables, then the indexes built
- * after each bulk load, then those only 'offtrace show' needs.
+ * schemas/offtrace.sql in two parts: the tables, then the indexes built
+ * after each bulk load (those of the reports, then those of 'offtrace
+ * show', after "-- @show-indexes").
  */
 #define OT_INDEX_MARK "\n-- @indexes"
-#define OT_SHOW_INDEX_MARK "\n-- @show-indexes"
 
 /* The statements an ingest prepares once, at ot_db_begin_trace(). */
 enum ot_stmt {
@@ -37,8 +37,12 @@ enum ot_stmt {
 
 struct ot_db {
 	sqlite3 *s;
+	char *path;		/* as opened (messages, the inode check) */
 	int readonly;
-	int unlocked;		/* the store itself may turn query_only off */
+	int created;		/* this connection's open created the file */
+	int timed_out;		/* the busy handler gave up (--wait ran out) */
+	int64_t deadline_ns;	/* when the busy handler gives up (-1: never) */
+	uint64_t dev, ino;	/* the file opened, to notice it was replaced */
 	int in_trace;
 	int64_t trace_id;
 	uint64_t nevents;
@@ -60,6 +64,21 @@ int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 /* The first column of the first row (0 when there is no row). */
 int ot_db_query_int(sqlite3 *s, const char *sql, int64_t *out,
 		    struct ot_err *err, const char *phase);
+
+/*
+ * db.c: the failure of a statement as the user sees it: "PATH: locked by
+ * another process for longer than --wait D" (OT_EINPUT) when the busy
+ * handler gave up, else what ot_db_sql_error() says.  -1.
+ */
+int ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
+	       const char *what);
+
+/*
+ * db.c: close the connection and open path again (creating it if it is
+ * gone): for a writer that finds, once it holds the lock, that the file
+ * it opened was removed or replaced meanwhile.  -1 with db->s NULL.
+ */
+int ot_db_reconnect(struct ot_db *db, struct ot_err *err);
 
 /*
  * db.c: the schema.  Create the tables in an empty database (in the open
