@@ -322,9 +322,14 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 }
 
 int
-cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
-		 struct ot_db **dbp, int64_t *trace_id)
+cli_db_or_ingest(const char *cmd, struct cli_ingest *c, int db_given, char **args, int n,
+		 int64_t want, struct ot_db **dbp, int64_t *trace_id)
 {
+	/* --db DB alone reads that database */
+	if (n <= 0 && db_given)
+		return cli_open_db(c->db, want, dbp, trace_id);
+	if (n <= 0)
+		return cli_usage_error(cmd, "no database or trace given");
 	if (n == 1 && cli_is_sqlite(args[0]))
 		return cli_open_db(args[0], want, dbp, trace_id);
 	return cli_do_ingest(c, args, n, dbp, trace_id);

@@ -89,10 +89,12 @@ int cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		  int64_t *trace_id);
 /*
  * A database (its trace want, or the newest when want < 0) when args is one
- * SQLite file, else the traces ingested as cli_do_ingest() does.
+ * SQLite file, else the traces ingested as cli_do_ingest() does; with no
+ * args, the database c->db when db_given (--db DB alone), else a usage
+ * error of cmd.
  */
-int cli_db_or_ingest(struct cli_ingest *c, char **args, int n, int64_t want,
-		     struct ot_db **dbp, int64_t *trace_id);
+int cli_db_or_ingest(const char *cmd, struct cli_ingest *c, int db_given, char **args,
+		     int n, int64_t want, struct ot_db **dbp, int64_t *trace_id);
 /*
  * --db FILE where a command also takes the database as an argument
  * (report, show, query, export): one of the two, not both.  Returns the

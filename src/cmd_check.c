@@ -172,13 +172,8 @@ cmd_check(int argc, char **argv)
 			return cli_option_error("check");
 		}
 	}
-	/* check --db DB alone checks that database */
-	if (optind >= argc && c.db_given)
-		rc = cli_open_db(c.db, want, &db, &trace_id);
-	else if (optind >= argc)
-		return cli_usage_error("check", "no database or trace given");
-	else
-		rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
+	rc = cli_db_or_ingest("check", &c, c.db_given, argv + optind, argc - optind, want,
+			      &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {

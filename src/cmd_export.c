@@ -86,12 +86,8 @@ cmd_export(int argc, char **argv)
 	/* --db DB alone: that database; with traces, they are ingested into it */
 	if (dbpath != NULL)
 		c.db = dbpath;
-	if (dbpath != NULL && optind >= argc)
-		rc = cli_open_db(dbpath, want, &db, &trace_id);
-	else if (optind >= argc)
-		return cli_usage_error("export", "no database or trace given");
-	else
-		rc = cli_db_or_ingest(&c, argv + optind, argc - optind, want, &db, &trace_id);
+	rc = cli_db_or_ingest("export", &c, dbpath != NULL, argv + optind, argc - optind, want,
+			      &db, &trace_id);
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {

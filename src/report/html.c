@@ -179,26 +179,15 @@ put_esc(FILE *out, const char *s)
 static int
 sql_fail(struct html *h, const char *what)
 {
-	return ot_errorf(h->err, OT_EINTERNAL, "html report: %s: %s", what,
-			 sqlite3_errmsg(h->db));
+	return html_sql_fail(h->db, h->err, what);
 }
 
 static int
 prep(struct html *h, const char *sql, sqlite3_stmt **st)
 {
-	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
-		return sql_fail(h, "prepare");
-	sqlite3_bind_int64(*st, 1, h->r->trace_id);
-	return 0;
+	return html_prep(h->db, h->r->trace_id, sql, st, h->err);
 }
 
-static const char *
-col_text(sqlite3_stmt *st, int c)
-{
-	const char *s = (const char *)sqlite3_column_text(st, c);
-
-	return s ? s : "";
-}
 
 static int64_t
 col_time(sqlite3_stmt *st, int c)
@@ -551,8 +540,8 @@ load_objects(struct html *h)
 		 " FROM objects WHERE oid " TRACE_RANGE(1), &st) < 0)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int g = find_group(h, col_text(st, 1), col_text(st, 2), 1);
-		const char *fate = col_text(st, 3);
+		int g = find_group(h, html_col_text(st, 1), html_col_text(st, 2), 1);
+		const char *fate = html_col_text(st, 3);
 		int64_t a = col_time(st, 4), b = col_time(st, 5);
 		uint64_t id = (uint64_t)sqlite3_column_int64(st, 0);
 		struct group *gr = &h->groups[g];
@@ -616,11 +605,11 @@ load_objects(struct html *h)
 				goto out;
 			}
 			o->id = sqlite3_column_int64(st, 0);
-			snprintf(o->adapter, sizeof(o->adapter), "%s", col_text(st, 1));
-			snprintf(o->layer, sizeof(o->layer), "%s", col_text(st, 2));
-			snprintf(o->state, sizeof(o->state), "%s", col_text(st, 3));
-			snprintf(o->slot, sizeof(o->slot), "%s", col_text(st, 4));
-			snprintf(o->fate, sizeof(o->fate), "%s", col_text(st, 5));
+			snprintf(o->adapter, sizeof(o->adapter), "%s", html_col_text(st, 1));
+			snprintf(o->layer, sizeof(o->layer), "%s", html_col_text(st, 2));
+			snprintf(o->state, sizeof(o->state), "%s", html_col_text(st, 3));
+			snprintf(o->slot, sizeof(o->slot), "%s", html_col_text(st, 4));
+			snprintf(o->fate, sizeof(o->fate), "%s", html_col_text(st, 5));
 			o->t_req = col_time(st, 6);
 			o->t_off = col_time(st, 7);
 			o->t_treq = col_time(st, 8);
@@ -677,7 +666,7 @@ load_lanes(struct html *h)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
 			continue;
-		if ((g = find_group(h, col_text(st, 1), col_text(st, 2), 0)) < 0)
+		if ((g = find_group(h, html_col_text(st, 1), html_col_text(st, 2), 0)) < 0)
 			continue;
 		h->groups[g].viol[bin_of(h, sqlite3_column_int64(st, 0), HTML_LANE_BINS)]++;
 		h->groups[g].nviol++;
@@ -1838,15 +1827,15 @@ event_row(struct html *h, sqlite3_stmt *ev, int64_t id, int evidence)
 		evidence ? " class=\"evidence\" data-evidence=\"\"" : "", id,
 		fmt_time(h, sqlite3_column_int64(ev, 0), tb),
 		rel(h, sqlite3_column_int64(ev, 0), a, sizeof(a)));
-	put_esc(out, col_text(ev, 1));
+	put_esc(out, html_col_text(ev, 1));
 	fputs("</td><td>", out);
-	put_esc(out, col_text(ev, 2));
+	put_esc(out, html_col_text(ev, 2));
 	fputs("</td><td class=\"mono\">", out);
 	for (c = 3; c <= 11; c++) {
 		if (sqlite3_column_type(ev, c) == SQLITE_NULL)
 			continue;
 		fprintf(out, "%s=", names[c - 3]);
-		put_esc(out, col_text(ev, c));
+		put_esc(out, html_col_text(ev, c));
 		fputs(" ", out);
 	}
 	fputs("</td><td>", out);

@@ -22,26 +22,15 @@ struct hctx {
 static int
 sql_fail(struct hctx *h, const char *what)
 {
-	return ot_errorf(h->err, OT_EINTERNAL, "html report: %s: %s", what,
-			 sqlite3_errmsg(h->db));
+	return html_sql_fail(h->db, h->err, what);
 }
 
 static int
 prep(struct hctx *h, const char *sql, sqlite3_stmt **st)
 {
-	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
-		return sql_fail(h, "prepare");
-	sqlite3_bind_int64(*st, 1, h->r->trace_id);
-	return 0;
+	return html_prep(h->db, h->r->trace_id, sql, st, h->err);
 }
 
-static const char *
-col_text(sqlite3_stmt *st, int c)
-{
-	const char *s = (const char *)sqlite3_column_text(st, c);
-
-	return s ? s : "";
-}
 
 /*
  * Object histories.  Every object of the timeline has one, and so have
@@ -428,12 +417,12 @@ load(struct hctx *h, const int64_t *rows, size_t nrows)
 			sqlite3_finalize(st);
 			return sql_fail(h, "objects");
 		}
-		snprintf(o->state, sizeof(o->state), "%s", col_text(st, 0));
-		snprintf(o->layer, sizeof(o->layer), "%s", col_text(st, 1));
-		snprintf(o->adapter, sizeof(o->adapter), "%s", col_text(st, 2));
-		snprintf(o->slot_hex, sizeof(o->slot_hex), "%s", col_text(st, 3));
+		snprintf(o->state, sizeof(o->state), "%s", html_col_text(st, 0));
+		snprintf(o->layer, sizeof(o->layer), "%s", html_col_text(st, 1));
+		snprintf(o->adapter, sizeof(o->adapter), "%s", html_col_text(st, 2));
+		snprintf(o->slot_hex, sizeof(o->slot_hex), "%s", html_col_text(st, 3));
 		o->epoch = sqlite3_column_int64(st, 4);
-		snprintf(o->fate, sizeof(o->fate), "%s", col_text(st, 5));
+		snprintf(o->fate, sizeof(o->fate), "%s", html_col_text(st, 5));
 		o->first = sqlite3_column_int64(st, 6);
 		o->last = sqlite3_column_int64(st, 7);
 		o->slot = sqlite3_column_int64(st, 8);

@@ -13,6 +13,15 @@
 
 #include "offtrace/report.h"
 
+/*
+ * What the page's SQL shares: an error that names what failed; a statement
+ * with the trace id bound to ?1; a column's text, "" for NULL.
+ */
+int html_sql_fail(sqlite3 *db, struct ot_err *err, const char *what);
+int html_prep(sqlite3 *db, int64_t trace_id, const char *sql, sqlite3_stmt **st,
+	      struct ot_err *err);
+const char *html_col_text(sqlite3_stmt *st, int c);
+
 #define HTML_LAT_GROUPS 64	/* (adapter, layer) rows a kind's table shows */
 
 /*

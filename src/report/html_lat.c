@@ -1,5 +1,6 @@
 /*
- * html_lat.c - the page's one pass over the completed operations: each
+ * html_lat.c - the page's SQL helpers (html_int.h), and its one pass
+ * over the completed operations: each
  * one's kind, request time and latency go to the histograms and the
  * latency-over-time bins (html.c).  The numbers per adapter and layer are
  * the report model's (model.c: lat_groups), not computed again here.
@@ -7,6 +8,30 @@
 #include "html_int.h"
 
 #include <string.h>
+
+int
+html_sql_fail(sqlite3 *db, struct ot_err *err, const char *what)
+{
+	return ot_errorf(err, OT_EINTERNAL, "html report: %s: %s", what, sqlite3_errmsg(db));
+}
+
+int
+html_prep(sqlite3 *db, int64_t trace_id, const char *sql, sqlite3_stmt **st,
+	  struct ot_err *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return html_sql_fail(db, err, "prepare");
+	sqlite3_bind_int64(*st, 1, trace_id);
+	return 0;
+}
+
+const char *
+html_col_text(sqlite3_stmt *st, int c)
+{
+	const char *s = (const char *)sqlite3_column_text(st, c);
+
+	return s ? s : "";
+}
 
 int
 html_lat_scan(sqlite3 *db, int64_t trace_id, html_lat_fn *each, void *ctx,
