@@ -145,6 +145,28 @@ scan_members(const char *s, size_t len, struct span spans[F_COUNT])
 	}
 }
 
+/*
+ * Does a raw value hold the escape \u0000?  cJSON decodes it to a NUL
+ * byte, and a C string ends there: "nic\u0000<x>" would be stored as
+ * "nic" and merged with the real adapter nic.  An escaped backslash
+ * ("\\u0000") is text, not a NUL.
+ */
+static int
+span_has_nul(const struct span *sp)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < sp->len; i++) {
+		if (sp->p[i] != '\\')
+			continue;
+		if (sp->p[i + 1] == 'u' && i + 5 < sp->len && sp->p[i + 2] == '0' &&
+		    sp->p[i + 3] == '0' && sp->p[i + 4] == '0' && sp->p[i + 5] == '0')
+			return 1;
+		i++;	/* the escaped character */
+	}
+	return 0;
+}
+
 /* A raw span that is a plain JSON integer (no fraction, no exponent). */
 static int
 span_int(const struct span *sp, int64_t *out)
@@ -343,6 +365,13 @@ ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
 	}
 	scan_members(line, len, spans);
 	collect(root, items);
+	for (k = 0; k < F_COUNT; k++)
+		if (spans[k].p != NULL && span_has_nul(&spans[k])) {
+			err->phase = fields[k].name;
+			ot_errorf(err, OT_EINPUT, "\"%s\": holds \\u0000 (a NUL character), which offtrace cannot store",
+				  fields[k].name);
+			goto out;
+		}
 
 	/* ts: integer ns, or RFC 3339 */
 	it = items[F_TS];

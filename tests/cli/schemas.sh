@@ -57,7 +57,7 @@ done
 # bad inputs whose fault is one the schema states (the others -- time
 # order, a NUL byte, an empty file, 1.7e18 as a float -- are not its to see)
 for b in bad-backtick bad-hex bad-layer bad-rfc3339 bad-status bad-tuple hex-too-long \
-	 invalid-json missing-ts not-an-object unknown-ev; do
+	 invalid-json missing-ts not-an-object unknown-ev nul-in-adapter; do
 	want "schemas/event-refused/$b" invalid $S/event.schema.json jsonl "testdata/bad/$b.jsonl"
 done
 
