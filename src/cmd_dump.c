@@ -484,9 +484,7 @@ dump_message(const struct ot_wpptext_msg *m, int json, int utc)
 {
 	char tb[OT_TIMEBUF];
 
-	ot_fmt_time(m->ts_ns, tb);
-	if (!utc)
-		tb[strlen(tb) - 1] = '\0';
+	ot_fmt_time_zone(m->ts_ns, !utc, tb);
 	if (json) {
 		printf("{\"line\":%" PRIu64 ",\"ts_ns\":%" PRId64 ",\"time\":\"%s\",\"cpu\":%" PRIu32
 		       ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"seq\":", m->line, m->ts_ns, tb,

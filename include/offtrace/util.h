@@ -84,6 +84,9 @@ int ot_parse_rfc3339(const char *s, size_t len, int64_t *out);
 /* Format ns since 1970 UTC as "2023-11-14T22:13:20.000000001Z" (31 bytes + NUL). */
 #define OT_TIMEBUF 40
 char *ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF]);
+/* The same; local: a local time of no known zone (tracefmt text read
+ * without --tz-offset), written without the Z. */
+char *ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF]);
 /* Format a duration in ns for people: "812us", "1.25ms", "3.000s". */
 char *ot_fmt_dur(int64_t ns, char *buf, size_t len);
 /* Parse a duration "250us", "1.5ms", "2s", "100ns" into ns.  0 or -1. */
@@ -98,6 +101,7 @@ int64_t ot_days_from_civil(int64_t y, unsigned m, unsigned d);
  * use it to escape strings that came from a trace.
  */
 size_t ot_utf8_len(const unsigned char *s, size_t n);
+
 
 /* Name of an NDIS status code ("NDIS_STATUS_SUCCESS"), or NULL. */
 const char *ot_status_name(uint32_t code);

@@ -132,10 +132,7 @@ pl(uint64_t n, const char *one, const char *many)
 static const char *
 fmt_time(const struct html *h, int64_t t, char buf[OT_TIMEBUF])
 {
-	ot_fmt_time(t, buf);
-	if (h->r->local_time)
-		buf[strlen(buf) - 1] = '\0';
-	return buf;
+	return ot_fmt_time_zone(t, h->r->local_time, buf);
 }
 
 /* HTML text and attribute escape of a string from a trace. */

@@ -224,10 +224,7 @@ fmt_time(const struct ot_report *r, int64_t t, char buf[OT_TIMEBUF])
 		snprintf(buf, OT_TIMEBUF, "-");
 		return buf;
 	}
-	ot_fmt_time(t, buf);
-	if (r->local_time)
-		buf[strlen(buf) - 1] = '\0';
-	return buf;
+	return ot_fmt_time_zone(t, r->local_time, buf);
 }
 
 /* "+1.25ms" from the start of the trace, or "-" when unknown. */

@@ -294,6 +294,12 @@ ot_parse_rfc3339(const char *s, size_t len, int64_t *out)
 char *
 ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF])
 {
+	return ot_fmt_time_zone(ns, 0, buf);
+}
+
+char *
+ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF])
+{
 	int64_t secs = ns / 1000000000, frac = ns % 1000000000, days, rem, y;
 	unsigned m, d;
 
@@ -308,9 +314,10 @@ ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF])
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, OT_TIMEBUF, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09lldZ",
+	snprintf(buf, OT_TIMEBUF, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09lld%s",
 		 (long long)y, m, d, (long long)(rem / 3600),
-		 (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)frac);
+		 (long long)(rem / 60 % 60), (long long)(rem % 60), (long long)frac,
+		 local ? "" : "Z");
 	return buf;
 }
 
