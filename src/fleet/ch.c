@@ -83,9 +83,12 @@ ot_buf_printf(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 	*len += (size_t)n;
 }
 
-/* TabSeparated escapes backslash, tab, line feed, carriage return, NUL. */
-void
-ot_tsv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+/*
+ * TabSeparated escapes backslash, tab, line feed, carriage return and NUL;
+ * inside a quoted element (quote), the quote too.
+ */
+static void
+tsv_escape(char **buf, size_t *len, size_t *cap, const char *s, size_t n, int quote)
 {
 	size_t i, start = 0;
 
@@ -94,6 +97,11 @@ ot_tsv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 
 		switch (s[i]) {
 		case '\\': e = "\\\\"; break;
+		case '\'':
+			if (!quote)
+				continue;
+			e = "\\'";
+			break;
 		case '\t': e = "\\t"; break;
 		case '\n': e = "\\n"; break;
 		case '\r': e = "\\r"; break;
@@ -107,31 +115,19 @@ ot_tsv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 	ot_buf_append(buf, len, cap, s + start, n - start);
 }
 
+void
+ot_tsv_append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+	tsv_escape(buf, len, cap, s, n, 0);
+}
+
 /* An element of an Array(String) in TSV: 'text' with \' and the above. */
 void
 ot_tsv_append_quoted(char **buf, size_t *len, size_t *cap, const char *s,
 		     size_t n)
 {
-	size_t i, start = 0;
-
 	ot_buf_append(buf, len, cap, "'", 1);
-	for (i = 0; i < n; i++) {
-		const char *e;
-
-		switch (s[i]) {
-		case '\\': e = "\\\\"; break;
-		case '\'': e = "\\'"; break;
-		case '\t': e = "\\t"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\0': e = "\\0"; break;
-		default: continue;
-		}
-		ot_buf_append(buf, len, cap, s + start, i - start);
-		ot_buf_append(buf, len, cap, e, 2);
-		start = i + 1;
-	}
-	ot_buf_append(buf, len, cap, s + start, n - start);
+	tsv_escape(buf, len, cap, s, n, 1);
 	ot_buf_append(buf, len, cap, "'", 1);
 }
 
