@@ -101,6 +101,60 @@ int64_t ot_days_from_civil(int64_t y, unsigned m, unsigned d);
  * use it to escape strings that came from a trace.
  */
 size_t ot_utf8_len(const unsigned char *s, size_t n);
+/*
+ * UTF-16 to UTF-8, inline: tracefmt text in UTF-16 goes through them a
+ * character at a time.  ot_utf16_unit: the code unit at p (2 bytes; be:
+ * big-endian).  ot_utf16_next: the character at p (n >= 2 bytes left), a
+ * surrogate pair joined, a lone surrogate U+FFFD; *used the bytes it took
+ * (2 or 4).  ot_utf8_put: c as UTF-8 at o (room for 4 bytes); the bytes
+ * written.
+ */
+static inline uint32_t
+ot_utf16_unit(const uint8_t *p, int be)
+{
+	return be ? (uint32_t)p[0] << 8 | p[1] : (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint32_t
+ot_utf16_next(const uint8_t *p, size_t n, int be, size_t *used)
+{
+	uint32_t c = ot_utf16_unit(p, be), d;
+
+	*used = 2;
+	if (c < 0xD800 || c >= 0xE000)
+		return c;
+	/* a high surrogate and a low one make one character (RFC 2781 2.2) */
+	if (c < 0xDC00 && n >= 4 && (d = ot_utf16_unit(p + 2, be)) >= 0xDC00 && d < 0xE000) {
+		*used = 4;
+		return 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+	}
+	return 0xFFFD;
+}
+
+static inline size_t
+ot_utf8_put(char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = (char)(0xC0 | c >> 6);
+		o[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = (char)(0xE0 | c >> 12);
+		o[1] = (char)(0x80 | (c >> 6 & 0x3F));
+		o[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	o[0] = (char)(0xF0 | c >> 18);
+	o[1] = (char)(0x80 | (c >> 12 & 0x3F));
+	o[2] = (char)(0x80 | (c >> 6 & 0x3F));
+	o[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
 
 
 /* Name of an NDIS status code ("NDIS_STATUS_SUCCESS"), or NULL. */

@@ -309,44 +309,21 @@ ndiscap(struct ot_pktmon *p, const struct ot_etl_record *r, struct ot_packet *pk
 static int
 wstring(const uint8_t *b, size_t len, size_t *off, char *out)
 {
-	size_t i = *off, o = 0;
-	uint32_t c, lo;
+	size_t i = *off, o = 0, used;
+	uint32_t c;
 
 	for (;;) {
 		if (i + 2 > len)
 			return -1;
-		c = (uint32_t)(b[i] | b[i + 1] << 8);
-		i += 2;
+		c = ot_utf16_next(b + i, len - i, 0, &used);
+		i += used;
 		if (c == 0)
 			break;
-		if (c >= 0xD800 && c < 0xDC00 && i + 2 <= len) {
-			lo = (uint32_t)(b[i] | b[i + 1] << 8);
-			if (lo >= 0xDC00 && lo < 0xE000) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-				i += 2;
-			}
-		}
-		if (c >= 0xD800 && c < 0xE000)
-			c = 0xFFFD;
 		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
 			c = '?';
 		if (o + 4 >= NAME_MAX_BYTES)
 			continue;	/* too long: the rest is read, not kept */
-		if (c < 0x80) {
-			out[o++] = (char)c;
-		} else if (c < 0x800) {
-			out[o++] = (char)(0xC0 | c >> 6);
-			out[o++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			out[o++] = (char)(0xE0 | c >> 12);
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[o++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			out[o++] = (char)(0xF0 | c >> 18);
-			out[o++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			out[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[o++] = (char)(0x80 | (c & 0x3F));
-		}
+		o += ot_utf8_put(out + o, c);
 	}
 	out[o] = '\0';
 	*off = i;

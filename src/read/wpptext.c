@@ -461,64 +461,16 @@ ot_wpptext_encoding(const uint8_t *b, size_t len)
 	return OT_WPPTEXT_UTF8;
 }
 
-static uint32_t
-unit16(const uint8_t *p, int be)
-{
-	return be ? (uint32_t)p[0] << 8 | p[1] : (uint32_t)p[1] << 8 | p[0];
-}
-
-static size_t
-put_utf8(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xC0 | c >> 6);
-		o[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xE0 | c >> 12);
-		o[1] = (char)(0x80 | (c >> 6 & 0x3F));
-		o[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | c >> 18);
-	o[1] = (char)(0x80 | (c >> 12 & 0x3F));
-	o[2] = (char)(0x80 | (c >> 6 & 0x3F));
-	o[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
-}
-
 size_t
 ot_wpptext_utf16_to_utf8(const uint8_t *p, size_t n, int enc, char *out)
 {
 	int be = enc == OT_WPPTEXT_UTF16BE;
-	size_t i, o = 0;
+	size_t i, o = 0, used;
 
-	for (i = 0; i + 1 < n; i += 2) {
-		uint32_t c = unit16(p + i, be), d;
-
-		if (c < 0x80) {
-			out[o++] = (char)c;
-			continue;
-		}
-		if (c >= 0xD800 && c < 0xE000) {
-			/* a high surrogate and a low one make one character */
-			if (c < 0xDC00 && i + 3 < n && (d = unit16(p + i + 2, be)) >= 0xDC00 &&
-			    d < 0xE000) {
-				c = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
-				i += 2;
-			} else {
-				c = 0xFFFD;
-			}
-		}
-		o += put_utf8(out + o, c);
-	}
+	for (i = 0; i + 1 < n; i += used)
+		o += ot_utf8_put(out + o, ot_utf16_next(p + i, n - i, be, &used));
 	if (n % 2)
-		o += put_utf8(out + o, 0xFFFD);
+		o += ot_utf8_put(out + o, 0xFFFD);
 	return o;
 }
 
@@ -713,7 +665,7 @@ next_line(struct ot_wpptext *r, const char **s, size_t *n, struct ot_err *err)
 				return -1;
 		r->enc = ot_wpptext_encoding((const uint8_t *)r->buf, r->end);
 		if (r->enc != OT_WPPTEXT_UTF8 && r->end >= 2 &&
-		    unit16((const uint8_t *)r->buf, r->enc == OT_WPPTEXT_UTF16BE) == 0xFEFF)
+		    ot_utf16_unit((const uint8_t *)r->buf, r->enc == OT_WPPTEXT_UTF16BE) == 0xFEFF)
 			r->start = r->bytes = 2;
 		r->started = 1;
 	}
