@@ -20,8 +20,8 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 CC ?= cc
 CFLAGS ?= -O2 -g
-PKGS = sqlite3 libcjson libpcap libcurl zlib
-DEBIAN_PKGS = libpcap-dev libsqlite3-dev libcjson-dev pkg-config libcurl4-openssl-dev zlib1g-dev
+PKGS = sqlite3 libcjson libpcap libcurl zlib libarchive
+DEBIAN_PKGS = libpcap-dev libsqlite3-dev libcjson-dev pkg-config libcurl4-openssl-dev zlib1g-dev libarchive-dev
 
 ifdef SANITIZE
 O ?= build/san
@@ -74,11 +74,18 @@ endif
 
 all: $(PROG)
 
-# Missing Debian packages: installed when root, otherwise the exact command.
-$(O)/.deps: tools/ensure-deps.sh
+# Missing Debian packages: installed when root, otherwise the exact command
+# (again whenever the list of packages changes).
+$(O)/.deps: tools/ensure-deps.sh $(O)/.deps-list
 	$(Q)mkdir -p $(O)
 	$(Q)sh tools/ensure-deps.sh $(DEBIAN_PKGS)
 	$(Q)touch $@
+
+$(O)/.deps-list: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)echo '$(DEBIAN_PKGS)' | cmp -s - $@ || echo '$(DEBIAN_PKGS)' > $@
+
+FORCE:
 
 deps: $(O)/.deps
 

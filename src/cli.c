@@ -181,6 +181,9 @@ cli_ingest_option(struct cli_ingest *c, int opt, const char *arg, const char *cm
 	case OPT_PREFIX:
 		c->o.prefix = arg;
 		return 1;
+	case OPT_MEMBER:
+		c->o.member = arg;
+		return 1;
 	case OPT_APPEARANCES:
 	case OPT_COMPONENT:
 		if (cli_parse_appearances(cmd, opt == OPT_COMPONENT, arg, &c->o.appearances_all,
@@ -222,10 +225,12 @@ int
 cli_is_sqlite(const char *path)
 {
 	char b[16];
-	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	FILE *f;
 	size_t n;
 
-	if (f == NULL)
+	/* a pipe's first bytes are the trace's: never taken to look */
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || (f = fopen(path, "rb")) == NULL)
 		return 0;
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);
@@ -275,9 +280,13 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 	int created, undone, i, code, rc;
 
 	memset(&err, 0, sizeof(err));
+	/* "-" is standard input; directories and archives are expanded by
+	 * the ingest */
 	for (i = 0; i < n; i++)
-		if (cli_check_input(paths[i]) != 0)
+		if (strcmp(paths[i], "-") != 0 && access(paths[i], R_OK) != 0) {
+			cli_errorf("%s: cannot read: %s", paths[i], strerror(errno));
 			return EXIT_USAGE;
+		}
 	if (ot_db_open(c->db, 0, &db, &err) < 0) {
 		if (!err.file[0])
 			snprintf(err.file, sizeof(err.file), "%s", c->db);
@@ -313,9 +322,9 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		return code;
 	}
 	if (!c->quiet && strcmp(c->db, ":memory:") != 0)
-		fprintf(stderr, "offtrace: %s: trace %lld: %llu events from %d input%s\n",
+		fprintf(stderr, "offtrace: %s: trace %lld: %llu events from %zu input%s\n",
 			c->db, (long long)res.trace_id, (unsigned long long)res.events,
-			n, n == 1 ? "" : "s");
+			res.inputs, res.inputs == 1 ? "" : "s");
 	*dbp = db;
 	*trace_id = res.trace_id;
 	return EXIT_OK;

@@ -168,7 +168,7 @@ enum {
 	OPT_GRACE, OPT_PCAP_OFFSET, OPT_PCAP, OPT_PCAPNG,
 	OPT_PROFILE, OPT_TMF_DIR, OPT_TZ_OFFSET, OPT_PREFIX, OPT_PCAP_SKEW,
 	OPT_DB, OPT_WAIT,
-	OPT_APPEARANCES, OPT_COMPONENT, OPT_PKTMON, OPT_NETSH
+	OPT_APPEARANCES, OPT_COMPONENT, OPT_PKTMON, OPT_NETSH, OPT_MEMBER
 };
 
 /*
@@ -182,6 +182,15 @@ int cli_wait_option(const char *cmd, const char *arg);
 	"      --wait DURATION  wait this long (\"30s\", \"600s\"; 0: not at all) for other\n" \
 	"                       offtrace processes that hold the database (default:\n" \
 	"                       as long as they hold it)\n"
+
+/*
+ * --member GLOB, in every command that reads traces: which members of an
+ * archive (and files below a directory) to read.
+ */
+#define CLI_MEMBER_LONGOPT { "member", required_argument, NULL, OPT_MEMBER }
+#define CLI_MEMBER_HELP \
+	"      --member GLOB    of archives and directories, read only the members\n" \
+	"                       whose path matches GLOB (fnmatch: '*.etl', 'logs/*')\n"
 
 #define CLI_INGEST_LONGOPTS \
 	{ "db", required_argument, NULL, OPT_DB }, \
@@ -202,6 +211,7 @@ int cli_wait_option(const char *cmd, const char *arg);
 	{ "prefix", required_argument, NULL, OPT_PREFIX }, \
 	{ "appearances", required_argument, NULL, OPT_APPEARANCES }, \
 	{ "component", required_argument, NULL, OPT_COMPONENT }, \
+	CLI_MEMBER_LONGOPT, \
 	CLI_WAIT_LONGOPT
 
 #define CLI_INGEST_HELP \
@@ -229,6 +239,7 @@ int cli_wait_option(const char *cmd, const char *arg);
 	"                       pass): first (default: each packet once, at its first\n" \
 	"                       appearance whose frame is IP) or all (every appearance)\n" \
 	"      --component N    pktmon: only the appearances and drops at component N\n" \
+	CLI_MEMBER_HELP \
 	CLI_WAIT_HELP
 
 #endif

@@ -447,7 +447,7 @@ store_input(struct ot_db *db, size_t input, struct input *s, struct ot_input_inf
 	char key[256], val[32];
 	size_t nun, i;
 
-	if (ot_source_sha256(s->src, in->sha256, err) < 0)
+	if (ot_source_sha256(s->src, in->sha256, &in->size, err) < 0)
 		return -1;
 	ot_source_stats(s->src, &st);
 	in->records = st.capture ? s->packets : st.records;
@@ -463,6 +463,26 @@ store_input(struct ot_db *db, size_t input, struct input *s, struct ot_input_inf
 			return -1;
 	}
 	return ot_source_facts(s->src, put_fact, &f) != 0 ? -1 : 0;
+}
+
+/* What directories and archives held that no source reads, for the
+ * report's inputs: meta "skipped N" = "NAME<TAB>KIND". */
+static int
+store_skipped(struct ot_db *db, const struct ot_source_ctx *ctx, struct ot_err *err)
+{
+	const struct ot_source_skip *v;
+	size_t n = ot_source_skipped(ctx, &v), i;
+	char key[64], *val;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		snprintf(key, sizeof(key), "skipped %zu", i);
+		val = xmalloc(strlen(v[i].name) + strlen(v[i].kind) + 2);
+		sprintf(val, "%s\t%s", v[i].name, v[i].kind);
+		rc = ot_db_set_meta(db, key, val, err);
+		free(val);
+	}
+	return rc;
 }
 
 /* The engine's counters, for people sizing a machine (meta table). */
@@ -558,8 +578,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	  struct ot_err *err)
 {
 	struct ot_strtab *st = ot_strtab_new();
-	struct input *src = xcalloc(n ? n : 1, sizeof(*src));
-	struct ot_input_info *info = xcalloc(n ? n : 1, sizeof(*info));
+	struct input *src = NULL;
+	struct ot_input_info *info = NULL;
 	struct ot_source_ctx *ctx = NULL;
 	struct ot_source_opts so;
 	struct ot_source_stats sst;
@@ -593,18 +613,26 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	so.appearances_all = o->appearances_all;
 	so.has_component = o->has_component;
 	so.component = o->component;
+	so.member = o->member;
 	if ((ctx = ot_source_ctx_new(&so, st, err)) == NULL)
 		goto out;
+	/* directories, archives, compressed files and pipes: the inputs
+	 * they hold */
+	if (ot_source_expand(ctx, paths, n, &paths, &n, err) < 0)
+		goto out;
+	src = xcalloc(n ? n : 1, sizeof(*src));
+	info = xcalloc(n ? n : 1, sizeof(*info));
 	for (i = 0; i < n; i++) {
-		struct stat sb;
+		int64_t size;
 
 		if ((src[i].src = open_input(ctx, paths[i], (uint32_t)i, err)) == NULL)
 			goto out;
 		ot_source_stats(src[i].src, &sst);
 		info[i].format = sst.format;
-		/* what every kind of input shares */
-		if (stat(paths[i], &sb) == 0)
-			info[i].size = (uint64_t)sb.st_size;
+		/* what every kind of input shares; content of an archive or a
+		 * compressed file has its size once read (store_input()) */
+		if ((size = ot_source_input_size(ctx, paths[i])) > 0)
+			info[i].size = (uint64_t)size;
 		total += info[i].size;
 		src[i].index = (uint32_t)i;
 		src[i].last_ts = INT64_MIN;
@@ -681,11 +709,14 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	for (i = 0; i < n; i++)
 		if (store_input(db, i, &src[i], &info[i], err) < 0)
 			goto out;
+	if (store_skipped(db, ctx, err) < 0)
+		goto out;
 	if (ot_db_finish_trace(db, info, n, p.start_ts, p.end_ts, o->force, err) < 0)
 		goto out;
 	in_txn = 0;
 	res->events = p.events;
 	res->packets = p.packets;
+	res->inputs = n;
 	res->start_ts = p.start_ts;
 	res->end_ts = p.end_ts;
 	if (o->progress)
@@ -707,7 +738,7 @@ out:
 	if (in_txn)
 		ot_db_abort_trace(db);
 	ot_engine_free(eng);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && src != NULL; i++)
 		ot_source_close(src[i].src);
 	free(src);
 	free(info);

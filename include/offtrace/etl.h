@@ -173,6 +173,9 @@ int ot_etl_probe(const uint8_t *head, size_t len);
  * filled (file, offset, phase) when it is not a readable ETL file.
  */
 struct ot_etl *ot_etl_open(const char *path, struct ot_err *err);
+/* The same over a regular file open as fd (the reader takes a dup of it);
+ * name is used in errors. */
+struct ot_etl *ot_etl_open_fd(int fd, const char *name, struct ot_err *err);
 /* The same over memory the caller keeps alive until ot_etl_close(); name is
  * used in errors. */
 struct ot_etl *ot_etl_open_mem(const uint8_t *data, size_t len, const char *name,

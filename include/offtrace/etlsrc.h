@@ -37,9 +37,12 @@ struct ot_etlsrc_unmatched {
 };
 
 struct ot_etlsrc;
+struct ot_etl;
 
 struct ot_etlsrc *ot_etlsrc_open(const char *path, struct ot_strtab *st,
 				 struct ot_err *err);
+/* The same over an open reader (taken: closed by ot_etlsrc_close). */
+struct ot_etlsrc *ot_etlsrc_new(struct ot_etl *etl, struct ot_strtab *st);
 /*
  * Also decode with a profile (borrowed until close): manifest events of
  * its providers, and WPP messages through the TMF files of tmf (may be

@@ -27,6 +27,7 @@ struct ot_ingest_opts {
 	size_t nprofiles;
 	const char *tmf_dir;
 	const char *prefix;	/* TRACE_FORMAT_PREFIX of text inputs; NULL: default */
+	const char *member;	/* --member GLOB: archive members, files of directories */
 	int64_t tz_offset_ns;	/* tracefmt local time = UTC + this */
 	int tz_set;		/* --tz-offset given (else text times are read as UTC) */
 	/* pktmon packets: --appearances all, --component N (source.h) */
@@ -46,6 +47,7 @@ struct ot_ingest_result {
 	int64_t start_ts, end_ts;
 	struct ot_engine_stats engine;
 	uint64_t packets;	/* captured packets merged (pcap, pcapng) */
+	size_t inputs;		/* inputs read (an archive's members each) */
 };
 
 /* All or nothing: on failure the database is as it was. */

@@ -85,6 +85,10 @@ struct ot_packet {
  */
 struct ot_pcap;
 struct ot_pcap *ot_pcap_open(const char *path, struct ot_err *err);
+/* The same over a stream at its start, whose magic the caller read
+ * elsewhere (pcapng or not); f is taken, closed by ot_pcap_close() (or on
+ * failure); name is used in errors. */
+struct ot_pcap *ot_pcap_fopen(FILE *f, const char *name, int pcapng, struct ot_err *err);
 int ot_pcap_next(struct ot_pcap *p, struct ot_packet *pkt, struct ot_err *err);
 /* "pcap" or "pcapng" */
 const char *ot_pcap_format(const struct ot_pcap *p);

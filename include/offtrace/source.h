@@ -75,6 +75,9 @@ struct ot_source_opts {
 	int appearances_all;		/* --appearances all: every appearance */
 	int has_component;		/* --component N: the appearances at N only */
 	unsigned component;
+	const char *member;		/* --member GLOB: the members of
+					 * archives and files of directories
+					 * it matches (fnmatch(3)) */
 };
 
 /* Unmatched kinds an ingest keeps per input in the database. */
@@ -152,6 +155,30 @@ struct ot_tmfdir;
 const struct ot_tmfdir *ot_source_ctx_tmf(const struct ot_source_ctx *c);
 
 /*
+ * The inputs that paths hold, in order: a plain file is itself; a
+ * directory is the files below it, sorted by path; an archive (zip, tar
+ * with any compression, cab, 7z, ISO, ... through libarchive) is its
+ * members whose content a source reads, named "ARCHIVE:MEMBER", one
+ * nested archive deep; a compressed file (gzip, zstd, xz, bzip2, lz4) is
+ * its content under its own name; "-", a FIFO or /dev/stdin is read once,
+ * without seeking.  Members and files below a directory that no source
+ * reads are skipped (ot_source_skipped()); a file named in paths is not:
+ * ot_source_detect() and ot_source_open() say what it is.  names (kept by
+ * c until the next call) are for ot_source_detect() and ot_source_open().
+ * -1 and err (phase "archive" with the member and offset, "open",
+ * "detect", "spool") when a path cannot be read.
+ */
+int ot_source_expand(struct ot_source_ctx *c, const char *const *paths, size_t n,
+		     const char *const **names, size_t *count, struct ot_err *err);
+
+/* A member or file ot_source_expand() skipped, and the detector's word. */
+struct ot_source_skip {
+	char *name;
+	const char *kind;
+};
+size_t ot_source_skipped(const struct ot_source_ctx *c, const struct ot_source_skip **v);
+
+/*
  * The kind of input at path, from its first bytes: "pcap", "pcapng",
  * "etl", "wpptext", "jsonl", "text" (with --prefix), or, for what no
  * source reads, "empty", "binary" or "text".  NULL and err when it cannot
@@ -188,8 +215,13 @@ size_t ot_source_problems(struct ot_source *s, const struct ot_source_problem **
 int ot_source_facts(struct ot_source *s, int (*put)(void *ctx, const char *name,
 						    const char *value),
 		    void *ctx);
-/* sha256 of the whole input (lowercase hex), after the last item. */
-int ot_source_sha256(struct ot_source *s, char hex[65], struct ot_err *err);
+/* sha256 of the whole input (lowercase hex), after the last item; for
+ * content from an archive, a compressed file or a stream, that of the
+ * content itself, whose size in bytes is then in *size (else left). */
+int ot_source_sha256(struct ot_source *s, char hex[65], uint64_t *size, struct ot_err *err);
+/* The size of an input ot_source_expand() found, when known before it is
+ * read (a plain file's, an archive header's); -1 when not. */
+int64_t ot_source_input_size(const struct ot_source_ctx *c, const char *name);
 void ot_source_close(struct ot_source *s);
 
 /* Free what the calling thread's reading kept (before a reader thread

@@ -20,6 +20,10 @@ struct ot_textsrc;
 struct ot_textsrc *ot_textsrc_open(const char *path, const struct ot_profile *p,
 				   const struct ot_wpptext_prefix *pf, int64_t tz_ns,
 				   struct ot_strtab *st, struct ot_err *err);
+/* The same over an open reader (taken: closed by ot_textsrc_close). */
+struct ot_textsrc *ot_textsrc_new(struct ot_wpptext *rd, const struct ot_profile *p,
+				  const struct ot_wpptext_prefix *pf, int64_t tz_ns,
+				  struct ot_strtab *st);
 /* 1 an event, 0 the end, -1 an error (err: file, line, phase). */
 int ot_textsrc_next(struct ot_textsrc *s, struct ot_event *ev, struct ot_err *err);
 const struct ot_wpptext_stats *ot_textsrc_stats(const struct ot_textsrc *s);

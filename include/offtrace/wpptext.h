@@ -113,6 +113,9 @@ int ot_wpptext_parse_tz(const char *s, int64_t *offset_ns);
 
 struct ot_wpptext;
 struct ot_wpptext *ot_wpptext_open(const char *path, struct ot_err *err);
+/* The same over a stream read from its start (taken: closed by
+ * ot_wpptext_close); name is for errors. */
+struct ot_wpptext *ot_wpptext_fopen(FILE *f, const char *name);
 /* Use a custom prefix (borrowed: keep it until close); NULL: the default. */
 void ot_wpptext_set_prefix(struct ot_wpptext *r, const struct ot_wpptext_prefix *pf);
 /* Local time = UTC + offset_ns: times are returned in UTC. */

@@ -61,11 +61,17 @@ struct ot_etlsrc *
 ot_etlsrc_open(const char *path, struct ot_strtab *st, struct ot_err *err)
 {
 	struct ot_etl *etl = ot_etl_open(path, err);
-	struct ot_etlsrc *s;
 
 	if (etl == NULL)
 		return NULL;
-	s = xcalloc(1, sizeof(*s));
+	return ot_etlsrc_new(etl, st);
+}
+
+struct ot_etlsrc *
+ot_etlsrc_new(struct ot_etl *etl, struct ot_strtab *st)
+{
+	struct ot_etlsrc *s = xcalloc(1, sizeof(*s));
+
 	s->etl = etl;
 	s->st = st;
 	s->host = ot_intern(st, "", 0);

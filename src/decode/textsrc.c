@@ -20,10 +20,18 @@ ot_textsrc_open(const char *path, const struct ot_profile *p,
 		struct ot_strtab *st, struct ot_err *err)
 {
 	struct ot_wpptext *rd = ot_wpptext_open(path, err);
-	struct ot_textsrc *s;
 
 	if (rd == NULL)
 		return NULL;
+	return ot_textsrc_new(rd, p, pf, tz_ns, st);
+}
+
+struct ot_textsrc *
+ot_textsrc_new(struct ot_wpptext *rd, const struct ot_profile *p,
+	       const struct ot_wpptext_prefix *pf, int64_t tz_ns, struct ot_strtab *st)
+{
+	struct ot_textsrc *s;
+
 	ot_wpptext_set_prefix(rd, pf);
 	ot_wpptext_set_tz(rd, tz_ns);
 	s = xcalloc(1, sizeof(*s));

@@ -1238,17 +1238,12 @@ ot_etl_open_mem(const uint8_t *data, size_t len, const char *name, struct ot_err
 	return e;
 }
 
-struct ot_etl *
-ot_etl_open(const char *path, struct ot_err *err)
+/* ot_etl_open(), ot_etl_open_fd(): the header and index of e->fd */
+static struct ot_etl *
+etl_open_fd(struct ot_etl *e, struct ot_err *err)
 {
-	struct ot_etl *e = etl_new(path);
 	struct stat sb;
 
-	e->fd = open(path, O_RDONLY);
-	if (e->fd < 0) {
-		etl_fail(e, err, 0, "open", "cannot open: %s", strerror(errno));
-		goto fail;
-	}
 	if (fstat(e->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		etl_fail(e, err, 0, "open", "not a regular file");
 		goto fail;
@@ -1260,6 +1255,34 @@ ot_etl_open(const char *path, struct ot_err *err)
 fail:
 	ot_etl_close(e);
 	return NULL;
+}
+
+struct ot_etl *
+ot_etl_open(const char *path, struct ot_err *err)
+{
+	struct ot_etl *e = etl_new(path);
+
+	e->fd = open(path, O_RDONLY);
+	if (e->fd < 0) {
+		etl_fail(e, err, 0, "open", "cannot open: %s", strerror(errno));
+		ot_etl_close(e);
+		return NULL;
+	}
+	return etl_open_fd(e, err);
+}
+
+struct ot_etl *
+ot_etl_open_fd(int fd, const char *name, struct ot_err *err)
+{
+	struct ot_etl *e = etl_new(name);
+
+	e->fd = dup(fd);
+	if (e->fd < 0) {
+		etl_fail(e, err, 0, "open", "cannot open: %s", strerror(errno));
+		ot_etl_close(e);
+		return NULL;
+	}
+	return etl_open_fd(e, err);
 }
 
 void

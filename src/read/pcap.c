@@ -55,10 +55,7 @@ dlt_to_linktype(int dlt)
 struct ot_pcap *
 ot_pcap_open(const char *path, struct ot_err *err)
 {
-	char ebuf[PCAP_ERRBUF_SIZE];
 	uint8_t m[4];
-	struct ot_pcap *p;
-	char *vbuf;
 	FILE *f;
 	uint32_t magic;
 
@@ -67,6 +64,29 @@ ot_pcap_open(const char *path, struct ot_err *err)
 		perr(err, path, 0, "open", strerror(errno));
 		return NULL;
 	}
+	if (fread(m, 1, 4, f) != 4) {
+		fclose(f);
+		perr(err, path, 0, "header", "not a capture file: shorter than a header");
+		return NULL;
+	}
+	magic = ot_le32(m);
+	if (magic != 0x0a0d0d0au && magic != 0xa1b2c3d4u && magic != 0xd4c3b2a1u &&
+	    magic != 0xa1b23c4du && magic != 0x4d3cb2a1u) {
+		fclose(f);
+		perr(err, path, 0, "header", "not a pcap or pcapng file (bad magic)");
+		return NULL;
+	}
+	rewind(f);
+	return ot_pcap_fopen(f, path, magic == 0x0a0d0d0au, err);
+}
+
+struct ot_pcap *
+ot_pcap_fopen(FILE *f, const char *name, int pcapng, struct ot_err *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct ot_pcap *p;
+	char *vbuf;
+
 	/* records are read a few dozen bytes at a time through the stream
 	 * (libpcap's two fread()s per record, the pcapng walker's blocks):
 	 * with stdio's default buffer of a page that is a read(2) per 4 KiB,
@@ -76,35 +96,19 @@ ot_pcap_open(const char *path, struct ot_err *err)
 	/* one thread reads a capture: stdio need not lock the stream for
 	 * each of those fread()s */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
-	if (fread(m, 1, 4, f) != 4) {
-		fclose(f);
-		free(vbuf);
-		perr(err, path, 0, "header", "not a capture file: shorter than a header");
-		return NULL;
-	}
-	magic = ot_le32(m);
 	p = xcalloc(1, sizeof(*p));
-	p->path = xstrdup(path);
+	p->path = xstrdup(name);
 	p->vbuf = vbuf;
-	if (magic == 0x0a0d0d0au) {
-		rewind(f);
+	if (pcapng) {
 		p->f = f;
-		p->w = ot_pcapng_new(f, path);
+		p->w = ot_pcapng_new(f, name);
 		return p;
 	}
-	if (magic != 0xa1b2c3d4u && magic != 0xd4c3b2a1u && magic != 0xa1b23c4du &&
-	    magic != 0x4d3cb2a1u) {
-		fclose(f);
-		perr(err, path, 0, "header", "not a pcap or pcapng file (bad magic)");
-		ot_pcap_close(p);
-		return NULL;
-	}
-	rewind(f);
 	ebuf[0] = '\0';
 	p->pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (p->pc == NULL) {
 		fclose(f);	/* libpcap closes it only once it took it */
-		perr(err, path, 0, "header", ebuf);
+		perr(err, name, 0, "header", ebuf);
 		ot_pcap_close(p);
 		return NULL;
 	}
@@ -129,7 +133,9 @@ raw_caplen(struct ot_pcap *p, uint64_t off, uint32_t *caplen)
 	uint8_t h[16];
 	FILE *f = pcap_file(p->pc);
 
-	if (f == NULL || pread(fileno(f), h, 16, (off_t)off) != 16)
+	/* a stream that is no file (an archive's entry, a pipe) cannot be
+	 * looked at again: libpcap's cut record is then taken as it is */
+	if (f == NULL || fileno(f) < 0 || pread(fileno(f), h, 16, (off_t)off) != 16)
 		return -1;
 	*caplen = ot_le32(h + 8);
 	if (p->swapped)

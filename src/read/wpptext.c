@@ -544,16 +544,22 @@ ot_wpptext_bytes(const struct ot_wpptext *r)
 struct ot_wpptext *
 ot_wpptext_open(const char *path, struct ot_err *err)
 {
-	struct ot_wpptext *r;
 	FILE *f = fopen(path, "rb");
 
 	if (f == NULL) {
 		ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	r = xcalloc(1, sizeof(*r));
+	return ot_wpptext_fopen(f, path);
+}
+
+struct ot_wpptext *
+ot_wpptext_fopen(FILE *f, const char *name)
+{
+	struct ot_wpptext *r = xcalloc(1, sizeof(*r));
+
 	r->f = f;
-	r->path = xstrdup(path);
+	r->path = xstrdup(name);
 	r->cap = 1u << 18;
 	r->buf = xmalloc(r->cap);
 	ot_sha256_init(&r->sha);

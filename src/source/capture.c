@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct capture_src {
 	struct ot_pcap *cap;
@@ -18,9 +19,18 @@ struct capture_src {
 static int
 capture_open(struct ot_source *s, const char *path, struct ot_err *err)
 {
-	struct ot_pcap *p = ot_pcap_open(path, err);
+	struct ot_pcap *p;
 	struct capture_src *c;
+	FILE *f;
 
+	if (src_plain(s)) {
+		p = ot_pcap_open(path, err);
+	} else if ((f = src_stream(s, err)) != NULL) {
+		/* the detector read its magic */
+		p = ot_pcap_fopen(f, path, strcmp(s->kind, "pcapng") == 0, err);
+	} else {
+		p = NULL;
+	}
 	if (p == NULL)
 		return -1;
 	c = xcalloc(1, sizeof(*c));

@@ -26,7 +26,15 @@ struct etl_src {
 	struct ot_pktmon *pkm;		/* the packet decoder (es's, or raw mode's) */
 	uint64_t records;		/* raw mode: read */
 	char *path;
+	int fd;				/* a temporary copy (src_spool()), or -1 */
 };
+
+/* The reader of e's file, by path or by the copy's descriptor. */
+static struct ot_etl *
+etl_reopen(const struct etl_src *e, struct ot_err *err)
+{
+	return e->fd >= 0 ? ot_etl_open_fd(e->fd, e->path, err) : ot_etl_open(e->path, err);
+}
 
 /* The component names of a PktMon capture, from a pass of its own. */
 static void
@@ -38,7 +46,7 @@ prescan(void *ctx, struct ot_pktmon *p)
 	struct ot_err err;
 
 	memset(&err, 0, sizeof(err));
-	if ((etl = ot_etl_open(e->path, &err)) == NULL)
+	if ((etl = etl_reopen(e, &err)) == NULL)
 		return;		/* the main pass says what is wrong */
 	while (ot_etl_next(etl, &r, &err) > 0)
 		ot_pktmon_learn(p, &r);
@@ -70,28 +78,32 @@ etl_open(struct ot_source *s, const char *path, struct ot_err *err)
 	struct etl_src *e = xcalloc(1, sizeof(*e));
 	int mode = c->o.appearances_all ? OT_PKTMON_ALL : OT_PKTMON_FIRST;
 	int comp = c->o.has_component ? (int)c->o.component : -1;
+	struct ot_etl *etl;
 
+	/* read out of file order: content that is no plain file is copied
+	 * into a temporary file first */
+	e->path = xstrdup(path);
+	if ((e->fd = src_spool(s, err)) == -2 || (etl = etl_reopen(e, err)) == NULL)
+		goto fail;
 	if (c->o.flags & OT_SRC_RAW) {
-		if ((e->raw = ot_etl_open(path, err)) == NULL)
-			goto fail;
+		e->raw = etl;
 		if (c->o.flags & OT_SRC_PACKETS) {
 			e->pkm = ot_pktmon_new();
 			ot_pktmon_set_mode(e->pkm, OT_PKTMON_RAW, -1);
 		}
 	} else {
-		if ((e->es = ot_etlsrc_open(path, c->st, err)) == NULL)
-			goto fail;
+		e->es = ot_etlsrc_new(etl, c->st);
 		if (c->o.flags & OT_SRC_PACKETS)
 			e->pkm = ot_etlsrc_want_packets(e->es, mode, comp);
 		if (!(c->o.flags & OT_SRC_NO_PROFILE))
 			ot_etlsrc_set_profile(e->es, c->prof, c->tmf);
 	}
-	e->path = xstrdup(path);
 	if (e->pkm)
 		ot_pktmon_on_first(e->pkm, prescan, e);
 	s->impl = e;
 	return 0;
 fail:
+	free(e->path);
 	free(e);
 	return -1;
 }

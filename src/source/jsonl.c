@@ -20,12 +20,10 @@ static int
 jsonl_open(struct ot_source *s, const char *path, struct ot_err *err)
 {
 	struct jsonl_src *j;
-	FILE *f = fopen(path, "rb");
+	FILE *f = src_stream(s, err);
 
-	if (f == NULL) {
-		err->phase = "open";
-		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));
-	}
+	if (f == NULL)
+		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->f = f;
 	j->rd = ot_jsonl_open(f, path, s->index, s->ctx->st);

@@ -53,6 +53,7 @@ ot_source_ctx_free(struct ot_source_ctx *c)
 	ot_profile_free(c->prof);
 	ot_tmfdir_free(c->tmf);
 	ot_wpptext_prefix_free(c->pf);
+	src_inputs_free(c);
 	ot_strtab_free(c->own_st);
 	free(c);
 }
@@ -70,161 +71,8 @@ ot_source_ctx_tmf(const struct ot_source_ctx *c)
 }
 
 /*
- * The probes, on the first bytes of a file (at most 4096).  The magic
- * numbers of pcap (both byte orders, us and ns) and of the pcapng section
- * header block: FORMATS.md section 4.
- */
-static uint32_t
-le32_at(const uint8_t *b)
-{
-	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
-}
-
-static int
-probe_pcap(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	uint32_t m = n >= 4 ? le32_at(b) : 0;
-
-	return m == 0xa1b2c3d4u || m == 0xd4c3b2a1u || m == 0xa1b23c4du || m == 0x4d3cb2a1u;
-}
-
-static int
-probe_pcapng(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return n >= 4 && le32_at(b) == 0x0a0d0d0au;
-}
-
-/* ETL: the first buffer's header and log-file header event (FORMATS.md 1.7) */
-static int
-probe_etl(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return ot_etl_probe(b, n);
-}
-
-/* tracefmt text (FORMATS.md 2.3): before the binary test, since a message
- * may hold any byte */
-static int
-probe_wpptext(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return ot_wpptext_probe(b, n);
-}
-
-/* past a UTF-8 byte-order mark and white space */
-static size_t
-skip_space(const uint8_t *b, size_t n)
-{
-	size_t i = n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf ? 3 : 0;
-
-	while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n'))
-		i++;
-	return i;
-}
-
-static int
-skip_space_all(const uint8_t *b, size_t n)
-{
-	return skip_space(b, n) == n;
-}
-
-static int
-probe_empty(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return skip_space_all(b, n);
-}
-
-/*
- * UTF-16 text (tracefmt and "pktmon format" write UTF-16LE with a
- * byte-order mark): its first bytes as UTF-8 in u, for the probes of text
- * below; 0 when it is no UTF-16 text.  Before the ETL probe, so that such
- * text is never taken for an .etl.
- */
-static size_t
-utf16_head(const uint8_t *b, size_t n, char u[OT_WPPTEXT_UTF8_MAX(4096)])
-{
-	int enc = ot_wpptext_encoding(b, n);
-
-	if (enc == OT_WPPTEXT_UTF8 || n > 4096)
-		return 0;
-	return ot_wpptext_utf16_to_utf8(b, n, enc, u);
-}
-
-/* UTF-16 tracefmt text: by its first line, as probe_wpptext */
-static int
-probe_utf16_wpptext(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	char u[OT_WPPTEXT_UTF8_MAX(4096)];
-	size_t k = utf16_head(b, n, u);
-
-	return k > 0 && ot_wpptext_probe((const uint8_t *)u, k);
-}
-
-/* UTF-16 white space only (a byte-order mark alone, say), as probe_empty */
-static int
-probe_utf16_empty(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	char u[OT_WPPTEXT_UTF8_MAX(4096)];
-	size_t k = utf16_head(b, n, u);
-
-	return k > 0 && skip_space_all((const uint8_t *)u, k);
-}
-
-/* other UTF-16 text with --prefix, as probe_prefixed */
-static int
-probe_utf16_prefixed(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	char u[OT_WPPTEXT_UTF8_MAX(4096)];
-
-	return c != NULL && c->o.prefix != NULL && utf16_head(b, n, u) > 0;
-}
-
-/* other UTF-16 text: no source reads it, but it is text */
-static int
-probe_utf16(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	char u[OT_WPPTEXT_UTF8_MAX(4096)];
-
-	return utf16_head(b, n, u) > 0;
-}
-
-/* JSON lines; binary bytes further on are the reader's to report, with
- * their line */
-static int
-probe_jsonl(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	size_t i = skip_space(b, n);
-
-	return i < n && b[i] == '{';
-}
-
-/* any other text or bytes, read as tracefmt text written with --prefix */
-static int
-probe_prefixed(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return c != NULL && c->o.prefix != NULL;
-}
-
-static int
-probe_binary(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	size_t k;
-
-	for (k = skip_space(b, n); k < n; k++)
-		if (b[k] == 0 || (b[k] < 0x20 && b[k] != '\t' && b[k] != '\n' && b[k] != '\r'))
-			return 1;
-	return 0;
-}
-
-static int
-probe_any(const struct ot_source_ctx *c, const uint8_t *b, size_t n)
-{
-	return 1;
-}
-
-/*
- * The detector: the first probe that says yes names the kind and its
- * source (NULL: no source reads it).  A new input kind is its ops here
- * and a line in the table, and one file in src/source/.
+ * Which source reads a kind the detector names (detect.c); a kind not
+ * here has none.
  */
 extern const struct ot_source_ops ot_source_jsonl_ops;		/* jsonl.c */
 extern const struct ot_source_ops ot_source_etl_ops;		/* etl.c */
@@ -233,44 +81,50 @@ extern const struct ot_source_ops ot_source_capture_ops;	/* capture.c */
 
 static const struct detector {
 	const char *name;
-	int (*probe)(const struct ot_source_ctx *c, const uint8_t *b, size_t n);
 	const struct ot_source_ops *ops;
-} detectors[] = {
-	{ "pcap", probe_pcap, &ot_source_capture_ops },
-	{ "pcapng", probe_pcapng, &ot_source_capture_ops },
-	{ "wpptext", probe_utf16_wpptext, &ot_source_text_ops },
-	{ "empty", probe_utf16_empty, NULL },
-	{ "wpptext", probe_utf16_prefixed, &ot_source_text_ops },
-	{ "text", probe_utf16, NULL },
-	{ "etl", probe_etl, &ot_source_etl_ops },
-	{ "wpptext", probe_wpptext, &ot_source_text_ops },
-	{ "empty", probe_empty, NULL },
-	{ "jsonl", probe_jsonl, &ot_source_jsonl_ops },
-	{ "wpptext", probe_prefixed, &ot_source_text_ops },
-	{ "binary", probe_binary, NULL },
-	{ "text", probe_any, NULL },
+} kinds[] = {
+	{ "pcap", &ot_source_capture_ops },
+	{ "pcapng", &ot_source_capture_ops },
+	{ "etl", &ot_source_etl_ops },
+	{ "wpptext", &ot_source_text_ops },
+	{ "jsonl", &ot_source_jsonl_ops },
+	{ "empty", NULL },
+	{ "text", NULL },
+	{ "binary", NULL },
 };
 
-#define NDETECTORS (sizeof(detectors) / sizeof(detectors[0]))
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const struct detector *
+detector_named(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].name, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
 
 static const struct detector *
 detect(const struct ot_source_ctx *c, const char *path, struct ot_err *err)
 {
 	uint8_t b[4096];
-	size_t n, i;
-	FILE *f = fopen(path, "rb");
+	size_t n;
+	struct ot_input *in = c != NULL ? src_input(c, path) : NULL;
+	FILE *f;
 
-	if (f == NULL) {
+	/* what ot_source_expand() found was looked at then */
+	if (in != NULL)
+		return detector_named(src_input_kind(in));
+	if ((f = fopen(path, "rb")) == NULL) {
 		err->phase = "open";
 		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s",
 				    strerror(errno)), NULL;
 	}
 	n = fread(b, 1, sizeof(b), f);
 	fclose(f);
-	for (i = 0; i < NDETECTORS; i++)
-		if (detectors[i].probe(c, b, n))
-			break;
-	return &detectors[i];
+	return detector_named(src_detect_bytes(c, b, n));
 }
 
 const char *
@@ -281,15 +135,12 @@ ot_source_detect(const struct ot_source_ctx *c, const char *path, struct ot_err 
 	return d ? d->name : NULL;
 }
 
-int
-ot_source_readable(const char *kind)
+int64_t
+ot_source_input_size(const struct ot_source_ctx *c, const char *name)
 {
-	size_t i;
+	struct ot_input *in = src_input(c, name);
 
-	for (i = 0; i < NDETECTORS; i++)
-		if (strcmp(detectors[i].name, kind) == 0 && detectors[i].ops != NULL)
-			return 1;
-	return 0;
+	return in != NULL ? src_input_size(in) : -1;
 }
 
 struct ot_source *
@@ -298,15 +149,12 @@ ot_source_open(struct ot_source_ctx *c, const char *path, const char *kind,
 {
 	const struct detector *d = NULL;
 	struct ot_source *s;
-	size_t i;
 
 	if (kind == NULL) {
 		if ((d = detect(c, path, err)) == NULL)
 			return NULL;
 	} else {
-		for (i = 0; i < NDETECTORS && d == NULL; i++)
-			if (strcmp(detectors[i].name, kind) == 0 && detectors[i].ops != NULL)
-				d = &detectors[i];
+		d = detector_named(kind);
 	}
 	if (d == NULL || d->ops == NULL) {
 		err->phase = "detect";
@@ -318,9 +166,12 @@ ot_source_open(struct ot_source_ctx *c, const char *path, const char *kind,
 	s->ctx = c;
 	s->kind = d->name;
 	s->path = xstrdup(path);
+	s->in = src_input(c, path);
 	s->index = index;
 	snprintf(s->format, sizeof(s->format), "%s", d->name);
 	if (s->ops->open(s, path, err) < 0) {
+		src_stream_error(s, err);
+		src_stream_close(s);
 		free(s->path);
 		free(s);
 		return NULL;
@@ -333,6 +184,10 @@ ot_source_next(struct ot_source *s, struct ot_item *it, struct ot_err *err)
 {
 	int r = s->ops->next(s, it, err);
 
+	/* the reader saw a read error, or took it for the end; the stream
+	 * knows what it was */
+	if (r <= 0 && src_stream_error(s, err))
+		r = -1;
 	if (r < 0 && !err->file[0])
 		snprintf(err->file, sizeof(err->file), "%s", s->path);
 	return r;
@@ -384,7 +239,7 @@ ot_source_facts(struct ot_source *s, int (*put)(void *, const char *, const char
 /* sha256 of a whole file, for sources that do not hash as they read (the
  * .etl reader reads by buffers, not in file order) */
 int
-ot_source_sha256(struct ot_source *s, char hex[65], struct ot_err *err)
+ot_source_sha256(struct ot_source *s, char hex[65], uint64_t *size, struct ot_err *err)
 {
 	struct ot_sha256 c;
 	uint8_t *buf;
@@ -392,6 +247,10 @@ ot_source_sha256(struct ot_source *s, char hex[65], struct ot_err *err)
 	size_t k;
 	int rc = 0;
 
+	/* content that is no plain file: hashed as it was read, to its end */
+	if ((rc = src_stream_sha256(s, hex, size, err)) != -1)
+		return rc == 0 ? 0 : -1;
+	rc = 0;
 	if (s->ops->sha256 && s->ops->sha256(s, hex) == 0)
 		return 0;
 	if ((f = fopen(s->path, "rb")) == NULL) {
@@ -419,6 +278,7 @@ ot_source_close(struct ot_source *s)
 	if (s == NULL)
 		return;
 	s->ops->close(s);
+	src_stream_close(s);
 	free(s->un);
 	free(s->pr);
 	free(s->path);

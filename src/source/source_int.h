@@ -11,8 +11,17 @@
 struct ot_profile;
 struct ot_wpptext_prefix;
 
+struct ot_input;		/* input.c: one input after expansion */
+struct instream;		/* input.c: a content read as a stream */
+
 struct ot_source_ctx {
 	struct ot_source_opts o;
+	struct ot_input **in;		/* ot_source_expand()'s inputs */
+	size_t nin;
+	const char **names;		/* their names, as last given */
+	struct ot_source_skip *skip;	/* what it skipped */
+	size_t nskip;
+	int depth;			/* directories below the one named */
 	struct ot_strtab *st;
 	struct ot_strtab *own_st;	/* st when the caller gave none */
 	struct ot_profile *prof;	/* --profile files, then chimney */
@@ -45,6 +54,9 @@ struct ot_source {
 	struct ot_source_ctx *ctx;
 	const char *kind;		/* the detector's name */
 	char *path;
+	struct ot_input *in;		/* what ot_source_expand() found, or
+					 * NULL: path is a plain file */
+	struct instream *stream;	/* src_stream()'s or src_spool()'s */
 	uint32_t index;
 	void *impl;			/* the kind's own state */
 	char format[24];		/* stats.format, when the kind sets it */
@@ -53,5 +65,31 @@ struct ot_source {
 	struct ot_source_problem *pr;	/* problems(): built on demand */
 	size_t npr;
 };
+
+/*
+ * input.c: how a kind reads its input.  A plain file (src_plain()) is
+ * opened by path as ever; other content is a stream (src_stream(): taken
+ * by the reader, which closes it) or, for readers that need a file, a
+ * temporary copy (src_spool(): the descriptor, kept by the source; -1 for
+ * a plain file, -2 and err on failure).
+ */
+int src_plain(const struct ot_source *s);
+FILE *src_stream(struct ot_source *s, struct ot_err *err);
+int src_spool(struct ot_source *s, struct ot_err *err);
+/* 1 and err when the stream failed under its reader (damage inside an
+ * archive, a read error of a pipe), which the reader saw as a read error */
+int src_stream_error(const struct ot_source *s, struct ot_err *err);
+/* 0, the content's hash and size after reading it to its end; -1 with no
+ * stream; -2 and err when it failed */
+int src_stream_sha256(struct ot_source *s, char hex[65], uint64_t *size, struct ot_err *err);
+void src_stream_close(struct ot_source *s);
+
+struct ot_input *src_input(const struct ot_source_ctx *c, const char *name);
+const char *src_input_kind(const struct ot_input *in);
+int64_t src_input_size(const struct ot_input *in);
+void src_inputs_free(struct ot_source_ctx *c);
+
+/* source.c: the detector's word on a content's first bytes */
+const char *src_detect_bytes(const struct ot_source_ctx *c, const uint8_t *b, size_t n);
 
 #endif

@@ -22,20 +22,20 @@ text_open(struct ot_source *s, const char *path, struct ot_err *err)
 {
 	const struct ot_source_ctx *c = s->ctx;
 	int64_t tz = c->o.tz_set ? c->o.tz_offset_ns : 0;
-	struct text_src *t = xcalloc(1, sizeof(*t));
+	struct text_src *t;
+	struct ot_wpptext *rd;
+	FILE *f = src_stream(s, err);
 
-	if (c->o.flags & OT_SRC_RAW) {
-		t->raw = ot_wpptext_open(path, err);
-		if (t->raw != NULL) {
-			ot_wpptext_set_prefix(t->raw, c->pf);
-			ot_wpptext_set_tz(t->raw, c->o.tz_offset_ns);
-		}
-	} else {
-		t->ts = ot_textsrc_open(path, c->prof, c->pf, tz, c->st, err);
-	}
-	if (t->ts == NULL && t->raw == NULL) {
-		free(t);
+	if (f == NULL)
 		return -1;
+	t = xcalloc(1, sizeof(*t));
+	rd = ot_wpptext_fopen(f, path);
+	if (c->o.flags & OT_SRC_RAW) {
+		t->raw = rd;
+		ot_wpptext_set_prefix(t->raw, c->pf);
+		ot_wpptext_set_tz(t->raw, c->o.tz_offset_ns);
+	} else {
+		t->ts = ot_textsrc_new(rd, c->prof, c->pf, tz, c->st);
 	}
 	/* tracefmt times have no zone: the report says how they were read,
 	 * as local time unless --tz-offset made them UTC */

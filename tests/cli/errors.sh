@@ -30,9 +30,10 @@ one_line db-is-a-directory "offtrace: $TMP/dir: is a directory" \
 	"$PROG" ingest -q --db "$TMP/dir" "$TMP/c.jsonl"
 one_line report-db-is-a-directory "offtrace: $TMP/dir: is a directory" \
 	"$PROG" report "$TMP/dir"
-one_line input-is-a-directory "offtrace: $TMP/dir: is a directory" \
+# (a directory input is the traces below it: this one has none)
+one_line input-is-a-directory "offtrace: $TMP/dir: no trace or capture below this directory (offset=0, phase=detect)" \
 	"$PROG" analyze -q "$TMP/dir"
-one_line ingest-input-is-a-directory "offtrace: $TMP/dir: is a directory" \
+one_line ingest-input-is-a-directory "offtrace: $TMP/dir: no trace or capture below this directory (offset=0, phase=detect)" \
 	"$PROG" ingest -q --db "$TMP/n.db" "$TMP/dir"
 ok "errors/input-is-a-directory-no-db" test ! -e "$TMP/n.db"
 # a database that cannot be created
