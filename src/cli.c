@@ -296,6 +296,7 @@ cli_do_ingest(struct cli_ingest *c, char **paths, int n, struct ot_db **dbp,
 		pg = ot_progress_new(stderr, cli_term_width(2), (const char *const *)paths,
 				     (size_t)n);
 		c->o.progress = ot_progress_update;
+		c->o.inputs = ot_progress_inputs;
 		c->o.progress_ctx = pg;
 	}
 	rc = ot_ingest(db, (const char *const *)paths, (size_t)n, &c->o, &res, &err);

@@ -57,6 +57,9 @@ static const char dump_help[] =
 	"      --prefix FMT     the TRACE_FORMAT_PREFIX the text lines were written with\n"
 	"                       (default \"[%9!d!]%8!04X!.%3!04X!::%4!s! [%1!s!]\")\n"
 	"      --tz-offset +HH:MM  the text's local time is UTC+HH:MM\n"
+	"FILE may be \"-\" (standard input), compressed (gzip, zstd, xz, bzip2,\n"
+	"lz4), or an archive or directory holding one trace (else choose it):\n"
+	CLI_MEMBER_HELP
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the records\n"
 	"before the damage are printed; the damage is named on stderr).\n";
@@ -525,6 +528,7 @@ cmd_dump(int argc, char **argv)
 		{ "tmf", required_argument, NULL, OPT_TMF },
 		{ "prefix", required_argument, NULL, OPT_DUMP_PREFIX },
 		{ "tz-offset", required_argument, NULL, OPT_DUMP_TZ },
+		CLI_MEMBER_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -535,6 +539,7 @@ cmd_dump(int argc, char **argv)
 	struct ot_item it;
 	struct ot_err err;
 	const char *path, *kind;
+	static char path_buf[4096];
 	int64_t limit = -1;
 	uint64_t n = 0;
 	int opt, r = 0, rc = EXIT_OK, json = 0, payload = 0, count = 0, capture, text;
@@ -553,6 +558,9 @@ cmd_dump(int argc, char **argv)
 			break;
 		case OPT_PAYLOAD:
 			payload = 1;
+			break;
+		case OPT_MEMBER:
+			so.member = optarg;
 			break;
 		case OPT_COUNT:
 			count = 1;
@@ -584,6 +592,26 @@ cmd_dump(int argc, char **argv)
 		   (count ? 0 : OT_SRC_PACKETS);
 	if ((ctx = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 		return cli_report_error(&err);
+	/* an archive, a directory, a compressed file or a pipe: the one
+	 * input it holds */
+	{
+		const char *const *names;
+		size_t nn;
+
+		if (ot_source_expand(ctx, (const char *const *)&path, 1, &names, &nn, &err) < 0) {
+			ot_source_ctx_free(ctx);
+			return cli_report_error(&err);
+		}
+		if (nn != 1) {
+			cli_errorf("%s: holds %zu traces; dump reads one: choose it with --member GLOB",
+				   path, nn);
+			ot_source_ctx_free(ctx);
+			return EXIT_USAGE;
+		}
+		/* kept beyond the ctx, for the messages after it is freed */
+		snprintf(path_buf, sizeof(path_buf), "%s", names[0]);
+		path = path_buf;
+	}
 	/* a capture; tracefmt text (any text with --prefix); other text is
 	 * told about --prefix; else an .etl, whose reader says what is wrong
 	 * with a file that is none */

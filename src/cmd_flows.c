@@ -34,6 +34,7 @@ static const char flows_help[] =
 	"      --format FMT     csv (default) or jsonl\n"
 	"      --appearances WHICH  pktmon: first (default) or all (every appearance)\n"
 	"      --component N    pktmon: only the appearances and drops at component N\n"
+	CLI_MEMBER_HELP
 	"  -q, --quiet          no packet summary on stderr\n"
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, unreadable or damaged input (the flows\n"
@@ -391,7 +392,7 @@ struct feed {
 	int failed;		/* the reader stopped on err */
 	struct ot_err err;
 	struct ot_source_ctx *ctx;
-	char **paths;
+	const char *const *paths;
 	int npaths;
 	/* the reader's, read after it is joined */
 	struct ot_source_appear appear;	/* summed over the inputs */
@@ -594,6 +595,7 @@ cmd_flows(int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "appearances", required_argument, NULL, OPT_APPEARANCES },
 		{ "component", required_argument, NULL, OPT_COMPONENT },
+		CLI_MEMBER_LONGOPT,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -646,8 +648,20 @@ cmd_flows(int argc, char **argv)
 	ot_ring_init(&fd.ring, NBATCH);
 	for (k = 0; k < NBATCH; k++)
 		fd.b[k] = xmalloc(sizeof(*fd.b[k]));
-	fd.paths = argv + optind;
-	fd.npaths = argc - optind;
+	/* archives, directories, compressed files, pipes: what they hold */
+	{
+		size_t nn;
+
+		if (ot_source_expand(fd.ctx, (const char *const *)argv + optind,
+				     (size_t)(argc - optind), &fd.paths, &nn, &fd.err) < 0) {
+			ot_source_ctx_free(fd.ctx);
+			for (k = 0; k < NBATCH; k++)
+				free(fd.b[k]);
+			ot_ring_destroy(&fd.ring);
+			return cli_report_error(&fd.err);
+		}
+		fd.npaths = (int)nn;
+	}
 	t = ot_flows_new(collect, &rows);
 	if (pthread_create(&th, NULL, reader, &fd) != 0) {
 		/* not read on this thread instead: the reader waits once

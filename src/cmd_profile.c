@@ -31,6 +31,7 @@ static const char profile_help[] =
 	"      --tz-offset +HH:MM  accepted for symmetry with analyze (times are not shown)\n"
 	"      --limit N        list at most N messages (default 50)\n"
 	"      --format FMT     text (default) or jsonl\n"
+	CLI_MEMBER_HELP
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 usage error, a bad profile or an unreadable trace.\n";
 
@@ -154,15 +155,18 @@ profile_stats(int argc, char **argv)
 		{ "tz-offset", required_argument, NULL, OPT_TZ_OFFSET },
 		{ "limit", required_argument, NULL, OPT_LIMIT_STATS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		CLI_MEMBER_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *profiles[CLI_MAX_PROFILES];
+	const char *const *names;
+	size_t nn, k;
 	struct ot_source_opts so;
 	struct ot_source_ctx *c;
 	struct ot_err err;
 	int64_t limit = 50, tz;
-	int opt, rc = EXIT_OK, json = 0, i;
+	int opt, rc = EXIT_OK, json = 0;
 
 	memset(&err, 0, sizeof(err));
 	memset(&so, 0, sizeof(so));
@@ -181,6 +185,9 @@ profile_stats(int argc, char **argv)
 			break;
 		case OPT_PREFIX:
 			so.prefix = optarg;
+			break;
+		case OPT_MEMBER:
+			so.member = optarg;
 			break;
 		case OPT_TZ_OFFSET:
 			/* accepted for symmetry with analyze; times are not shown */
@@ -210,8 +217,14 @@ profile_stats(int argc, char **argv)
 			return profile_error(&err);
 		return cli_report_error(&err);
 	}
-	for (i = optind; i < argc; i++) {
-		int r = stats_one(c, argv[i], limit, json);
+	/* archives, directories, compressed files, pipes: what they hold */
+	if (ot_source_expand(c, (const char *const *)argv + optind, (size_t)(argc - optind),
+			     &names, &nn, &err) < 0) {
+		ot_source_ctx_free(c);
+		return cli_report_error(&err);
+	}
+	for (k = 0; k < nn; k++) {
+		int r = stats_one(c, names[k], limit, json);
 
 		if (r != EXIT_OK)
 			rc = r;

@@ -620,6 +620,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 	 * they hold */
 	if (ot_source_expand(ctx, paths, n, &paths, &n, err) < 0)
 		goto out;
+	if (o->progress && o->inputs)
+		o->inputs(o->progress_ctx, paths, n);
 	src = xcalloc(n ? n : 1, sizeof(*src));
 	info = xcalloc(n ? n : 1, sizeof(*info));
 	for (i = 0; i < n; i++) {

@@ -37,6 +37,8 @@ struct ot_ingest_opts {
 	/* called about every 100 ms of work; may be NULL */
 	void (*progress)(void *ctx, uint64_t bytes, uint64_t total, uint64_t events);
 	void *progress_ctx;
+	/* with progress: the inputs the paths held, once known */
+	void (*inputs)(void *ctx, const char *const *names, size_t n);
 };
 
 void ot_ingest_opts_init(struct ot_ingest_opts *o);

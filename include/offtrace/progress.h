@@ -26,6 +26,12 @@ struct ot_progress *ot_progress_new(FILE *out, int width,
  */
 void ot_progress_update(void *ctx, uint64_t bytes, uint64_t total,
 			uint64_t events);
+/*
+ * The inputs the paths held (struct ot_ingest_opts.inputs; ctx is the
+ * bar): a member of an archive shows as ARCHIVE:MEMBER, the archive by
+ * its base name.
+ */
+void ot_progress_inputs(void *ctx, const char *const *names, size_t n);
 /* Clear the line (so the next message starts clean) and free; NULL is fine. */
 void ot_progress_free(struct ot_progress *p);
 

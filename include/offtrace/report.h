@@ -95,6 +95,12 @@ struct ot_report {
 					 * --tz-offset */
 	uint64_t events, inputs;
 	struct ot_rep_input *in;	/* the inputs, in command-line order */
+	struct ot_rep_skip {	/* members of archives and files below
+				 * directories that no source reads */
+		char file[256];
+		char kind[48];	/* the detector's word: "text", "binary", ... */
+	} *skipped;
+	size_t nskipped;
 	size_t nin;
 	/*
 	 * doc/rules.md 3.  leaked counts every leak, of any reason (it is

@@ -822,6 +822,13 @@ summary(struct html *h)
 		}
 		fputs("</li>\n", out);
 	}
+	for (i = 0; i < r->nskipped; i++) {
+		fputs("<li><code>", out);
+		put_esc(out, r->skipped[i].file);
+		fputs("</code> (", out);
+		put_esc(out, r->skipped[i].kind);
+		fputs("): skipped, not a trace or capture</li>\n", out);
+	}
 	/* leaks of every reason, live at end included, each reason counted */
 	for (i = 0; i < r->nleaks; i++) {
 		for (j = 0; j < 4; j++)

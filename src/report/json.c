@@ -203,7 +203,20 @@ ot_report_json(const struct ot_report *r, FILE *out)
 			put_drops(out, in);
 		fputs(" }", out);
 	}
-	fputs(r->nin ? " ] },\n" : "] },\n", out);
+	fputs(r->nin ? " ]" : "]", out);
+	/* only when there were, so that other reports stay as they were */
+	if (r->nskipped) {
+		fputs(", \"skipped\": [", out);
+		for (i = 0; i < r->nskipped; i++) {
+			fputs(i ? ", { \"file\": " : " { \"file\": ", out);
+			ot_json_string(out, r->skipped[i].file);
+			fputs(", \"kind\": ", out);
+			ot_json_string(out, r->skipped[i].kind);
+			fputs(" }", out);
+		}
+		fputs(" ]", out);
+	}
+	fputs(" },\n", out);
 
 	fprintf(out, "  \"summary\": { \"objects\": %" PRIu64
 		", \"offloaded\": %" PRIu64 ", \"failed\": %" PRIu64

@@ -530,6 +530,34 @@ load_inputs(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
 	return 0;
 }
 
+/* What the ingest skipped (src/ingest.c: meta "skipped N" = NAME TAB KIND). */
+static int
+load_skipped(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prep(db, "SELECT value FROM meta WHERE trace_id = ?1 AND key LIKE 'skipped %'"
+		 " ORDER BY CAST(substr(key, 9) AS INTEGER)", tid, &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		const char *tab = v != NULL ? strchr(v, '\t') : NULL;
+		struct ot_rep_skip *k;
+
+		if (tab == NULL)
+			continue;	/* not offtrace's */
+		r->skipped = xrealloc(r->skipped, st_mult(r->nskipped + 1, sizeof(*k)));
+		k = &r->skipped[r->nskipped++];
+		snprintf(k->file, sizeof(k->file), "%.*s", (int)(tab - v), v);
+		snprintf(k->kind, sizeof(k->kind), "%s", tab + 1);
+	}
+	if (rc != SQLITE_DONE)
+		return step_error(db, st, err);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* The drops of each input by reason and location, most frequent first. */
 static int
 load_drops(sqlite3 *db, int64_t tid, struct ot_report *r, struct ot_err *err)
@@ -738,6 +766,7 @@ ot_report_load(sqlite3 *db, int64_t trace_id, struct ot_report *r,
 	}
 	if (load_trace(db, trace_id, r, err) < 0 ||
 	    load_inputs(db, trace_id, r, err) < 0 ||
+	    load_skipped(db, trace_id, r, err) < 0 ||
 	    load_drops(db, trace_id, r, err) < 0 ||
 	    load_summary(db, trace_id, r, err) < 0 ||
 	    load_latency(db, trace_id, r, err) < 0 ||
@@ -757,6 +786,7 @@ ot_report_release(struct ot_report *r)
 	if (r == NULL)
 		return;
 	free(r->in);
+	free(r->skipped);
 	free(r->leaks);
 	free(r->violations);
 	free(r->lat_groups);

@@ -327,6 +327,14 @@ header(struct tw *t, const struct ot_report *r)
 		lost_ev += in->lost_events;
 		lost_buf += in->lost_buffers;
 	}
+	for (i = 0; i < r->nskipped; i++) {
+		l_printf(&t->l, "    ");
+		l_safe(&t->l, r->skipped[i].file);
+		l_printf(&t->l, " (");
+		l_safe(&t->l, r->skipped[i].kind);
+		l_printf(&t->l, "): skipped, not a trace or capture");
+		emit(t, 6);
+	}
 	l_printf(&t->l, "  events   %" PRIu64, r->events);
 	emit(t, 11);
 	/* what the logger lost can make rules see what did not happen */

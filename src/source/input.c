@@ -750,8 +750,14 @@ expand_path(struct ot_source_ctx *c, const char *path, int explicit, size_t *fou
 	struct stat sb;
 	int fd, what, rc;
 
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		if (c->stdin_taken++) {
+			err->phase = "open";
+			return ot_errorf_at(err, OT_EINPUT, "-", 0,
+					    "standard input is read once; it is given twice");
+		}
 		return expand_stream(c, 0, "-", found, err);
+	}
 	if (stat(path, &sb) != 0) {
 		err->phase = "open";
 		return ot_errorf_at(err, OT_EINPUT, path, 0, "cannot open: %s", strerror(errno));

@@ -22,6 +22,7 @@ struct ot_source_ctx {
 	struct ot_source_skip *skip;	/* what it skipped */
 	size_t nskip;
 	int depth;			/* directories below the one named */
+	int stdin_taken;		/* "-" was expanded */
 	struct ot_strtab *st;
 	struct ot_strtab *own_st;	/* st when the caller gave none */
 	struct ot_profile *prof;	/* --profile files, then chimney */

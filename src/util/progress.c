@@ -18,6 +18,7 @@ struct ot_progress {
 	FILE *out;
 	int width;
 	const char *name;	/* the input, or the first of several */
+	char member[256];	/* ARCHIVE:MEMBER (ot_progress_inputs()) */
 	size_t ninputs;
 	double start, last;	/* monotonic seconds; last < 0: never drawn */
 	int drawn;		/* columns of the line on screen */
@@ -52,6 +53,32 @@ ot_progress_new(FILE *out, int width, const char *const *paths, size_t n)
 	p->start = now_s();
 	p->last = -1;
 	return p;
+}
+
+void
+ot_progress_inputs(void *ctx, const char *const *names, size_t n)
+{
+	struct ot_progress *p = ctx;
+	const char *colon;
+
+	if (n == 0)
+		return;
+	p->ninputs = n;
+	colon = strchr(names[0], ':');
+	if (colon == NULL || strcmp(names[0], "-") == 0) {
+		p->name = base_name(names[0]);
+		return;
+	}
+	/* the archive's base name, then the member as it is in it */
+	{
+		char arch[256];
+		size_t k = (size_t)(colon - names[0]);
+
+		snprintf(arch, sizeof(arch), "%.*s", (int)(k < sizeof(arch) ? k : sizeof(arch) - 1),
+			 names[0]);
+		snprintf(p->member, sizeof(p->member), "%s%s", base_name(arch), colon);
+	}
+	p->name = p->member;
 }
 
 /* 1536 -> "1.5 KiB" */
