@@ -37,6 +37,18 @@ for h in build/fuzz/fuzz_*; do
 	fuzz_pktmon)
 		# the records of gen wire-close --pktmon/--netsh in the harness's form
 		cp tests/fuzz/seeds/pktmon/* "$TMP/corpus-$name/" 2>/dev/null ;;
+	fuzz_archive)
+		# small archives and compressed files of a sample, written by
+		# the system's tools where they are installed
+		d="$TMP/corpus-$name"
+		cp testdata/samples/nic2.jsonl "$d/s.jsonl"
+		(cd "$d" && {
+			gzip -c s.jsonl > s.gz; zstd -q -c s.jsonl > s.zst 2>/dev/null
+			xz -c s.jsonl > s.xz 2>/dev/null; bzip2 -c s.jsonl > s.bz2 2>/dev/null
+			tar czf s.tar.gz s.jsonl; zip -q s.zip s.jsonl s.gz 2>/dev/null
+			gcab -c s.cab s.jsonl 2>/dev/null; tar cf n.tar s.zip 2>/dev/null
+			rm -f s.jsonl; })
+		cp tests/fuzz/seeds/archive/* "$d/" 2>/dev/null ;;
 	fuzz_pcapng|fuzz_packet|fuzz_flows)
 		cp "$SHARED"/corpus/pcapng/*.pcapng testdata/rules/*.pcap "$TMP/corpus-$name/" 2>/dev/null ;;
 	*)
