@@ -500,6 +500,31 @@ selected(const struct ot_source_ctx *c, const char *path, const char *name)
 	return g == NULL || fnmatch(g, path, 0) == 0 || fnmatch(g, name, 0) == 0;
 }
 
+/*
+ * Is a file the detector calls JSON lines events, or other JSON that an
+ * archive or directory holds beside them (a report, gen's truth file, a
+ * CI tool's metadata)?  Its first line, when whole in head, must be one
+ * object naming an "ev" (schemas/event.schema.json requires it).  Only
+ * for members: a file named on the command line is read as JSON lines and
+ * its first bad line named.
+ */
+static const char *
+member_kind(const char *kind, const uint8_t *b, size_t n)
+{
+	const uint8_t *nl, *end;
+
+	if (strcmp(kind, "jsonl") != 0)
+		return kind;
+	if ((nl = memchr(b, '\n', n)) == NULL)
+		return n < HEAD ? (memmem(b, n, "\"ev\"", 4) ? kind : "json") : kind;
+	end = nl;
+	while (end > b && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end == b || end[-1] != '}' || memmem(b, (size_t)(end - b), "\"ev\"", 4) == NULL)
+		return "json";
+	return kind;
+}
+
 static int expand_levels(struct ot_source_ctx *c, struct ot_input *tmpl, const char *name,
 			 int what, int explicit, size_t *found, struct ot_err *err);
 
@@ -528,7 +553,7 @@ found_content(struct ot_source_ctx *c, struct ot_input *at, const char *name,
 	}
 	if (!selected(c, path, name))
 		return 0;
-	kind = src_detect_bytes(c, head, nhead < 4096 ? nhead : 4096);
+	kind = member_kind(src_detect_bytes(c, head, nhead < 4096 ? nhead : 4096), head, nhead);
 	if (!ot_source_readable(kind)) {
 		add_skip(c, name, kind);
 		return 0;
@@ -732,14 +757,19 @@ expand_dir(struct ot_source_ctx *c, const char *dir, size_t *found, struct ot_er
 	return rc;
 }
 
-/* A file's first bytes for the detector. */
+/* A file's first bytes for the detector (below a directory, as a member). */
 static const char *
-detect_file(struct ot_source_ctx *c, int fd)
+detect_file(struct ot_source_ctx *c, int fd, int member)
 {
-	uint8_t b[4096];
-	ssize_t k = pread(fd, b, sizeof(b), 0);
+	uint8_t *b = xmalloc(HEAD);
+	ssize_t k = pread(fd, b, member ? HEAD : 4096, 0);
+	size_t n = k > 0 ? (size_t)k : 0;
+	const char *kind = src_detect_bytes(c, b, n < 4096 ? n : 4096);
 
-	return src_detect_bytes(c, b, k > 0 ? (size_t)k : 0);
+	if (member)
+		kind = member_kind(kind, b, n);
+	free(b);
+	return kind;
 }
 
 static int
@@ -787,7 +817,7 @@ expand_path(struct ot_source_ctx *c, const char *path, int explicit, size_t *fou
 		close(fd);
 		return expand_levels(c, &tmpl, path, what, explicit, found, err);
 	}
-	tmpl.kind = detect_file(c, fd);
+	tmpl.kind = detect_file(c, fd, !explicit);
 	close(fd);
 	/* a file named on the command line is the caller's to refuse, with
 	 * its own words; below a directory, what no source reads is skipped */

@@ -55,4 +55,10 @@ no_bar tty-stderr-file "$TMP/err2"
 "$PROG" gen clean -o "$TMP/small.jsonl" > /dev/null 2>&1
 tty_run "$TMP/tty-2" "'$PROG' ingest --db '$TMP/two.db' '$TMP/big.jsonl' '$TMP/small.jsonl'"
 ok "progress/tty-several-inputs" grep -q 'reading big.jsonl +1' "$TMP/tty-2"
+# an archive: its base name and the member being read
+mkdir -p "$TMP/ci/logs"
+cp "$TMP/big.jsonl" "$TMP/small.jsonl" "$TMP/ci/logs/"
+(cd "$TMP/ci" && tar czf "$TMP/artifacts.tar.gz" logs)
+tty_run "$TMP/tty-ar" "'$PROG' ingest --db '$TMP/ar.db' '$TMP/artifacts.tar.gz'"
+ok "progress/tty-archive-member" grep -q 'reading artifacts.tar.gz:logs/[a-z]*.jsonl +1' "$TMP/tty-ar"
 exit 0
