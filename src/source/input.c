@@ -743,7 +743,8 @@ expand_dir(struct ot_source_ctx *c, const char *dir, size_t *found, struct ot_er
 		n++;
 	}
 	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_str);	/* not qsort(NULL, 0): UB */
 	for (i = 0; i < n && rc == 0; i++)
 		rc = expand_path(c, v[i], 0, found, err);
 	for (i = 0; i < n; i++)
