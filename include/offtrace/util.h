@@ -87,8 +87,9 @@ char *ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF]);
 /* The same; local: a local time of no known zone (tracefmt text read
  * without --tz-offset), written without the Z. */
 char *ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF]);
-/* Format a duration in ns for people: "812us", "1.25ms", "3.000s" (any
- * 64-bit value, INT64_MIN included). */
+/* Format a duration in ns for people: "812us", "1.25ms", "3.000s"; the
+ * limits INT64_MIN and INT64_MAX, where ot_time_sub_sat() saturates, as
+ * OT_OUT_OF_RANGE. */
 char *ot_fmt_dur(int64_t ns, char *buf, size_t len);
 
 /*
@@ -97,7 +98,10 @@ char *ot_fmt_dur(int64_t ns, char *buf, size_t len);
  * or a damaged file may have put any 64-bit value (INT64_MIN, INT64_MAX),
  * so a difference or a sum of two is never taken with a bare '-' or '+':
  * these return 0 with *out the exact result, or -1, *out untouched, when
- * it does not fit in 64 bits.  Such a value prints as OT_OUT_OF_RANGE.
+ * it does not fit in 64 bits.  ot_time_sub_sat() gives the limit the
+ * difference passed instead (INT64_MIN or INT64_MAX), for a distribution
+ * or a sort that needs a number; ot_fmt_dur() prints the limits as
+ * OT_OUT_OF_RANGE.
  */
 #define OT_OUT_OF_RANGE "out of range"
 
@@ -110,6 +114,16 @@ ot_time_sub(int64_t a, int64_t b, int64_t *out)
 		return -1;
 	*out = r;
 	return 0;
+}
+
+static inline int64_t
+ot_time_sub_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return a < b ? INT64_MIN : INT64_MAX;
+	return r;
 }
 
 static inline int
@@ -139,6 +153,8 @@ ot_time_mul(int64_t a, int64_t b, int64_t *out)
 double ot_time_sub_f(int64_t a, int64_t b);
 /* ot_fmt_dur(to - from), or OT_OUT_OF_RANGE when it does not fit. */
 char *ot_fmt_dur_between(int64_t from, int64_t to, char *buf, size_t len);
+/* The same as a time relative to from: "+1.25ms", or OT_OUT_OF_RANGE. */
+char *ot_fmt_rel(int64_t from, int64_t t, char *buf, size_t len);
 
 /*
  * Strings from a trace or a database on a terminal-oriented output (the

@@ -324,9 +324,13 @@ ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF])
 char *
 ot_fmt_dur(int64_t ns, char *buf, size_t len)
 {
-	/* |ns| as unsigned: -INT64_MIN does not fit an int64_t */
-	uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+	int64_t a;
 
+	if (ns == INT64_MIN || ns == INT64_MAX) {
+		snprintf(buf, len, "%s", OT_OUT_OF_RANGE);
+		return buf;
+	}
+	a = ns < 0 ? -ns : ns;
 	if (a < 1000)
 		snprintf(buf, len, "%lldns", (long long)ns);
 	else if (a < 1000000)
@@ -351,13 +355,17 @@ ot_time_sub_f(int64_t a, int64_t b)
 char *
 ot_fmt_dur_between(int64_t from, int64_t to, char *buf, size_t len)
 {
-	int64_t d;
+	return ot_fmt_dur(ot_time_sub_sat(to, from), buf, len);
+}
 
-	if (ot_time_sub(to, from, &d) < 0) {
-		snprintf(buf, len, "%s", OT_OUT_OF_RANGE);
-		return buf;
-	}
-	return ot_fmt_dur(d, buf, len);
+char *
+ot_fmt_rel(int64_t from, int64_t t, char *buf, size_t len)
+{
+	char d[40];
+
+	ot_fmt_dur_between(from, t, d, sizeof(d));
+	snprintf(buf, len, "%s%s", strcmp(d, OT_OUT_OF_RANGE) == 0 ? "" : "+", d);
+	return buf;
 }
 
 /*

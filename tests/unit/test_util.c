@@ -222,8 +222,12 @@ test_time_limits(void)
 	char buf[64];
 	int64_t v = 7;
 
-	CHECK(strcmp(ot_fmt_dur(INT64_MIN, buf, sizeof(buf)), "-9223372036.855s") == 0);
-	CHECK(strcmp(ot_fmt_dur(INT64_MAX, buf, sizeof(buf)), "9223372036.855s") == 0);
+	CHECK(strcmp(ot_fmt_dur(INT64_MIN, buf, sizeof(buf)), OT_OUT_OF_RANGE) == 0);
+	CHECK(strcmp(ot_fmt_dur(INT64_MAX, buf, sizeof(buf)), OT_OUT_OF_RANGE) == 0);
+	CHECK(strcmp(ot_fmt_dur(INT64_MIN + 1, buf, sizeof(buf)), "-9223372036.855s") == 0);
+	CHECK(ot_time_sub_sat(INT64_MIN, 1) == INT64_MIN);
+	CHECK(ot_time_sub_sat(1, INT64_MIN) == INT64_MAX);
+	CHECK(ot_time_sub_sat(5, 7) == -2);
 	CHECK(strcmp(ot_fmt_dur(-999, buf, sizeof(buf)), "-999ns") == 0);
 	CHECK(ot_time_sub(INT64_MIN, 1, &v) < 0 && v == 7);
 	CHECK(ot_time_sub(1700000000000000000, INT64_MIN, &v) < 0 && v == 7);
