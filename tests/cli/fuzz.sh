@@ -34,9 +34,6 @@ for h in build/fuzz/fuzz_*; do
 		cp testdata/profiles/*.txt testdata/wpp/*.txt "$TMP/corpus-$name/" 2>/dev/null
 		"$PROG" gen late-write --format text -o "$TMP/corpus-$name/late.txt" >/dev/null 2>&1
 		rm -f "$TMP/corpus-$name"/*.truth.json ;;
-	fuzz_pktmon)
-		# the records of gen wire-close --pktmon/--netsh in the harness's form
-		cp tests/fuzz/seeds/pktmon/* "$TMP/corpus-$name/" 2>/dev/null ;;
 	fuzz_db)
 		# a small database of every table (tests/fuzz/seeds/db), and the
 		# same made by this offtrace, in 512-byte pages when the sqlite3
@@ -48,6 +45,9 @@ for h in build/fuzz/fuzz_*; do
 			if command -v sqlite3 > /dev/null 2>&1; then
 				sqlite3 "$TMP/corpus-$name/fresh.db" "PRAGMA page_size = 512; VACUUM"
 			fi ;;
+	fuzz_pktmon)
+		# the records of gen wire-close --pktmon/--netsh in the harness's form
+		cp tests/fuzz/seeds/pktmon/* "$TMP/corpus-$name/" 2>/dev/null ;;
 	fuzz_pcapng|fuzz_packet|fuzz_flows)
 		cp "$SHARED"/corpus/pcapng/*.pcapng testdata/rules/*.pcap "$TMP/corpus-$name/" 2>/dev/null ;;
 	*)
