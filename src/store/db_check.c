@@ -18,8 +18,9 @@
  * with the rows they count.
  *
  * Read-only, on a connection of ot_db_open(path, 1): a check that SQLite
- * cannot run on this file (a table missing, a damaged page) is itself an
- * inconsistency, named, and the others run on.  Calls db.c only (through
+ * cannot run on this file (a damaged page) is itself an inconsistency,
+ * named, and the others run on; one on a table or column already named
+ * missing is left out.  Calls db.c only (through
  * db_int.h), like db_query.c.
  */
 #include "offtrace/store.h"
@@ -176,6 +177,7 @@ struct run {
 	ot_db_problem_fn *fn;
 	void *ctx;
 	unsigned check;		/* counts the checks, for the problems' key */
+	int missing;		/* a table or column is missing (named once) */
 	int stop;		/* fn asked to stop, or a fatal error */
 	struct ot_err *err;
 };
@@ -227,6 +229,8 @@ run_sql(struct run *r, const char *table, const char *column, const char *sql)
 	if (r->stop)
 		return 0;
 	rc = sqlite3_prepare_v2(r->s, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK && r->missing && !fatal(rc))
+		return 0;	/* on a table or column named missing already */
 	if (rc == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r->stop) {
 			const char *w = (const char *)sqlite3_column_text(st, 1);
@@ -350,6 +354,7 @@ check_table(struct run *r, const char *table, const char *type, struct col *want
 	if (nhave == 0) {
 		snprintf(what, sizeof(what), "missing: no %s of that name", type);
 		problem(r, table, ROWID_NONE, "", what);
+		r->missing = 1;
 		goto out;
 	}
 	if (strcmp(type, "view") == 0)
@@ -361,8 +366,10 @@ check_table(struct run *r, const char *table, const char *type, struct col *want
 		for (j = 0; j < nhave; j++)
 			if (strcmp(have[j].name, w->name) == 0)
 				w->present = 1;
-		if (!w->present)
+		if (!w->present) {
 			problem(r, table, ROWID_NONE, w->name, "missing: no column of that name");
+			r->missing = 1;
+		}
 		else if (is_time(table, w->name) && w->integer)
 			ntime++;
 	}
