@@ -503,6 +503,31 @@ cli_text_opts(FILE *out, int when, struct ot_text_opts *t)
 	t->unicode = tty && utf8_locale();
 }
 
+const char *
+cli_term(const char *s)
+{
+	static char *slot[CLI_TERM_SLOTS];
+	static size_t cap[CLI_TERM_SLOTS];
+	static unsigned next;
+	size_t n, need;
+	unsigned k;
+
+	if (s == NULL)
+		return "";
+	n = strlen(s);
+	/* an escape always makes the text longer */
+	need = ot_term_escape(s, n, NULL, 0);
+	if (need == n)
+		return s;
+	k = next++ % CLI_TERM_SLOTS;
+	if (cap[k] < need + 1) {
+		cap[k] = need + 1;
+		slot[k] = xrealloc(slot[k], cap[k]);
+	}
+	ot_term_escape(s, n, slot[k], cap[k]);
+	return slot[k];
+}
+
 FILE *
 cli_open_output(const char *path, unsigned flags)
 {

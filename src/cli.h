@@ -29,6 +29,7 @@ int cmd_report(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_checkdb(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
@@ -145,6 +146,14 @@ enum { CLI_OUT_STDOUT = 1, CLI_OUT_BINARY = 2 };
 FILE *cli_open_output(const char *path, unsigned flags);
 int cli_flush_output(FILE *f, const char *name, int status);
 int cli_close_output(FILE *f, const char *name);
+/*
+ * A string from a trace or a database for a terminal-oriented output,
+ * escaped as ot_term_escape() does (NULL as ""): s itself when it needs
+ * no escape, else a copy in one of CLI_TERM_SLOTS buffers used in turn,
+ * valid for as many calls (enough for the arguments of one printf).
+ */
+#define CLI_TERM_SLOTS 16
+const char *cli_term(const char *s);
 /* Is the file an SQLite database (by its header)? */
 int cli_is_sqlite(const char *path);
 /*

@@ -64,18 +64,12 @@ put_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* comments in text output: printable ASCII, others as \xNN */
+/* comments and names in text output: escaped for the terminal, as every
+ * string from a trace (ot_term_escape) */
 static void
 put_text_str(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-			fputc(*p, f);
-		else
-			fprintf(f, "\\x%02x", *p);
-	}
+	ot_term_puts(f, s);
 }
 
 /*

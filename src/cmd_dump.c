@@ -171,7 +171,7 @@ profile_fields(FILE *f, const struct ot_etl_record *rec, int json)
 		if (json)
 			ot_json_string(f, ev.adapter);
 		else
-			fputs(ev.adapter[0] ? ev.adapter : "\"\"", f);
+			ot_term_puts(f, ev.adapter[0] ? ev.adapter : "\"\"");
 		fprintf(f, json ? ",\"layer\":\"%s\"" : " layer=%s", ot_layer_names[ev.layer]);
 		if (ev.has & OT_HAS_STATE)
 			fprintf(f, json ? ",\"state\":\"%s\"" : " state=%s", ot_state_name(ev.state));
@@ -260,33 +260,53 @@ dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
  * A provider or event name in dump's text columns, which are split at
  * spaces: as it is, or, when it is empty or holds a space, a control
  * character, a double quote or a backslash, in double quotes with \" and
- * \\ escaped and control characters as \xNN ("Contoso Offload
- * Provider"/"Offload Done").  Bytes from 0x80 (UTF-8) are kept.
+ * \\ escaped ("Contoso Offload Provider"/"Offload Done"); control
+ * characters, C1 and invalid UTF-8 as \xNN (ot_term_escape).
  */
 static void
 put_name(FILE *f, const char *s)
 {
 	const unsigned char *p;
+	size_t n;
 
 	for (p = (const unsigned char *)s; *p; p++)
 		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
 			break;
 	if (*s != '\0' && *p == '\0') {
-		fputs(s, f);
+		ot_term_puts(f, s);
 		return;
 	}
 	putc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
+	while (*s) {
+		n = strcspn(s, "\"\\");
+		ot_term_write(f, s, n);
+		s += n;
+		if (*s) {
 			putc('\\', f);
-			putc(*p, f);
-		} else if (*p < ' ' || *p == 0x7f) {
-			fprintf(f, "\\x%02x", *p);
-		} else {
-			putc(*p, f);
+			putc(*s++, f);
 		}
 	}
 	putc('"', f);
+}
+
+/*
+ * A message's text with its continuation lines (after a '\n'): each line
+ * escaped for the terminal (ot_term_escape), the line feeds kept.
+ */
+static void
+term_lines(FILE *f, const char *s, size_t n)
+{
+	const char *nl;
+
+	if (s == NULL)
+		return;
+	while ((nl = memchr(s, '\n', n)) != NULL) {
+		ot_term_write(f, s, (size_t)(nl - s));
+		putc('\n', f);
+		n -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	ot_term_write(f, s, n);
 }
 
 static void
@@ -389,7 +409,8 @@ dump_wpp(FILE *out, const char *path, const struct ot_etl_record *rec, int json)
 	}
 	wppd.decoded++;
 	if (!json) {
-		fprintf(out, "%s\n", text);
+		term_lines(out, text, strlen(text));
+		putc('\n', out);
 		return 1;
 	}
 	fprintf(out, "{\"ts\":%" PRId64 ",\"hdr\":\"wpp\",\"guid\":", rec->ts_ns);
@@ -510,10 +531,15 @@ dump_message(const struct ot_wpptext_msg *m, int json, int utc)
 		       tb, m->line, m->cpu, m->pid, m->tid);
 		if (m->has_seq)
 			printf(" seq=%08" PRIx32, m->seq);
-		printf(" [%.*s] ", (int)m->friendly_len, m->friendly);
-		if (m->func != NULL)
-			printf("%.*s: ", (int)m->func_len, m->func);
-		printf("%.*s\n", (int)m->text_len, m->text);
+		fputs(" [", stdout);
+		ot_term_write(stdout, m->friendly, m->friendly_len);
+		fputs("] ", stdout);
+		if (m->func != NULL) {
+			ot_term_write(stdout, m->func, m->func_len);
+			fputs(": ", stdout);
+		}
+		term_lines(stdout, m->text, m->text_len);
+		putc('\n', stdout);
 	}
 }
 

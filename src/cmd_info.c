@@ -127,10 +127,10 @@ cmd_info(int argc, char **argv)
 	printf("log file name ptr    0x%" PRIx64 "\n", h->log_file_name_ptr);
 	printf("utc offset           %" PRId32 " minutes (time-zone bias: UTC = local + bias)\n",
 	       h->tz_bias);
-	printf("tz standard name     %s\n", h->tz_standard_name);
+	printf("tz standard name     %s\n", cli_term(h->tz_standard_name));
 	put_st("tz standard date", &h->tz_standard_date);
 	printf("tz standard bias     %" PRId32 "\n", h->tz_standard_bias);
-	printf("tz daylight name     %s\n", h->tz_daylight_name);
+	printf("tz daylight name     %s\n", cli_term(h->tz_daylight_name));
 	put_st("tz daylight date", &h->tz_daylight_date);
 	printf("tz daylight bias     %" PRId32 "\n", h->tz_daylight_bias);
 	put_ft("boot time", h->boot_time);
@@ -138,8 +138,8 @@ cmd_info(int argc, char **argv)
 	put_ft("start time", h->start_time);
 	printf("clock type           %" PRIu32 " (%s)\n", h->clock_type, clock_name(h->clock_type));
 	printf("buffers lost         %" PRIu32 "\n", h->buffers_lost);
-	printf("logger name          %s\n", h->logger_name);
-	printf("log file name        %s\n", h->log_file_name);
+	printf("logger name          %s\n", cli_term(h->logger_name));
+	printf("log file name        %s\n", cli_term(h->log_file_name));
 	printf("header layout        %s\n", h->layout64 ? "64-bit" : "32-bit");
 	/* only for the layout before Windows 8 (etl.h cpu_byte) */
 	if (h->cpu_byte)

@@ -130,10 +130,11 @@ stats_one(struct ot_source_ctx *c, const char *path, int64_t limit, int json)
 		if (json) {
 			put_jsonl(path, text ? "text" : "etl", un[i].key, un[i].count);
 		} else {
-			printf("%10" PRIu64 "  %s", un[i].count, un[i].key);
+			printf("%10" PRIu64 "  %s", un[i].count, cli_term(un[i].key));
 			/* a WPP message its TMF describes: what a rule would match */
 			if (un[i].format != NULL)
-				printf("  %s \"%s\"", un[i].func[0] ? un[i].func : "-", un[i].format);
+				printf("  %s \"%s\"", un[i].func[0] ? cli_term(un[i].func) : "-",
+				       cli_term(un[i].format));
 			putchar('\n');
 		}
 	}

@@ -70,12 +70,37 @@ put_time(FILE *out, sqlite3_stmt *st, int col)
 		fputs(ot_fmt_time(sqlite3_column_int64(st, col), buf), out);
 }
 
+/* The text of a column as the database holds it ("" for NULL): to compare or bind. */
 static const char *
-text(sqlite3_stmt *st, int col)
+raw(sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 
 	return s ? s : "";
+}
+
+/* The same to print: escaped for the terminal (cli_term). */
+static const char *
+text(sqlite3_stmt *st, int col)
+{
+	return cli_term(raw(st, col));
+}
+
+/*
+ * " (+D)" after a time: how long after the time from it is, or " (out of
+ * range)" when a damaged database puts them further apart than 64 bits
+ * hold; nothing when either is NULL.
+ */
+static void
+put_after(sqlite3_stmt *st, int col, sqlite3_stmt *fst, int fcol)
+{
+	char dur[32];
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL ||
+	    sqlite3_column_type(fst, fcol) == SQLITE_NULL)
+		return;
+	printf(" (%s)", ot_fmt_rel(sqlite3_column_int64(fst, fcol), sqlite3_column_int64(st, col),
+				   dur, sizeof(dur)));
 }
 
 static int
@@ -113,8 +138,8 @@ put_event(sqlite3_stmt *st)
 	for (c = 3; c <= 13; c++) {
 		if (sqlite3_column_type(st, c) == SQLITE_NULL)
 			continue;
-		if ((c == 3 && text(st, c)[0] == '\0') ||
-		    (c == 4 && strcmp(text(st, c), "target") == 0))
+		if ((c == 3 && raw(st, c)[0] == '\0') ||
+		    (c == 4 && strcmp(raw(st, c), "target") == 0))
 			continue;
 		printf(" %s=%s", names[c], text(st, c));
 	}
@@ -299,7 +324,7 @@ print_object_events(sqlite3 *db, int64_t trace, int64_t id, int64_t first, int64
 	sqlite3_bind_int64(st, 6, handle);
 	sqlite3_bind_int64(st, 7, value);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ev = text(st, 1);
+		const char *ev = raw(st, 1);
 		int names_any = nonzero(st, 2) || nonzero(st, 3) || nonzero(st, 4);
 		int named = col_is(st, 2, slot) || (handle && col_is(st, 3, handle)) ||
 			    (value && col_is(st, 4, value) && strcmp(ev, "ctx_write") != 0);
@@ -438,7 +463,6 @@ show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 	sqlite3_bind_int64(st, 2, key);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		int64_t treq = sqlite3_column_int64(st, 12);
 		int64_t slot = sqlite3_column_int64(st, 25);
 		int c;
 		static const char *const when[] = { "requested", "published", "offloaded",
@@ -452,9 +476,8 @@ show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 		for (c = 12; c <= 17; c++) {
 			printf("  %-11s ", when[c - 12]);
 			put_time(stdout, st, c);
-			if (c > 12 && sqlite3_column_type(st, c) != SQLITE_NULL)
-				printf(" (+%s)", ot_fmt_dur(sqlite3_column_int64(st, c) - treq,
-							    dur, sizeof(dur)));
+			if (c > 12)
+				put_after(st, c, st, 12);
 			putchar('\n');
 		}
 		printf("  initiate    %s\n", sqlite3_column_type(st, 18) == SQLITE_NULL ? "-" : text(st, 18));
@@ -470,7 +493,7 @@ show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 			       (long long)sqlite3_column_int64(st, 11));
 
 		if (prep(db, "SELECT o.id, o.kind, o.layer, ot_hex(o.root), ot_hex(b.block), b.role,"
-			     " ot_status_name(b.status), b.latency_ns, o.t_complete - o.t_request"
+			     " ot_status_name(b.status), b.latency_ns, o.t_request, o.t_complete"
 			     " FROM blocks b JOIN operations o ON o.opid = b.trace_id * 1099511627776 + b.op_id"
 			     " WHERE b.trace_id = ?1 AND b.object_id = ?2 ORDER BY o.t_request, o.id", &o) < 0)
 			goto fail;
@@ -482,8 +505,11 @@ show_object(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 			       (long long)sqlite3_column_int64(o, 0), text(o, 1), text(o, 2),
 			       text(o, 3), text(o, 4), text(o, 5),
 			       sqlite3_column_type(o, 6) == SQLITE_NULL ? "(not completed)" : text(o, 6));
-			if (sqlite3_column_type(o, 8) != SQLITE_NULL)
-				printf(" in %s", ot_fmt_dur(sqlite3_column_int64(o, 8), dur, sizeof(dur)));
+			if (sqlite3_column_type(o, 8) != SQLITE_NULL &&
+			    sqlite3_column_type(o, 9) != SQLITE_NULL)
+				printf(" in %s", ot_fmt_dur_between(sqlite3_column_int64(o, 8),
+								    sqlite3_column_int64(o, 9),
+								    dur, sizeof(dur)));
 			putchar('\n');
 		}
 		sqlite3_finalize(o);
@@ -571,8 +597,9 @@ show_op(sqlite3 *db, int64_t trace, int by_id, int64_t key)
 		printf("\n  completed   ");
 		put_time(stdout, st, 6);
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			printf(" (latency %s)", ot_fmt_dur(sqlite3_column_int64(st, 6) -
-							   sqlite3_column_int64(st, 5), dur, sizeof(dur)));
+			printf(" (latency %s)", ot_fmt_dur_between(sqlite3_column_int64(st, 5),
+								   sqlite3_column_int64(st, 6),
+								   dur, sizeof(dur)));
 		else
 			printf(" (never completed)");
 		printf("\n  synchronous %s\n", sqlite3_column_int(st, 7) ? "yes" : "no");
@@ -634,7 +661,7 @@ put_since(sqlite3_stmt *st, int col, int64_t first)
 
 	put_time(stdout, st, col);
 	if (sqlite3_column_type(st, col) != SQLITE_NULL)
-		printf(" (+%s)", ot_fmt_dur(sqlite3_column_int64(st, col) - first, dur, sizeof(dur)));
+		printf(" (%s)", ot_fmt_rel(first, sqlite3_column_int64(st, col), dur, sizeof(dur)));
 	putchar('\n');
 }
 
@@ -784,7 +811,7 @@ objects_named(sqlite3 *db, int64_t trace, int64_t a, int64_t b, sqlite3_stmt *ro
 	bind_col(st, 4, row, col);
 	bind_col(st, 5, row, col + 1);
 	bind_col(st, 6, row, col + 2);
-	sqlite3_bind_text(st, 7, text(row, evcol), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, raw(row, evcol), -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		ids_add(ids, sqlite3_column_int64(st, 0));
 	sqlite3_finalize(st);
@@ -826,7 +853,7 @@ event_objects(sqlite3 *db, int64_t trace, int64_t id, sqlite3_stmt *ev, struct i
 
 	if (objects_named(db, trace, id, id, ev, C_RAW + 1, C_EV, ids) < 0)
 		return -1;
-	if (is_io_done(text(ev, C_EV)) && nonzero(ev, C_RAW + 4) &&
+	if (is_io_done(raw(ev, C_EV)) && nonzero(ev, C_RAW + 4) &&
 	    !nonzero(ev, C_RAW + 1) && !nonzero(ev, C_RAW + 2) && !nonzero(ev, C_RAW + 3)) {
 		/* the latest I/O event of the NBL before it: its request, if paired */
 		if (prep(db, "SELECT id, ev, slot, handle, value FROM events"
@@ -837,7 +864,7 @@ event_objects(sqlite3 *db, int64_t trace, int64_t id, sqlite3_stmt *ev, struct i
 		sqlite3_bind_int64(req, 1, trace);
 		sqlite3_bind_int64(req, 2, id);
 		bind_col(req, 3, ev, C_RAW + 4);
-		if ((rc = sqlite3_step(req)) == SQLITE_ROW && is_io_request(text(req, 1)))
+		if ((rc = sqlite3_step(req)) == SQLITE_ROW && is_io_request(raw(req, 1)))
 			rc = objects_named(db, trace, sqlite3_column_int64(req, 0), id, req, 2, 1,
 					   ids) < 0 ? -1 : 0;
 		else
@@ -893,7 +920,7 @@ show_event(sqlite3 *db, int64_t trace, int64_t id)
 	printf("event %lld: %s at ", (long long)id, text(st, 2));
 	put_time(stdout, st, 1);
 	printf(" (%s:%lld)\n", text(st, 24), (long long)sqlite3_column_int64(st, 23));
-	printf("  %-11s %s\n  %-11s %s\n", "adapter", *text(st, 3) ? text(st, 3) : "-",
+	printf("  %-11s %s\n  %-11s %s\n", "adapter", *raw(st, 3) ? text(st, 3) : "-",
 	       "layer", text(st, 4));
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		if (sqlite3_column_type(st, fields[i].col) == SQLITE_NULL)

@@ -76,9 +76,10 @@ print_text(FILE *out, const struct ot_tmf_msg *m)
 {
 	unsigned i;
 
-	fprintf(out, "%s %5u %-24s %s %s %s \"%s\" (", m->guid, (unsigned)m->number,
-		m->tag, *m->level ? m->level : "-", *m->flags ? m->flags : "-",
-		*m->func ? m->func : "-", m->format);
+	fprintf(out, "%s %5u %-24s %s %s %s \"%s\" (", cli_term(m->guid), (unsigned)m->number,
+		cli_term(m->tag), *m->level ? cli_term(m->level) : "-",
+		*m->flags ? cli_term(m->flags) : "-", *m->func ? cli_term(m->func) : "-",
+		cli_term(m->format));
 	for (i = 0; i < m->nargs; i++)
 		fprintf(out, "%s%s", i ? ", " : "", ot_tmf_type_name(m->args[i].type));
 	fputs(")\n", out);

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "CI gate: exit 0 pass, 1 fail, 2 usage or input error" },
 	{ "show", cmd_show, "the full history of one object or operation" },
 	{ "query", cmd_query, "run SQL on a database, print CSV or JSON" },
+	{ "check-db", cmd_checkdb, "check a database: integrity and offtrace's consistency" },
 	{ "gen", cmd_gen, "write a synthetic trace and its ground truth" },
 	{ "info", cmd_info, "print the log-file header and buffers of an .etl file" },
 	{ "dump", cmd_dump, "print the records of an .etl file in time order" },

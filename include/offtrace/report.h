@@ -177,7 +177,9 @@ int ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 int ot_report_chrome(sqlite3 *db, const struct ot_report *r, FILE *out,
 		     struct ot_err *err);
 
-/* One CSV field, quoted as RFC 4180 says when it needs to be. */
+/* One CSV field, quoted as RFC 4180 says when it needs to be; control
+ * characters but LF and tab, C1 and invalid UTF-8 written as \xNN
+ * (ot_term_escape), since CSV is read on terminals too. */
 void ot_csv_string(FILE *out, const char *s);
 /* One JSON string: quotes, escapes, invalid UTF-8 as U+FFFD. */
 void ot_json_string(FILE *out, const char *s);

@@ -112,4 +112,29 @@ void ot_db_abort_trace(struct ot_db *db);
 /* The newest trace id in the database, or -1 with err when there is none. */
 int ot_db_latest_trace(struct ot_db *db, int64_t *trace_id, struct ot_err *err);
 
+/*
+ * offtrace check-db (db_check.c): SQLite's integrity_check, the schema
+ * against the one this offtrace writes, every value against its column
+ * (NULL where offtrace writes none; text, a real or a blob where it writes
+ * an integer), and offtrace's own rules: rows that refer to nothing,
+ * ends before starts, times out of range (more than 2^62 ns from their
+ * trace's start), counts that disagree with the rows.  Each inconsistency
+ * goes to fn as found; fn returns nonzero to stop.  check numbers the
+ * check that found it (problems of one check and column come together).
+ * 0 when every check ran (fn saw what it found), -1 with err when one
+ * could not for a reason not the file's (out of memory, a lock held
+ * longer than --wait); a check the file itself prevents (a missing
+ * table, a damaged page) is an inconsistency.
+ */
+struct ot_db_problem {
+	const char *table;	/* "" for the database as a whole */
+	const char *column;	/* "" for the whole row or table */
+	int has_rowid;		/* 0: not one row */
+	int64_t rowid;
+	const char *what;	/* what is wrong, for people */
+	unsigned check;
+};
+typedef int ot_db_problem_fn(void *ctx, const struct ot_db_problem *p);
+int ot_db_check(struct ot_db *db, ot_db_problem_fn *fn, void *ctx, struct ot_err *err);
+
 #endif

@@ -87,8 +87,93 @@ char *ot_fmt_time(int64_t ns, char buf[OT_TIMEBUF]);
 /* The same; local: a local time of no known zone (tracefmt text read
  * without --tz-offset), written without the Z. */
 char *ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF]);
-/* Format a duration in ns for people: "812us", "1.25ms", "3.000s". */
+/* Format a duration in ns for people: "812us", "1.25ms", "3.000s"; the
+ * limits INT64_MIN and INT64_MAX, where ot_time_sub_sat() saturates, as
+ * OT_OUT_OF_RANGE. */
 char *ot_fmt_dur(int64_t ns, char *buf, size_t len);
+
+/*
+ * Checked arithmetic on times and durations, in one place.  A time is
+ * read from a trace or from a database, where another tool, a hand edit
+ * or a damaged file may have put any 64-bit value (INT64_MIN, INT64_MAX),
+ * so a difference or a sum of two is never taken with a bare '-' or '+':
+ * these return 0 with *out the exact result, or -1, *out untouched, when
+ * it does not fit in 64 bits.  ot_time_sub_sat() gives the limit the
+ * difference passed instead (INT64_MIN or INT64_MAX), for a distribution
+ * or a sort that needs a number; ot_fmt_dur() prints the limits as
+ * OT_OUT_OF_RANGE.
+ */
+#define OT_OUT_OF_RANGE "out of range"
+
+static inline int
+ot_time_sub(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
+}
+
+static inline int64_t
+ot_time_sub_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return a < b ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+static inline int
+ot_time_add(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
+}
+
+static inline int
+ot_time_mul(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return -1;
+	*out = r;
+	return 0;
+}
+
+/* a - b as a double: exact while it fits in 64 bits, else the nearest
+ * double (for outputs that want a number whatever it is, as Chrome's). */
+double ot_time_sub_f(int64_t a, int64_t b);
+/* ot_fmt_dur(to - from), or OT_OUT_OF_RANGE when it does not fit. */
+char *ot_fmt_dur_between(int64_t from, int64_t to, char *buf, size_t len);
+/* The same as a time relative to from: "+1.25ms", or OT_OUT_OF_RANGE. */
+char *ot_fmt_rel(int64_t from, int64_t t, char *buf, size_t len);
+
+/*
+ * Strings from a trace or a database on a terminal-oriented output (the
+ * text report and check, show, dump's text, CSV, query): every byte that
+ * is not part of a printable UTF-8 character (C0 controls, DEL, the C1
+ * controls U+0080..U+009F, invalid UTF-8) is written as \xNN (ESC as
+ * \x1b), so a customer's trace cannot drive the engineer's terminal;
+ * everything else as it is.  The one escaper of those outputs (JSON,
+ * HTML and XML have their own syntax).
+ *
+ * ot_term_escape() writes s[0..n) escaped to dst as snprintf() does (at
+ * most cap - 1 bytes and a NUL, never half an escape) and returns the
+ * length of the whole escaped text; dst may be NULL when cap is 0.
+ * ot_term_write() writes s[0..n) escaped to f, ot_term_puts() the string
+ * s (NULL as "").
+ */
+size_t ot_term_escape(const char *s, size_t n, char *dst, size_t cap);
+void ot_term_write(FILE *f, const char *s, size_t n);
+void ot_term_puts(FILE *f, const char *s);
 /* Parse a duration "250us", "1.5ms", "2s", "100ns" into ns.  0 or -1. */
 int ot_parse_dur(const char *s, int64_t *out);
 

@@ -78,7 +78,7 @@ eng_on_write(struct ot_engine *e, const struct ot_event *ev)
 		eng_viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, t->id, w.op_id,
 			 EVS(ev->id),
 			 "write after terminate: slot 0x%llx set to 0x%llx %s after its object was terminated",
-			 ull(s->slot), ull(nv), dur(ev->ts - t->ts, db));
+			 ull(s->slot), ull(nv), dur(ot_time_sub_sat(ev->ts, t->ts), db));
 	if (!nv && ov && o && o->live && o->r.t_terminate_req == OT_T_NONE)
 		eng_viol(e, OT_R_C3, -1, ev->ts, s->slot, 0, o->r.id, w.op_id,
 			 EVS(o->r.first_event, ev->id),
@@ -95,7 +95,7 @@ eng_on_write(struct ot_engine *e, const struct ot_event *ev)
 			eng_viol(e, OT_R_C1, -1, ev->ts, s->slot, 0, o->r.id,
 				 o->c1_op, EVS(o->c1_ev, ev->id),
 				 "context written %s after initiate completion: slot 0x%llx set to 0x%llx",
-				 dur(ev->ts - o->c1_ts, db), ull(s->slot), ull(nv));
+				 dur(ot_time_sub_sat(ev->ts, o->c1_ts), db), ull(s->slot), ull(nv));
 		}
 		if (nv) {
 			if (!ov && o->r.t_published == OT_T_NONE)

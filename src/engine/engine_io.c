@@ -32,7 +32,7 @@ resolve_use(struct ot_engine *e, const struct ot_event *ev, int u2_ok)
 				 EVS(ev->id),
 				 "use after terminate: %s on %s object slot 0x%llx terminated %s before",
 				 ot_ev_names[ev->ev], stname(t->state),
-				 ull(t->slot), dur(ev->ts - t->ts, db));
+				 ull(t->slot), dur(ot_time_sub_sat(ev->ts, t->ts), db));
 		return NULL;
 	}
 	if (names_object(ev))

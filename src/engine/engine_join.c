@@ -327,7 +327,7 @@ eng_join_packet(struct ot_engine *e, const struct ot_packet *pkt)
 					 o->r.initiate_op, EVS(o->r.first_event),
 					 "syn of %s seen %s after the offload of tcp slot 0x%llx began: the capture's clock is off (--pcap-offset)",
 					 tuple_str(o, tb, sizeof(tb)),
-					 dur(f->syn_ns - o->r.t_request, db), ull(o->r.slot));
+					 dur(ot_time_sub_sat(f->syn_ns, o->r.t_request), db), ull(o->r.slot));
 		}
 	}
 	for (i = 0; i < f->njoin; i++) {

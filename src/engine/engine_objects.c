@@ -264,7 +264,7 @@ eng_leak_adapter(struct ot_engine *e, struct adapter *a,
 			 "offload leaked at %s: %s object on slot 0x%llx still offloaded, last activity %s before",
 			 why == OT_LEAK_HALT ? "halt" : "the end of an upload-all drain",
 			 stname(o->r.state), ull(o->r.slot),
-			 dur(ts - o->r.t_last, db));
+			 dur(ot_time_sub_sat(ts, o->r.t_last), db));
 		leak_obj(e, o, ts, why, OT_FATE_LEAKED);
 	}
 }

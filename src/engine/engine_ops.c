@@ -314,7 +314,7 @@ eng_op_close(struct ot_engine *e, struct op *op, int hang, int64_t when)
 			 hang == 2 ? "operation never completed: %s root 0x%llx superseded by a new request after %s" :
 			 "operation never completed: %s root 0x%llx still open %s after its request at end of trace",
 			 ot_kind_names[op->r.kind], ull(op->r.root),
-			 dur(when - op->r.t_request, db));
+			 dur(ot_time_sub_sat(when, op->r.t_request), db));
 	} else if (op->r.kind == OT_KIND_INITIATE) {
 		s2_check(e, op);
 	}
@@ -544,7 +544,7 @@ eng_on_request(struct ot_engine *e, const struct ot_event *ev)
 				 op->r.id, EVS(ev->id),
 				 "use after terminate: %s on %s object slot 0x%llx terminated %s before",
 				 ot_ev_names[ev->ev], stname(t->state),
-				 ull(t->slot), dur(ev->ts - t->ts, db));
+				 ull(t->slot), dur(ot_time_sub_sat(ev->ts, t->ts), db));
 		} else {
 			e->st.unresolved++;
 		}
@@ -711,7 +711,7 @@ init_done(struct ot_engine *e, struct op *op, struct blk *b, struct obj *o,
 		/* W3: SYN seen -> offload done */
 		if (o->flow && w_judged(o) && o->flow->syn_ns >= 0 &&
 		    o->flow->syn_ns <= ev->ts)
-			o->flow->join[o->fj].syn_to_offload = ev->ts - o->flow->syn_ns;
+			o->flow->join[o->fj].syn_to_offload = ot_time_sub_sat(ev->ts, o->flow->syn_ns);
 		o->r.initiate_status = st;
 		o->r.has_initiate_status = 1;
 		o->init_op = NULL;

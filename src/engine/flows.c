@@ -240,7 +240,8 @@ expire(struct ot_flows *t, int64_t now)
 {
 	struct ot_flow *f;
 
-	while ((f = t->closed.head) != NULL && now - f->last_ns > OT_FLOW_LINGER_NS) {
+	while ((f = t->closed.head) != NULL &&
+	       ot_time_sub_sat(now, f->last_ns) > OT_FLOW_LINGER_NS) {
 		/* the next to leave is older still: ask for its bucket now */
 		if (f->next != NULL)
 			hm_prefetch(&t->map, f->next->h1, f->next->h2, 0);
@@ -314,7 +315,7 @@ track_seq(struct ot_flow_dir *dd, const struct ot_decoded *d, int64_t ts)
 		dd->gap_ns = ts;
 		dd->next_seq = end;
 	} else if (!seq_lt(d->seq, dd->gap_lo) && seq_lt(d->seq, dd->gap_hi) &&
-		   ts - dd->gap_ns < OT_FLOW_OOO_NS) {
+		   ot_time_sub_sat(ts, dd->gap_ns) < OT_FLOW_OOO_NS) {
 		dd->ooo++;
 	} else {
 		dd->retrans++;
@@ -383,7 +384,7 @@ ot_flows_latest_unjoined(struct ot_flows *t, int64_t ts, int64_t max_age)
 	for (f = t->open.tail; f; f = f->prev) {
 		if (f->syn_ns < 0 || f->syn_ns > ts)
 			continue;
-		if (ts - f->syn_ns > max_age)
+		if (ot_time_sub_sat(ts, f->syn_ns) > max_age)
 			break;		/* older ones are older still */
 		if (f->njoin == 0)
 			return f;

@@ -431,9 +431,11 @@ group_text(const struct ot_fleet_report *r, const struct ot_fleet_group *g,
 	size_t i;
 	int k, any;
 
-	if (r->by[0])
-		fprintf(out, "%s=%s", r->by, g->value[0] ? g->value : "(none)");
-	else
+	if (r->by[0]) {
+		/* values from the runs' traces: escaped for the terminal */
+		fprintf(out, "%s=", r->by);
+		ot_term_puts(out, g->value[0] ? g->value : "(none)");
+	} else
 		fputs("all runs", out);
 	fprintf(out, ": %" PRIu64 " run%s, %" PRIu64 " events\n", g->runs,
 		g->runs == 1 ? "" : "s", g->events);
@@ -453,14 +455,18 @@ group_text(const struct ot_fleet_report *r, const struct ot_fleet_group *g,
 		g->errors, g->errors == 1 ? "" : "s", g->warnings,
 		g->warnings == 1 ? "" : "s");
 	for (i = 0, any = 0; i < g->nrules; i++)
-		if (g->rules[i].violations)
-			fprintf(out, "%s%s %" PRIu64, any++ ? ", " : ": ", g->rules[i].rule,
-				g->rules[i].violations);
+		if (g->rules[i].violations) {
+			fputs(any++ ? ", " : ": ", out);
+			ot_term_puts(out, g->rules[i].rule);
+			fprintf(out, " %" PRIu64, g->rules[i].violations);
+		}
 	fputc('\n', out);
 	for (i = 0, any = 0; i < g->nrules; i++)
-		if (g->rules[i].not_checked)
-			fprintf(out, "%s%s %" PRIu64, any++ ? ", " : "  not checked (runs): ",
-				g->rules[i].rule, g->rules[i].not_checked);
+		if (g->rules[i].not_checked) {
+			fputs(any++ ? ", " : "  not checked (runs): ", out);
+			ot_term_puts(out, g->rules[i].rule);
+			fprintf(out, " %" PRIu64, g->rules[i].not_checked);
+		}
 	if (any)
 		fputc('\n', out);
 	if (g->nlat == 0) {
@@ -479,9 +485,13 @@ group_text(const struct ot_fleet_report *r, const struct ot_fleet_group *g,
 		}
 		if (i == 0 || g->lat[i - 1].layer[0] == '\0' ||
 		    strcmp(g->lat[i - 1].adapter, l->adapter) ||
-		    strcmp(g->lat[i - 1].layer, l->layer))
-			fprintf(out, "  %s/%s\n", l->adapter[0] ? l->adapter : "(no adapter)",
-				l->layer);
+		    strcmp(g->lat[i - 1].layer, l->layer)) {
+			fputs("  ", out);
+			ot_term_puts(out, l->adapter[0] ? l->adapter : "(no adapter)");
+			fputc('/', out);
+			ot_term_puts(out, l->layer);
+			fputc('\n', out);
+		}
 		snprintf(name, sizeof(name), "  %s", l->kind);
 		lat_line(out, name, &l->lat);
 	}
@@ -512,8 +522,11 @@ ot_fleet_report_text(const struct ot_fleet_report *r, FILE *out)
 			const struct ot_fleet_run *w = &r->worst[i];
 
 			fprintf(out, "  %.16s  leaked %" PRIu64 ", errors %" PRIu64 ", warnings %"
-				PRIu64 "  %s  [%s]\n", w->run_id, w->leaked, w->errors,
-				w->warnings, w->name, w->labels);
+				PRIu64 "  ", w->run_id, w->leaked, w->errors, w->warnings);
+			ot_term_puts(out, w->name);
+			fputs("  [", out);
+			ot_term_puts(out, w->labels);
+			fputs("]\n", out);
 		}
 	}
 	return ferror(out) ? -1 : 0;

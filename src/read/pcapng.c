@@ -113,10 +113,16 @@ rd_exact(struct ot_pcapng *w, uint8_t *p, size_t n, size_t *got)
 	return *got == n ? 0 : -1;
 }
 
-/* ns since 1970 from a timestamp in the interface's units */
-static int64_t
-ts_ns(const struct iface *ifc, uint64_t t)
+/*
+ * ns since 1970 from a timestamp in the interface's units, with the
+ * interface's if_tsoffset: 0, or -1 when that is not a time of 64-bit
+ * nanoseconds (1678 to 2262): a high word of 0x80000000 wrapped into 1677
+ * and overflowed the flow tracker's ages.
+ */
+static int
+ts_ns(const struct iface *ifc, uint64_t t, int64_t *out)
 {
+	int64_t s;
 	uint64_t sec, frac, ns, units, k;
 	unsigned e, i;
 
@@ -144,8 +150,11 @@ ts_ns(const struct iface *ifc, uint64_t t)
 			ns = frac / k;
 		}
 	}
-	sec += (uint64_t)ifc->tsoffset;
-	return (int64_t)(sec * UINT64_C(1000000000) + ns);
+	if (sec > (uint64_t)INT64_MAX || ot_time_add((int64_t)sec, ifc->tsoffset, &s) < 0 ||
+	    ot_time_mul(s, 1000000000, &s) < 0 || ot_time_add(s, (int64_t)ns, &s) < 0)
+		return -1;
+	*out = s;
+	return 0;
 }
 
 /*
@@ -268,7 +277,9 @@ packet(struct ot_pcapng *w, uint32_t type, const uint8_t *b, size_t n, uint64_t 
 			    caplen);
 	pkt->iface = ifid;
 	pkt->linktype = ifc->linktype;
-	pkt->ts = ts_ns(ifc, t);
+	if (ts_ns(ifc, t, &pkt->ts) < 0)
+		return fail(w, err, off + 12, ph, "timestamp 0x%016llx is out of range (not"
+			    " a time from 1678 to 2262 in 64-bit nanoseconds)", t);
 	pkt->caplen = caplen;
 	pkt->len = len;
 	pkt->data = b + hdr;

@@ -335,20 +335,28 @@ rule_cases(const struct ot_report *r, const struct ot_check_opts *o,
 }
 
 /* One line of a budget's details: an operation, or a flow's TCP object. */
+
+
+/* A text column, "" for NULL (a damaged database may hold one anywhere). */
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? (const char *)s : "";
+}
+
 static void
 op_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
 {
-	const unsigned char *ad = sqlite3_column_text(st, 4);
-	const unsigned char *ly = sqlite3_column_text(st, 5);
 	char t[OT_TIMEBUF], d[32];
 
 	sb_printf(b, "op %" PRId64 " root 0x%" PRIx64 " at %s: %s latency %s (adapter '%s', %s)\n",
 		  (int64_t)sqlite3_column_int64(st, 0), (uint64_t)sqlite3_column_int64(st, 1),
 		  ot_fmt_time(sqlite3_column_int64(st, 2), t), kind,
 		  ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)),
-		  ad ? (const char *)ad : "", ly ? (const char *)ly : "");
+		  col_text(st, 4), col_text(st, 5));
 }
-
 static void
 syn_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
 {
@@ -357,10 +365,10 @@ syn_line(struct sbuf *b, sqlite3_stmt *st, const char *kind)
 	(void)kind;
 	sb_printf(b, "flow %" PRId64 " %s:%" PRId64 " <-> %s:%" PRId64 ": object %" PRId64
 		  " (%s) offloaded %s after the SYN\n",
-		  (int64_t)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 4),
-		  (int64_t)sqlite3_column_int64(st, 5), sqlite3_column_text(st, 6),
+		  (int64_t)sqlite3_column_int64(st, 0), col_text(st, 4),
+		  (int64_t)sqlite3_column_int64(st, 5), col_text(st, 6),
 		  (int64_t)sqlite3_column_int64(st, 7), (int64_t)sqlite3_column_int64(st, 1),
-		  sqlite3_column_text(st, 2), ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
+		  col_text(st, 2), ot_fmt_dur(sqlite3_column_int64(st, 3), d, sizeof(d)));
 }
 
 /* A group of a scoped budget: one (adapter, layer, kind) row of latency. */
@@ -760,29 +768,26 @@ ot_check_release(struct ot_check_result *res)
 
 /*
  * Indent the first OT_CHECK_TEXT_LINES lines of details by prefix (the
- * JUnit output has them all); control characters shown as '?'.
+ * JUnit output has them all); each escaped for the terminal
+ * (ot_term_escape).
  */
 static void
 put_details(FILE *out, const char *d, const char *prefix)
 {
-	size_t lines = 0, more = 0;
-	int bol = 1;
+	size_t lines = 0, more = 0, n;
 
-	for (; d != NULL && *d; d++) {
-		unsigned char ch = (unsigned char)*d;
-
-		if (lines >= OT_CHECK_TEXT_LINES) {
-			more += ch == '\n';
-			continue;
-		}
-		if (bol)
+	while (d != NULL && *d) {
+		n = strcspn(d, "\n");
+		if (lines < OT_CHECK_TEXT_LINES) {
 			fputs(prefix, out);
-		bol = ch == '\n';
-		lines += bol;
-		fputc(bol || (ch >= 0x20 && ch != 0x7f) ? ch : '?', out);
+			ot_term_write(out, d, n);
+			fputc('\n', out);
+			lines++;
+		} else {
+			more++;
+		}
+		d += n + (d[n] == '\n');
 	}
-	if (!bol)
-		fputc('\n', out);
 	if (more > 0)
 		fprintf(out, "%s(%zu more line%s)\n", prefix, more,
 			more == 1 ? "" : "s");
@@ -791,11 +796,7 @@ put_details(FILE *out, const char *d, const char *prefix)
 static void
 put_line(FILE *out, const char *s)
 {
-	for (; s != NULL && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
-	}
+	ot_term_puts(out, s);
 }
 
 int

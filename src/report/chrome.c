@@ -64,7 +64,7 @@ pid_of(const struct chrome *c, const char *adapter)
 {
 	char *const *p;
 
-	if (adapter == NULL)
+	if (adapter == NULL || c->nadapters == 0)	/* bsearch(NULL, 0, ...) */
 		return 0;
 	p = bsearch(&adapter, c->adapters, c->nadapters, sizeof(*c->adapters), cmp_str);
 	return p ? 1 + (int)(p - c->adapters) : 0;
@@ -88,7 +88,7 @@ ev_start(struct chrome *c, const char *name, const char *ph, int pid, int tid,
 	fputs("{\"name\":", c->out);
 	ot_json_string(c->out, name);
 	fprintf(c->out, ",\"ph\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f", ph, pid, tid,
-		(double)(t - c->t0) / 1000.0);
+		ot_time_sub_f(t, c->t0) / 1000.0);
 }
 
 static void
@@ -124,8 +124,10 @@ load_adapters(struct chrome *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return fail(c, "adapters");
-	/* SQLite's ORDER BY is memcmp order, as strcmp: bsearch works */
-	qsort(c->adapters, c->nadapters, sizeof(*c->adapters), cmp_str);
+	/* SQLite's ORDER BY is memcmp order, as strcmp: bsearch works (a
+	 * trace with no object has no adapter: no qsort(NULL, 0, ...)) */
+	if (c->nadapters > 1)
+		qsort(c->adapters, c->nadapters, sizeof(*c->adapters), cmp_str);
 	return 0;
 }
 
@@ -205,7 +207,7 @@ operations(struct chrome *c)
 		b = done ? sqlite3_column_int64(st, 6) : (c->t_end > a ? c->t_end : a);
 		ev_start(c, text(st, 3), "X", pid_of(c, text(st, 1)), tid_of(text(st, 2)), a);
 		fprintf(c->out, ",\"cat\":\"operation\",\"dur\":%.3f,\"args\":{\"op\":%lld",
-			(double)(b - a) / 1000.0, (long long)sqlite3_column_int64(st, 0));
+			ot_time_sub_f(b, a) / 1000.0, (long long)sqlite3_column_int64(st, 0));
 		arg_str(c->out, "root", text(st, 4), 0);
 		fprintf(c->out, ",\"blocks\":%lld,\"sync\":%d,\"completed\":%s}}",
 			(long long)sqlite3_column_int64(st, 7), sqlite3_column_int(st, 8),

@@ -1,7 +1,8 @@
 /*
  * csv.c - the report as CSV (RFC 4180): a header row per table, CRLF line
- * ends, fields holding a comma, a double quote, CR or LF quoted with inner
- * quotes doubled.  Unknown values are empty fields.  Pointers are
+ * ends, fields holding a comma, a double quote or LF quoted with inner
+ * quotes doubled; other control characters (CR, ESC), C1 and invalid
+ * UTF-8 of a string from the trace written as \xNN (ot_csv_string).  Unknown values are empty fields.  Pointers are
  * 0x-prefixed lowercase hex, times integer ns UTC.
  *
  * One table, or all of them: each after a "# NAME" line, tables separated
@@ -15,20 +16,32 @@
 
 #define EOL "\r\n"
 
+/*
+ * CSV goes to terminals too: between its own syntax (quotes, and line
+ * feeds and tabs inside a quoted field), a string is escaped as for the
+ * terminal (ot_term_escape: ESC as \x1b, CR as \x0d, invalid UTF-8 as
+ * \xNN).
+ */
 void
 ot_csv_string(FILE *out, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
+	int quote = strpbrk(s, ",\"\n") != NULL;
+	size_t n;
+
+	if (quote)
+		fputc('"', out);
+	while (*s) {
+		n = strcspn(s, "\"\n\t");
+		ot_term_write(out, s, n);
+		s += n;
+		if (*s == '\0')
+			break;
 		if (*s == '"')
 			fputc('"', out);
-		fputc(*s, out);
+		fputc(*s++, out);
 	}
-	fputc('"', out);
+	if (quote)
+		fputc('"', out);
 }
 
 static void

@@ -215,7 +215,13 @@ static int
 bin_of(const struct html *h, int64_t t, int nbins)
 {
 	double span = (double)(h->t1 - h->t0);
-	int b = (int)((double)(t - h->t0) * nbins / span);
+	int b;
+
+	if (t < h->t0)
+		t = h->t0;
+	if (t > h->t1)
+		t = h->t1;
+	b = (int)((double)(t - h->t0) * nbins / span);
 
 	return b < 0 ? 0 : b >= nbins ? nbins - 1 : b;
 }
@@ -229,14 +235,11 @@ time_bin(const struct html *h, int64_t t)
 static const char *
 rel(const struct html *h, int64_t t, char *buf, size_t len)
 {
-	char d[32];
-
 	if (t == OT_T_NONE) {
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	snprintf(buf, len, "+%s", ot_fmt_dur(t - h->t0, d, sizeof(d)));
-	return buf;
+	return ot_fmt_rel(h->t0, t, buf, len);
 }
 
 /*
@@ -556,7 +559,7 @@ load_objects(struct html *h)
 		    bsearch(&id, vids, nv, sizeof(*vids), cmp_u64) != NULL)
 			c = CL_SUSP;
 		cd.has_dur = a != OT_T_NONE && b != OT_T_NONE;
-		cd.dur = cd.has_dur ? b - a : 0;
+		cd.dur = cd.has_dur ? ot_time_sub_sat(b, a) : 0;
 		heap_offer(hp[c], &nhp[c], &cd);
 		gr->nobj++;
 		if (strcmp(fate, "failed") == 0 && b != OT_T_NONE) {
@@ -792,7 +795,7 @@ summary(struct html *h)
 	fputs("</span></h1>\n<p>", out);
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
 		fprintf(out, "span %s .. %s (%s), ", fmt_time(h, r->start_ts, a),
-			fmt_time(h, r->end_ts, b), ot_fmt_dur(r->end_ts - r->start_ts, d, sizeof(d)));
+			fmt_time(h, r->end_ts, b), ot_fmt_dur_between(r->start_ts, r->end_ts, d, sizeof(d)));
 	if (r->local_time)
 		fputs("local time, zone unknown (tracefmt text read without --tz-offset), ", out);
 	fprintf(out, "%" PRIu64 " %s from %" PRIu64 " %s:</p>\n<ul>\n", r->events,
@@ -899,7 +902,9 @@ bar(FILE *out, const char *kind, double x0, double x1, double y, double hgt,
 	if (x1 - x0 < 1)
 		x1 = x0 + 1;
 	fprintf(out, "<rect data-bar=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-		"<title>%s</title></rect>", kind, x0, y, x1 - x0, hgt, fill, title);
+		"<title>", kind, x0, y, x1 - x0, hgt, fill);
+	put_esc(out, title);	/* it holds the object's state and fate */
+	fputs("</title></rect>", out);
 }
 
 /* The timeline's legend: every bar colour and marker it draws. */
@@ -1050,8 +1055,11 @@ lane(struct html *h, int m, const uint32_t *bins, uint64_t total, double y)
 	fprintf(out, "<g data-lane=\"%s\"><text x=\"10\" y=\"%.0f\" fill=\"%s\">%" PRIu64 " %s</text>",
 		marker_name[m], y + 11, C_ERR, total, what[m][total != 1]);
 	for (j = 0; j < HTML_LANE_BINS; j++) {
+		/* the last bin ends at t1 exactly: a span of 2^63 - 1 ns is
+		 * 2^63 as a double, which no int64_t holds */
 		int64_t t0 = h->t0 + (int64_t)(span * j / HTML_LANE_BINS);
-		int64_t t1 = h->t0 + (int64_t)(span * (j + 1) / HTML_LANE_BINS);
+		int64_t t1 = j + 1 == HTML_LANE_BINS ? h->t1 :
+			     h->t0 + (int64_t)(span * (j + 1) / HTML_LANE_BINS);
 
 		if (bins[j] == 0)
 			continue;
@@ -1092,24 +1100,31 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 		end = h->t1;
 	fprintf(out, "<a href=\"#obj-%" PRId64 "\"><g data-row=\"object\" data-object=\"%" PRId64 "\""
 		" id=\"tl-%" PRId64 "\">", o->id, o->id, o->id);
-	fprintf(out, "<text x=\"10\" y=\"%.0f\" class=\"mono\">%s %s ", y + 11, o->slot, o->state);
-	if (bad_fate(o->fate) || o->nviol)
-		fprintf(out, "<tspan fill=\"%s\" font-weight=\"bold\">%s%s</tspan></text>", C_ERR,
-			o->fate, o->nviol ? " !" : "");
-	else
-		fprintf(out, "%s</text>", o->fate);
+	fprintf(out, "<text x=\"10\" y=\"%.0f\" class=\"mono\">", y + 11);
+	put_esc(out, o->slot);
+	fputs(" ", out);
+	put_esc(out, o->state);
+	fputs(" ", out);
+	if (bad_fate(o->fate) || o->nviol) {
+		fprintf(out, "<tspan fill=\"%s\" font-weight=\"bold\">", C_ERR);
+		put_esc(out, o->fate);
+		fprintf(out, "%s</tspan></text>", o->nviol ? " !" : "");
+	} else {
+		put_esc(out, o->fate);
+		fputs("</text>", out);
+	}
 	if (start != OT_T_NONE) {
 		snprintf(title, sizeof(title), "object %" PRId64 " %s %s: %s .. %s", o->id, o->state,
 			 o->fate, rel(h, start, a, sizeof(a)), rel(h, end, b, sizeof(b)));
 		bar(out, "lifetime", xpos(h, start), xpos(h, end), y + 4, ROW_H - 8, C_LIFE, title);
 		if (o->t_req != OT_T_NONE && o->t_off != OT_T_NONE) {
 			snprintf(title, sizeof(title), "initiate %s",
-				 ot_fmt_dur(o->t_off - o->t_req, d, sizeof(d)));
+				 ot_fmt_dur_between(o->t_req, o->t_off, d, sizeof(d)));
 			bar(out, "initiate", xpos(h, o->t_req), xpos(h, o->t_off), y + 2, ROW_H - 4,
 			    C_INIT, title);
 		} else if (o->t_req != OT_T_NONE && o->t_last != OT_T_NONE) {
 			snprintf(title, sizeof(title), "initiate %s %s", failed ? "failed after" :
-				 "never completed;", ot_fmt_dur(o->t_last - o->t_req, d, sizeof(d)));
+				 "never completed;", ot_fmt_dur_between(o->t_req, o->t_last, d, sizeof(d)));
 			bar(out, failed ? "failed" : "initiate", xpos(h, o->t_req), xpos(h, o->t_last),
 			    y + 2, ROW_H - 4, failed ? C_FAIL : C_INIT, title);
 		}
@@ -1129,7 +1144,7 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 
 			snprintf(title, sizeof(title), "terminate %s",
 				 o->t_term != OT_T_NONE ?
-				 ot_fmt_dur(o->t_term - o->t_treq, d, sizeof(d)) : "never completed");
+				 ot_fmt_dur_between(o->t_treq, o->t_term, d, sizeof(d)) : "never completed");
 			bar(out, "terminate", xpos(h, o->t_treq), xpos(h, te), y + 2, ROW_H - 4,
 			    C_TERM, title);
 		}
@@ -1153,7 +1168,8 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 		const struct ot_rep_violation *v = &r->violations[vm[j].i];
 
 		marker_open(out, M_VIOLATION, place_marker(&at, M_VIOLATION, xpos(h, v->ts)), yc);
-		fprintf(out, "%s %s ", v->rule, rel(h, v->ts, a, sizeof(a)));
+		put_esc(out, v->rule);
+		fprintf(out, " %s ", rel(h, v->ts, a, sizeof(a)));
 		put_esc(out, v->message);
 		marker_close(out);
 	}
@@ -1267,6 +1283,7 @@ timeline(struct html *h)
 	free(lm);
 }
 
+/* A bin's bound (at most 10^10.9 ns, HTML_LBINS): it fits an int64_t. */
 static void
 fmt_ns(double ns, char *buf, size_t len)
 {
@@ -1301,7 +1318,7 @@ place_labels(const char *const *name, const int64_t *v, const double *x,
 	for (i = 0; i < n; i++) {
 		struct plabel *l;
 
-		fmt_ns((double)v[i], s, sizeof(s));
+		ot_fmt_dur(v[i], s, sizeof(s));
 		for (j = 0; j < nl; j++)
 			if (strcmp(strchr(lb[j].text, ' ') + 1, s) == 0)
 				break;
@@ -1596,12 +1613,14 @@ over_time(struct html *h)
 	for (k = 0; k < OT_KIND_COUNT; k++)
 		for (b = 0; b < HTML_BINS; b++)
 			if (h->lat[k].tcount[b]) {
-				int64_t m = (int64_t)(h->lat[k].tsum[b] / (double)h->lat[k].tcount[b]);
+				/* a double: latencies saturated at INT64_MAX (a damaged
+				 * database) make a mean that no int64_t holds */
+				double m = h->lat[k].tsum[b] / (double)h->lat[k].tcount[b];
 
 				if (h->lat[k].tmax[b] > mx)
 					mx = h->lat[k].tmax[b];
-				if (m < mn)
-					mn = m;
+				if (m < (double)mn)
+					mn = (int64_t)m;
 			}
 	if (mn < 10)
 		mn = 10;
@@ -1934,7 +1953,7 @@ ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 	       struct ot_err *err)
 {
 	struct html h;
-	int64_t *ids = NULL;
+	int64_t *ids = NULL, span;
 	size_t i;
 	int rc = -1;
 
@@ -1943,10 +1962,20 @@ ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 	h.r = r;
 	h.out = out;
 	h.err = err;
+	/*
+	 * The plotted range: at least 1 ns, and no wider than 64 bits hold,
+	 * so that t - t0 of every time clamped into it fits (a damaged
+	 * database may hold any two times).
+	 */
 	h.t0 = r->start_ts != OT_T_NONE ? r->start_ts : 0;
-	h.t1 = r->end_ts != OT_T_NONE ? r->end_ts : h.t0 + 1;
-	if (h.t1 <= h.t0)
+	h.t1 = r->end_ts != OT_T_NONE ? r->end_ts : h.t0;
+	if (h.t1 <= h.t0) {
+		if (h.t0 == INT64_MAX)
+			h.t0--;
 		h.t1 = h.t0 + 1;
+	} else if (ot_time_sub(h.t1, h.t0, &span) < 0) {
+		h.t0 = h.t1 - INT64_MAX;
+	}
 	time_axis_init(&h);
 	h.groups = xcalloc(HTML_MAX_GROUPS, sizeof(*h.groups));
 	if (load_objects(&h) < 0 || load_lanes(&h) < 0 || load_latency(&h) < 0)

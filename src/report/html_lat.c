@@ -40,7 +40,7 @@ html_lat_scan(sqlite3 *db, int64_t trace_id, html_lat_fn *each, void *ctx,
 	sqlite3_stmt *st = NULL;
 	int rc, k, ret = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT kind, t_complete - t_request, t_request"
+	if (sqlite3_prepare_v2(db, "SELECT kind, t_complete, t_request"
 			       " FROM operations"
 			       " WHERE opid BETWEEN ?1 * 1099511627776 AND"
 			       " ?1 * 1099511627776 + 1099511627775"
@@ -56,7 +56,9 @@ html_lat_scan(sqlite3 *db, int64_t trace_id, html_lat_fn *each, void *ctx,
 				break;
 		if (kind == NULL || k == OT_KIND_COUNT)
 			continue;
-		each(ctx, k, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 1));
+		/* saturated: a damaged database may hold any two times */
+		each(ctx, k, sqlite3_column_int64(st, 2),
+		     ot_time_sub_sat(sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)));
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;

@@ -287,7 +287,7 @@ load_latency(sqlite3 *db, int64_t tid, struct ot_report *r,
 
 	memset(r->latency, 0, sizeof(r->latency));
 	hm_init(&m);
-	if (prep(db, "SELECT kind, t_complete - t_request, adapter, layer FROM"
+	if (prep(db, "SELECT kind, t_complete, adapter, layer, t_request FROM"
 		 " operations WHERE opid BETWEEN ?1 * 1099511627776 AND"
 		 " ?1 * 1099511627776 + 1099511627775 AND t_complete IS NOT NULL",
 		 tid, &st, err) < 0)
@@ -320,7 +320,10 @@ load_latency(sqlite3 *db, int64_t tid, struct ot_report *r,
 			g->cap[k] = g->cap[k] ? 2 * g->cap[k] : 16;
 			g->v[k] = xrealloc(g->v[k], st_mult(g->cap[k], sizeof(*g->v[k])));
 		}
-		g->v[k][g->n[k]++] = sqlite3_column_int64(st, 1);
+		/* saturated: a damaged database may hold any two times, and
+		 * the limits print as "out of range" */
+		g->v[k][g->n[k]++] = ot_time_sub_sat(sqlite3_column_int64(st, 1),
+						     sqlite3_column_int64(st, 4));
 	}
 	if (rc != SQLITE_DONE) {
 		step_error(db, st, err);	/* finalizes st */

@@ -8,7 +8,7 @@
  * Every line is built in a buffer, then written wrapped to the width
  * (continuation lines indented), so no line is longer than the terminal.
  * Colours are marker bytes in the buffer (below 0x10, which cannot come
- * from the trace: control characters from the trace are shown as '?'),
+ * from the trace: control characters from the trace are shown as \xNN),
  * turned into ANSI SGR sequences or dropped when the line is written.
  * Width counts one column per UTF-8 character (wide characters are rare
  * in these traces and would only make a line a little longer).
@@ -80,36 +80,33 @@ l_printf(struct line *l, const char *fmt, ...)
 }
 
 /*
- * A string from the trace: control characters (C0, DEL, and the C1 range
- * U+0080..U+009F, which some terminals obey) and invalid UTF-8 become '?',
- * so a trace cannot drive the terminal or fake a colour marker.
+ * A string from the trace or the database, escaped for the terminal
+ * (ot_term_escape: control characters, C1 and invalid UTF-8 as \xNN), so
+ * a trace cannot drive the terminal or fake a colour marker.
  */
 static void
 l_safe(struct line *l, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
-	size_t n = strlen((const char *)s), i = 0, k;
+	const char *s = str ? str : "";
+	size_t n = strlen(s), need = ot_term_escape(s, n, NULL, 0);
 
-	while (i < n) {
-		if (s[i] < 0x20 || s[i] == 0x7f) {
-			l_add(l, "?", 1);
-			i++;
-			continue;
-		}
-		if (s[i] < 0x80) {
-			l_add(l, (const char *)s + i, 1);
-			i++;
-			continue;
-		}
-		k = ot_utf8_len(s + i, n - i);
-		if (k == 0 || (k == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0)) {
-			l_add(l, "?", 1);
-			i += k ? k : 1;
-			continue;
-		}
-		l_add(l, (const char *)s + i, k);
-		i += k;
+	if (l->len + need + 1 > l->cap) {
+		l->cap = (l->len + need + 1) * 2;
+		l->s = xrealloc(l->s, l->cap);
 	}
+	ot_term_escape(s, n, l->s + l->len, need + 1);
+	l->len += need;
+}
+
+/* l_safe(), then spaces up to width bytes (printf's %-*s) */
+static void
+l_safe_pad(struct line *l, const char *str, int width)
+{
+	size_t before = l->len;
+
+	l_safe(l, str);
+	while (l->len - before < (size_t)width)
+		l_add(l, " ", 1);
 }
 
 /* Columns taken by s[0..n): UTF-8 characters, markers take none. */
@@ -231,14 +228,11 @@ fmt_time(const struct ot_report *r, int64_t t, char buf[OT_TIMEBUF])
 static const char *
 fmt_rel(const struct ot_report *r, int64_t t, char *buf, size_t len)
 {
-	char d[DUR];
-
 	if (t == OT_T_NONE || r->start_ts == OT_T_NONE) {
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	snprintf(buf, len, "+%s", ot_fmt_dur(t - r->start_ts, d, sizeof(d)));
-	return buf;
+	return ot_fmt_rel(r->start_ts, t, buf, len);
 }
 
 static void
@@ -297,8 +291,8 @@ header(struct tw *t, const struct ot_report *r)
 	l_printf(&t->l, "  span     %s .. %s", fmt_time(r, r->start_ts, a),
 		 fmt_time(r, r->end_ts, b));
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
-		l_printf(&t->l, " (%s)", ot_fmt_dur(r->end_ts - r->start_ts, d,
-						     sizeof(d)));
+		l_printf(&t->l, " (%s)", ot_fmt_dur_between(r->start_ts, r->end_ts, d,
+							     sizeof(d)));
 	emit(t, 11);
 	/* no Z then: the times are as tracefmt wrote them */
 	if (r->local_time) {
@@ -313,8 +307,10 @@ header(struct tw *t, const struct ot_report *r)
 
 		l_printf(&t->l, "    ");
 		l_safe(&t->l, in->file);
-		l_printf(&t->l, " (%s): %" PRIu64 " events from %" PRIu64
-			 " records", in->format, in->events, in->records);
+		l_printf(&t->l, " (");
+		l_safe(&t->l, in->format);
+		l_printf(&t->l, "): %" PRIu64 " events from %" PRIu64
+			 " records", in->events, in->records);
 		if (in->unmatched)
 			l_printf(&t->l, ", %" PRIu64 " matched no profile",
 				 in->unmatched);
@@ -695,12 +691,16 @@ leaks(struct tw *t, const struct ot_report *r)
 		l_printf(&t->l, "  %s %-9s object %" PRIu64, fmt_time(r, l->since, tb),
 			 fmt_rel(r, l->since, rel, sizeof(rel)), l->object_id);
 		emit(t, 6);
-		l_printf(&t->l, "      %s ", l->state[0] ? l->state : "-");
+		l_printf(&t->l, "      ");
+		l_safe(&t->l, l->state[0] ? l->state : "-");
+		l_printf(&t->l, " ");
 		l_safe(&t->l, l->layer);
 		l_printf(&t->l, " slot %s adapter '", fmt_ptr(l->slot, p, sizeof(p)));
 		l_safe(&t->l, l->adapter);
-		l_printf(&t->l, "' " C_RED "%s" C_OFF " at %s, last activity %s",
-			 l->reason, fmt_rel(r, l->ts, rel, sizeof(rel)),
+		l_printf(&t->l, "' " C_RED);
+		l_safe(&t->l, l->reason);
+		l_printf(&t->l, C_OFF " at %s, last activity %s",
+			 fmt_rel(r, l->ts, rel, sizeof(rel)),
 			 fmt_rel(r, l->last_activity, rel2, sizeof(rel2)));
 		emit(t, 6);
 	}
@@ -725,8 +725,11 @@ violations(struct tw *t, const struct ot_report *r)
 		int err = strcmp(v->severity, "error") == 0;
 
 		/* where and when on one line, what on the next ones */
-		l_printf(&t->l, "  %s%-3s %-7s%s %s %-9s slot %s",
-			 err ? C_RED : C_YELLOW, v->rule, v->severity, C_OFF,
+		l_printf(&t->l, "  %s", err ? C_RED : C_YELLOW);
+		l_safe_pad(&t->l, v->rule, 3);
+		l_printf(&t->l, " ");
+		l_safe_pad(&t->l, v->severity, 7);
+		l_printf(&t->l, "%s %s %-9s slot %s", C_OFF,
 			 fmt_time(r, v->ts, tb), fmt_rel(r, v->ts, rel, sizeof(rel)),
 			 fmt_ptr(v->slot, s, sizeof(s)));
 		emit(t, 6);

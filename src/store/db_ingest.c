@@ -380,7 +380,7 @@ sink_op(void *ctx, const struct ot_op_rec *op)
 		bind_time(sb, 12, b->t_request);
 		bind_time(sb, 13, b->t_complete);
 		if (b->t_request != OT_T_NONE && b->t_complete != OT_T_NONE)
-			sqlite3_bind_int64(sb, 14, b->t_complete - b->t_request);
+			sqlite3_bind_int64(sb, 14, ot_time_sub_sat(b->t_complete, b->t_request));
 		else
 			sqlite3_bind_null(sb, 14);
 		bind_opt(sb, 15, b->has_status, b->status);

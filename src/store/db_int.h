@@ -5,7 +5,8 @@
  *
  * The files, each calling only those listed below it:
  *   db_ingest.c  the ingest writer      db_query.c  the read queries
- *                (neither calls the other)
+ *   db_check.c   check-db's checks
+ *                (none calls another)
  *   db.c         the connection: open, close, schema, shared helpers
  *   db_func.c    SQL helper functions   db_batch.c  ot_event_batch table
  *                (leaves)

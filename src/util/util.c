@@ -324,8 +324,13 @@ ot_fmt_time_zone(int64_t ns, int local, char buf[OT_TIMEBUF])
 char *
 ot_fmt_dur(int64_t ns, char *buf, size_t len)
 {
-	int64_t a = ns < 0 ? -ns : ns;
+	int64_t a;
 
+	if (ns == INT64_MIN || ns == INT64_MAX) {
+		snprintf(buf, len, "%s", OT_OUT_OF_RANGE);
+		return buf;
+	}
+	a = ns < 0 ? -ns : ns;
 	if (a < 1000)
 		snprintf(buf, len, "%lldns", (long long)ns);
 	else if (a < 1000000)
@@ -335,6 +340,119 @@ ot_fmt_dur(int64_t ns, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
 	return buf;
+}
+
+double
+ot_time_sub_f(int64_t a, int64_t b)
+{
+	int64_t d;
+
+	if (ot_time_sub(a, b, &d) == 0)
+		return (double)d;
+	return (double)a - (double)b;
+}
+
+char *
+ot_fmt_dur_between(int64_t from, int64_t to, char *buf, size_t len)
+{
+	return ot_fmt_dur(ot_time_sub_sat(to, from), buf, len);
+}
+
+char *
+ot_fmt_rel(int64_t from, int64_t t, char *buf, size_t len)
+{
+	char d[40];
+
+	ot_fmt_dur_between(from, t, d, sizeof(d));
+	snprintf(buf, len, "%s%s", strcmp(d, OT_OUT_OF_RANGE) == 0 ? "" : "+", d);
+	return buf;
+}
+
+/*
+ * One step of ot_term_escape(): the character at s (n > 0 bytes left)
+ * as it is written, in out (at most 8 bytes); the bytes it took.
+ */
+static size_t
+term_step(const unsigned char *s, size_t n, char out[8], size_t *outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k, i;
+
+	if (s[0] >= 0x20 && s[0] < 0x7f) {
+		out[0] = (char)s[0];
+		*outlen = 1;
+		return 1;
+	}
+	k = s[0] < 0x80 ? 0 : ot_utf8_len(s, n);
+	/* C1 controls, U+0080..U+009F: C2 80..C2 9F, escaped byte by byte */
+	if (k > 1 && !(k == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
+		memcpy(out, s, k);
+		*outlen = k;
+		return k;
+	}
+	k = k ? k : 1;
+	for (i = 0; i < k; i++) {
+		out[4 * i] = '\\';
+		out[4 * i + 1] = 'x';
+		out[4 * i + 2] = hex[s[i] >> 4];
+		out[4 * i + 3] = hex[s[i] & 15];
+	}
+	*outlen = 4 * k;
+	return k;
+}
+
+size_t
+ot_term_escape(const char *s, size_t n, char *dst, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, total = 0, m;
+	char one[8];
+	int full = cap == 0;
+
+	while (i < n) {
+		i += term_step(p + i, n - i, one, &m);
+		if (!full && total + m < cap)
+			memcpy(dst + total, one, m);
+		else
+			full = 1;
+		if (!full)
+			dst[total + m] = '\0';
+		total += m;
+	}
+	if (cap > 0 && total == 0)
+		dst[0] = '\0';
+	return total;
+}
+
+void
+ot_term_write(FILE *f, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, from = 0, m, k;
+	char one[8];
+
+	if (n == 0)
+		return;
+	/* runs of plain bytes in one fwrite */
+	while (i < n) {
+		k = term_step(p + i, n - i, one, &m);
+		if (m == k && memcmp(one, p + i, k) == 0) {
+			i += k;
+			continue;
+		}
+		fwrite(p + from, 1, i - from, f);
+		fwrite(one, 1, m, f);
+		i += k;
+		from = i;
+	}
+	fwrite(p + from, 1, i - from, f);
+}
+
+void
+ot_term_puts(FILE *f, const char *s)
+{
+	if (s != NULL)
+		ot_term_write(f, s, strlen(s));
 }
 
 int

@@ -57,6 +57,21 @@ check_bad_pair() {
 "$PROG" gen partial -o "$TMP/good2.jsonl" >/dev/null 2>&1
 check_bad_pair
 
+# a pcapng timestamp past 64-bit nanoseconds (high word 0x80000000) wrapped
+# into 1677 and overflowed the flow tracker's ages: now named, exit 2, in
+# ingest, dump and flows alike
+for c in "ingest -q --db $db" dump flows; do
+	# shellcheck disable=SC2086
+	"$PROG" $c testdata/bad/pcapng-ts-high-bit.pcapng > /dev/null 2> "$TMP/err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF "testdata/bad/pcapng-ts-high-bit.pcapng: timestamp 0x8000000000000000 is out of range" "$TMP/err" &&
+	   ! grep -q 'runtime error' "$TMP/err" && [ "$(sha "$db")" = "$before" ]; then
+		pass "bad/pcapng-ts-high-bit/${c%% *}"
+	else
+		fail "bad/pcapng-ts-high-bit/${c%% *}: exit $rc: $(head -c 300 "$TMP/err")"
+	fi
+done
+
 # a failed first ingest leaves no database behind
 "$PROG" ingest -q --db "$TMP/new.db" testdata/bad/unknown-ev.jsonl 2>/dev/null
 ok "bad/no-db-after-failed-first-ingest" test ! -e "$TMP/new.db"

@@ -23,7 +23,7 @@ done
 
 # the commands, as offtrace --help lists them
 "$PROG" --help > "$TMP/help" 2>&1 || fail "docs/offtrace --help exit status"
-cmds=$(sed -n '/^commands:/,/^$/s/^  \([a-z][a-z]*\)  .*/\1/p' "$TMP/help")
+cmds=$(sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\)  .*/\1/p' "$TMP/help")
 ok "docs/offtrace --help lists commands" [ -n "$cmds" ]
 # a section's lines, roff escapes and fonts removed
 section() {

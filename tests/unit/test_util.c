@@ -211,9 +211,80 @@ test_jsonl(void)
 	CHECK(parse("\"just a string\"", &ev) < 0);
 }
 
+/*
+ * Checked time arithmetic: a database may hold INT64_MIN/MAX where
+ * offtrace writes a time (issue 16: -INT64_MIN in ot_fmt_dur, a - b of
+ * two times in show, export and the HTML report).
+ */
+static void
+test_time_limits(void)
+{
+	char buf[64];
+	int64_t v = 7;
+
+	CHECK(strcmp(ot_fmt_dur(INT64_MIN, buf, sizeof(buf)), OT_OUT_OF_RANGE) == 0);
+	CHECK(strcmp(ot_fmt_dur(INT64_MAX, buf, sizeof(buf)), OT_OUT_OF_RANGE) == 0);
+	CHECK(strcmp(ot_fmt_dur(INT64_MIN + 1, buf, sizeof(buf)), "-9223372036.855s") == 0);
+	CHECK(ot_time_sub_sat(INT64_MIN, 1) == INT64_MIN);
+	CHECK(ot_time_sub_sat(1, INT64_MIN) == INT64_MAX);
+	CHECK(ot_time_sub_sat(5, 7) == -2);
+	CHECK(strcmp(ot_fmt_dur(-999, buf, sizeof(buf)), "-999ns") == 0);
+	CHECK(ot_time_sub(INT64_MIN, 1, &v) < 0 && v == 7);
+	CHECK(ot_time_sub(1700000000000000000, INT64_MIN, &v) < 0 && v == 7);
+	CHECK(ot_time_sub(INT64_MAX, -1, &v) < 0 && v == 7);
+	CHECK(ot_time_sub(INT64_MIN, INT64_MIN, &v) == 0 && v == 0);
+	CHECK(ot_time_sub(-1, INT64_MAX, &v) == 0 && v == INT64_MIN);
+	CHECK(ot_time_add(INT64_MAX, 1, &v) < 0 && v == INT64_MIN);
+	CHECK(ot_time_add(INT64_MAX, INT64_MIN, &v) == 0 && v == -1);
+	CHECK(ot_time_mul(INT64_MAX / 1000 + 1, 1000, &v) < 0 && v == -1);
+	CHECK(ot_time_mul(-3, 1000, &v) == 0 && v == -3000);
+	CHECK(strcmp(ot_fmt_dur_between(INT64_MIN, 1700000000000000000, buf, sizeof(buf)),
+		     OT_OUT_OF_RANGE) == 0);
+	CHECK(strcmp(ot_fmt_dur_between(1000, 3500, buf, sizeof(buf)), "2.5us") == 0);
+	CHECK(ot_time_sub_f(1700000000000000001, 1700000000000000000) == 1.0);
+	CHECK(ot_time_sub_f(INT64_MAX, INT64_MIN) > 1.8e19);
+	CHECK(strcmp(ot_fmt_time(INT64_MIN, buf), "1677-09-21T00:12:43.145224192Z") == 0);
+	CHECK(strcmp(ot_fmt_time(INT64_MAX, buf), "2262-04-11T23:47:16.854775807Z") == 0);
+}
+
+/* The terminal escaper: controls, C1 and invalid UTF-8 as \xNN, UTF-8 kept. */
+static void
+test_term(void)
+{
+	char buf[64];
+	const char *hostile = "nic\x1b[2J\a\xc2\x9b" "31m\xff\xc3\xa9\xe2\x82\xac\\";
+	size_t n;
+	FILE *f;
+
+	n = ot_term_escape(hostile, strlen(hostile), buf, sizeof(buf));
+	CHECK(strcmp(buf, "nic\\x1b[2J\\x07\\xc2\\x9b" "31m\\xff\xc3\xa9\xe2\x82\xac\\") == 0);
+	CHECK(n == strlen(buf));
+	/* cut as snprintf is, never inside an escape */
+	n = ot_term_escape("ab\x1b", 3, buf, 5);
+	CHECK(n == 6 && strcmp(buf, "ab") == 0);
+	n = ot_term_escape("ab", 2, NULL, 0);
+	CHECK(n == 2);
+	n = ot_term_escape("", 0, buf, sizeof(buf));
+	CHECK(n == 0 && buf[0] == '\0');
+	/* a NUL inside the bytes given (a blob) is escaped too */
+	n = ot_term_escape("a\0b", 3, buf, sizeof(buf));
+	CHECK(strcmp(buf, "a\\x00b") == 0);
+	if ((f = tmpfile()) != NULL) {
+		ot_term_puts(f, "x\ty\xe2\x80");
+		ot_term_puts(f, NULL);
+		rewind(f);
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = '\0';
+		CHECK(strcmp(buf, "x\\x09y\\xe2\\x80") == 0);
+		fclose(f);
+	}
+}
+
 int
 main(void)
 {
+	test_time_limits();
+	test_term();
 	test_hex();
 	test_int();
 	test_time();
