@@ -100,12 +100,9 @@ cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = EXIT_OK;
-	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0)
+	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
 		rc = cli_report_error(&err);
-	else if (cli_flush_output(out, outpath, 0) < 0)
-		rc = EXIT_INTERNAL;
-	if (cli_close_output(out, rc == EXIT_OK ? outpath : NULL) < 0)
-		rc = EXIT_INTERNAL;
+	rc = cli_close_output(out, rc);
 	ot_report_release(&r);
 	ot_db_close(db);
 	return rc;

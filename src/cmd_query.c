@@ -188,10 +188,7 @@ cmd_query(int argc, char **argv)
 			cli_errorf("query: %s", sqlite3_errmsg(s));
 			rc = EXIT_USAGE;
 		}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_errorf("query: stdout: write error");
-		rc = EXIT_INTERNAL;
-	}
+	/* a write error of stdout is main.c's to print */
 out:
 	for (i = 0; i < nstmt; i++)
 		sqlite3_finalize(stmts[i]);
