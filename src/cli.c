@@ -392,11 +392,11 @@ cli_text_or_jsonl(const char *cmd, const char *arg, int *json)
 	return 0;
 }
 
-int
-cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
+/* Open path for reading, or for the user's SQL (query). */
+static int
+open_db(const char *path, int query, struct ot_db **dbp)
 {
 	struct ot_err err;
-	struct ot_db *db = NULL;
 
 	memset(&err, 0, sizeof(err));
 	if (cli_check_input(path) != 0)
@@ -405,11 +405,30 @@ cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *t
 		cli_errorf("%s: not an offtrace database (not an SQLite file)", path);
 		return EXIT_USAGE;
 	}
-	if (ot_db_open(path, 1, &db, &err) < 0) {
+	if ((query ? ot_db_open_query(path, dbp, &err) : ot_db_open(path, 1, dbp, &err)) < 0) {
 		if (!err.file[0])
 			snprintf(err.file, sizeof(err.file), "%s", path);
 		return cli_report_error(&err);
 	}
+	return EXIT_OK;
+}
+
+int
+cli_open_db_query(const char *path, struct ot_db **dbp)
+{
+	return open_db(path, 1, dbp);
+}
+
+int
+cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
+{
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if ((rc = open_db(path, 0, &db)) != EXIT_OK)
+		return rc;
 	if (want_trace < 0) {
 		if (ot_db_latest_trace(db, trace_id, &err) < 0) {
 			ot_db_close(db);

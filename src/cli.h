@@ -176,6 +176,8 @@ int cli_parse_time(const char *s, int64_t *out);
 /* Open a database for reading and pick the trace (-1: latest). */
 int cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp,
 		int64_t *trace_id);
+/* Open a database for the user's SQL (query: ot_db_open_query). */
+int cli_open_db_query(const char *path, struct ot_db **dbp);
 
 /* Long option values shared by commands (above the ASCII range). */
 enum {
