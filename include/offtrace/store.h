@@ -61,6 +61,15 @@ int ot_db_prepare_query(struct ot_db *db, const char *sql, sqlite3_stmt **st,
  * (the default), 0 not at all.  Process-wide, as sqlite3_config().
  */
 void ot_db_set_wait(int64_t ms);
+/*
+ * Did the wait for another process's lock run out (--wait) on db, the
+ * last time one of its statements had to wait?  The reports, show and
+ * query run their SQL on ot_db_sqlite() and see only "database is
+ * locked": when this says 1 (err filled with "PATH: locked by another
+ * process for longer than --wait D", OT_EINPUT), that is why they
+ * failed.  0 otherwise.
+ */
+int ot_db_lock_timeout(const struct ot_db *db, struct ot_err *err);
 /* Did ot_db_open() create the file (a new database)? */
 int ot_db_created(const struct ot_db *db);
 /*

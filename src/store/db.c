@@ -123,25 +123,41 @@ busy_wait(void *ud, int count)
 	return 1;
 }
 
-int
-ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
-	   const char *what)
+/* "PATH: locked by another process for longer than --wait D" into err. */
+static void
+lock_error(const struct ot_db *db, struct ot_err *err)
 {
 	char d[32];
 
-	if ((sqlite3_errcode(db->s) & 0xff) != SQLITE_BUSY || !db->timed_out)
-		return ot_db_sql_error(db->s, err, phase, what);
 	if (err == NULL)
-		return -1;
+		return;
 	err->code = OT_EINPUT;
 	snprintf(err->file, sizeof(err->file), "%s", db->path);
 	err->line = 0;
 	err->offset = 0;
 	err->phase = NULL;
 	snprintf(err->msg, sizeof(err->msg), "locked by another process for longer"
-		 " than --wait %s; nothing was written",
-		 ot_fmt_dur(wait_ms * 1000000, d, sizeof(d)));
+		 " than --wait %s%s", ot_fmt_dur(wait_ms * 1000000, d, sizeof(d)),
+		 db->readonly ? "" : "; nothing was written");
+}
+
+int
+ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
+	   const char *what)
+{
+	if ((sqlite3_errcode(db->s) & 0xff) != SQLITE_BUSY || !db->timed_out)
+		return ot_db_sql_error(db->s, err, phase, what);
+	lock_error(db, err);
 	return -1;
+}
+
+int
+ot_db_lock_timeout(const struct ot_db *db, struct ot_err *err)
+{
+	if (db == NULL || !db->timed_out)
+		return 0;
+	lock_error(db, err);
+	return 1;
 }
 
 /* ---------------------------------------------------------------------
@@ -333,7 +349,9 @@ static int roll_back_journal(const char *path);
 /*
  * A new database at path: built as PATH.PID.new beside it, its schema
  * committed, then linked into place, so that a reader never meets a
- * half-created file.  link() and not rename(): when another writer got
+ * half-created file.  A writer killed meanwhile leaves PATH.PID.new (and
+ * its journal): the next writer to open path removes them
+ * (ot_remove_stale_new).  link() and not rename(): when another writer got
  * there first (EEXIST) its database, and the trace it may already hold,
  * stays.  *created: 1 when ours is the one in place.
  */
@@ -412,6 +430,9 @@ db_connect(struct ot_db *db, struct ot_err *err)
 	if (strcmp(path, ":memory:") != 0) {
 		if (check_path(path, readonly, err) < 0)
 			return -1;
+		/* what a writer killed while creating path left beside it */
+		if (!readonly)
+			ot_remove_stale_new(path);
 		if (!readonly && stat(path, &sb) != 0 &&
 		    create_new(path, &created, err) < 0)
 			return -1;
