@@ -80,6 +80,17 @@ cli_report_error(const struct ot_err *err)
 	}
 }
 
+int
+cli_db_error(struct ot_db *db, const struct ot_err *err)
+{
+	struct ot_err lock;
+
+	memset(&lock, 0, sizeof(lock));
+	if (ot_db_lock_timeout(db, &lock))
+		return cli_report_error(&lock);
+	return err != NULL ? cli_report_error(err) : EXIT_INTERNAL;
+}
+
 void
 cli_ingest_init(struct cli_ingest *c, const char *default_db)
 {
@@ -431,9 +442,10 @@ cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *t
 		return rc;
 	if (want_trace < 0) {
 		if (ot_db_latest_trace(db, trace_id, &err) < 0) {
-			ot_db_close(db);
 			snprintf(err.file, sizeof(err.file), "%s", path);
-			return cli_report_error(&err);
+			rc = cli_db_error(db, &err);
+			ot_db_close(db);
+			return rc;
 		}
 	} else {
 		*trace_id = want_trace;

@@ -58,6 +58,14 @@ int cmd_fleet(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);
+/*
+ * A read of db failed (err, or NULL when the command printed its own
+ * message, if any): when the wait for another process's lock ran out
+ * (--wait), that is the line, "offtrace: DB: locked by another process
+ * for longer than --wait D", exit 2, whatever the query said; else err
+ * printed and its exit code (EXIT_INTERNAL for NULL).
+ */
+int cli_db_error(struct ot_db *db, const struct ot_err *err);
 /* Print "offtrace: <msg>" and "Try 'offtrace CMD --help'." and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
 /*

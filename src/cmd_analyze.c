@@ -24,7 +24,7 @@ write_html(struct ot_db *db, const struct ot_report *r, const char *path)
 	if ((f = cli_open_output(path, 0)) == NULL)
 		return EXIT_USAGE;
 	if (ot_report_html(ot_db_sqlite(db), r, f, &err) < 0 && !cli_output_failed(f))
-		rc = cli_report_error(&err);
+		rc = cli_db_error(db, &err);
 	return cli_close_output(f, rc);
 }
 
@@ -41,14 +41,14 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 
 	memset(&err, 0, sizeof(err));
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0)
-		return cli_report_error(&err);
+		return cli_db_error(db, &err);
 	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
 		return EXIT_USAGE;
 	}
 	if (strcmp(format, "html") == 0) {
 		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
-			rc = cli_report_error(&err);
+			rc = cli_db_error(db, &err);
 	} else if (strcmp(format, "json") == 0) {
 		ot_report_json(&r, out);
 	} else if (strcmp(format, "csv") == 0) {

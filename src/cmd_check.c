@@ -177,13 +177,15 @@ cmd_check(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	if (ot_check_run(ot_db_sqlite(db), &r, &co, &res, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_report_release(&r);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	/* the writers fail only when a write does: main.c's check of stdout
 	 * says so */

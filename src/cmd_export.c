@@ -91,8 +91,9 @@ cmd_export(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	if ((out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
@@ -101,7 +102,7 @@ cmd_export(int argc, char **argv)
 	}
 	rc = EXIT_OK;
 	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
-		rc = cli_report_error(&err);
+		rc = cli_db_error(db, &err);
 	rc = cli_close_output(out, rc);
 	ot_report_release(&r);
 	ot_db_close(db);

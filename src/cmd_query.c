@@ -170,8 +170,13 @@ cmd_query(int argc, char **argv)
 	 * prints anything */
 	for (sql = args[0]; *sql; ) {
 		if (ot_db_prepare_query(db, sql, &st, &sql, &err) < 0) {
-			cli_errorf("query: %s", err.msg);
-			rc = EXIT_USAGE;
+			/* the schema is read at the first: a lock may stop it */
+			if (ot_db_lock_timeout(db, NULL)) {
+				rc = cli_db_error(db, NULL);
+			} else {
+				cli_errorf("query: %s", err.msg);
+				rc = EXIT_USAGE;
+			}
 			goto out;
 		}
 		if (st == NULL)
@@ -188,8 +193,13 @@ cmd_query(int argc, char **argv)
 	}
 	for (i = 0; i < nstmt && rc == EXIT_OK; i++)
 		if (run_one(stmts[i], json, &results) < 0) {
-			cli_errorf("query: %s", sqlite3_errmsg(s));
-			rc = EXIT_USAGE;
+			/* between two statements, an ingest may commit */
+			if (ot_db_lock_timeout(db, NULL)) {
+				rc = cli_db_error(db, NULL);
+			} else {
+				cli_errorf("query: %s", sqlite3_errmsg(s));
+				rc = EXIT_USAGE;
+			}
 		}
 	/* a write error of stdout is main.c's to print */
 out:

@@ -101,8 +101,9 @@ cmd_report(int argc, char **argv)
 	if ((rc = cli_open_db(dbpath, want, &db, &trace_id)) != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
@@ -112,7 +113,7 @@ cmd_report(int argc, char **argv)
 	rc = EXIT_OK;
 	if (strcmp(format, "html") == 0) {
 		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
-			rc = cli_report_error(&err);
+			rc = cli_db_error(db, &err);
 	} else if (strcmp(format, "json") == 0) {
 		ot_report_json(&r, out);
 	} else if (strcmp(format, "csv") == 0) {

@@ -152,4 +152,64 @@ if [ $frc = 2 ] && [ $src = 0 ] && [ "$names" = "good.jsonl " ]; then
 else
 	fail "concurrency/first-fails: exit $frc and $src, traces: $names $(cat "$TMP/second.err")"
 fi
+
+# 4. A reader whose --wait runs out in the middle of its work (issue 16):
+# a writer takes the lock between two of its queries, and holds it past
+# --wait.  The reader said "html report: objects: database is locked"
+# (exit 3), or "query: database is locked"; it says what an open says:
+# the database, the lock and --wait, exit 2.  The holder asks for the
+# lock while the reader reads (it gets PENDING: no new reader), and gets
+# it between two queries.
+db4=$TMP/mid.db
+"$PROG" ingest -q --db "$db4" "$TMP/t1.jsonl" || { fail "concurrency: setup 4"; exit 0; }
+hold() {	# hold DB SECONDS: ask for the write lock now, keep it SECONDS
+	{ echo ".timeout 30000"; echo "BEGIN EXCLUSIVE;"; sleep "$2"; echo "COMMIT;"; } |
+		sqlite3 "$1"
+}
+# midway NAME DELAY CMD...: CMD started, the holder DELAY s later
+midway() {
+	n=$1 delay=$2
+	shift 2
+	"$@" > /dev/null 2> "$TMP/mid.err" &
+	reader=$!
+	sleep "$delay"
+	hold "$db4" 4 &
+	h=$!
+	wait $reader
+	rc=$?
+	wait $h
+	msg=$(cat "$TMP/mid.err")
+	case $rc:$msg in
+	"2:offtrace: $db4: locked by another process for longer than --wait 300.00ms")
+		pass "concurrency/mid-$n: exit 2, names the database and --wait" ;;
+	*)	fail "concurrency/mid-$n: exit $rc: $msg" ;;
+	esac
+}
+# the first statement reads for a while (the holder's request comes
+# meanwhile), the second meets the lock
+midway query 0.5 "$PROG" query --wait 300ms "$db4" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 4000000) SELECT count(*) FROM c, traces; SELECT count(*) FROM events"
+# the HTML page runs one query after another for a while
+midway report-html 0.1 "$PROG" report --format html --wait 300ms -o "$TMP/mid.html" "$db4"
+ok "concurrency/mid-report-html: no page left" [ ! -e "$TMP/mid.html" ]
+
+# 5. A writer killed while it created a database leaves DB.PID.new and
+# its journal beside the path: the next writer removes those of a
+# process that is gone, and not those of one that runs.
+sh -c 'exit 0' & dead=$!
+wait $dead
+sleep 60 & live=$!
+db5=$TMP/stale.db
+: > "$db5.$dead.new"
+: > "$db5.$dead.new-journal"
+: > "$db5.$live.new"
+"$PROG" ingest -q --db "$db5" "$TMP/base.jsonl" 2> "$TMP/stale.err"
+rc=$?
+if [ $rc = 0 ] && [ ! -e "$db5.$dead.new" ] && [ ! -e "$db5.$dead.new-journal" ] &&
+   [ -e "$db5.$live.new" ]; then
+	pass "concurrency/killed-create: a dead writer's DB.PID.new removed by the next"
+else
+	fail "concurrency/killed-create: exit $rc $(cat "$TMP/stale.err") $(ls "$TMP" | grep stale)"
+fi
+kill $live 2>/dev/null
+wait $live 2>/dev/null
 exit 0
