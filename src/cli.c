@@ -638,7 +638,7 @@ out_new(int fd, const char *name, unsigned flags)
 		return NULL;
 	}
 	/* as stdio buffers: lines on a terminal, blocks elsewhere */
-	if (flags & CLI_OUT_STDOUT && isatty(fd))
+	if ((flags & CLI_OUT_STDOUT) && isatty(fd))
 		setvbuf(o->f, NULL, _IOLBF, 0);
 	else
 		setvbuf(o->f, NULL, _IOFBF, CLI_OUT_BUFSIZ);
@@ -738,12 +738,15 @@ cli_open_output(const char *path, unsigned flags)
 	/*
 	 * A regular file, or none yet, is written beside it and renamed
 	 * into place; through a symbolic link, beside what the link names.
-	 * The rest is written in place: a device or a FIFO (/dev/full,
-	 * /dev/stdout, a named pipe), a link that names nothing yet, a
-	 * file in a directory we may not add to.
+	 * The rest is written in place: a device or a FIFO (/dev/full, a
+	 * named pipe), what /dev/stdout or /proc/self/fd/N name (the
+	 * shell's file, perhaps opened to append), a link that names
+	 * nothing yet, a file in a directory we may not add to.
 	 */
-	if ((dest = realpath(path, NULL)) == NULL && errno == ENOENT &&
-	    lstat(path, &sb) != 0)
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
+		dest = NULL;
+	else if ((dest = realpath(path, NULL)) == NULL && errno == ENOENT &&
+		 lstat(path, &sb) != 0)
 		dest = xstrdup(path);	/* a new file */
 	exists = dest != NULL && stat(dest, &sb) == 0;
 	if (exists && S_ISDIR(sb.st_mode)) {
@@ -779,9 +782,9 @@ cli_open_output(const char *path, unsigned flags)
 	}
 	o->tmp = tmp;
 	o->path = dest;
-	/* a regular file emptied in place: on failure, left empty, not
-	 * looking complete */
-	o->truncate = tmp == NULL && (!exists || S_ISREG(sb.st_mode));
+	/* a regular file of ours emptied in place (its directory closed
+	 * to us): on failure, left empty, not looking complete */
+	o->truncate = tmp == NULL && dest != NULL && exists && S_ISREG(sb.st_mode);
 	return o->f;
 }
 
