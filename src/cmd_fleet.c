@@ -395,9 +395,10 @@ fleet_query(struct fleet_args *a, struct ot_ch *ch)
 	j.nrows = 0;
 	j.at_line_start = 1;
 	r = ot_ch_query_sink(ch, a->rest[0], fmt, json ? json_sink : raw_sink, &j, &err);
-	/* stopped by stdout's write error: main.c names it */
+	/* stopped by stdout's write error: that is the one line */
 	if (r < 0)
-		return cli_output_failed(stdout) ? EXIT_USAGE : cli_report_error(&err);
+		return cli_output_failed(stdout) ? cli_close_output(stdout, EXIT_OK) :
+		       cli_report_error(&err);
 	if (json)
 		fputs(j.nrows ? "\n]\n" : "[]\n", stdout);
 	/* a write error of stdout is main.c's to print */
