@@ -4,11 +4,14 @@
  * the terminal's width, and output files.  It calls only down into the library, never
  * into main.c or a cmd_*.c, so the commands and main.c form no loop.
  */
+#define _GNU_SOURCE	/* fopencookie */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +78,17 @@ cli_report_error(const struct ot_err *err)
 	default:
 		return EXIT_INTERNAL;
 	}
+}
+
+int
+cli_db_error(struct ot_db *db, const struct ot_err *err)
+{
+	struct ot_err lock;
+
+	memset(&lock, 0, sizeof(lock));
+	if (ot_db_lock_timeout(db, &lock))
+		return cli_report_error(&lock);
+	return err != NULL ? cli_report_error(err) : EXIT_INTERNAL;
 }
 
 void
@@ -399,11 +413,11 @@ cli_text_or_jsonl(const char *cmd, const char *arg, int *json)
 	return 0;
 }
 
-int
-cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
+/* Open path for reading, or for the user's SQL (query). */
+static int
+open_db(const char *path, int query, struct ot_db **dbp)
 {
 	struct ot_err err;
-	struct ot_db *db = NULL;
 
 	memset(&err, 0, sizeof(err));
 	if (cli_check_input(path) != 0)
@@ -412,16 +426,36 @@ cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *t
 		cli_errorf("%s: not an offtrace database (not an SQLite file)", path);
 		return EXIT_USAGE;
 	}
-	if (ot_db_open(path, 1, &db, &err) < 0) {
+	if ((query ? ot_db_open_query(path, dbp, &err) : ot_db_open(path, 1, dbp, &err)) < 0) {
 		if (!err.file[0])
 			snprintf(err.file, sizeof(err.file), "%s", path);
 		return cli_report_error(&err);
 	}
+	return EXIT_OK;
+}
+
+int
+cli_open_db_query(const char *path, struct ot_db **dbp)
+{
+	return open_db(path, 1, dbp);
+}
+
+int
+cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp, int64_t *trace_id)
+{
+	struct ot_err err;
+	struct ot_db *db = NULL;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if ((rc = open_db(path, 0, &db)) != EXIT_OK)
+		return rc;
 	if (want_trace < 0) {
 		if (ot_db_latest_trace(db, trace_id, &err) < 0) {
-			ot_db_close(db);
 			snprintf(err.file, sizeof(err.file), "%s", path);
-			return cli_report_error(&err);
+			rc = cli_db_error(db, &err);
+			ot_db_close(db);
+			return rc;
 		}
 	} else {
 		*trace_id = want_trace;
@@ -491,10 +525,10 @@ void
 cli_text_opts(FILE *out, int when, struct ot_text_opts *t)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-	int tty = isatty(fileno(out));
+	int fd = cli_output_fd(out), tty = isatty(fd);
 
 	ot_text_opts_init(t);
-	t->width = cli_term_width(fileno(out));
+	t->width = cli_term_width(fd);
 	if (when == CLI_COLOR_ALWAYS)
 		t->color = 1;
 	else if (when == CLI_COLOR_AUTO)
@@ -528,38 +562,327 @@ cli_term(const char *s)
 	return slot[k];
 }
 
+/* ---------------------------------------------------------------------
+ * Output files and stdout
+ *
+ * Every output goes through a stream of ours (fopencookie) whose writes
+ * keep the errno of the first that failed: stdio's error flag says that a
+ * write failed, never why, and errno is long overwritten when the command
+ * looks.  stdout is one too (cli_output_init), so that a report, a query
+ * or a --help sent to a full disk or a closed descriptor says so.  A
+ * regular file is written as PATH.PID.new beside it and renamed over PATH
+ * once complete: a failed or interrupted command leaves PATH as it was,
+ * never a partial file that looks complete.
+ */
+
+#define CLI_MAX_OUTPUTS 16
+#define CLI_OUT_BUFSIZ 65536
+
+struct cli_out {
+	FILE *f;
+	int fd;
+	int err;	/* errno of the first write (or close) that failed */
+	int reported;	/* its line is printed */
+	int truncate;	/* a regular file written in place: emptied on failure */
+	char *name;	/* as the user gave it; "stdout" */
+	char *path;	/* what tmp is renamed over (name, or what its link names) */
+	char *tmp;	/* PATH.PID.new, NULL when written in place */
+};
+
+static struct cli_out *outs[CLI_MAX_OUTPUTS];
+
+static struct cli_out *
+out_find(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_MAX_OUTPUTS; i++)
+		if (outs[i] != NULL && outs[i]->f == f)
+			return outs[i];
+	return NULL;
+}
+
+static ssize_t
+out_write(void *cookie, const char *buf, size_t n)
+{
+	struct cli_out *o = cookie;
+	size_t done = 0;
+	ssize_t w;
+
+	/* after a failure nothing more: the output is lost anyway */
+	if (o->err) {
+		errno = o->err;
+		return 0;
+	}
+	while (done < n) {
+		w = write(o->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->err = w < 0 ? errno : EIO;
+			errno = o->err;
+			return 0;	/* stdio's cookie protocol: 0 is an error */
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)n;
+}
+
+/* gen's .etl writer seeks back to rewrite the file's header */
+static int
+out_seek(void *cookie, off64_t *off, int whence)
+{
+	struct cli_out *o = cookie;
+	off_t r = lseek(o->fd, (off_t)*off, whence);
+
+	if (r < 0)
+		return -1;
+	*off = (off64_t)r;
+	return 0;
+}
+
+static int
+out_closefn(void *cookie)
+{
+	struct cli_out *o = cookie;
+
+	/* stdout's descriptor stays open: the shell owns it */
+	if (o->fd > 2 && close(o->fd) != 0 && !o->err)
+		o->err = errno;
+	return o->err ? -1 : 0;
+}
+
+/* A stream of ours over fd, registered; NULL when the table is full. */
+static struct cli_out *
+out_new(int fd, const char *name, unsigned flags)
+{
+	cookie_io_functions_t io = { NULL, out_write, out_seek, out_closefn };
+	struct cli_out *o;
+	size_t i;
+
+	for (i = 0; i < CLI_MAX_OUTPUTS && outs[i] != NULL; i++)
+		;
+	if (i == CLI_MAX_OUTPUTS)
+		return NULL;
+	o = xcalloc(1, sizeof(*o));
+	o->fd = fd;
+	o->name = xstrdup(name);
+	if ((o->f = fopencookie(o, "w", io)) == NULL) {
+		free(o->name);
+		free(o);
+		return NULL;
+	}
+	/* as stdio buffers: lines on a terminal, blocks elsewhere */
+	if ((flags & CLI_OUT_STDOUT) && isatty(fd))
+		setvbuf(o->f, NULL, _IOLBF, 0);
+	else
+		setvbuf(o->f, NULL, _IOFBF, CLI_OUT_BUFSIZ);
+	outs[i] = o;
+	return o;
+}
+
+static void
+out_free(struct cli_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_MAX_OUTPUTS; i++)
+		if (outs[i] == o)
+			outs[i] = NULL;
+	free(o->name);
+	free(o->path);
+	free(o->tmp);
+	free(o);
+}
+
+void
+cli_output_init(void)
+{
+	struct cli_out *o;
+	int fd;
+
+	/*
+	 * A closed standard descriptor would be the next file opened, and a
+	 * report would go into an input or the database: hold each with
+	 * /dev/null, stdout read-only so that writes to it fail (EBADF).
+	 */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 1 ? O_RDONLY : O_RDWR) != fd)
+			break;
+	/* a file size limit (ulimit -f) is a write error (EFBIG) to report
+	 * and clean up after, not a signal that kills */
+	signal(SIGXFSZ, SIG_IGN);
+	if ((o = out_new(1, "stdout", CLI_OUT_STDOUT)) != NULL)
+		stdout = o->f;
+}
+
+int
+cli_output_fd(FILE *f)
+{
+	struct cli_out *o = out_find(f);
+
+	return o != NULL ? o->fd : fileno(f);
+}
+
+/* Print "NAME: cannot write: REASON" once. */
+static void
+out_report(struct cli_out *o)
+{
+	if (o->reported)
+		return;
+	o->reported = 1;
+	cli_errorf("%s: cannot write: %s", o->name, strerror(o->err ? o->err : EIO));
+}
+
+/* A temporary PATH.PID.new beside path, mode as it has, or -1. */
+static int
+out_open_tmp(const char *path, const struct stat *sb, char **tmp)
+{
+	size_t n = strlen(path) + 32;
+	mode_t mode = sb != NULL ? sb->st_mode & 07777 : 0666;
+	int fd;
+
+	ot_remove_stale_new(path);
+	*tmp = xmalloc(n);
+	snprintf(*tmp, n, "%s.%ld.new", path, (long)getpid());
+	unlink(*tmp);	/* ours: left by nobody alive */
+	fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd >= 0 && sb != NULL)
+		(void)fchmod(fd, mode);	/* the file's own mode, umask or not */
+	if (fd < 0) {
+		int e = errno;
+
+		free(*tmp);
+		*tmp = NULL;
+		errno = e;
+	}
+	return fd;
+}
+
 FILE *
 cli_open_output(const char *path, unsigned flags)
 {
-	FILE *f;
+	struct cli_out *o;
+	struct stat sb;
+	char *dest = NULL, *tmp = NULL;
+	int fd = -1, exists;
 
 	if ((flags & CLI_OUT_STDOUT) && strcmp(path, "-") == 0)
 		return stdout;
-	if ((f = fopen(path, flags & CLI_OUT_BINARY ? "wb" : "w")) == NULL)
+	/*
+	 * A regular file, or none yet, is written beside it and renamed
+	 * into place; through a symbolic link, beside what the link names.
+	 * The rest is written in place: a device or a FIFO (/dev/full, a
+	 * named pipe), what /dev/stdout or /proc/self/fd/N name (the
+	 * shell's file, perhaps opened to append), a link that names
+	 * nothing yet, a file in a directory we may not add to.
+	 */
+	if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
+		dest = NULL;
+	else if ((dest = realpath(path, NULL)) == NULL && errno == ENOENT &&
+		 lstat(path, &sb) != 0)
+		dest = xstrdup(path);	/* a new file */
+	exists = dest != NULL && stat(dest, &sb) == 0;
+	if (exists && S_ISDIR(sb.st_mode)) {
+		cli_errorf("%s: cannot write: %s", path, strerror(EISDIR));
+		free(dest);
+		return NULL;
+	}
+	if (exists && S_ISREG(sb.st_mode) && access(dest, W_OK) != 0) {
 		cli_errorf("%s: cannot write: %s", path, strerror(errno));
-	return f;
+		free(dest);
+		return NULL;
+	}
+	if (dest != NULL && (!exists || S_ISREG(sb.st_mode)) &&
+	    (fd = out_open_tmp(dest, exists ? &sb : NULL, &tmp)) < 0 &&
+	    !(exists && (errno == EACCES || errno == EROFS || errno == EPERM))) {
+		cli_errorf("%s: cannot write: %s", path, strerror(errno));
+		free(dest);
+		return NULL;
+	}
+	if (fd < 0 && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		cli_errorf("%s: cannot write: %s", path, strerror(errno));
+		free(dest);
+		return NULL;
+	}
+	if ((o = out_new(fd, path, flags)) == NULL) {
+		cli_errorf("%s: cannot write: %s", path, strerror(ENOMEM));
+		close(fd);
+		if (tmp != NULL)
+			unlink(tmp);
+		free(tmp);
+		free(dest);
+		return NULL;
+	}
+	o->tmp = tmp;
+	o->path = dest;
+	/* a regular file of ours emptied in place (its directory closed
+	 * to us): on failure, left empty, not looking complete */
+	o->truncate = tmp == NULL && dest != NULL && exists && S_ISREG(sb.st_mode);
+	return o->f;
 }
 
 int
-cli_flush_output(FILE *f, const char *name, int status)
+cli_output_failed(FILE *f)
 {
-	if (status < 0 || fflush(f) != 0 || ferror(f)) {
-		cli_errorf("%s: write error", name);
-		return -1;
-	}
-	return 0;
+	struct cli_out *o = out_find(f);
+
+	return o != NULL ? o->err != 0 : ferror(f) != 0;
 }
 
 int
-cli_close_output(FILE *f, const char *name)
+cli_flush_output(FILE *f)
 {
-	if (f == stdout)
-		return 0;
-	if (fclose(f) != 0 && name != NULL) {
-		cli_errorf("%s: write error", name);
-		return -1;
+	struct cli_out *o = out_find(f);
+
+	if (fflush(f) != 0 && o != NULL && !o->err)
+		o->err = errno ? errno : EIO;
+	return cli_output_failed(f) ? -1 : 0;
+}
+
+int
+cli_close_output(FILE *f, int rc)
+{
+	struct cli_out *o = out_find(f);
+	int failed, keep = rc == EXIT_OK || rc == EXIT_CHECK_FAILED;
+
+	if (o == NULL) {
+		/* not ours (stdout before cli_output_init): stdio's word */
+		failed = fflush(f) != 0 || ferror(f);
+		if (failed)
+			cli_errorf("%s: cannot write: %s", f == stdout ? "stdout" : "output",
+				   strerror(errno ? errno : EIO));
+		if (f != stdout)
+			fclose(f);
+		return failed ? EXIT_USAGE : rc;
 	}
-	return 0;
+	cli_flush_output(f);
+	if (f == stdout) {
+		if (o->err && keep) {
+			out_report(o);
+			rc = EXIT_USAGE;
+		}
+		return rc;
+	}
+	if (fclose(f) != 0 && !o->err)
+		o->err = errno ? errno : EIO;
+	failed = o->err != 0;
+	if (!failed && keep && o->tmp != NULL && rename(o->tmp, o->path) != 0)
+		failed = o->err = errno;
+	if (failed || !keep) {
+		if (o->tmp != NULL)
+			unlink(o->tmp);
+		else if (o->truncate)
+			(void)truncate(o->name, 0);
+	}
+	/* the first failure is the one named: after another, say nothing */
+	if (failed && keep) {
+		out_report(o);
+		rc = EXIT_USAGE;
+	}
+	out_free(o);
+	return rc;
 }
 
 void

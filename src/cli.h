@@ -19,7 +19,7 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_CHECK_FAILED = 1,
-	EXIT_USAGE = 2,		/* usage error or unreadable/bad input */
+	EXIT_USAGE = 2,		/* usage error, unreadable/bad input, unwritable output */
 	EXIT_INTERNAL = 3
 };
 
@@ -59,6 +59,14 @@ int cmd_fleet(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);
+/*
+ * A read of db failed (err, or NULL when the command printed its own
+ * message, if any): when the wait for another process's lock ran out
+ * (--wait), that is the line, "offtrace: DB: locked by another process
+ * for longer than --wait D", exit 2, whatever the query said; else err
+ * printed and its exit code (EXIT_INTERNAL for NULL).
+ */
+int cli_db_error(struct ot_db *db, const struct ot_err *err);
 /* Print "offtrace: <msg>" and "Try 'offtrace CMD --help'." and return EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) OT_PRINTF(2, 3);
 /*
@@ -133,19 +141,37 @@ int cli_color_option(const char *cmd, const char *arg, int argc, char **argv);
 int cli_term_width(int fd);
 void cli_text_opts(FILE *out, int when, struct ot_text_opts *t);
 /*
- * Output files of the commands, opened, checked and closed one way.
- * cli_open_output() opens path for writing ("wb" with CLI_OUT_BINARY), or
- * gives stdout for "-" with CLI_OUT_STDOUT; NULL after printing "PATH:
- * cannot write: REASON".  cli_flush_output() checks what was written:
- * status < 0 (the writer failed and printed nothing), a failed flush or
- * the stream's error flag print "NAME: write error" and return -1.
- * cli_close_output() closes f unless it is stdout; a failure prints "NAME:
- * write error" and returns -1, and with name NULL it is not checked.
+ * Output files and stdout, opened, checked and closed one way (cli.c):
+ * a write that fails is one line, "offtrace: NAME: cannot write: REASON"
+ * (REASON the errno of the write, NAME the file or "stdout"), and exit
+ * status 2, and a partial file is never left looking complete.
+ *
+ * cli_output_init() (main.c, first) makes stdout a stream that keeps why
+ * a write failed, holds closed standard descriptors with /dev/null and
+ * makes a file size limit a write error (SIGXFSZ ignored).
+ * cli_open_output() opens path for writing, or gives stdout for "-" with
+ * CLI_OUT_STDOUT; a regular file is written as PATH.PID.new beside it
+ * (removing those a killed offtrace left) until cli_close_output(); NULL
+ * after printing "PATH: cannot write: REASON".  CLI_OUT_BINARY is
+ * accepted for the callers' sake (no text mode on POSIX).
+ * cli_output_failed(): has a write to f failed (writers stop early; a
+ * writer's error is not printed when the output's is the cause).
+ * cli_flush_output(): flush f now; 0, or -1 when a write failed.
+ * cli_close_output() ends f for a command whose outcome so far is rc: a
+ * complete output (rc 0 or 1) is renamed into place, else removed.  A
+ * failed write (or close or rename) of a complete output prints its line
+ * and gives EXIT_USAGE; after another failure (rc 2 or 3, already
+ * printed) it is not named again, and rc is returned.  For stdout it
+ * only flushes and checks: main.c calls it after every command.
+ * cli_output_fd(): the descriptor under f (fileno() of our streams is -1).
  */
 enum { CLI_OUT_STDOUT = 1, CLI_OUT_BINARY = 2 };
+void cli_output_init(void);
 FILE *cli_open_output(const char *path, unsigned flags);
-int cli_flush_output(FILE *f, const char *name, int status);
-int cli_close_output(FILE *f, const char *name);
+int cli_output_failed(FILE *f);
+int cli_flush_output(FILE *f);
+int cli_close_output(FILE *f, int rc);
+int cli_output_fd(FILE *f);
 /*
  * A string from a trace or a database for a terminal-oriented output,
  * escaped as ot_term_escape() does (NULL as ""): s itself when it needs
@@ -167,6 +193,8 @@ int cli_parse_time(const char *s, int64_t *out);
 /* Open a database for reading and pick the trace (-1: latest). */
 int cli_open_db(const char *path, int64_t want_trace, struct ot_db **dbp,
 		int64_t *trace_id);
+/* Open a database for the user's SQL (query: ot_db_open_query). */
+int cli_open_db_query(const char *path, struct ot_db **dbp);
 
 /* Long option values shared by commands (above the ASCII range). */
 enum {

@@ -23,11 +23,9 @@ write_html(struct ot_db *db, const struct ot_report *r, const char *path)
 	memset(&err, 0, sizeof(err));
 	if ((f = cli_open_output(path, 0)) == NULL)
 		return EXIT_USAGE;
-	if (ot_report_html(ot_db_sqlite(db), r, f, &err) < 0)
-		rc = cli_report_error(&err);
-	if (cli_close_output(f, rc == EXIT_OK ? path : NULL) < 0)
-		rc = EXIT_INTERNAL;
-	return rc;
+	if (ot_report_html(ot_db_sqlite(db), r, f, &err) < 0 && !cli_output_failed(f))
+		rc = cli_db_error(db, &err);
+	return cli_close_output(f, rc);
 }
 
 static int
@@ -39,34 +37,28 @@ print_report(struct ot_db *db, int64_t trace_id, const char *format,
 	struct ot_report r;
 	struct ot_err err;
 	FILE *out = stdout;
-	int rc = EXIT_OK, w;
+	int rc = EXIT_OK;
 
 	memset(&err, 0, sizeof(err));
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0)
-		return cli_report_error(&err);
+		return cli_db_error(db, &err);
 	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
 		return EXIT_USAGE;
 	}
 	if (strcmp(format, "html") == 0) {
-		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0) {
-			rc = cli_report_error(&err);
-			cli_close_output(out, NULL);
-			ot_report_release(&r);
-			return rc;
-		}
-		w = 0;
-	} else if (strcmp(format, "json") == 0)
-		w = ot_report_json(&r, out);
-	else if (strcmp(format, "csv") == 0)
-		w = ot_report_csv(&r, table, out);
-	else {
+		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
+			rc = cli_db_error(db, &err);
+	} else if (strcmp(format, "json") == 0) {
+		ot_report_json(&r, out);
+	} else if (strcmp(format, "csv") == 0) {
+		ot_report_csv(&r, table, out);
+	} else {
 		cli_text_opts(out, color, &to);
-		w = ot_report_text_opts(&r, out, &to);
+		ot_report_text_opts(&r, out, &to);
 	}
-	if (cli_flush_output(out, outpath ? outpath : "stdout", w) < 0)
-		rc = EXIT_INTERNAL;
-	cli_close_output(out, NULL);
+	/* the writers fail only when a write does: that is close's to say */
+	rc = cli_close_output(out, rc);
 	if (html && rc == EXIT_OK)
 		rc = write_html(db, &r, html);
 	ot_report_release(&r);

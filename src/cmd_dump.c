@@ -666,7 +666,10 @@ cmd_dump(int argc, char **argv)
 	}
 	wppd.tmf = text || capture ? NULL : ot_source_ctx_tmf(ctx);
 	dump_strings = ot_strtab_new();
-	while ((limit < 0 || (uint64_t)limit > n) && (r = ot_source_next(s, &it, &err)) > 0) {
+	/* no more once stdout fails: a full disk does not wait for a 1 GiB
+	 * trace to be read */
+	while ((limit < 0 || (uint64_t)limit > n) && !cli_output_failed(stdout) &&
+	       (r = ot_source_next(s, &it, &err)) > 0) {
 		n++;
 		if (count) {
 			if (wppd.tmf != NULL && it.kind == OT_ITEM_RECORD && it.rec.hdr == OT_ETL_WPP)
@@ -709,10 +712,7 @@ cmd_dump(int argc, char **argv)
 		printf("%" PRIu64 " records, %" PRIu64 " WPP messages decoded\n", n, wppd.decoded);
 	else if (count)
 		printf("%" PRIu64 " %s\n", n, capture ? "packets" : "records");
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_errorf("dump: cannot write the output");
-		rc = EXIT_INTERNAL;
-	}
+	/* a write error of stdout is main.c's to print */
 	ot_source_stats(s, &st);
 	if (text && st.continued)
 		fprintf(stderr, "offtrace: %s: %" PRIu64 " lines: %" PRIu64 " messages (with %"

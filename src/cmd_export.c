@@ -91,8 +91,9 @@ cmd_export(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	if ((out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
@@ -100,12 +101,9 @@ cmd_export(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = EXIT_OK;
-	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0)
-		rc = cli_report_error(&err);
-	else if (cli_flush_output(out, outpath, 0) < 0)
-		rc = EXIT_INTERNAL;
-	if (cli_close_output(out, rc == EXIT_OK ? outpath : NULL) < 0)
-		rc = EXIT_INTERNAL;
+	if (ot_report_chrome(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
+		rc = cli_db_error(db, &err);
+	rc = cli_close_output(out, rc);
 	ot_report_release(&r);
 	ot_db_close(db);
 	return rc;

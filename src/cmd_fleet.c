@@ -254,7 +254,7 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 	char key[OT_FLEET_MAX_LABEL] = "", cluster[128];
 	const char *vals[2] = { NULL, NULL };
 	FILE *out = stdout, *jf = NULL;
-	int rc = EXIT_OK, w, json = 0;
+	int rc = EXIT_OK, json = 0;
 
 	memset(&err, 0, sizeof(err));
 	memset(&q, 0, sizeof(q));
@@ -302,31 +302,35 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 	if (check) {
 		if (ot_fleet_check(&r, &a->chk, &res, &err) < 0) {
 			ot_fleet_report_release(&r);
-			cli_close_output(out, NULL);
+			cli_close_output(out, EXIT_USAGE);
 			return cli_usage_error(name, "%s", err.msg);
 		}
-		w = ot_check_text(&res, out);
-		if (a->junit) {
-			if ((jf = cli_open_output(a->junit, 0)) == NULL)
-				rc = EXIT_USAGE;
-			else if (cli_flush_output(jf, a->junit, ot_fleet_check_junit(&res, jf)) < 0 ||
-				 cli_close_output(jf, a->junit) < 0)
-				rc = EXIT_INTERNAL;
-		}
-		if (rc == EXIT_OK && res.failed)
+		ot_check_text(&res, out);
+		if (res.failed)
 			rc = EXIT_CHECK_FAILED;
+		if (a->junit) {
+			if ((jf = cli_open_output(a->junit, 0)) == NULL) {
+				rc = EXIT_USAGE;
+			} else {
+				ot_fleet_check_junit(&res, jf);
+				rc = cli_close_output(jf, rc);
+			}
+		}
 		ot_check_release(&res);
 	} else if (vals[0]) {
-		w = json ? ot_fleet_compare_json(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
-						 ot_fleet_group_find(&r, vals[1]), vals[1], out) :
-			   ot_fleet_compare_text(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
-						 ot_fleet_group_find(&r, vals[1]), vals[1], out);
+		if (json)
+			ot_fleet_compare_json(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
+					      ot_fleet_group_find(&r, vals[1]), vals[1], out);
+		else
+			ot_fleet_compare_text(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
+					      ot_fleet_group_find(&r, vals[1]), vals[1], out);
+	} else if (json) {
+		ot_fleet_report_json(&r, out);
 	} else {
-		w = json ? ot_fleet_report_json(&r, out) : ot_fleet_report_text(&r, out);
+		ot_fleet_report_text(&r, out);
 	}
-	if (cli_flush_output(out, a->output ? a->output : "stdout", w) < 0)
-		rc = EXIT_INTERNAL;
-	cli_close_output(out, NULL);
+	/* the writers fail only when a write does: that is close's to say */
+	rc = cli_close_output(out, rc);
 	ot_fleet_report_release(&r);
 	return rc;
 }
@@ -391,11 +395,14 @@ fleet_query(struct fleet_args *a, struct ot_ch *ch)
 	j.nrows = 0;
 	j.at_line_start = 1;
 	r = ot_ch_query_sink(ch, a->rest[0], fmt, json ? json_sink : raw_sink, &j, &err);
+	/* stopped by stdout's write error: that is the one line */
 	if (r < 0)
-		return cli_report_error(&err);
+		return cli_output_failed(stdout) ? cli_close_output(stdout, EXIT_OK) :
+		       cli_report_error(&err);
 	if (json)
 		fputs(j.nrows ? "\n]\n" : "[]\n", stdout);
-	return cli_flush_output(stdout, "stdout", 0) < 0 ? EXIT_INTERNAL : EXIT_OK;
+	/* a write error of stdout is main.c's to print */
+	return EXIT_OK;
 }
 
 int

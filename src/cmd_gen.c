@@ -115,6 +115,40 @@ write_trace(int kind, int layout, FILE *tmp, FILE *out, const char *outpath,
 	return rc;
 }
 
+/* Has a write to one of gen's outputs failed? */
+static int
+outputs_failed(FILE *ev, FILE *truth, const struct ot_gen_opts *go)
+{
+	FILE *f[6] = { ev, truth, go->pcap, go->pcapng, go->pktmon, go->netsh };
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		if (f[i] != NULL && cli_output_failed(f[i]))
+			return 1;
+	return 0;
+}
+
+/* Close gen's outputs, keeping all (rc EXIT_OK) or none; the exit status. */
+static int
+close_all(struct ot_gen_opts *go, FILE *truth, FILE *ev, int rc)
+{
+	FILE *f[6] = { go->pcap, go->pcapng, go->pktmon, go->netsh, truth, ev };
+	size_t i;
+
+	/* the first failed write, found by the flush, is named and drops
+	 * them all */
+	for (i = 0; i < 6; i++)
+		if (f[i] != NULL && cli_flush_output(f[i]) < 0 && rc == EXIT_OK) {
+			rc = cli_close_output(f[i], rc);
+			f[i] = NULL;
+		}
+	for (i = 0; i < 6; i++)
+		if (f[i] != NULL)
+			rc = cli_close_output(f[i], rc);
+	go->pcap = go->pcapng = go->pktmon = go->netsh = NULL;
+	return rc;
+}
+
 static const char gen_help[] =
 	"usage: offtrace gen [options] SCENARIO -o FILE\n"
 	"       offtrace gen --list\n\n"
@@ -270,7 +304,7 @@ cmd_gen(int argc, char **argv)
 		truthpath = xmalloc(n);
 		snprintf(truthpath, n, "%s.truth.json", outpath);
 		if ((truth = cli_open_output(truthpath, 0)) == NULL) {
-			cli_close_output(ev, NULL);
+			cli_close_output(ev, EXIT_USAGE);
 			free(truthpath);
 			return EXIT_USAGE;
 		}
@@ -296,25 +330,23 @@ cmd_gen(int argc, char **argv)
 			cli_errorf("cannot create a temporary file: %s", strerror(errno));
 			rc = EXIT_INTERNAL;
 		} else {
-			if (ot_gen_write(argv[optind], &go, tmp, truth, &err) < 0 ||
-			    write_trace(etl, layout, tmp, ev, outpath, &err) < 0)
+			if ((ot_gen_write(argv[optind], &go, tmp, truth, &err) < 0 ||
+			     write_trace(etl, layout, tmp, ev, outpath, &err) < 0) &&
+			    !outputs_failed(ev, truth, &go))
 				rc = cli_report_error(&err);
 			fclose(tmp);
 		}
-	} else if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0) {
+	} else if (ot_gen_write(argv[optind], &go, ev, truth, &err) < 0 &&
+		   !outputs_failed(ev, truth, &go)) {
 		rc = cli_report_error(&err);
 	}
-	/* one message for the two captures, under --pcap's name when given */
-	if ((go.pcap && cli_close_output(go.pcap, pcappath) < 0) ||
-	    (go.pcapng && cli_close_output(go.pcapng, pcappath ? pcappath : pcapngpath) < 0))
-		rc = EXIT_INTERNAL;
-	if ((go.pktmon && cli_close_output(go.pktmon, pktmonpath) < 0) ||
-	    (go.netsh && cli_close_output(go.netsh, netshpath) < 0))
-		rc = EXIT_INTERNAL;
-	/* and one for the trace and its truth, under the trace's name */
-	if (cli_close_output(ev, outpath) < 0 ||
-	    (truth && cli_close_output(truth, outpath) < 0))
-		rc = EXIT_INTERNAL;
+	/*
+	 * All or nothing: the files go into place together when every one
+	 * was written, else none stays (a trace without its truth, or its
+	 * capture, would pass for a whole scenario).  The first to fail is
+	 * named.
+	 */
+	rc = close_all(&go, truth, ev, rc);
 	free(truthpath);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * cmd_query.c - query: read-only SQL on a database, the rows as CSV or
  * as a JSON array of objects.  Several statements run one after the
- * other, as the sqlite3 shell runs them.
+ * other, as the sqlite3 shell runs them, once all are compiled and found
+ * to only read (ot_db_prepare_query).
  */
 #include "cli.h"
 
@@ -13,13 +14,16 @@
 static const char query_help[] =
 	"usage: offtrace query [options] DB SQL\n"
 	"       offtrace query [options] --db DB SQL\n\n"
-	"Run SQL on DB (read-only) and print the rows as CSV with a header line,\n"
+	"Run SQL on DB and print the rows as CSV with a header line,\n"
 	"or as a JSON array of objects.  The helpers percentile(x, p),\n"
 	"ot_status_name(code), ot_hex(ptr) and ot_time(ns) are available.  SQL may\n"
 	"hold several statements separated by ';': each runs in turn and prints\n"
 	"its rows (CSV: an empty line between two results; JSON: one array a\n"
 	"result).  All are compiled first, so a bad one prints nothing; one that\n"
-	"fails while running stops the run.\n\n"
+	"fails while running stops the run.  The SQL may only read: a statement\n"
+	"that would change the database or create a file (INSERT, CREATE, VACUUM\n"
+	"INTO, ATTACH, load_extension(), a PRAGMA that sets something) is\n"
+	"refused, and nothing runs (exit status 2).\n\n"
 	"options:\n"
 	"      --json           JSON instead of CSV\n"
 	"      --db DB          the database (instead of the argument DB)\n"
@@ -129,9 +133,10 @@ cmd_query(int argc, char **argv)
 	sqlite3 *s;
 	const char *sql, *dbpath = NULL;
 	char **args;
-	int64_t trace_id;
+	struct ot_err err;
 	int opt, json = 0, rc = EXIT_OK, nargs, results = 0;
 
+	memset(&err, 0, sizeof(err));
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON:
@@ -157,18 +162,21 @@ cmd_query(int argc, char **argv)
 		return EXIT_USAGE;
 	if (nargs != 1)
 		return cli_usage_error("query", "want a database and the SQL (one argument)");
-	/* any trace id will do: query does not need one */
-	if ((rc = cli_open_db(dbpath, 0, &db, &trace_id)) != EXIT_OK)
+	if ((rc = cli_open_db_query(dbpath, &db)) != EXIT_OK)
 		return rc;
 	s = ot_db_sqlite(db);
-	/* every statement is compiled before any runs: a typo in the third
-	 * is reported before the first prints anything */
+	/* every statement is compiled before any runs: a typo in the third,
+	 * or a statement that would write, is reported before the first
+	 * prints anything */
 	for (sql = args[0]; *sql; ) {
-		if (sqlite3_prepare_v2(s, sql, -1, &st, &sql) != SQLITE_OK) {
-			cli_errorf("query: %s%s", sqlite3_errmsg(s),
-				   (sqlite3_errcode(s) & 0xff) == SQLITE_AUTH ?
-				   " (query is read-only)" : "");
-			rc = EXIT_USAGE;
+		if (ot_db_prepare_query(db, sql, &st, &sql, &err) < 0) {
+			/* the schema is read at the first: a lock may stop it */
+			if (ot_db_lock_timeout(db, NULL)) {
+				rc = cli_db_error(db, NULL);
+			} else {
+				cli_errorf("query: %s", err.msg);
+				rc = EXIT_USAGE;
+			}
 			goto out;
 		}
 		if (st == NULL)
@@ -185,13 +193,15 @@ cmd_query(int argc, char **argv)
 	}
 	for (i = 0; i < nstmt && rc == EXIT_OK; i++)
 		if (run_one(stmts[i], json, &results) < 0) {
-			cli_errorf("query: %s", sqlite3_errmsg(s));
-			rc = EXIT_USAGE;
+			/* between two statements, an ingest may commit */
+			if (ot_db_lock_timeout(db, NULL)) {
+				rc = cli_db_error(db, NULL);
+			} else {
+				cli_errorf("query: %s", sqlite3_errmsg(s));
+				rc = EXIT_USAGE;
+			}
 		}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_errorf("query: stdout: write error");
-		rc = EXIT_INTERNAL;
-	}
+	/* a write error of stdout is main.c's to print */
 out:
 	for (i = 0; i < nstmt; i++)
 		sqlite3_finalize(stmts[i]);

@@ -51,7 +51,7 @@ cmd_report(int argc, char **argv)
 	struct ot_db *db = NULL;
 	int64_t want = -1, trace_id;
 	FILE *out = stdout;
-	int opt, rc, w, color = CLI_COLOR_AUTO;
+	int opt, rc, color = CLI_COLOR_AUTO;
 
 	memset(&err, 0, sizeof(err));
 	while ((opt = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
@@ -101,35 +101,29 @@ cmd_report(int argc, char **argv)
 	if ((rc = cli_open_db(dbpath, want, &db, &trace_id)) != EXIT_OK)
 		return rc;
 	if (ot_report_load(ot_db_sqlite(db), trace_id, &r, &err) < 0) {
+		rc = cli_db_error(db, &err);
 		ot_db_close(db);
-		return cli_report_error(&err);
+		return rc;
 	}
 	if (outpath && (out = cli_open_output(outpath, CLI_OUT_STDOUT)) == NULL) {
 		ot_report_release(&r);
 		ot_db_close(db);
 		return EXIT_USAGE;
 	}
-	if (strcmp(format, "html") == 0) {
-		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0) {
-			rc = cli_report_error(&err);
-			cli_close_output(out, NULL);
-			ot_report_release(&r);
-			ot_db_close(db);
-			return rc;
-		}
-		w = 0;
-	} else if (strcmp(format, "json") == 0)
-		w = ot_report_json(&r, out);
-	else if (strcmp(format, "csv") == 0)
-		w = ot_report_csv(&r, table, out);
-	else {
-		cli_text_opts(out, color, &to);
-		w = ot_report_text_opts(&r, out, &to);
-	}
 	rc = EXIT_OK;
-	if (cli_flush_output(out, outpath ? outpath : "stdout", w) < 0)
-		rc = EXIT_INTERNAL;
-	cli_close_output(out, NULL);
+	if (strcmp(format, "html") == 0) {
+		if (ot_report_html(ot_db_sqlite(db), &r, out, &err) < 0 && !cli_output_failed(out))
+			rc = cli_db_error(db, &err);
+	} else if (strcmp(format, "json") == 0) {
+		ot_report_json(&r, out);
+	} else if (strcmp(format, "csv") == 0) {
+		ot_report_csv(&r, table, out);
+	} else {
+		cli_text_opts(out, color, &to);
+		ot_report_text_opts(&r, out, &to);
+	}
+	/* the writers fail only when a write does: that is close's to say */
+	rc = cli_close_output(out, rc);
 	ot_report_release(&r);
 	ot_db_close(db);
 	return rc;

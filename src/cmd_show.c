@@ -107,7 +107,9 @@ static int
 prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-		cli_errorf("show: %s", sqlite3_errmsg(db));
+		/* a lock waited for too long: cmd_show() names the database */
+		if ((sqlite3_errcode(db) & 0xff) != SQLITE_BUSY)
+			cli_errorf("show: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -1061,8 +1063,10 @@ cmd_show(int argc, char **argv)
 		rc = show_event(s, trace_id, id);
 	else
 		rc = show_flow(s, trace_id, id);
-	ot_db_close(db);
 	if (rc < 0)
-		return EXIT_INTERNAL;
-	return rc ? EXIT_USAGE : EXIT_OK;
+		rc = cli_db_error(db, NULL);
+	else
+		rc = rc ? EXIT_USAGE : EXIT_OK;
+	ot_db_close(db);
+	return rc;
 }

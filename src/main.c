@@ -82,8 +82,9 @@ run(const struct command *c, int argc, char **argv)
 	return c->fn(argc, argv);
 }
 
-int
-main(int argc, char **argv)
+/* The command line, as main() runs it: the exit status. */
+static int
+dispatch(int argc, char **argv)
 {
 	const struct command *c;
 	char help[] = "--help";
@@ -116,4 +117,16 @@ main(int argc, char **argv)
 	if ((c = find_command(argv[1])) == NULL)
 		return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 	return run(c, argc - 1, argv + 1);
+}
+
+/*
+ * What every command prints to stdout is checked at the end, as git's
+ * run_builtin() does: a full disk or a closed stdout is one line and
+ * exit status 2, never a silent 0.
+ */
+int
+main(int argc, char **argv)
+{
+	cli_output_init();
+	return cli_close_output(stdout, dispatch(argc, argv));
 }

@@ -122,6 +122,14 @@ int ot_profile_match_manifest(const struct ot_profile *p, const uint8_t guid[16]
 			      size_t len, unsigned ptr_size, struct ot_strtab *st,
 			      struct ot_event *ev);
 
+/*
+ * Bytes of text the matcher's literal searches (the literal after a str
+ * placeholder) have looked at on this thread so far: a test hook that
+ * proves matching linear in the length of the text
+ * (tests/unit/test_profile.c).
+ */
+uint64_t ot_profile_match_work(void);
+
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (braces allowed) to Windows order; 0 or -1. */
 int ot_profile_parse_guid(const char *s, uint8_t g[16]);
 

@@ -37,12 +37,39 @@ int ot_db_open(const char *path, int readonly, struct ot_db **out,
 	       struct ot_err *err);
 void ot_db_close(struct ot_db *db);
 /*
+ * Open path for SQL a user writes (offtrace query), read-only the ways
+ * SQLite has: the file opened read-only (after a hot journal is rolled
+ * back, as any reader would), query_only on, and an authorizer that
+ * refuses ATTACH, DETACH, load_extension() and any PRAGMA that sets
+ * something.  Its statements are compiled by ot_db_prepare_query().
+ */
+int ot_db_open_query(const char *path, struct ot_db **out, struct ot_err *err);
+/*
+ * Compile the first statement of sql on a connection of
+ * ot_db_open_query(): 0 with *st (NULL when only spaces and comments
+ * are left) and *tail after it; -1 (OT_EUSAGE) with the SQL error, or
+ * "refused (query is read-only): WHAT" when the statement would change
+ * a file: sqlite3_stmt_readonly() false (INSERT, CREATE, VACUUM INTO,
+ * BEGIN EXCLUSIVE, ...) or the authorizer's refusal.
+ */
+int ot_db_prepare_query(struct ot_db *db, const char *sql, sqlite3_stmt **st,
+			const char **tail, struct ot_err *err);
+/*
  * How long a connection opened afterwards waits, in ms, for the processes
  * that hold the database locked (another ingest) before it gives up with
  * "PATH: locked by another process ...": < 0 for as long as they hold it
  * (the default), 0 not at all.  Process-wide, as sqlite3_config().
  */
 void ot_db_set_wait(int64_t ms);
+/*
+ * Did the wait for another process's lock run out (--wait) on db, the
+ * last time one of its statements had to wait?  The reports, show and
+ * query run their SQL on ot_db_sqlite() and see only "database is
+ * locked": when this says 1 (err filled with "PATH: locked by another
+ * process for longer than --wait D", OT_EINPUT), that is why they
+ * failed.  0 otherwise.
+ */
+int ot_db_lock_timeout(const struct ot_db *db, struct ot_err *err);
 /* Did ot_db_open() create the file (a new database)? */
 int ot_db_created(const struct ot_db *db);
 /*

@@ -265,6 +265,13 @@ void ot_sha256_init(struct ot_sha256 *c);
 void ot_sha256_update(struct ot_sha256 *c, const void *p, size_t n);
 void ot_sha256_final(struct ot_sha256 *c, char hex[65]);
 
+/*
+ * Remove the PATH.PID.new and PATH.PID.new-journal files beside path whose
+ * process no longer runs: a file offtrace was building under that name
+ * when it was killed (src/util/stale.c).  The number removed.
+ */
+int ot_remove_stale_new(const char *path);
+
 /* Nearest-rank percentile index: the 0-based rank in a sorted array of n
  * values for percentile p (0 < p <= 100): ceil(p/100 * n) - 1, computed
  * exactly for p given in thousandths (p999 = 99900). */

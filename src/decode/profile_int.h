@@ -58,6 +58,13 @@ struct seg {
 	uint16_t group;		/* S_OPEN: group number */
 	const char *lit;	/* S_LIT */
 	size_t len;
+	/*
+	 * S_LIT after a str placeholder, which runs to its first occurrence:
+	 * the literal's KMP table (next[q]: the longest proper prefix of
+	 * lit[0..q] that is also its suffix), so the search never compares
+	 * a byte of the text more than twice.  NULL elsewhere.
+	 */
+	const uint32_t *next;
 };
 
 struct mapent {

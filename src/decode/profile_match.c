@@ -7,7 +7,10 @@
  *
  * Matching is anchored and linear: an optional group is tried once at
  * its position and skipped when it does not match; no backtracking
- * inside a group.  Text rules are found by their function name through a
+ * inside a group; a str placeholder runs to the first occurrence of the
+ * literal after it, found by KMP (its table built by the compiler), so a
+ * byte of the text is compared at most twice however long the literal
+ * (the naive search cost length x literal: 2.2 s on one 1 MB line).  Text rules are found by their function name through a
  * hash table, so a line costs one function-name scan, one lookup and the
  * rules of that function.
  */
@@ -21,6 +24,54 @@
 
 /* -------------------------------------------------------------------- */
 /* typed scanners: text [s + *i, s + n) */
+
+/* Bytes the literal searches looked at on this thread (the test hook). */
+static _Thread_local uint64_t match_work;
+
+uint64_t
+ot_profile_match_work(void)
+{
+	return match_work;
+}
+
+/*
+ * The first occurrence of literal sg in [s + from, s + n), by KMP with
+ * sg->next: its offset, or n when there is none.  Each step either moves
+ * on in the text or falls back in the literal, so at most 2 (n - from)
+ * steps; with nothing matched, memchr() skips to the literal's first
+ * byte.
+ */
+static size_t
+find_lit(const struct seg *sg, const char *s, size_t n, size_t from)
+{
+	const char *lit = sg->lit, *p;
+	size_t m = sg->len, q = 0, i = from;
+	uint64_t work = 0;
+
+	while (i < n && n - i >= m - q) {
+		if (q == 0) {
+			p = memchr(s + i, lit[0], n - i);
+			work += (uint64_t)(p != NULL ? (size_t)(p - (s + i)) : n - i);
+			if (p == NULL)
+				break;
+			i = (size_t)(p - s);
+			if (n - i < m)
+				break;
+		}
+		work++;
+		if (s[i] == lit[q]) {
+			i++;
+			if (++q == m) {
+				match_work += work;
+				return i - m;
+			}
+		} else {
+			q = sg->next[q - 1];	/* q > 0: s[i] == lit[0] when q is 0 */
+		}
+	}
+	match_work += work;
+	return n;
+}
 
 /* Hex digit values, -1 for other bytes (ot_hexval() as a table). */
 static const signed char hexv[256] = {
@@ -195,12 +246,8 @@ scan(const struct seg *sg, const char *s, size_t n, size_t *i, struct val *v)
 
 		if (nx->kind != S_LIT) {
 			k = n;	/* the last segment: the rest */
-		} else {
-			for (; k + nx->len <= n; k++)
-				if (s[k] == nx->lit[0] && memcmp(s + k, nx->lit, nx->len) == 0)
-					break;
-			if (k + nx->len > n)
-				return -1;
+		} else if ((k = find_lit(nx, s, n, k)) == n) {
+			return -1;
 		}
 		v->str = 1;
 		*i = k;

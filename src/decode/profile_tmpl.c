@@ -7,7 +7,8 @@
  *
  * A template compiles to segments: literals (compared with memcmp),
  * typed placeholders (scanned by hand-written scanners) and optional
- * groups, ending with an S_END sentinel.
+ * groups, ending with an S_END sentinel.  The literal after a str
+ * placeholder is searched for, and gets its KMP table here, once.
  */
 #include "profile_int.h"
 
@@ -73,6 +74,24 @@ cerr(struct cc *c, const char *fmt, ...)
 	return -1;
 }
 
+/* The KMP table of lit (m bytes) into next[0..m). */
+static void
+kmp_table(const char *lit, size_t m, uint32_t *next)
+{
+	size_t q, k = 0;
+
+	if (m == 0)
+		return;
+	next[0] = 0;
+	for (q = 1; q < m; q++) {
+		while (k > 0 && lit[q] != lit[k])
+			k = next[k - 1];
+		if (lit[q] == lit[k])
+			k++;
+		next[q] = (uint32_t)k;
+	}
+}
+
 /*
  * Compile a template.  Placeholders are {name:type}; "{?" opens an
  * optional group closed by "}"; "{{" and "}}" are literal braces.
@@ -82,7 +101,10 @@ compile(struct cc *c, struct rule *r, const char *t)
 {
 	size_t n = strlen(t), i = 0, nseg = 0, cap = 8;
 	struct seg *segs = c->segs = xcalloc(cap, sizeof(struct seg));
-	char *lit = c->lit = xmalloc(n + 1);	/* literal bytes, unescaped */
+	/* literal bytes, unescaped, then the KMP tables (at most a uint32_t
+	 * per literal byte), aligned */
+	size_t tab = (n + 1 + 7) & ~(size_t)7, used = 0;
+	char *lit = c->lit = xmalloc(tab + st_mult(n, sizeof(uint32_t)));
 	size_t lo = 0;
 	long open = -1;
 	unsigned ncaps = 0, ngroups = 0;
@@ -187,6 +209,15 @@ literal:
 	for (i = 0; i < nseg; i++)
 		if (segs[i].kind == S_OPEN && segs[i + 1].kind != S_LIT)
 			return cerr(c, "an optional group must start with literal text");
+	/* what a str placeholder searches for */
+	for (i = 0; i + 1 < nseg; i++)
+		if (segs[i].kind == S_CAP && segs[i].type == T_STR) {
+			uint32_t *next = (uint32_t *)(void *)(lit + tab) + used;
+
+			kmp_table(segs[i + 1].lit, segs[i + 1].len, next);
+			segs[i + 1].next = next;
+			used += segs[i + 1].len;
+		}
 	r->segs = segs;
 	r->nsegs = nseg;
 	r->ncaps = ncaps;

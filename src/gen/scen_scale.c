@@ -347,6 +347,10 @@ scen_scale(struct gen *g)
 	while (nfree)
 		free(freel[--nfree]);
 	free(freel);
+	/* a write failed (a full disk): the objects still live, each in
+	 * the heap once */
+	while (h.n)
+		free(hpop(&h).o);
 	free(h.a);
 
 	/* paths and neighbors: one terminate tree per neighbor */

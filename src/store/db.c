@@ -123,25 +123,41 @@ busy_wait(void *ud, int count)
 	return 1;
 }
 
-int
-ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
-	   const char *what)
+/* "PATH: locked by another process for longer than --wait D" into err. */
+static void
+lock_error(const struct ot_db *db, struct ot_err *err)
 {
 	char d[32];
 
-	if ((sqlite3_errcode(db->s) & 0xff) != SQLITE_BUSY || !db->timed_out)
-		return ot_db_sql_error(db->s, err, phase, what);
 	if (err == NULL)
-		return -1;
+		return;
 	err->code = OT_EINPUT;
 	snprintf(err->file, sizeof(err->file), "%s", db->path);
 	err->line = 0;
 	err->offset = 0;
 	err->phase = NULL;
 	snprintf(err->msg, sizeof(err->msg), "locked by another process for longer"
-		 " than --wait %s; nothing was written",
-		 ot_fmt_dur(wait_ms * 1000000, d, sizeof(d)));
+		 " than --wait %s%s", ot_fmt_dur(wait_ms * 1000000, d, sizeof(d)),
+		 db->readonly ? "" : "; nothing was written");
+}
+
+int
+ot_db_fail(struct ot_db *db, struct ot_err *err, const char *phase,
+	   const char *what)
+{
+	if ((sqlite3_errcode(db->s) & 0xff) != SQLITE_BUSY || !db->timed_out)
+		return ot_db_sql_error(db->s, err, phase, what);
+	lock_error(db, err);
 	return -1;
+}
+
+int
+ot_db_lock_timeout(const struct ot_db *db, struct ot_err *err)
+{
+	if (db == NULL || !db->timed_out)
+		return 0;
+	lock_error(db, err);
+	return 1;
 }
 
 /* ---------------------------------------------------------------------
@@ -248,29 +264,94 @@ check_path(const char *path, int readonly, struct ot_err *err)
 }
 
 /*
- * A reader's connection stays read-only whatever SQL it is given
- * (offtrace query runs several statements): no statement may turn
- * query_only off: a reader never writes.
+ * PRAGMAs the user's SQL may run: any that only reads (no argument), but
+ * those that do something when read (optimize runs ANALYZE,
+ * wal_checkpoint and incremental_vacuum write); with an argument, those
+ * whose argument names what to describe or check, never a setting.
+ */
+static int
+pragma_reads(const char *name, const char *arg)
+{
+	static const char *const acts[] = {
+		"optimize", "wal_checkpoint", "incremental_vacuum", "query_only"
+	};
+	static const char *const describe[] = {
+		"table_info", "table_xinfo", "table_list", "index_info", "index_xinfo",
+		"index_list", "foreign_key_list", "foreign_key_check", "integrity_check",
+		"quick_check", "pragma_list", "function_list", "module_list",
+		"collation_list", "database_list", "compile_options"
+	};
+	size_t i;
+
+	if (arg == NULL) {
+		for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+			if (sqlite3_stricmp(name, acts[i]) == 0)
+				return 0;
+		return 1;
+	}
+	for (i = 0; i < sizeof(describe) / sizeof(describe[0]); i++)
+		if (sqlite3_stricmp(name, describe[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A reader's connection stays read-only whatever SQL it is given: no
+ * statement may turn query_only off.  On a connection of the user's SQL
+ * (ot_db_open_query) also what query_only lets through and would change
+ * a file or the connection: ATTACH (which creates a file), DETACH,
+ * load_extension(), a PRAGMA that sets something (journal_mode = WAL
+ * rewrites the file's header, writable_schema).  What was refused is
+ * kept for the message.
  */
 static int
 readonly_guard(void *ud, int action, const char *a1, const char *a2,
 	       const char *dbname, const char *trigger)
 {
-	(void)ud;
+	struct ot_db *db = ud;
+
 	(void)dbname;
 	(void)trigger;
 	if (action == SQLITE_PRAGMA && a1 != NULL && a2 != NULL &&
-	    sqlite3_stricmp(a1, "query_only") == 0)
+	    sqlite3_stricmp(a1, "query_only") == 0) {
+		snprintf(db->refused, sizeof(db->refused), "PRAGMA query_only = %.60s", a2);
 		return SQLITE_DENY;
-	return SQLITE_OK;
+	}
+	if (!db->user_sql)
+		return SQLITE_OK;
+	switch (action) {
+	case SQLITE_ATTACH:
+		snprintf(db->refused, sizeof(db->refused), "ATTACH '%.100s'", a1 ? a1 : "");
+		return SQLITE_DENY;
+	case SQLITE_DETACH:
+		snprintf(db->refused, sizeof(db->refused), "DETACH %.100s", a1 ? a1 : "");
+		return SQLITE_DENY;
+	case SQLITE_FUNCTION:
+		if (a2 != NULL && sqlite3_stricmp(a2, "load_extension") == 0) {
+			snprintf(db->refused, sizeof(db->refused), "load_extension()");
+			return SQLITE_DENY;
+		}
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		if (a1 == NULL || pragma_reads(a1, a2))
+			return SQLITE_OK;
+		snprintf(db->refused, sizeof(db->refused), "PRAGMA %.60s%s%.60s", a1,
+			 a2 ? " = " : "", a2 ? a2 : "");
+		return SQLITE_DENY;
+	default:
+		return SQLITE_OK;
+	}
 }
 
 static char *schema_tables(void);
+static int roll_back_journal(const char *path);
 
 /*
  * A new database at path: built as PATH.PID.new beside it, its schema
  * committed, then linked into place, so that a reader never meets a
- * half-created file.  link() and not rename(): when another writer got
+ * half-created file.  A writer killed meanwhile leaves PATH.PID.new (and
+ * its journal): the next writer to open path removes them
+ * (ot_remove_stale_new).  link() and not rename(): when another writer got
  * there first (EEXIST) its database, and the trace it may already hold,
  * stays.  *created: 1 when ours is the one in place.
  */
@@ -349,6 +430,9 @@ db_connect(struct ot_db *db, struct ot_err *err)
 	if (strcmp(path, ":memory:") != 0) {
 		if (check_path(path, readonly, err) < 0)
 			return -1;
+		/* what a writer killed while creating path left beside it */
+		if (!readonly)
+			ot_remove_stale_new(path);
 		if (!readonly && stat(path, &sb) != 0 &&
 		    create_new(path, &created, err) < 0)
 			return -1;
@@ -361,6 +445,16 @@ db_connect(struct ot_db *db, struct ot_err *err)
 	 */
 	flags = readonly && access(path, W_OK) != 0 ? SQLITE_OPEN_READONLY :
 		SQLITE_OPEN_READWRITE;
+	/*
+	 * The user's SQL gets the file read-only, SQLite's own guard below
+	 * the authorizer's; a hot journal is rolled back first, as any
+	 * reader's first read would, by a connection that may.
+	 */
+	if (db->user_sql && strcmp(path, ":memory:") != 0) {
+		if (flags == SQLITE_OPEN_READWRITE)
+			roll_back_journal(path);
+		flags = SQLITE_OPEN_READONLY;
+	}
 	/* only create_new() makes a file: never an empty one in its place */
 	if (strcmp(path, ":memory:") == 0)
 		flags |= SQLITE_OPEN_CREATE;
@@ -475,6 +569,26 @@ ot_db_open(const char *path, int readonly, struct ot_db **out,
 	db = xcalloc(1, sizeof(*db));
 	db->path = xstrdup(path);
 	db->readonly = readonly;
+	db->trace_id = -1;
+	if (db_connect(db, err) < 0) {
+		free(db->path);
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int
+ot_db_open_query(const char *path, struct ot_db **out, struct ot_err *err)
+{
+	struct ot_db *db;
+
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(path);
+	db->readonly = 1;
+	db->user_sql = 1;
 	db->trace_id = -1;
 	if (db_connect(db, err) < 0) {
 		free(db->path);

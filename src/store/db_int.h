@@ -40,6 +40,8 @@ struct ot_db {
 	sqlite3 *s;
 	char *path;		/* as opened (messages, the inode check) */
 	int readonly;
+	int user_sql;		/* ot_db_open_query(): the user's SQL runs on it */
+	char refused[160];	/* what the authorizer refused last, for the message */
 	int created;		/* this connection's open created the file */
 	int timed_out;		/* the busy handler gave up (--wait ran out) */
 	int64_t deadline_ns;	/* when the busy handler gives up (-1: never) */

@@ -152,4 +152,90 @@ if [ $frc = 2 ] && [ $src = 0 ] && [ "$names" = "good.jsonl " ]; then
 else
 	fail "concurrency/first-fails: exit $frc and $src, traces: $names $(cat "$TMP/second.err")"
 fi
+
+# 4. A reader whose --wait runs out in the middle of its work (issue 16):
+# a writer takes the lock between two of its queries, and holds it past
+# --wait.  The reader said "html report: objects: database is locked"
+# (exit 3), or "query: database is locked"; it says what an open says:
+# the database, the lock and --wait, exit 2.  The holder asks for the
+# lock while the reader reads (it gets PENDING: no new reader), and gets
+# it between two queries.
+db4=$TMP/mid.db
+"$PROG" ingest -q --db "$db4" "$TMP/t1.jsonl" || { fail "concurrency: setup 4"; exit 0; }
+hold() {	# hold DB SECONDS: ask for the write lock now, keep it SECONDS
+	{ echo ".timeout 30000"; echo "BEGIN EXCLUSIVE;"; sleep "$2"; echo "COMMIT;"; } |
+		sqlite3 "$1"
+}
+# midway NAME DELAY CMD...: CMD started, the holder DELAY s later; 0 when
+# CMD failed as it should, 1 when it failed otherwise, 2 when it was
+# done before the holder asked (a loaded machine): try again, longer
+midway() {
+	n=$1 delay=$2
+	shift 2
+	rm -f "$TMP/mid.html"
+	"$@" > /dev/null 2> "$TMP/mid.err" &
+	reader=$!
+	sleep "$delay"
+	hold "$db4" 4 &
+	h=$!
+	wait $reader
+	rc=$?
+	wait $h
+	msg=$(cat "$TMP/mid.err")
+	case $rc:$msg in
+	"2:offtrace: $db4: locked by another process for longer than --wait 300.00ms")
+		return 0 ;;
+	0:) return 2 ;;
+	esac
+	echo "exit $rc: $msg" > "$TMP/mid.why"
+	return 1
+}
+# tries NAME CMD...: midway up to 3 times, $rows (the first query's
+# length) doubled each time
+tries() {
+	n=$1
+	shift
+	rows=4000000
+	for t in 1 2 3; do
+		midway "$n" "$@"
+		r=$?
+		[ $r = 2 ] || break
+		rows=$((rows * 2))
+	done
+	case $r in
+	0) pass "concurrency/mid-$n: exit 2, names the database and --wait" ;;
+	1) fail "concurrency/mid-$n: $(cat "$TMP/mid.why")" ;;
+	*) fail "concurrency/mid-$n: 3 tries, each done before the lock was taken" ;;
+	esac
+}
+# the first statement reads for a while (the holder's request comes
+# meanwhile), the second meets the lock
+midquery() {
+	"$PROG" query --wait 300ms "$db4" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $rows) SELECT count(*) FROM c, traces; SELECT count(*) FROM events"
+}
+tries query 0.5 midquery
+# the HTML page runs one query after another for a while
+tries report-html 0.1 "$PROG" report --format html --wait 300ms -o "$TMP/mid.html" "$db4"
+ok "concurrency/mid-report-html: no page left" [ ! -e "$TMP/mid.html" ]
+
+# 5. A writer killed while it created a database leaves DB.PID.new and
+# its journal beside the path: the next writer removes those of a
+# process that is gone, and not those of one that runs.
+sh -c 'exit 0' & dead=$!
+wait $dead
+sleep 60 & live=$!
+db5=$TMP/stale.db
+: > "$db5.$dead.new"
+: > "$db5.$dead.new-journal"
+: > "$db5.$live.new"
+"$PROG" ingest -q --db "$db5" "$TMP/base.jsonl" 2> "$TMP/stale.err"
+rc=$?
+if [ $rc = 0 ] && [ ! -e "$db5.$dead.new" ] && [ ! -e "$db5.$dead.new-journal" ] &&
+   [ -e "$db5.$live.new" ]; then
+	pass "concurrency/killed-create: a dead writer's DB.PID.new removed by the next"
+else
+	fail "concurrency/killed-create: exit $rc $(cat "$TMP/stale.err") $(ls "$TMP" | grep stale)"
+fi
+kill $live 2>/dev/null
+wait $live 2>/dev/null
 exit 0

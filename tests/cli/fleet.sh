@@ -333,6 +333,25 @@ ot fleet query --clickhouse "$U1" 'SELEC 1' >/dev/null 2>"$W/err"
 rc=$?
 okc "fleet/query: bad SQL, exit 2, one line" '[ $rc = 2 ] && [ "$(wc -l <"$W/err")" = 1 ]'
 
+# ---- write errors (issue 16): one line naming the output, exit 2 ----
+# fullerr NAME WHO CMD...: stderr exactly the write error of WHO
+fullerr() {
+	n=$1 who=$2
+	shift 2
+	"$@" >"$W/out" 2>"$W/err"
+	rc=$?
+	okc "fleet/$n: exit 2, one line naming $who" \
+		'[ $rc = 2 ] && [ "$(cat "$W/err")" = "offtrace: $who: cannot write: No space left on device" ]'
+}
+fullerr "report > /dev/full" stdout sh -c "$TO '$OT' fleet report --clickhouse '$U1' --by build >/dev/full"
+fullerr "report --format json > /dev/full" stdout \
+	sh -c "$TO '$OT' fleet report --clickhouse '$U1' --format json >/dev/full"
+fullerr "report -o /dev/full" /dev/full ot fleet report --clickhouse "$U1" -o /dev/full
+fullerr "query > /dev/full" stdout \
+	sh -c "$TO '$OT' fleet query --clickhouse '$U1' 'SELECT * FROM fl.runs' >/dev/full"
+fullerr "check --junit /dev/full" /dev/full ot fleet check --clickhouse "$U1" --by build \
+	--max-leak-rate 1 --junit /dev/full
+
 # ---- check ----
 ot fleet check --clickhouse "$U1" --by build --max-leak-rate 1 \
 	--latency 'initiate:p99<=1000s' --junit "$W/j.xml" >"$W/chk.txt" 2>&1

@@ -195,4 +195,25 @@ if [ $rc = 0 ] && grep -q '"records": 6, "events": 1, "unmatched": 5' "$TMP/out"
 else
 	fail "profile/hostile-text: exit $rc $(head -c 300 "$TMP/err") $(grep -o '"records":[^}]*' "$TMP/out")"
 fi
+
+# a str placeholder before a long literal (issue 16): the search for the
+# literal was naive, length x literal (2.2 s on a 1 MB line with a 100 KB
+# literal).  A 2 MB line and a 1 MB literal (its prefix all over the
+# line, its last byte never) would take minutes that way; the time limit
+# only guards against that, tests/unit/test_profile.c counts the work.
+a1m=$(head -c 1048575 /dev/zero | tr '\0' 'a')
+printf '{"rules": [{"func": "F", "template": "x={_skip:str}%sb", "set": {"ev": "halt"}}]}\n' \
+	"$a1m" > "$TMP/longlit.json"
+{
+	printf '[0]0004.0008::01/02/2024-03:04:05.006 [drv][F] x='
+	head -c 2097000 /dev/zero | tr '\0' 'a'
+	printf '\n'
+} > "$TMP/longlit.txt"
+timeout 60 "$PROG" profile stats --profile "$TMP/longlit.json" "$TMP/longlit.txt" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+if [ $rc = 0 ] && grep -q '1 messages: 0 matched, 1 unmatched' "$TMP/out"; then
+	pass "profile/str-before-long-literal-is-linear"
+else
+	fail "profile/str-before-long-literal-is-linear: exit $rc (124: over 60 s) $(head -c 300 "$TMP/err")"
+fi
 exit 0
