@@ -101,13 +101,13 @@ ch_stop() {	# DIR...
 	for _ch_d in "$@"; do
 		[ -f "$_ch_d/pid" ] || continue
 		_ch_p=$(cat "$_ch_d/pid")
-		kill "$_ch_p" 2>/dev/null
+		kill "$_ch_p" 2>/dev/null || true
 		_ch_i=0
 		while kill -0 "$_ch_p" 2>/dev/null && [ $_ch_i -lt 100 ]; do
 			sleep 0.1
 			_ch_i=$((_ch_i + 1))
 		done
-		kill -9 "$_ch_p" 2>/dev/null
+		kill -9 "$_ch_p" 2>/dev/null || true
 		rm -f "$_ch_d/pid"
 	done
 }
