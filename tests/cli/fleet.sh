@@ -143,6 +143,13 @@ while [ $i -le "$N" ]; do
 			--clickhouse "$u" --label build=$b $(cat "$W/run$i.files") 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))
 	else
+		# every third run gzip-compressed, as to a server on another
+		# machine, and every fifth as TabSeparated: the checks below see
+		# the same rows whatever the body was
+		gz=0 fmt=RowBinary
+		[ $((i % 3)) = 0 ] && gz=1
+		[ $((i % 5)) = 0 ] && fmt=TabSeparated
+		OFFTRACE_PUSH_GZIP=$gz OFFTRACE_PUSH_FORMAT=$fmt \
 		OFFTRACE_LABELS="build=zz,machine=m$((i % 4)),seq=$i" $TO "$OT" push -q \
 			--clickhouse "$u" --label build=$b "$W/run$i.db" 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))
