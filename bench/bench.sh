@@ -19,8 +19,12 @@
 #   html report        `report --format html` of the jsonl ingest's database
 #   scale 1x/4x/16x    jsonl ingest of BENCH_SCALE_EVENTS events times 1, 4, 16
 #   push               the jsonl ingest's run (--events) to a private
-#                      ClickHouse server, RowBinary and TSV (BENCH_PUSH=0
-#                      skips; skipped with a message without the server)
+#                      ClickHouse server on loopback: RowBinary (push's
+#                      format) uncompressed (as push sends to a server on
+#                      the same machine) and gzip-compressed (as to another
+#                      machine), and TabSeparated; the peak RSS of a push
+#                      of the 1x scale run too (BENCH_PUSH=0 skips; skipped
+#                      with a message without the server)
 #
 # Ratio = baseline time / offtrace time on the same items (>1: offtrace is
 # faster).  The baselines:
@@ -437,17 +441,17 @@ if [ "$PUSH" != 0 ]; then
 				chc --query "SELECT name FROM system.tables WHERE database = 'probe'
 					AND name LIKE '%\\_local' AND name != 'runs_local' ORDER BY name")
 			ev=$(sqlite3 "$PDB" "SELECT count(*) FROM events")
-			# push_fmt FORMAT DB: push DB in FORMAT to a new database; P_S,
-			# P_KB, P_ROWS (every row the push wrote, the run's row too)
+			# push_fmt FORMAT GZIP DB NAME: push DB in FORMAT (gzip-compressed
+			# or not) to a new database NAME; P_S, P_KB, P_ROWS (every row
+			# the push wrote, the run's row too)
 			push_fmt() {
-				_db=p_$(echo "$1" | tr 'A-Z' 'a-z')_$3
-				"$PROG" fleet init --clickhouse "$U/$_db" 2>/dev/null
-				export OFFTRACE_PUSH_FORMAT=$1
-				measure "$DIR/push" "$PROG" push -q --events --clickhouse "$U/$_db" "$2"
-				unset OFFTRACE_PUSH_FORMAT
+				"$PROG" fleet init --clickhouse "$U/$4" 2>/dev/null
+				export OFFTRACE_PUSH_FORMAT=$1 OFFTRACE_PUSH_GZIP=$2
+				measure "$DIR/push" "$PROG" push -q --events --clickhouse "$U/$4" "$3"
+				unset OFFTRACE_PUSH_FORMAT OFFTRACE_PUSH_GZIP
 				P_S=$M_S P_KB=$M_KB
 				P_ROWS=$(chc --query "SELECT sum(rows) FROM system.parts
-					WHERE database = '$_db' AND active")
+					WHERE database = '$4' AND active")
 			}
 			# client_fmt FORMAT SRCDB: clickhouse-client inserting the rows of
 			# SRCDB's tables, exported in FORMAT, into a new database; CL_S
@@ -469,21 +473,29 @@ if [ "$PUSH" != 0 ]; then
 				measure "$DIR/client" sh "$CH/client.sh"
 				CL_S=$M_S
 				rm -f "$CH"/*.data
+				chc --query "DROP DATABASE $_db"
 			}
-			for f in RowBinary TabSeparated; do
-				say "push: $ev events (--events) as $f, and clickhouse-client inserting the same rows..."
-				push_fmt $f "$PDB" big
-				client_fmt $f "p_$(echo $f | tr 'A-Z' 'a-z')_big"
-				r=$(ratio "$CL_S" "$P_S")
-				row "push --events ($f)" "$(wc -c <"$PDB")" "$P_ROWS" rows "$P_S" "$P_KB" \
-					"clickhouse-client, $f" "$CL_S" ">=0.5 of client" \
-					"$(verdict "$r" 0.5)"
-				[ $f = RowBinary ] && big_kb=$P_KB
-				chc --query "DROP DATABASE c_$(echo $f | tr 'A-Z' 'a-z')"
+			# RowBinary (push's format), as to this machine (no gzip) and as
+			# to another (gzip); TabSeparated for the comparison
+			for cfg in "RowBinary 0" "RowBinary 1" "TabSeparated 0"; do
+				set -- $cfg
+				f=$1 gz=$2
+				say "push: $ev events (--events) as $f$([ $gz = 1 ] && echo ', gzip'), and clickhouse-client inserting the same rows..."
+				push_fmt $f $gz "$PDB" "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
+				if [ $gz = 0 ]; then
+					client_fmt $f "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
+					cl_s=$CL_S
+				fi
+				r=$(ratio "$cl_s" "$P_S")
+				row "push --events, $f$([ $gz = 1 ] && echo ' gzip')" "$(wc -c <"$PDB")" \
+					"$P_ROWS" rows "$P_S" "$P_KB" "clickhouse-client, $f" "$cl_s" \
+					">=0.5 of client" "$(verdict "$r" 0.5)"
+				[ "$f $gz" = "RowBinary 0" ] && big_kb=$P_KB
+				chc --query "DROP DATABASE p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
 			done
 			if [ -f "$DIR/scale1.db" ]; then
 				say "push: peak RSS of a small run (the 1x scale run)..."
-				push_fmt RowBinary "$DIR/scale1.db" small
+				push_fmt RowBinary 0 "$DIR/scale1.db" p_small
 				row "push --events, small run" "$(wc -c <"$DIR/scale1.db")" "$P_ROWS" rows \
 					"$P_S" "$P_KB" "" 0 "RSS flat in the run's size" \
 					"$(awk -v a="$big_kb" -v b="$P_KB" 'BEGIN {
