@@ -3,7 +3,7 @@
 #   make                 build ./offtrace
 #   make check           every test (also once under ASan+UBSan); ends "N passed, N failed"
 #   make demo            analyze the sample traces in testdata/
-#   make bench           10 million events against the sqlite3 shell baseline
+#   make bench           one table: every path against its ceiling (bench/bench.sh)
 #   make fuzz            libFuzzer harnesses (clang) in build/fuzz/
 #   make install         PREFIX=/usr/local DESTDIR=
 #

@@ -1,50 +1,79 @@
 #!/bin/sh
-# make bench: ingest speed and memory, against the SQLite bound in the same run.
+# make bench: one table of every path offtrace reads, each against a
+# ceiling or a baseline measured in the same run on the same input, so
+# that the ratio means something on a loaded or slower machine too.
 #
-# 1. 10 million events from `offtrace gen scale`: offtrace ingest (JSON lines
-#    -> engine -> SQLite) vs the sqlite3 shell importing the same events as
-#    CSV into an identical events table (.import).  Ratio = offtrace / sqlite3.
-# 2. Peak RSS with 100,000 objects live at once (all initiated, then all
-#    terminated), from GNU time.
+# Rows (each: input size, items, offtrace's time and rate, its peak RSS
+# from GNU time, the baseline's time, the ratio and the target if any):
 #
-# 3. A generated .etl of at least 1 GiB (BENCH_ETL_MB): records/s of a
-#    count-only pass and of dump --format jsonl, and ingest events/s against
-#    the sqlite3 shell loading the same rows.
+#   jsonl ingest       `gen scale` JSON lines (BENCH_EVENTS events)
+#   jsonl, live        BENCH_LIVE objects live at once (memory per object)
+#   etl ingest         a generated manifest .etl of BENCH_ETL_MB MiB
+#   etl dump --count   the same .etl, records counted
+#   etl dump jsonl     the same .etl, `dump --format jsonl` > /dev/null
+#   wpp dump --count   a binary WPP .etl of BENCH_WPP_MB MiB, --tmf decoded
+#   wpp ingest         the same .etl ingested with --tmf
+#   text ingest        tracefmt text of BENCH_TEXT_MB MiB
+#   pcap flows         mkpcap --repeat, BENCH_CAP_MB MiB: `offtrace flows`
+#   pktmon flows       mkpcap --pktmon, BENCH_PKTMON_MB MiB: `offtrace flows`
+#   html report        `report --format html` of the jsonl ingest's database
+#   scale 1x/4x/16x    jsonl ingest of BENCH_SCALE_EVENTS events times 1, 4, 16
+#   push               the jsonl ingest's run (--events) to a private
+#                      ClickHouse server on loopback: RowBinary (push's
+#                      format) uncompressed (as push sends to a server on
+#                      the same machine) and gzip-compressed (as to another
+#                      machine), and TabSeparated; the peak RSS of a push
+#                      of the 1x scale run too (BENCH_PUSH=0 skips; skipped
+#                      with a message without the server)
 #
-# 4. The HTML report of a 1,000,000-object scale trace (BENCH_HTML_OBJECTS):
-#    the time of `report --format html` alone (ingest not counted) and the
-#    size of the page; targets < 10 s and < 20 MiB.
+# Ratio = baseline time / offtrace time on the same items (>1: offtrace is
+# faster).  The baselines:
+#   sqlite3 ceiling    the sqlite3 shell inserting exactly the rows the
+#                      ingest stored, every table, into a new database of
+#                      the same schema, page size, cache and synchronous
+#                      setting, with the same indexes built after the load,
+#                      in one transaction (read from the ingest's database,
+#                      mmap'ed, row by row: SQLite's transfer optimization
+#                      that copies records without decoding them is
+#                      defeated, so every row is decoded and inserted)
+#   cat                `cat FILE > /dev/null`, the read bound
+#   tcpdump            `tcpdump -r FILE -w /dev/null` (for pktmon: the same
+#                      packets as a pcap, mkpcap of the same rounds)
+#   tshark             `tshark -q -z conv,tcp -r FILE`
+#   sqlite3 scans      the sqlite3 shell running the report's full scans
+#                      (summary, latencies sorted, the object list)
+#   clickhouse-client  inserting the same rows from files in the same
+#                      format into identical tables of the same server
+#   scale 1x           the 1x row: ratio = 16 x t(1x) / t(16x) (1.00 is
+#                      linear), RSS compared with the 1x row
 #
-# 5. A generated pcap of at least 1 GiB (BENCH_CAP_MB, written by
-#    tests/tools/mkpcap --repeat): packets/s of `offtrace flows` (flow
-#    tracking, CSV to /dev/null) against `tcpdump -r FILE -w /dev/null` (the
-#    read bound) and `tshark -q -z conv,tcp` in the same run.  Without
-#    tcpdump or tshark their lines say so.
-# 6. WPP (BENCH_WPP_MB, default 1100): a generated tracefmt text file of the
-#    scale scenario in the chimney vocabulary: ingest lines/s end to end
-#    (text -> profile -> engine -> SQLite) against the sqlite3 shell loading
-#    the same event rows (.import) and against SQLite's ceiling for the
-#    events table (the shell inserting as many rows from generate_series,
-#    nothing to parse), and `profile stats` (read + match, no store); a
-#    binary WPP .etl of the same size: `dump --count --tmf` messages/s
-#    (headers and arguments decoded with the TMF, nothing rendered).
-#
-# Environment: BENCH_EVENTS (default 10000000), BENCH_LIVE (default 100000),
-# BENCH_ETL_MB (default 1100; 0 skips the .etl part), BENCH_HTML_OBJECTS
-# (default 1000000; 0 skips the HTML part), BENCH_CAP_MB (default 1100; 0
-# skips the capture part), BENCH_WPP_MB (default 1100; 0 skips part 6).
+# Environment: BENCH_EVENTS (10000000), BENCH_LIVE (100000), BENCH_ETL_MB
+# (1024), BENCH_WPP_MB (1024), BENCH_TEXT_MB (1024), BENCH_CAP_MB (1024),
+# BENCH_PKTMON_MB (512), BENCH_SCALE_EVENTS (500000), BENCH_HTML (1),
+# BENCH_PUSH (1), BENCH_PUSH_EVENTS (= BENCH_EVENTS; another count
+# generates and ingests a run of that size for the push), BENCH_DIR
+# (build/bench).  A size of 0 skips its rows.  The table is printed and
+# written to BENCH_DIR/results.tsv (tab-separated, one header line).
 # Usage: bench.sh PROG [MKPCAP]
 set -eu
 PROG=${1:-./offtrace}
 MKPCAP=${2:-build/tests/mkpcap}
-CAP_MB=${BENCH_CAP_MB:-1100}
-WPP_MB=${BENCH_WPP_MB:-1100}
 EVENTS=${BENCH_EVENTS:-10000000}
 LIVE=${BENCH_LIVE:-100000}
-ETL_MB=${BENCH_ETL_MB:-1100}
-HTML_OBJ=${BENCH_HTML_OBJECTS:-1000000}
+ETL_MB=${BENCH_ETL_MB:-1024}
+WPP_MB=${BENCH_WPP_MB:-1024}
+TEXT_MB=${BENCH_TEXT_MB:-1024}
+CAP_MB=${BENCH_CAP_MB:-1024}
+PKT_MB=${BENCH_PKTMON_MB:-512}
+SCALE=${BENCH_SCALE_EVENTS:-500000}
+HTML=${BENCH_HTML:-1}
+PUSH=${BENCH_PUSH:-1}
+PUSH_EVENTS=${BENCH_PUSH_EVENTS:-$EVENTS}
 DIR=${BENCH_DIR:-build/bench}
 export TZ=UTC LC_ALL=C
+ROOT=$(pwd)
+case $PROG in /*) ;; *) PROG=$ROOT/$PROG ;; esac
+case $MKPCAP in /*) ;; *) MKPCAP=$ROOT/$MKPCAP ;; esac
 
 need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
@@ -57,252 +86,447 @@ need sqlite3 sqlite3
 need /usr/bin/time time
 
 mkdir -p "$DIR"
-now() { date +%s.%N; }
-secs() { echo "$2 - $1" | bc -l 2>/dev/null || awk "BEGIN{print $2 - $1}"; }
+DIR=$(cd "$DIR" && pwd)
+TSV=$DIR/results.tsv
+printf 'path\tinput_bytes\titems\tunit\tofftrace_s\trate_per_s\tpeak_rss_kib\tbaseline\tbaseline_s\tratio\ttarget\tverdict\n' >"$TSV"
+say() { echo "bench: $*" >&2; }
 
-# -- 1. throughput --------------------------------------------------------
-# scale the object count so the trace holds about $EVENTS events
-"$PROG" gen scale --objects 10000 -o "$DIR/probe.jsonl" >/dev/null
-per=$(wc -l < "$DIR/probe.jsonl")
-objects=$(awk "BEGIN{printf \"%d\", $EVENTS * 10000 / $per}")
-echo "bench: generating ~$EVENTS events (scale, $objects objects)..."
-"$PROG" gen scale --objects "$objects" -o "$DIR/events.jsonl" >/dev/null
-n=$(wc -l < "$DIR/events.jsonl")
-bytes=$(wc -c < "$DIR/events.jsonl")
-cat "$DIR/events.jsonl" > /dev/null	# warm the page cache for both runs
+# measure OUT CMD...: run CMD (stdout to /dev/null) under GNU time; OUT.time
+# holds "seconds maxrss_kib"; a failing CMD stops the bench
+measure() {
+	_o=$1
+	shift
+	if ! /usr/bin/time -f '%e %M' -o "$_o.time" "$@" >/dev/null 2>"$_o.err"; then
+		echo "bench: failed: $*" >&2
+		tail -n 5 "$_o.err" >&2
+		exit 3
+	fi
+	read -r M_S M_KB <"$_o.time"
+	# GNU time has 10 ms resolution: never divide by 0
+	M_S=$(awk -v s="$M_S" 'BEGIN { print (s < 0.01 ? 0.01 : s) }')
+}
 
-rm -f "$DIR/ot.db" "$DIR/ot.db-journal"
-/usr/bin/time -f '%e %M' -o "$DIR/ot.time" "$PROG" ingest -q --db "$DIR/ot.db" "$DIR/events.jsonl"
-read -r ot_s ot_kb < "$DIR/ot.time"
+# row PATH BYTES ITEMS UNIT OT_S RSS_KIB BASELINE BASE_S TARGET VERDICT
+row() {
+	awk -v p="$1" -v b="$2" -v n="$3" -v u="$4" -v s="$5" -v kb="$6" -v bl="$7" \
+	    -v bs="$8" -v t="$9" -v v="${10}" 'BEGIN {
+		OFS = "\t"
+		print p, b, n, u, s, (s > 0 ? n / s : 0), kb, bl, bs, (bs > 0 && s > 0 ? bs / s : 0), t, v
+	}' >>"$TSV"
+}
 
-# the same events as CSV, the identical table, the sqlite3 shell's .import
-sqlite3 "$DIR/ot.db" "SELECT sql FROM sqlite_master WHERE name = 'events'" > "$DIR/events.sql"
-sqlite3 -csv "$DIR/ot.db" "SELECT * FROM events" > "$DIR/events.csv"
-rm -f "$DIR/sq.db"
-sqlite3 "$DIR/sq.db" < "$DIR/events.sql"
-/usr/bin/time -f '%e %M' -o "$DIR/sq.time" sqlite3 "$DIR/sq.db" \
-	"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/events.csv events"
-read -r sq_s sq_kb < "$DIR/sq.time"
-sq_n=$(sqlite3 "$DIR/sq.db" "SELECT count(*) FROM events")
+# verdict RATIO MIN: "met" or "NOT met"
+verdict() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m ? "met" : "NOT met") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'; }
 
-# -- 2. memory with LIVE objects live at once -------------------------------
-awk -v n="$LIVE" 'BEGIN {
-	t = 1700000000000000000
-	printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"state\":\"neighbor\",\"slot\":\"0xffffe00020000000\"}\n", t
-	printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"parent\":\"0xffffe00010000000\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\"}\n", t
-	printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000000\",\"value\":\"0xffffc00020000000\"}\n", t + 100
-	printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t + 100
-	printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"status\":\"0x0\"}\n", t + 200
-	printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"status\":\"0x0\"}\n", t + 200
-	t += 1000
-	for (i = 0; i < n; i++) {
-		root = sprintf("0xffffe003%07x0", i); blk = sprintf("0xffffe004%07x0", i)
-		slot = sprintf("0xffffe005%07x0", i); val = sprintf("0xffffc005%07x0", i)
-		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t, root, root
-		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"parent\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"tuple\":{\"src\":\"10.0.0.1\",\"sport\":%d,\"dst\":\"10.0.0.2\",\"dport\":445}}\n", t, root, blk, root, slot, 1024 + i % 60000
-		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t + 50, slot, val
-		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, blk
-		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, root
+# objects N BYTES_PER_MB FORMAT: gen scale objects for about N MiB
+objects_for_mb() {
+	"$PROG" gen scale --objects 10000 --format "$2" -o "$DIR/probe.$2" >/dev/null
+	_per=$(wc -c <"$DIR/probe.$2")
+	rm -rf "$DIR/probe.$2" "$DIR/probe.$2.truth.json" "$DIR/probe.$2.tmf"
+	awk -v mb="$1" -v per="$_per" 'BEGIN { printf "%d", mb * 1048576 * 10000 / per + 1 }'
+}
+objects_for_events() {
+	"$PROG" gen scale --objects 10000 -o "$DIR/probe.jsonl" >/dev/null
+	_per=$(wc -l <"$DIR/probe.jsonl")
+	rm -f "$DIR/probe.jsonl" "$DIR/probe.jsonl.truth.json"
+	awk -v n="$1" -v per="$_per" 'BEGIN { printf "%d", n * 10000 / per + 1 }'
+}
+
+rows_of() {	# DB: every row the ingest stored
+	sqlite3 "$1" "SELECT sum(n) FROM (
+		SELECT count(*) AS n FROM traces UNION ALL SELECT count(*) FROM inputs
+		UNION ALL SELECT count(*) FROM events UNION ALL SELECT count(*) FROM objects
+		UNION ALL SELECT count(*) FROM operations UNION ALL SELECT count(*) FROM blocks
+		UNION ALL SELECT count(*) FROM ctx_writes UNION ALL SELECT count(*) FROM violations
+		UNION ALL SELECT count(*) FROM violation_events UNION ALL SELECT count(*) FROM leaks
+		UNION ALL SELECT count(*) FROM rules UNION ALL SELECT count(*) FROM flows
+		UNION ALL SELECT count(*) FROM flow_objects UNION ALL SELECT count(*) FROM drops
+		UNION ALL SELECT count(*) FROM drop_objects UNION ALL SELECT count(*) FROM meta)"
+}
+
+# ceiling SRC: the sqlite3 shell inserting SRC's rows into a new database
+# of the same schema (see the head of this file); C_S its time
+ceiling() {
+	_dst=$DIR/ceiling.db
+	rm -f "$_dst" "$_dst-journal"
+	{
+		echo "PRAGMA page_size = 16384;"
+		sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type IN ('table', 'view')
+			AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+		echo "PRAGMA user_version = $(sqlite3 "$1" 'PRAGMA user_version');"
+	} | sqlite3 "$_dst"
+	{
+		echo "PRAGMA synchronous = OFF;"
+		echo "PRAGMA cache_size = -32768;"
+		echo "ATTACH '$1' AS src;"
+		echo "PRAGMA src.mmap_size = 17179869184;"
+		echo "BEGIN IMMEDIATE;"
+		for _t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+				AND name NOT LIKE 'sqlite_%' ORDER BY rowid"); do
+			echo "INSERT INTO main.$_t SELECT * FROM src.$_t WHERE +rowid <> -1;"
+		done
+		sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index'
+			AND sql IS NOT NULL ORDER BY rowid"
+		echo "COMMIT;"
+	} >"$DIR/ceiling.sql"
+	measure "$DIR/ceiling" sqlite3 "$_dst" ".read $DIR/ceiling.sql"
+	C_S=$M_S
+	rm -f "$_dst"
+}
+
+# ingest_row PATH INPUT [OPTIONS...]: ingest INPUT, its ceiling, one row
+# (events/s); keeps the database as $DIR/last.db
+ingest_row() {
+	_p=$1 _in=$2
+	shift 2
+	rm -f "$DIR/last.db" "$DIR/last.db-journal"
+	cat "$_in" >/dev/null
+	measure "$DIR/ingest" "$PROG" ingest -q --db "$DIR/last.db" "$@" "$_in"
+	_s=$M_S _kb=$M_KB
+	_ev=$(sqlite3 "$DIR/last.db" "SELECT count(*) FROM events")
+	_rows=$(rows_of "$DIR/last.db")
+	ceiling "$DIR/last.db"
+	_r=$(ratio "$C_S" "$_s")
+	case $_p in
+	"jsonl ingest"|"text ingest") _t=">=0.85 of ceiling" _v=$(verdict "$_r" 0.85) ;;
+	*) _t= _v= ;;
+	esac
+	row "$_p" "$(wc -c <"$_in")" "$_ev" events "$_s" "$_kb" \
+		"sqlite3 ceiling ($_rows rows)" "$C_S" "$_t" "$_v"
+}
+
+cat_s() {	# FILE: seconds of cat FILE > /dev/null (warm)
+	cat "$1" >/dev/null
+	measure "$DIR/cat" cat "$1"
+	CAT_S=$M_S
+}
+
+# ---- JSON lines ---------------------------------------------------------
+if [ "$EVENTS" -gt 0 ]; then
+	obj=$(objects_for_events "$EVENTS")
+	say "jsonl: generating ~$EVENTS events ($obj objects)..."
+	"$PROG" gen scale --objects "$obj" -o "$DIR/events.jsonl" >/dev/null
+	rm -f "$DIR/events.jsonl.truth.json"
+	say "jsonl: ingest and its sqlite3 ceiling..."
+	ingest_row "jsonl ingest" "$DIR/events.jsonl"
+	mv "$DIR/last.db" "$DIR/events.db"
+	rm -f "$DIR/events.jsonl"
+
+	if [ "$HTML" != 0 ]; then
+		say "html: report of $(sqlite3 "$DIR/events.db" 'SELECT count(*) FROM objects') objects..."
+		measure "$DIR/html" "$PROG" report --format html -o "$DIR/report.html" "$DIR/events.db"
+		h_s=$M_S h_kb=$M_KB
+		hobj=$(sqlite3 "$DIR/events.db" "SELECT count(*) FROM objects")
+		cat >"$DIR/scans.sql" <<-'EOF'
+		SELECT count(*), count(t_offloaded), sum(fate = 'failed'), sum(fate = 'terminated'),
+		       sum(fate = 'lost') FROM objects WHERE trace_id = 1;
+		SELECT kind, t_complete - t_request AS l, adapter, layer FROM operations
+		 WHERE opid BETWEEN 1099511627776 AND 2199023255551 AND t_complete IS NOT NULL
+		 ORDER BY kind, l;
+		SELECT kind, t_complete - t_request, t_request FROM operations
+		 WHERE opid BETWEEN 1099511627776 AND 2199023255551 AND t_complete IS NOT NULL;
+		SELECT id, adapter, layer, fate, coalesce(t_request, t_published, t_offloaded, t_last),
+		       coalesce(t_terminated, t_last) FROM objects
+		 WHERE oid BETWEEN 1099511627776 AND 2199023255551;
+		EOF
+		measure "$DIR/scans" sqlite3 "$DIR/events.db" ".read $DIR/scans.sql"
+		row "html report" "$(wc -c <"$DIR/events.db")" "$hobj" objects "$h_s" "$h_kb" \
+			"sqlite3 scans, $(wc -c <"$DIR/report.html") B page" "$M_S" "" ""
+	fi
+fi
+
+if [ "$LIVE" -gt 0 ]; then
+	say "jsonl: $LIVE objects live at once..."
+	awk -v n="$LIVE" 'BEGIN {
+		t = 1700000000000000000
+		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"state\":\"neighbor\",\"slot\":\"0xffffe00020000000\"}\n", t
+		printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"parent\":\"0xffffe00010000000\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\"}\n", t
+		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000000\",\"value\":\"0xffffc00020000000\"}\n", t + 100
+		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t + 100
+		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"status\":\"0x0\"}\n", t + 200
+		printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000100\",\"status\":\"0x0\"}\n", t + 200
 		t += 1000
-	}
-	for (i = 0; i < n; i++) {
-		root = sprintf("0xffffe006%07x0", i); slot = sprintf("0xffffe005%07x0", i)
-		printf "{\"ts\":%d,\"ev\":\"terminate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t, root, root, slot, sprintf("0xffffc005%07x0", i)
-		printf "{\"ts\":%d,\"ev\":\"terminate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 80, root, root
-		printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"0x0\"}\n", t + 90, slot
-		t += 1000
-	}
-}' > "$DIR/live.jsonl"
-rm -f "$DIR/live.db" "$DIR/live.db-journal"
-/usr/bin/time -f '%e %M' -o "$DIR/live.time" "$PROG" ingest -q --db "$DIR/live.db" "$DIR/live.jsonl"
-read -r live_s live_kb < "$DIR/live.time"
-peak_live=$(sqlite3 "$DIR/live.db" "SELECT value FROM meta WHERE key = 'peak_live_objects'" 2>/dev/null || echo "?")
+		for (i = 0; i < n; i++) {
+			root = sprintf("0xffffe003%07x0", i); blk = sprintf("0xffffe004%07x0", i)
+			slot = sprintf("0xffffe005%07x0", i); val = sprintf("0xffffc005%07x0", i)
+			printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"ip4\",\"slot\":\"0xffffe00020000100\",\"value\":\"0xffffc00020000100\"}\n", t, root, root
+			printf "{\"ts\":%d,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"parent\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"tuple\":{\"src\":\"10.0.0.1\",\"sport\":%d,\"dst\":\"10.0.0.2\",\"dport\":445}}\n", t, root, blk, root, slot, 1024 + i % 60000
+			printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t + 50, slot, val
+			printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, blk
+			printf "{\"ts\":%d,\"ev\":\"initiate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 90, root, root
+			t += 1000
+		}
+		for (i = 0; i < n; i++) {
+			root = sprintf("0xffffe006%07x0", i); slot = sprintf("0xffffe005%07x0", i)
+			printf "{\"ts\":%d,\"ev\":\"terminate\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"state\":\"tcp\",\"slot\":\"%s\",\"value\":\"%s\"}\n", t, root, root, slot, sprintf("0xffffc005%07x0", i)
+			printf "{\"ts\":%d,\"ev\":\"terminate_done\",\"adapter\":\"nic0\",\"root\":\"%s\",\"block\":\"%s\",\"status\":\"0x0\"}\n", t + 80, root, root
+			printf "{\"ts\":%d,\"ev\":\"ctx_write\",\"adapter\":\"nic0\",\"slot\":\"%s\",\"value\":\"0x0\"}\n", t + 90, slot
+			t += 1000
+		}
+	}' >"$DIR/live.jsonl"
+	ingest_row "jsonl, $LIVE live" "$DIR/live.jsonl"
+	rm -f "$DIR/live.jsonl" "$DIR/last.db"
+fi
 
-# -- 3. a large .etl ---------------------------------------------------------
+# ---- .etl (manifest, the chimney provider) ---------------------------------
 if [ "$ETL_MB" -gt 0 ]; then
-	# about 150 bytes per record in the .etl: scale objects to the size asked
-	"$PROG" gen scale --objects 10000 -o "$DIR/probe.etl" >/dev/null
-	per=$(wc -c < "$DIR/probe.etl")
-	eobj=$(awk "BEGIN{printf \"%d\", $ETL_MB * 1048576 * 10000 / $per + 1}")
-	echo "bench: generating a ${ETL_MB} MB .etl (scale, $eobj objects)..."
-	"$PROG" gen scale --objects "$eobj" -o "$DIR/big.etl" >/dev/null
-	ebytes=$(wc -c < "$DIR/big.etl")
-	cat "$DIR/big.etl" > /dev/null
-	/usr/bin/time -f '%e %M' -o "$DIR/cnt.time" "$PROG" dump --count "$DIR/big.etl" > "$DIR/cnt.out"
-	read -r cnt_s cnt_kb < "$DIR/cnt.time"
-	erec=$(grep -o '[0-9][0-9]*' "$DIR/cnt.out" | head -n 1)
-	/usr/bin/time -f '%e %M' -o "$DIR/dj.time" sh -c "\"$PROG\" dump --format jsonl \"$DIR/big.etl\" > /dev/null"
-	read -r dj_s dj_kb < "$DIR/dj.time"
-	rm -f "$DIR/etl.db" "$DIR/etl.db-journal"
-	/usr/bin/time -f '%e %M' -o "$DIR/ei.time" "$PROG" ingest -q --db "$DIR/etl.db" "$DIR/big.etl"
-	read -r ei_s ei_kb < "$DIR/ei.time"
-	een=$(sqlite3 "$DIR/etl.db" "SELECT count(*) FROM events")
-	sqlite3 -csv "$DIR/etl.db" "SELECT * FROM events" > "$DIR/etl-events.csv"
-	rm -f "$DIR/sq2.db"
-	sqlite3 "$DIR/sq2.db" < "$DIR/events.sql"
-	/usr/bin/time -f '%e %M' -o "$DIR/sq2.time" sqlite3 "$DIR/sq2.db" \
-		"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/etl-events.csv events"
-	read -r sq2_s sq2_kb < "$DIR/sq2.time"
-	rm -f "$DIR/etl-events.csv" "$DIR/sq2.db"
+	obj=$(objects_for_mb "$ETL_MB" etl)
+	say "etl: generating a $ETL_MB MiB .etl ($obj objects)..."
+	"$PROG" gen scale --objects "$obj" -o "$DIR/big.etl" >/dev/null
+	rm -f "$DIR/big.etl.truth.json"
+	eb=$(wc -c <"$DIR/big.etl")
+	cat_s "$DIR/big.etl"
+	measure "$DIR/count" "$PROG" dump --count "$DIR/big.etl"
+	recs=$("$PROG" dump --count "$DIR/big.etl" | sed -n 's/^\([0-9]*\) records.*/\1/p')
+	row "etl dump --count" "$eb" "$recs" records "$M_S" "$M_KB" "cat" "$CAT_S" "" ""
+	say "etl: dump --format jsonl..."
+	measure "$DIR/dumpj" "$PROG" dump --format jsonl "$DIR/big.etl"
+	dj_rate=$(awk -v n="$recs" -v s="$M_S" 'BEGIN { print n / s }')
+	row "etl dump --format jsonl" "$eb" "$recs" records "$M_S" "$M_KB" "cat" "$CAT_S" \
+		">=1M records/s" "$(verdict "$dj_rate" 1000000)"
+	say "etl: ingest and its sqlite3 ceiling..."
+	ingest_row "etl ingest" "$DIR/big.etl"
+	rm -f "$DIR/big.etl" "$DIR/last.db"
 fi
 
-awk -v n="$n" -v bytes="$bytes" -v ot="$ot_s" -v sq="$sq_s" -v sqn="$sq_n" \
-    -v otkb="$ot_kb" -v sqkb="$sq_kb" -v live="$LIVE" -v lkb="$live_kb" -v ls="$live_s" \
-    -v peak="$peak_live" 'BEGIN {
-	printf "\nofftrace bench (%s events, %.0f MB of JSON lines)\n", n, bytes / 1e6
-	printf "  offtrace ingest (jsonl -> engine -> SQLite): %7.2f s  %9.0f events/s  peak RSS %6.1f MiB\n", ot, n / ot, otkb / 1024
-	printf "  sqlite3 shell .import of the same rows (CSV): %7.2f s  %9.0f rows/s    peak RSS %6.1f MiB  (%s rows)\n", sq, sqn / sq, sqkb / 1024, sqn
-	printf "  ratio offtrace / sqlite3 import: %.2f (1.00 = as fast as SQLite bulk import alone)\n", ot / sq
-	printf "  %d objects live at once (peak_live_objects %s): peak RSS %.1f MiB in %.2f s\n", live, peak, lkb / 1024, ls
-	printf "  targets: >= 500000 events/s: %s; < 256 MiB with %d live objects: %s\n", \
-		(n / ot >= 500000 ? "met" : "NOT met"), live, (lkb / 1024 < 256 ? "met" : "NOT met")
-}'
-if [ "$ETL_MB" -gt 0 ]; then
-	awk -v eb="$ebytes" -v er="$erec" -v cs="$cnt_s" -v ckb="$cnt_kb" -v ds="$dj_s" \
-	    -v es="$ei_s" -v ekb="$ei_kb" -v en="$een" -v qs="$sq2_s" 'BEGIN {
-		printf "\n.etl (%.0f MiB, %s records, chimney provider, 4 CPUs, 8 KiB buffers)\n", eb / 1048576, er
-		printf "  dump --count:                 %7.2f s  %10.0f records/s  peak RSS %6.1f MiB\n", cs, er / cs, ckb / 1024
-		printf "  dump --format jsonl >/dev/null: %5.2f s  %10.0f records/s\n", ds, er / ds
-		printf "  ingest (etl -> engine -> SQLite): %5.2f s  %10.0f events/s   peak RSS %6.1f MiB\n", es, en / es, ekb / 1024
-		printf "  sqlite3 shell .import of the same %s rows: %.2f s\n", en, qs
-		printf "  ratio ingest / sqlite3 import: %.2f\n", es / qs
-		printf "  targets: count-only >= 5M records/s: %s; ingest within 1.5x of sqlite3: %s\n", \
-			(er / cs >= 5000000 ? "met" : "NOT met"), (es / qs <= 1.5 ? "met" : "NOT met")
-	}'
+# ---- binary WPP .etl ---------------------------------------------------------
+if [ "$WPP_MB" -gt 0 ]; then
+	obj=$(objects_for_mb "$WPP_MB" wpp)
+	say "wpp: generating a $WPP_MB MiB binary WPP .etl ($obj objects)..."
+	rm -rf "$DIR/big-wpp.etl.tmf"
+	"$PROG" gen scale --objects "$obj" --format wpp -o "$DIR/big-wpp.etl" >/dev/null
+	rm -f "$DIR/big-wpp.etl.truth.json"
+	wb=$(wc -c <"$DIR/big-wpp.etl")
+	cat_s "$DIR/big-wpp.etl"
+	measure "$DIR/wcount" "$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" "$DIR/big-wpp.etl"
+	w_s=$M_S w_kb=$M_KB
+	wmsg=$("$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" "$DIR/big-wpp.etl" |
+		sed -n 's/.* \([0-9]*\) WPP messages decoded.*/\1/p')
+	row "wpp dump --count --tmf" "$wb" "$wmsg" messages "$w_s" "$w_kb" "cat" "$CAT_S" "" ""
+	say "wpp: ingest and its sqlite3 ceiling..."
+	ingest_row "wpp ingest" "$DIR/big-wpp.etl" --tmf "$DIR/big-wpp.etl.tmf"
+	rm -rf "$DIR/big-wpp.etl" "$DIR/big-wpp.etl.tmf" "$DIR/last.db"
 fi
 
-# -- 4. the HTML report of a large trace -------------------------------------
-if [ "$HTML_OBJ" -gt 0 ]; then
-	echo "bench: HTML report of $HTML_OBJ objects (generating and ingesting first)..."
-	"$PROG" gen scale --objects "$HTML_OBJ" -o "$DIR/html.jsonl" >/dev/null
-	rm -f "$DIR/html.db" "$DIR/html.db-journal"
-	"$PROG" ingest -q --db "$DIR/html.db" "$DIR/html.jsonl"
-	rm -f "$DIR/html.jsonl"
-	/usr/bin/time -f '%e %M' -o "$DIR/html.time" "$PROG" report --format html \
-		-o "$DIR/report.html" "$DIR/html.db"
-	read -r h_s h_kb < "$DIR/html.time"
-	h_bytes=$(wc -c < "$DIR/report.html")
-	awk -v n="$HTML_OBJ" -v s="$h_s" -v kb="$h_kb" -v b="$h_bytes" 'BEGIN {
-		printf "\nHTML report of %d objects: %.2f s, %.2f MiB (peak RSS %.1f MiB)\n", n, s, b / 1048576, kb / 1024
-		printf "  targets: < 10 s: %s; < 20 MiB: %s\n", (s < 10 ? "met" : "NOT met"), (b < 20 * 1048576 ? "met" : "NOT met")
-	}'
+# ---- tracefmt text -------------------------------------------------------------
+if [ "$TEXT_MB" -gt 0 ]; then
+	obj=$(objects_for_mb "$TEXT_MB" text)
+	say "text: generating $TEXT_MB MiB of tracefmt text ($obj objects)..."
+	"$PROG" gen scale --objects "$obj" --format text -o "$DIR/big.txt" >/dev/null
+	rm -f "$DIR/big.txt.truth.json"
+	say "text: ingest and its sqlite3 ceiling..."
+	ingest_row "text ingest" "$DIR/big.txt"
+	rm -f "$DIR/big.txt" "$DIR/last.db"
 fi
 
-# -- 5. a large capture --------------------------------------------------------
+# ---- captures -------------------------------------------------------------------
+flows_run() {	# FILE: FL_S FL_KB FL_PK (packets counted)
+	cat "$1" >/dev/null
+	measure "$DIR/flows" "$PROG" flows "$1"
+	FL_S=$M_S FL_KB=$M_KB
+	FL_PK=$(sed -n 's/^offtrace: flows: \([0-9]*\) packets.*/\1/p' "$DIR/flows.err")
+}
+tool_s() {	# NAME CMD...: TOOL_S, or empty when NAME is not installed
+	TOOL_S=
+	command -v "$1" >/dev/null 2>&1 || return 0
+	shift
+	measure "$DIR/tool" "$@"
+	TOOL_S=$M_S
+}
 if [ "$CAP_MB" -gt 0 ]; then
-	# one mkpcap round is 31 packets, 3,472 bytes: new addresses and ports
-	# each round, so every round adds its flows
-	rounds=$(awk "BEGIN{printf \"%d\", $CAP_MB * 1048576 / 3472 + 1}")
-	echo "bench: generating a ${CAP_MB} MB pcap ($rounds mkpcap rounds)..."
+	# one mkpcap round is 31 packets, 3,472 bytes, new flows each round
+	rounds=$(awk -v mb="$CAP_MB" 'BEGIN { printf "%d", mb * 1048576 / 3472 + 1 }')
+	say "pcap: $CAP_MB MiB ($rounds mkpcap rounds): flows, tcpdump, tshark..."
 	"$MKPCAP" --repeat "$rounds" "$DIR/big.pcap"
-	cbytes=$(wc -c < "$DIR/big.pcap")
-	cat "$DIR/big.pcap" > /dev/null
-	/usr/bin/time -f '%e %M' -o "$DIR/fl.time" sh -c \
-		"\"$PROG\" flows \"$DIR/big.pcap\" > /dev/null 2> \"$DIR/fl.err\""
-	read -r fl_s fl_kb < "$DIR/fl.time"
-	pk=$(sed -n 's/^offtrace: flows: \([0-9]*\) packets.*/\1/p' "$DIR/fl.err")
-	nfl=$(sed -n 's/.* \([0-9]*\) flows (.*/\1/p' "$DIR/fl.err")
-	td_s=0 ts_s=0
-	if command -v tcpdump >/dev/null 2>&1; then
-		/usr/bin/time -f '%e' -o "$DIR/td.time" sh -c \
-			"tcpdump -r \"$DIR/big.pcap\" -w /dev/null 2>/dev/null"
-		read -r td_s < "$DIR/td.time"
+	cb=$(wc -c <"$DIR/big.pcap")
+	flows_run "$DIR/big.pcap"
+	tool_s tcpdump tcpdump -r "$DIR/big.pcap" -w /dev/null
+	if [ -n "$TOOL_S" ]; then
+		row "pcap flows" "$cb" "$FL_PK" packets "$FL_S" "$FL_KB" "tcpdump -r -w /dev/null" \
+			"$TOOL_S" ">=0.5 of tcpdump" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 0.5)"
+	else
+		say "pcap: tcpdump not installed (Debian package tcpdump): no tcpdump row"
 	fi
-	if command -v tshark >/dev/null 2>&1; then
-		/usr/bin/time -f '%e' -o "$DIR/ts.time" sh -c \
-			"tshark -q -z conv,tcp -r \"$DIR/big.pcap\" > /dev/null 2>&1"
-		read -r ts_s < "$DIR/ts.time"
+	tool_s tshark tshark -q -z conv,tcp -r "$DIR/big.pcap"
+	if [ -n "$TOOL_S" ]; then
+		row "pcap flows" "$cb" "$FL_PK" packets "$FL_S" "$FL_KB" "tshark -q -z conv,tcp" \
+			"$TOOL_S" ">=50 x tshark" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 50)"
+	else
+		say "pcap: tshark not installed (Debian package tshark): no tshark row"
 	fi
-	awk -v b="$cbytes" -v p="$pk" -v nf="$nfl" -v s="$fl_s" -v kb="$fl_kb" -v td="$td_s" \
-	    -v ts="$ts_s" 'BEGIN {
-		printf "\npcap (%.0f MiB, %s packets, %s TCP flows)\n", b / 1048576, p, nf
-		printf "  offtrace flows (CSV > /dev/null):        %7.2f s  %10.0f packets/s  peak RSS %.1f MiB\n", s, p / s, kb / 1024
-		if (td > 0)
-			printf "  tcpdump -r FILE -w /dev/null:            %7.2f s  %10.0f packets/s  (offtrace / tcpdump time: %.2f)\n", td, p / td, s / td
-		else
-			print "  tcpdump: not installed (Debian package tcpdump)"
-		if (ts > 0)
-			printf "  tshark -q -z conv,tcp:                   %7.2f s  %10.0f packets/s  (offtrace is %.1fx tshark)\n", ts, p / ts, ts / s
-		else
-			print "  tshark: not installed (Debian package tshark)"
-		printf "  targets: >= 3M packets/s: %s; >= 50x tshark: %s; within 2x of tcpdump: %s\n", \
-			(p / s >= 3000000 ? "met" : "NOT met"), \
-			(ts > 0 ? (ts / s >= 50 ? "met" : "NOT met") : "not measured"), \
-			(td > 0 ? (s / td <= 2 ? "met" : "NOT met") : "not measured")
-	}'
 	rm -f "$DIR/big.pcap"
 fi
-
-# -- 6. WPP: tracefmt text and binary ------------------------------------------
-if [ "$WPP_MB" -gt 0 ]; then
-	"$PROG" gen scale --objects 10000 --format text -o "$DIR/probe.txt" >/dev/null
-	per=$(wc -c < "$DIR/probe.txt")
-	tobj=$(awk "BEGIN{printf \"%d\", $WPP_MB * 1048576 * 10000 / $per + 1}")
-	echo "bench: generating a ${WPP_MB} MB tracefmt text file (scale, $tobj objects)..."
-	"$PROG" gen scale --objects "$tobj" --format text -o "$DIR/big.txt" >/dev/null
-	tlines=$(wc -l < "$DIR/big.txt")
-	tbytes=$(wc -c < "$DIR/big.txt")
-	cat "$DIR/big.txt" > /dev/null
-	/usr/bin/time -f '%e %M' -o "$DIR/tst.time" "$PROG" profile stats "$DIR/big.txt" > /dev/null
-	read -r tst_s tst_kb < "$DIR/tst.time"
-	rm -f "$DIR/txt.db" "$DIR/txt.db-journal"
-	/usr/bin/time -f '%e %M' -o "$DIR/ti.time" "$PROG" ingest -q --db "$DIR/txt.db" "$DIR/big.txt"
-	read -r ti_s ti_kb < "$DIR/ti.time"
-	ten=$(sqlite3 "$DIR/txt.db" "SELECT count(*) FROM events")
-	# every row the ingest stored: events, and what the engine derived
-	trows=$(sqlite3 "$DIR/txt.db" "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM objects)
-		+ (SELECT count(*) FROM operations) + (SELECT count(*) FROM blocks)
-		+ (SELECT count(*) FROM ctx_writes) + (SELECT count(*) FROM violations)
-		+ (SELECT count(*) FROM violation_events) + (SELECT count(*) FROM leaks)")
-	sqlite3 -csv "$DIR/txt.db" "SELECT * FROM events" > "$DIR/txt-events.csv"
-	rm -f "$DIR/sq3.db" "$DIR/txt.db" "$DIR/big.txt"
-	sqlite3 "$DIR/sq3.db" < "$DIR/events.sql"
-	/usr/bin/time -f '%e' -o "$DIR/sq3.time" sqlite3 "$DIR/sq3.db" \
-		"PRAGMA synchronous=OFF" ".mode csv" ".import $DIR/txt-events.csv events"
-	read -r sq3_s < "$DIR/sq3.time"
-	rm -f "$DIR/txt-events.csv" "$DIR/sq3.db"
-	# SQLite's own ceiling for this table: the shell inserting as many
-	# rows shaped like an initiate event, made by generate_series (no
-	# text to parse, no binding), into a new file with offtrace's page
-	# size, cache and synchronous setting
-	{ echo "PRAGMA page_size = 16384;"; cat "$DIR/events.sql"; echo ";"; } | sqlite3 "$DIR/sq4.db"
-	/usr/bin/time -f '%e' -o "$DIR/sq4.time" sqlite3 "$DIR/sq4.db" \
-		"PRAGMA synchronous=OFF" "PRAGMA cache_size=-32768" \
-		"INSERT INTO events SELECT 1099511627776 + value, 1, value, 1700000000000000000 + value * 100,
-		 'initiate', 1, 4, 3120, 'nic0', 'target', -8796093022208 + value * 256,
-		 -8796093022208 + value * 256 + 160, -8796093022208 + value * 256, 'tcp',
-		 -8796093022208 + value * 16 + 8, -8796093022208 + value * 16,
-		 NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, value + 1
-		 FROM generate_series(1, $ten)"
-	read -r sq4_s < "$DIR/sq4.time"
-	rm -f "$DIR/sq4.db"
-
-	"$PROG" gen scale --objects 10000 --format wpp -o "$DIR/probe-wpp.etl" >/dev/null
-	per=$(wc -c < "$DIR/probe-wpp.etl")
-	wobj=$(awk "BEGIN{printf \"%d\", $WPP_MB * 1048576 * 10000 / $per + 1}")
-	echo "bench: generating a ${WPP_MB} MB binary WPP .etl (scale, $wobj objects)..."
-	rm -rf "$DIR/big-wpp.etl.tmf"
-	"$PROG" gen scale --objects "$wobj" --format wpp -o "$DIR/big-wpp.etl" >/dev/null
-	wbytes=$(wc -c < "$DIR/big-wpp.etl")
-	cat "$DIR/big-wpp.etl" > /dev/null
-	/usr/bin/time -f '%e %M' -o "$DIR/wc.time" "$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" \
-		"$DIR/big-wpp.etl" > "$DIR/wc.out"
-	read -r wc_s wc_kb < "$DIR/wc.time"
-	wmsg=$(sed -n 's/.* \([0-9]*\) WPP messages decoded/\1/p' "$DIR/wc.out")
-	rm -f "$DIR/big-wpp.etl"
-	awk -v tl="$tlines" -v tb="$tbytes" -v ts="$tst_s" -v is="$ti_s" -v ikb="$ti_kb" \
-	    -v en="$ten" -v tr="$trows" -v qs="$sq3_s" -v cs="$sq4_s" -v wb="$wbytes" -v wm="$wmsg" -v ws="$wc_s" \
-	    -v wkb="$wc_kb" 'BEGIN {
-		printf "\ntracefmt text (%.0f MiB, %d lines, chimney vocabulary)\n", tb / 1048576, tl
-		printf "  profile stats (read + match, no store): %7.2f s  %10.0f lines/s\n", ts, tl / ts
-		printf "  ingest (text -> engine -> SQLite):       %7.2f s  %10.0f lines/s  peak RSS %.1f MiB\n", is, tl / is, ikb / 1024
-		printf "  sqlite3 shell .import of the same %d event rows: %.2f s (ratio ingest / import %.2f)\n", en, qs, is / qs
-		printf "  rows stored by the ingest: %d (%d events, %d derived: objects, operations, blocks, ...) = %.0f rows/s\n", tr, en, tr - en, tr / is
-		printf "  sqlite3 shell INSERT of %d rows from generate_series (SQLite'"'"'s ceiling for events, nothing parsed): %.2f s  %10.0f rows/s\n", en, cs, en / cs
-		printf "  at that ceiling, storing %.2f rows per line allows at most %.0f lines/s; ingest reaches %.0f%% of it\n", tr / tl, (en / cs) / (tr / tl), 100 * (tr / is) / (en / cs)
-		printf "binary WPP .etl (%.0f MiB, %d messages)\n", wb / 1048576, wm
-		printf "  dump --count --tmf (decode, no render):  %7.2f s  %10.0f messages/s  peak RSS %.1f MiB\n", ws, wm / ws, wkb / 1024
-		printf "  targets: text ingest >= 1M lines/s: %s; WPP decode >= 3M messages/s: %s\n", \
-			(tl / is >= 1000000 ? "met" : "NOT met"), (wm / ws >= 3000000 ? "met" : "NOT met")
-	}'
+if [ "$PKT_MB" -gt 0 ]; then
+	# one round of mkpcap --pktmon is 93 PktMon records, about 20 KB
+	"$MKPCAP" --pktmon --repeat 100 "$DIR/probe-pk.etl"
+	per=$(wc -c <"$DIR/probe-pk.etl")
+	rounds=$(awk -v mb="$PKT_MB" -v per="$per" 'BEGIN { printf "%d", mb * 1048576 * 100 / per + 1 }')
+	rm -f "$DIR/probe-pk.etl"
+	say "pktmon: $PKT_MB MiB ($rounds mkpcap rounds): flows, cat, tcpdump of the same packets..."
+	"$MKPCAP" --pktmon --repeat "$rounds" "$DIR/big-pk.etl"
+	pb=$(wc -c <"$DIR/big-pk.etl")
+	flows_run "$DIR/big-pk.etl"
+	cat_s "$DIR/big-pk.etl"
+	row "pktmon flows" "$pb" "$FL_PK" packets "$FL_S" "$FL_KB" "cat" "$CAT_S" "" ""
+	"$MKPCAP" --repeat "$rounds" "$DIR/same.pcap"
+	cat "$DIR/same.pcap" >/dev/null
+	tool_s tcpdump tcpdump -r "$DIR/same.pcap" -w /dev/null
+	[ -z "$TOOL_S" ] ||
+		row "pktmon flows" "$pb" "$FL_PK" packets "$FL_S" "$FL_KB" \
+			"tcpdump, same packets as pcap" "$TOOL_S" "" ""
+	rm -f "$DIR/big-pk.etl" "$DIR/same.pcap"
 fi
+
+# ---- scaling: 1x, 4x, 16x ------------------------------------------------------
+if [ "$SCALE" -gt 0 ]; then
+	obj1=$(objects_for_events "$SCALE")
+	for k in 1 4 16; do
+		say "scale: jsonl ingest at ${k}x ($((obj1 * k)) objects)..."
+		"$PROG" gen scale --objects $((obj1 * k)) -o "$DIR/scale.jsonl" >/dev/null
+		rm -f "$DIR/scale.jsonl.truth.json" "$DIR/scale.db" "$DIR/scale.db-journal"
+		cat "$DIR/scale.jsonl" >/dev/null
+		measure "$DIR/scale" "$PROG" ingest -q --db "$DIR/scale.db" "$DIR/scale.jsonl"
+		n=$(sqlite3 "$DIR/scale.db" "SELECT count(*) FROM events")
+		if [ $k = 1 ]; then
+			s1=$M_S kb1=$M_KB
+			row "scale 1x jsonl ingest" "$(wc -c <"$DIR/scale.jsonl")" "$n" events "$M_S" \
+				"$M_KB" "" 0 "" ""
+			mv "$DIR/scale.db" "$DIR/scale1.db"
+		else
+			lin=$(awk -v a="$s1" -v k=$k -v b="$M_S" 'BEGIN { print a * k }')
+			v=$(awk -v a="$s1" -v k=$k -v b="$M_S" -v r1="$kb1" -v r="$M_KB" 'BEGIN {
+				print ((a * k / b >= 0.8 ? "linear" : "NOT linear") ", RSS " \
+				       (r <= 1.25 * r1 ? "flat" : "NOT flat") sprintf(" (%.2fx)", r / r1)) }')
+			row "scale ${k}x jsonl ingest" "$(wc -c <"$DIR/scale.jsonl")" "$n" events "$M_S" \
+				"$M_KB" "${k} x the 1x time" "$lin" "time linear, RSS flat" "$v"
+		fi
+		rm -f "$DIR/scale.jsonl" "$DIR/scale.db"
+	done
+fi
+
+# ---- the fleet: push to ClickHouse ------------------------------------------
+if [ "$PUSH" != 0 ]; then
+	. "$ROOT/tests/tools/chserver.sh"
+	if ! ch_find; then
+		say "push: skipped: clickhouse-server and clickhouse-client are not installed (apt-get install clickhouse-server clickhouse-client)"
+	elif ! command -v python3 >/dev/null 2>&1; then
+		say "push: skipped: python3 (to choose free ports) is not installed"
+	else
+		if [ "$PUSH_EVENTS" != "$EVENTS" ] || [ ! -f "$DIR/events.db" ]; then
+			obj=$(objects_for_events "$PUSH_EVENTS")
+			say "push: generating and ingesting a run of ~$PUSH_EVENTS events..."
+			"$PROG" gen scale --objects "$obj" -o "$DIR/push.jsonl" >/dev/null
+			rm -f "$DIR/push.db" "$DIR/push.jsonl.truth.json"
+			"$PROG" ingest -q --db "$DIR/push.db" "$DIR/push.jsonl"
+			rm -f "$DIR/push.jsonl"
+			PDB=$DIR/push.db
+		else
+			PDB=$DIR/events.db
+		fi
+		CH=$DIR/ch
+		rm -rf "$CH"
+		mkdir -p "$CH"
+		set -- $(ch_ports 2)
+		H=$1 T=$2
+		ch_users "$CH/users.xml"
+		ch_conf "$CH/s" "$H" "$T" "$CH/users.xml"
+		trap 'ch_stop "$CH/s"' EXIT
+		trap 'exit 1' INT TERM
+		if ch_start "$CH/s" "$H" "$PROG"; then
+			U=http://127.0.0.1:$H
+			chc() { "$CH_CLIENT" --host 127.0.0.1 --port "$T" "$@"; }
+			tables=$(chc --query "SELECT 1" >/dev/null &&
+				"$PROG" fleet init --clickhouse "$U/probe" 2>/dev/null &&
+				chc --query "SELECT name FROM system.tables WHERE database = 'probe'
+					AND name LIKE '%\\_local' AND name != 'runs_local' ORDER BY name")
+			ev=$(sqlite3 "$PDB" "SELECT count(*) FROM events")
+			# push_fmt FORMAT GZIP DB NAME: push DB in FORMAT (gzip-compressed
+			# or not) to a new database NAME; P_S, P_KB, P_ROWS (every row
+			# the push wrote, the run's row too)
+			push_fmt() {
+				"$PROG" fleet init --clickhouse "$U/$4" 2>/dev/null
+				export OFFTRACE_PUSH_FORMAT=$1 OFFTRACE_PUSH_GZIP=$2
+				measure "$DIR/push" "$PROG" push -q --events --clickhouse "$U/$4" "$3"
+				unset OFFTRACE_PUSH_FORMAT OFFTRACE_PUSH_GZIP
+				P_S=$M_S P_KB=$M_KB
+				P_ROWS=$(chc --query "SELECT sum(rows) FROM system.parts
+					WHERE database = '$4' AND active")
+			}
+			# client_fmt FORMAT SRCDB: clickhouse-client inserting the rows of
+			# SRCDB's tables, exported in FORMAT, into a new database; CL_S
+			client_fmt() {
+				_db=c_$(echo "$1" | tr 'A-Z' 'a-z')
+				"$PROG" fleet init --clickhouse "$U/$_db" 2>/dev/null
+				for _t in $tables runs_local; do
+					chc --query "SELECT * FROM $2.$_t FORMAT $1" >"$CH/$_t.data"
+				done
+				cat "$CH"/*.data >/dev/null
+				{
+					echo "set -e"
+					for _t in $tables runs_local; do
+						# an empty table: no request (push sends none either)
+						[ -s "$CH/$_t.data" ] &&
+							echo "\"$CH_CLIENT\" --host 127.0.0.1 --port $T --query 'INSERT INTO $_db.$_t FORMAT $1' <\"$CH/$_t.data\""
+					done
+				} >"$CH/client.sh"
+				measure "$DIR/client" sh "$CH/client.sh"
+				CL_S=$M_S
+				rm -f "$CH"/*.data
+				chc --query "DROP DATABASE $_db"
+			}
+			# RowBinary (push's format), as to this machine (no gzip) and as
+			# to another (gzip); TabSeparated for the comparison
+			for cfg in "RowBinary 0" "RowBinary 1" "TabSeparated 0"; do
+				set -- $cfg
+				f=$1 gz=$2
+				say "push: $ev events (--events) as $f$([ $gz = 1 ] && echo ', gzip'), and clickhouse-client inserting the same rows..."
+				push_fmt $f $gz "$PDB" "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
+				if [ $gz = 0 ]; then
+					client_fmt $f "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
+					cl_s=$CL_S
+				fi
+				r=$(ratio "$cl_s" "$P_S")
+				row "push --events, $f$([ $gz = 1 ] && echo ' gzip')" "$(wc -c <"$PDB")" \
+					"$P_ROWS" rows "$P_S" "$P_KB" "clickhouse-client, $f" "$cl_s" \
+					">=0.5 of client" "$(verdict "$r" 0.5)"
+				[ "$f $gz" = "RowBinary 0" ] && big_kb=$P_KB
+				chc --query "DROP DATABASE p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
+			done
+			if [ -f "$DIR/scale1.db" ]; then
+				say "push: peak RSS of a small run (the 1x scale run)..."
+				push_fmt RowBinary 0 "$DIR/scale1.db" p_small
+				row "push --events, small run" "$(wc -c <"$DIR/scale1.db")" "$P_ROWS" rows \
+					"$P_S" "$P_KB" "" 0 "RSS flat in the run's size" \
+					"$(awk -v a="$big_kb" -v b="$P_KB" 'BEGIN {
+						printf "%s (big run %.2fx)", (a <= 1.25 * b ? "flat" : "NOT flat"), a / b }')"
+			fi
+		else
+			say "push: skipped: the ClickHouse server did not start (see $CH/s/log)"
+		fi
+		ch_stop "$CH/s"
+		trap - EXIT
+		rm -rf "$CH"
+	fi
+fi
+rm -f "$DIR/scale1.db" "$DIR/events.db" "$DIR/push.db" "$DIR/report.html" "$DIR"/*.time "$DIR"/*.err
+
+# ---- the table ------------------------------------------------------------------
+awk -F'\t' -v load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" '
+function hb(b) { return b >= 1e9 ? sprintf("%.2f GB", b / 1e9) : b >= 1e6 ? sprintf("%.1f MB", b / 1e6) : sprintf("%.1f kB", b / 1e3) }
+function hn(n) { return n >= 1e6 ? sprintf("%.2fM", n / 1e6) : n >= 1e3 ? sprintf("%.1fk", n / 1e3) : sprintf("%d", n) }
+NR == 1 { next }
+{
+	r[NR] = sprintf("%-28s %9s %8s %-8s %8.2f %9s/s %8.1f  %-36s %8s %6s  %s%s%s",
+		$1, hb($2), hn($3), $4, $5, hn($6), $7 / 1024, $8,
+		($9 > 0 ? sprintf("%.2f", $9) : ""), ($10 > 0 ? sprintf("%.2f", $10) : ""),
+		$11, ($11 != "" && $12 != "" ? ": " : ""), $12)
+}
+END {
+	printf "\nofftrace bench (load average at the end: %s)\n", load
+	printf "%-28s %9s %8s %-8s %8s %11s %8s  %-36s %8s %6s  %s\n", "path", "input", "items", "unit",
+		"time s", "rate", "RSS MiB", "baseline (same run, same input)", "base s", "ratio", "target"
+	for (i = 2; i <= NR; i++) print r[i]
+	print "ratio = baseline time / offtrace time on the same items (> 1: offtrace faster)"
+}' "$TSV"
+echo "(tab-separated: $TSV)"

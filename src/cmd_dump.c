@@ -89,10 +89,16 @@ record_names(const struct ot_etl_record *rec, struct names *n)
 		uint8_t g[16];
 		const char *name;
 
-		if (ot_etl_kernel_group((unsigned)rec->kernel_group, rec->opcode, g, &name) == 0)
-			snprintf(n->kernel, sizeof(n->kernel), "Kernel/%s", name);
-		else
+		if (ot_etl_kernel_group((unsigned)rec->kernel_group, rec->opcode, g, &name) == 0) {
+			/* memcpy, not snprintf: most records of a kernel trace */
+			size_t l = strnlen(name, sizeof(n->kernel) - 8);
+
+			memcpy(n->kernel, "Kernel/", 7);
+			memcpy(n->kernel + 7, name, l);
+			n->kernel[7 + l] = '\0';
+		} else {
 			snprintf(n->kernel, sizeof(n->kernel), "Kernel/Group%d", rec->kernel_group);
+		}
 		n->provider = n->kernel;
 		return;
 	}
@@ -213,47 +219,160 @@ profile_fields(FILE *f, const struct ot_etl_record *rec, int json)
 	return 0;
 }
 
+/*
+ * dump --format jsonl builds each line in a buffer and writes it with one
+ * fwrite: through stdio's per-call locking and printf's format parsing
+ * (fprintf, fputs and putc per field) the formatting took 4/5 of the time,
+ * 0.7M records/s of a generated 270 MB .etl; the bytes are the same.
+ */
+struct jbuf {
+	char b[1024];
+	size_t n;
+};
+
+static inline void
+jb_str(struct jbuf *j, const char *s, size_t n)
+{
+	memcpy(j->b + j->n, s, n);
+	j->n += n;
+}
+
+#define JB_LIT(j, s) jb_str((j), (s), sizeof(s) - 1)
+
+static inline void
+jb_u64(struct jbuf *j, uint64_t v)
+{
+	char t[20];
+	size_t k = 0;
+
+	do {
+		t[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k)
+		j->b[j->n++] = t[--k];
+}
+
+/* a JSON string: plain text at once, anything else as ot_json_string */
+static void
+jb_name(struct jbuf *j, FILE *f, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < 256; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '"' || s[i] == '\\')
+			break;
+	if (s[i] == '\0') {
+		j->b[j->n++] = '"';
+		jb_str(j, s, i);
+		j->b[j->n++] = '"';
+		return;
+	}
+	fwrite(j->b, 1, j->n, f);
+	j->n = 0;
+	ot_json_string(f, s);
+}
+
+static inline void
+jb_id(struct jbuf *j, uint32_t v)
+{
+	if (v == 0xFFFFFFFFu)
+		JB_LIT(j, "null");
+	else
+		jb_u64(j, v);
+}
+
 static void
 dump_jsonl(FILE *f, const struct ot_etl_record *rec, int payload)
 {
+	static uint8_t last_guid[16];
+	static char g[37];
+	static int have_guid;
 	struct names n;
-	char g[37];
+	struct jbuf j;
+	const char *h;
+	uint64_t a;
 
 	record_names(rec, &n);
-	ot_etl_guid_str(rec->provider, g);
-	fprintf(f, "{\"ts_ns\":%" PRId64 ",\"rel_ms\":", rec->ts_ns);
-	put_ms(f, rec->rel_ns);
-	fprintf(f, ",\"hdr\":\"%s\",\"provider\":\"%s\",\"name\":", ot_etl_hdr_name(rec->hdr), g);
-	if (n.provider)
-		ot_json_string(f, n.provider);
-	else
-		fputs("null", f);
-	if (n.event) {
-		fputs(",\"event\":", f);
-		ot_json_string(f, n.event);
+	if (!have_guid || memcmp(last_guid, rec->provider, 16) != 0) {
+		ot_etl_guid_str(rec->provider, g);
+		memcpy(last_guid, rec->provider, 16);
+		have_guid = 1;
 	}
-	if (rec->kernel_group >= 0)
-		fprintf(f, ",\"hook\":%u", (unsigned)rec->hook_id);
-	fprintf(f, ",\"id\":%u,\"version\":%u,\"opcode\":%u,\"task\":%u,\"level\":%u,"
-		"\"keyword\":%" PRIu64 ",\"pid\":",
-		(unsigned)rec->id, (unsigned)rec->version, (unsigned)rec->opcode,
-		(unsigned)rec->task, (unsigned)rec->level, rec->keyword);
-	put_id(f, rec->pid);
-	fputs(",\"tid\":", f);
-	put_id(f, rec->tid);
-	fprintf(f, ",\"cpu\":%" PRIu32 ",\"len\":%zu", rec->cpu, rec->len);
-	if (payload && !profile_fields(f, rec, 1)) {
-		if (n.has_meta) {
-			fputs(",\"fields\":{", f);
-			ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 1);
-			putc('}', f);
-		} else {
-			fputs(",\"payload\":\"", f);
-			ot_tlg_hex(f, rec->payload, rec->len);
-			putc('"', f);
+	j.n = 0;
+	JB_LIT(&j, "{\"ts_ns\":");
+	if (rec->ts_ns < 0) {
+		j.b[j.n++] = '-';
+		jb_u64(&j, (uint64_t)0 - (uint64_t)rec->ts_ns);
+	} else {
+		jb_u64(&j, (uint64_t)rec->ts_ns);
+	}
+	/* ms since start with 6 decimals, from ns, without floating point */
+	JB_LIT(&j, ",\"rel_ms\":");
+	if (rec->rel_ns < 0)
+		j.b[j.n++] = '-';
+	a = rec->rel_ns < 0 ? (uint64_t)0 - (uint64_t)rec->rel_ns : (uint64_t)rec->rel_ns;
+	jb_u64(&j, a / 1000000);
+	j.b[j.n++] = '.';
+	a %= 1000000;
+	for (int d = 100000; d > 0; d /= 10)
+		j.b[j.n++] = (char)('0' + a / (uint64_t)d % 10);
+	JB_LIT(&j, ",\"hdr\":\"");
+	h = ot_etl_hdr_name(rec->hdr);
+	jb_str(&j, h, strlen(h));
+	JB_LIT(&j, "\",\"provider\":\"");
+	jb_str(&j, g, 36);
+	JB_LIT(&j, "\",\"name\":");
+	if (n.provider)
+		jb_name(&j, f, n.provider);
+	else
+		JB_LIT(&j, "null");
+	if (n.event) {
+		JB_LIT(&j, ",\"event\":");
+		jb_name(&j, f, n.event);
+	}
+	if (rec->kernel_group >= 0) {
+		JB_LIT(&j, ",\"hook\":");
+		jb_u64(&j, (unsigned)rec->hook_id);
+	}
+	JB_LIT(&j, ",\"id\":");
+	jb_u64(&j, (unsigned)rec->id);
+	JB_LIT(&j, ",\"version\":");
+	jb_u64(&j, (unsigned)rec->version);
+	JB_LIT(&j, ",\"opcode\":");
+	jb_u64(&j, (unsigned)rec->opcode);
+	JB_LIT(&j, ",\"task\":");
+	jb_u64(&j, (unsigned)rec->task);
+	JB_LIT(&j, ",\"level\":");
+	jb_u64(&j, (unsigned)rec->level);
+	JB_LIT(&j, ",\"keyword\":");
+	jb_u64(&j, rec->keyword);
+	JB_LIT(&j, ",\"pid\":");
+	jb_id(&j, rec->pid);
+	JB_LIT(&j, ",\"tid\":");
+	jb_id(&j, rec->tid);
+	JB_LIT(&j, ",\"cpu\":");
+	jb_u64(&j, rec->cpu);
+	JB_LIT(&j, ",\"len\":");
+	jb_u64(&j, rec->len);
+	if (payload) {
+		fwrite(j.b, 1, j.n, f);
+		j.n = 0;
+		if (!profile_fields(f, rec, 1)) {
+			if (n.has_meta) {
+				fputs(",\"fields\":{", f);
+				ot_tlg_print(f, &n.meta, rec->payload, rec->len, rec->ptr_size, 1);
+				putc('}', f);
+			} else {
+				fputs(",\"payload\":\"", f);
+				ot_tlg_hex(f, rec->payload, rec->len);
+				putc('"', f);
+			}
 		}
 	}
-	fputs("}\n", f);
+	JB_LIT(&j, "}\n");
+	fwrite(j.b, 1, j.n, f);
 }
 
 /*

@@ -114,21 +114,17 @@ now_s(void)
  * SQLite connection and stores the events and the engine's records.  Between
  * them sits a small ring of batches; the engine's sink copies each record
  * into the batch of the event that produced it, and the calling thread
- * replays them through the store's sink in the same order.  Memory stays
- * bounded whatever the input size.
+ * stores them (replay(): a table at a time, each table's rows in the order
+ * they were made).  Memory stays bounded whatever the input size.
  */
 #define BATCH 2048
 #define NBATCH 4
 
-enum rec_kind { R_OBJECT, R_OP, R_WRITE, R_VIOLATION, R_LEAK, R_RULE, R_FLOW, R_DROP };
+enum rec_kind { R_VIOLATION, R_LEAK, R_RULE, R_FLOW, R_DROP };
 
 struct rec {
 	enum rec_kind kind;
-	size_t first_block;	/* R_OP: its blocks in batch.blocks */
 	union {
-		struct ot_object_rec object;
-		struct ot_op_rec op;
-		struct ot_write_rec write;
 		struct ot_violation_rec violation;
 		struct ot_leak_rec leak;
 		struct ot_rule_rec rule;
@@ -137,11 +133,25 @@ struct rec {
 	} u;
 };
 
+/*
+ * A batch: its events, and the engine's records they made.  Objects,
+ * operations and context writes, nearly all of the records, have arrays
+ * of their own, stored a table at a time (ot_db_add_objects, ...); the
+ * rest go through the store's sink in the order they were made.  The
+ * arrays grow as needed and are kept across uses.
+ */
 struct batch {
 	struct ot_event ev[BATCH];
 	size_t n;
-	struct rec *recs;	/* grown as needed, kept across uses */
+	struct rec *recs;	/* the other records */
 	size_t nrecs, caprecs;
+	struct ot_object_rec *objs;
+	size_t nobjs, capobjs;
+	struct ot_op_rec *ops;	/* ops[i].blocks set by the writer */
+	size_t *op_first;	/* ops[i]'s first block in blocks */
+	size_t nops, capops;
+	struct ot_write_rec *writes;
+	size_t nwrites, capwrites;
 	struct ot_block_rec *blocks;
 	size_t nblocks, capblocks;
 };
@@ -186,7 +196,13 @@ new_rec(struct pipeline *p, enum rec_kind kind)
 static int
 q_object(void *ctx, const struct ot_object_rec *o)
 {
-	new_rec(ctx, R_OBJECT)->u.object = *o;
+	struct batch *b = ((struct pipeline *)ctx)->cur;
+
+	if (b->nobjs == b->capobjs) {
+		b->capobjs = b->capobjs ? 2 * b->capobjs : 256;
+		b->objs = xrealloc(b->objs, st_mult(b->capobjs, sizeof(*b->objs)));
+	}
+	b->objs[b->nobjs++] = *o;
 	return 0;
 }
 
@@ -195,11 +211,15 @@ q_op(void *ctx, const struct ot_op_rec *op)
 {
 	struct pipeline *p = ctx;
 	struct batch *b = p->cur;
-	struct rec *r = new_rec(p, R_OP);
 
-	r->u.op = *op;
-	r->u.op.blocks = NULL;
-	r->first_block = b->nblocks;
+	if (b->nops == b->capops) {
+		b->capops = b->capops ? 2 * b->capops : 256;
+		b->ops = xrealloc(b->ops, st_mult(b->capops, sizeof(*b->ops)));
+		b->op_first = xrealloc(b->op_first, st_mult(b->capops, sizeof(*b->op_first)));
+	}
+	b->ops[b->nops] = *op;
+	b->ops[b->nops].blocks = NULL;
+	b->op_first[b->nops++] = b->nblocks;
 	if (b->nblocks + op->nblocks > b->capblocks) {
 		b->capblocks = 2 * (b->nblocks + op->nblocks) + 64;
 		b->blocks = xrealloc(b->blocks, st_mult(b->capblocks, sizeof(*b->blocks)));
@@ -213,7 +233,13 @@ q_op(void *ctx, const struct ot_op_rec *op)
 static int
 q_write(void *ctx, const struct ot_write_rec *w)
 {
-	new_rec(ctx, R_WRITE)->u.write = *w;
+	struct batch *b = ((struct pipeline *)ctx)->cur;
+
+	if (b->nwrites == b->capwrites) {
+		b->capwrites = b->capwrites ? 2 * b->capwrites : 256;
+		b->writes = xrealloc(b->writes, st_mult(b->capwrites, sizeof(*b->writes)));
+	}
+	b->writes[b->nwrites++] = *w;
 	return 0;
 }
 
@@ -259,30 +285,28 @@ static const struct ot_sink queue_sink = {
 	q_object, q_op, q_write, q_violation, q_leak, q_rule, q_flow, q_drop
 };
 
-/* Hand the records of a batch to the store, in the order they were made. */
+/*
+ * Hand the records of a batch to the store: objects, operations and
+ * writes a table at a time, then the others in the order they were made
+ * (each table's rows keep their order).  The writer owns the batch here.
+ */
 static int
-replay(const struct batch *b, struct ot_db *db)
+replay(struct batch *b, struct ot_db *db, struct ot_err *err)
 {
 	const struct ot_sink *s = &ot_db_sink;
 	size_t i;
 	int rc = 0;
 
+	for (i = 0; i < b->nops; i++)
+		b->ops[i].blocks = b->blocks + b->op_first[i];
+	if (ot_db_add_objects(db, b->objs, b->nobjs, err) < 0 ||
+	    ot_db_add_ops(db, b->ops, b->nops, err) < 0 ||
+	    ot_db_add_writes(db, b->writes, b->nwrites, err) < 0)
+		return -1;
 	for (i = 0; i < b->nrecs && rc == 0; i++) {
 		const struct rec *r = &b->recs[i];
-		struct ot_op_rec op;
 
 		switch (r->kind) {
-		case R_OBJECT:
-			rc = s->object(db, &r->u.object);
-			break;
-		case R_OP:
-			op = r->u.op;
-			op.blocks = b->blocks + r->first_block;
-			rc = s->op(db, &op);
-			break;
-		case R_WRITE:
-			rc = s->write(db, &r->u.write);
-			break;
 		case R_VIOLATION:
 			rc = s->violation(db, &r->u.violation);
 			break;
@@ -300,6 +324,8 @@ replay(const struct batch *b, struct ot_db *db)
 			break;
 		}
 	}
+	if (rc < 0)
+		*err = *ot_db_sink_error(db);
 	return rc;
 }
 
@@ -315,6 +341,9 @@ next_batch(struct pipeline *p)
 	b = p->cur = &p->batches[i];
 	b->n = 0;
 	b->nrecs = 0;
+	b->nobjs = 0;
+	b->nops = 0;
+	b->nwrites = 0;
 	b->nblocks = 0;
 	return 0;
 }
@@ -684,10 +713,8 @@ ot_ingest(struct ot_db *db, const char *const *paths, size_t n,
 		b = &p.batches[k];
 		if (ot_db_add_events(db, b->ev, b->n, err) < 0)
 			goto out;
-		if (replay(b, db) < 0) {
-			*err = *ot_db_sink_error(db);
+		if (replay(b, db, err) < 0)
 			goto out;
-		}
 		if (o->progress && b->n > 0 && now_s() - last_progress > 0.1) {
 			o->progress(o->progress_ctx, __atomic_load_n(&p.bytes, __ATOMIC_RELAXED),
 				    total, b->ev[b->n - 1].id);
@@ -733,6 +760,10 @@ out:
 		ot_ring_destroy(&p.ring);
 		for (i = 0; i < NBATCH; i++) {
 			free(p.batches[i].recs);
+			free(p.batches[i].objs);
+			free(p.batches[i].ops);
+			free(p.batches[i].op_first);
+			free(p.batches[i].writes);
 			free(p.batches[i].blocks);
 		}
 		free(p.batches);

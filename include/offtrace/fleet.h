@@ -74,10 +74,11 @@ int ot_ch_query_sink(struct ot_ch *ch, const char *sql, const char *format,
 		     int (*sink)(void *ctx, const char *p, size_t n), void *ctx,
 		     struct ot_err *err);
 /*
- * INSERT ... FORMAT TabSeparated with a body made by fill: fill appends
- * rows (TSV lines) to the buffer *buf (capacity grows as needed) and
- * returns 1 (more to come), 0 (done) or -1 (error: err filled).  The body
- * is sent gzip-compressed and chunked, in bounded memory, on a fresh
+ * INSERT ... FORMAT F with a body made by fill: fill appends rows (in the
+ * format the statement names) to the buffer *buf (capacity grows as
+ * needed) and returns 1 (more to come), 0 (done) or -1 (error: err
+ * filled).  The body is sent chunked, gzip-compressed unless the server is
+ * on this machine (ch.c, want_gzip), in bounded memory, on a fresh
  * connection; never retried here (a failed insert may have written some
  * rows).  *retryable tells whether the failure was one a retry may cure.
  */

@@ -23,6 +23,14 @@
  */
 int ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
 			struct ot_event *ev, struct ot_err *err);
+/*
+ * The same through cJSON alone: the reference the fast path of
+ * ot_jsonl_parse_line (plain flat lines, read in one pass) must agree with,
+ * for the tests; ot_jsonl_parse_line gives it every line the fast path
+ * does not take, so errors are always its.
+ */
+int ot_jsonl_parse_line_cjson(const char *line, size_t len, struct ot_strtab *st,
+			      struct ot_event *ev, struct ot_err *err);
 
 /* Free the calling thread's parse arena (call before a reader thread exits). */
 void ot_jsonl_thread_release(void);

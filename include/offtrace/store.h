@@ -108,6 +108,18 @@ int ot_db_add_event(struct ot_db *db, const struct ot_event *ev,
  * as n ot_db_add_event() calls, at about 1.4 times the rate. */
 int ot_db_add_events(struct ot_db *db, const struct ot_event *ev, size_t n,
 		     struct ot_err *err);
+/*
+ * The engine's objects, operations (with their blocks: op[i].blocks must
+ * point at op[i].nblocks records) and context writes, n at a time, in one
+ * statement each (an ingest's batches): the same rows as the sink's
+ * callbacks for each record, in the order given.
+ */
+int ot_db_add_objects(struct ot_db *db, const struct ot_object_rec *o, size_t n,
+		      struct ot_err *err);
+int ot_db_add_ops(struct ot_db *db, const struct ot_op_rec *op, size_t n,
+		  struct ot_err *err);
+int ot_db_add_writes(struct ot_db *db, const struct ot_write_rec *w, size_t n,
+		     struct ot_err *err);
 /* Store a key/value fact about the open trace in meta (replaces). */
 int ot_db_set_meta(struct ot_db *db, const char *key, const char *value,
 		   struct ot_err *err);

@@ -1,7 +1,9 @@
 /*
  * ch.c - a ClickHouse server over its HTTP interface (libcurl): the URL,
- * authentication (HTTP basic), queries with retries, streamed gzip inserts,
- * and the one-line errors with the code that gives the exit status.
+ * authentication (HTTP basic), queries with retries, streamed inserts
+ * (gzip-compressed to a server on another machine), and the one-line errors
+ * with the code that gives the exit status.  The rows' format is the
+ * caller's (push.c: RowBinary, and why).
  *
  * Written for what ClickHouse 18.16 speaks: POST with the query in the body
  * or in ?query=, ?database=, settings as URL parameters, a response status
@@ -33,6 +35,7 @@ struct ot_ch {
 	int retries;
 	int contacted;		/* a response came once: refusals are failures now */
 	int nodb;		/* the database may not exist yet: use default */
+	int gzip;		/* compress insert bodies (see ot_ch_open) */
 	CURL *curl;		/* for queries; kept alive between them */
 	void (*on_retry)(void *ctx, const char *why, int attempt, int of);
 	void *retry_ctx;
@@ -206,6 +209,26 @@ url_error(struct ot_err *err, const char *url, const char *why)
 	return ot_errorf(err, OT_EUSAGE, "bad --clickhouse URL '%s': %s", url, why);
 }
 
+/*
+ * Insert bodies are gzip-compressed (level 1) unless the server is on this
+ * machine (localhost, 127.0.0.0/8, ::1), where compression buys no
+ * bandwidth and costs CPU on both sides of the one machine: pushing the
+ * same 1M-event run (1.7M rows, RowBinary) to a loopback server took 5.0 s
+ * of push's CPU and 12.7 s in all compressed, 2.8 s and 6.6 s not (2
+ * cores, bench/RESULTS.md).  OFFTRACE_PUSH_GZIP=1 or 0 overrides, for the
+ * benchmark's comparison.
+ */
+static int
+want_gzip(const char *host)
+{
+	const char *e = getenv("OFFTRACE_PUSH_GZIP");
+
+	if (e != NULL && (strcmp(e, "0") == 0 || strcmp(e, "1") == 0))
+		return e[0] == '1';
+	return !(strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+		 strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0);
+}
+
 int
 ot_ch_open(const char *url, struct ot_ch **out, struct ot_err *err)
 {
@@ -273,6 +296,7 @@ ot_ch_open(const char *url, struct ot_ch **out, struct ot_err *err)
 	env = getenv("OFFTRACE_CLICKHOUSE_PASSWORD");
 	ch->password = xstrdup(pass ? pass : env ? env : "");
 	ch->retries = CH_DEFAULT_RETRIES;
+	ch->gzip = want_gzip(host);
 	*out = ch;
 	ch = NULL;
 	ret = 0;
@@ -688,36 +712,72 @@ struct body {
 	const struct ot_ch_rows *rows;
 	struct ot_err *err;
 	z_stream z;
-	char *buf;		/* rows not yet compressed */
+	int gzip;
+	char *buf;		/* rows not yet compressed (or sent) */
 	size_t len, cap;
+	size_t off;		/* uncompressed: bytes of buf sent */
 	int eof, finished, failed;
 	int sent;		/* bytes went out: no rewind */
 };
+
+/* Rows into b->buf, CH_CHUNK bytes or so: 0, or -1 (b->failed). */
+static int
+fill_chunk(struct body *b)
+{
+	int rc;
+
+	b->len = 0;
+	do {
+		rc = b->rows->fill(b->rows->ctx, &b->buf, &b->len, &b->cap, b->err);
+	} while (rc == 1 && b->len < CH_CHUNK);
+	if (rc < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	if (rc == 0)
+		b->eof = 1;
+	return 0;
+}
+
+/* The body without compression. */
+static size_t
+on_read_plain(struct body *b, char *p, size_t avail)
+{
+	size_t n;
+
+	while (b->off == b->len) {
+		if (b->eof) {
+			b->finished = 1;
+			return 0;
+		}
+		b->off = 0;
+		if (fill_chunk(b) < 0)
+			return CURL_READFUNC_ABORT;
+	}
+	n = b->len - b->off < avail ? b->len - b->off : avail;
+	memcpy(p, b->buf + b->off, n);
+	b->off += n;
+	b->sent = 1;
+	return n;
+}
 
 static size_t
 on_read(char *p, size_t size, size_t nmemb, void *ud)
 {
 	struct body *b = ud;
 	size_t avail = size * nmemb;
-	int rc, zr;
+	int zr;
 
 	if (b->finished || b->failed)
 		return 0;
+	if (!b->gzip)
+		return on_read_plain(b, p, avail);
 	b->z.next_out = (Bytef *)p;
 	b->z.avail_out = (uInt)(avail > 0x7fffffff ? 0x7fffffff : avail);
 	while (b->z.avail_out > 0 && !b->finished) {
 		if (b->z.avail_in == 0 && !b->eof) {
-			b->len = 0;
-			do {
-				rc = b->rows->fill(b->rows->ctx, &b->buf, &b->len,
-						   &b->cap, b->err);
-			} while (rc == 1 && b->len < CH_CHUNK);
-			if (rc < 0) {
-				b->failed = 1;
+			if (fill_chunk(b) < 0)
 				return CURL_READFUNC_ABORT;
-			}
-			if (rc == 0)
-				b->eof = 1;
 			b->z.next_in = (Bytef *)b->buf;
 			b->z.avail_in = (uInt)b->len;
 		}
@@ -768,6 +828,7 @@ ot_ch_insert(struct ot_ch *ch, const char *insert_sql,
 	memset(&r, 0, sizeof(r));
 	b.rows = rows;
 	b.err = err;
+	b.gzip = ch->gzip;
 	if (deflateInit2(&b.z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
 		return ot_errorf(err, OT_EINTERNAL, "gzip: cannot initialise");
 	if ((c = curl_easy_init()) == NULL) {
@@ -789,7 +850,8 @@ ot_ch_insert(struct ot_ch *ch, const char *insert_sql,
 	curl_easy_setopt(c, CURLOPT_SEEKDATA, &b);
 	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
 	curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
-	hdr = curl_slist_append(hdr, "Content-Encoding: gzip");
+	if (b.gzip)
+		hdr = curl_slist_append(hdr, "Content-Encoding: gzip");
 	hdr = curl_slist_append(hdr, "Transfer-Encoding: chunked");
 	hdr = curl_slist_append(hdr, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);

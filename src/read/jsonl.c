@@ -325,8 +325,8 @@ install_hooks(void)
 }
 
 int
-ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
-		    struct ot_event *ev, struct ot_err *err)
+ot_jsonl_parse_line_cjson(const char *line, size_t len, struct ot_strtab *st,
+			  struct ot_event *ev, struct ot_err *err)
 {
 	static const int ptr_fields[] = { F_ROOT, F_BLOCK, F_PARENT, F_SLOT,
 					  F_HANDLE, F_VALUE, F_NBL };
@@ -529,6 +529,345 @@ ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
 out:
 	cJSON_Delete(root);
 	return ret;
+}
+
+/* ---------------------------------------------------------------------
+ * The fast path.  Nearly every line offtrace reads is a flat object of
+ * plain strings and integers (gen's, and what converters write); cJSON
+ * built a tree of mallocs for each and took 2/3 of a JSON-lines ingest's
+ * reading thread, the bottleneck of the whole ingest.  fast_parse() reads
+ * such a line in one pass and fills the event exactly as the cJSON path
+ * would; anything else (an escape, a byte outside printable ASCII in a
+ * string, a fraction or exponent, true/false/null, a nested value other
+ * than the tuple, a repeated field, a value the field refuses) and it gives
+ * up and the line goes through cJSON, which decides and words any error.
+ * tests/unit/test_jsonl.c and the fuzz harness check that the two agree.
+ */
+
+struct fval {
+	const char *p;
+	size_t len;
+	int str;		/* a string (p, len: its bytes), else an integer */
+};
+
+static inline size_t
+fast_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* A string of bytes 0x20..0x7e without '\\', or -?[0-9]+ ending at a delimiter. */
+static int
+fast_value(const char *s, size_t len, size_t *pi, struct fval *v)
+{
+	size_t i = *pi, st;
+
+	if (i < len && s[i] == '"') {
+		st = ++i;
+		while (i < len && s[i] != '"') {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x20 || c > 0x7e || c == '\\')
+				return -1;
+			i++;
+		}
+		if (i == len)
+			return -1;
+		v->p = s + st;
+		v->len = i - st;
+		v->str = 1;
+		*pi = i + 1;
+		return 0;
+	}
+	st = i;
+	if (i < len && s[i] == '-')
+		i++;
+	if (i == len || s[i] < '0' || s[i] > '9')
+		return -1;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i < len && s[i] != ',' && s[i] != '}' && s[i] != ' ' && s[i] != '\t')
+		return -1;
+	v->p = s + st;
+	v->len = i - st;
+	v->str = 0;
+	*pi = i;
+	return 0;
+}
+
+/* A key: '"' bytes 0x20..0x7e without '\\' '"' then ':'; *pi after the ':'. */
+static int
+fast_key(const char *s, size_t len, size_t *pi, const char **k, size_t *kl)
+{
+	struct fval v;
+	size_t i = *pi;
+
+	if (i >= len || s[i] != '"' || fast_value(s, len, &i, &v) < 0)
+		return -1;
+	i = fast_ws(s, len, i);
+	if (i >= len || s[i] != ':')
+		return -1;
+	*k = v.p;
+	*kl = v.len;
+	*pi = fast_ws(s, len, i + 1);
+	return 0;
+}
+
+/* get_int() of the cJSON path */
+static int
+fast_int(const struct fval *v, int64_t *out)
+{
+	uint64_t u;
+
+	if (!v->str)
+		return ot_parse_i64(v->p, v->len, out);
+	if (v->len > 2 && v->p[0] == '0' && (v->p[1] == 'x' || v->p[1] == 'X')) {
+		if (ot_parse_hex(v->p, v->len, &u) < 0 || u > INT64_MAX)
+			return -1;
+		*out = (int64_t)u;
+		return 0;
+	}
+	return ot_parse_i64(v->p, v->len, out);
+}
+
+/* get_addr() of the cJSON path */
+static int
+fast_addr(const struct fval *v, char *dst)
+{
+	unsigned char buf[16];
+	char tmp[OT_ADDR_MAX];
+
+	if (!v->str || v->len >= OT_ADDR_MAX)
+		return -1;
+	memcpy(tmp, v->p, v->len);
+	tmp[v->len] = '\0';
+	if (inet_pton(AF_INET, tmp, buf) != 1 && inet_pton(AF_INET6, tmp, buf) != 1)
+		return -1;
+	memcpy(dst, tmp, v->len + 1);
+	return 0;
+}
+
+/* get_port() of the cJSON path: an integer 0..65535 */
+static int
+fast_port(const struct fval *v, uint16_t *dst)
+{
+	int64_t n;
+
+	if (v->str || ot_parse_i64(v->p, v->len, &n) < 0 || n < 0 || n > 65535)
+		return -1;
+	*dst = (uint16_t)n;
+	return 0;
+}
+
+/* "tuple":{"src":"..","sport":N,"dst":"..","dport":N} (any order) */
+static int
+fast_tuple(const char *s, size_t len, size_t *pi, struct ot_tuple *t)
+{
+	static const char *const names[4] = { "src", "sport", "dst", "dport" };
+	struct fval v[4];
+	unsigned seen = 0;
+	size_t i = *pi, kl;
+	const char *k;
+	int n;
+
+	if (i >= len || s[i] != '{')
+		return -1;
+	i = fast_ws(s, len, i + 1);
+	for (;;) {
+		struct fval x;
+
+		if (fast_key(s, len, &i, &k, &kl) < 0 || fast_value(s, len, &i, &x) < 0)
+			return -1;
+		for (n = 0; n < 4; n++)
+			if (strlen(names[n]) == kl && memcmp(names[n], k, kl) == 0)
+				break;
+		if (n < 4) {
+			if (seen & (1u << n))
+				return -1;
+			seen |= 1u << n;
+			v[n] = x;
+		}
+		i = fast_ws(s, len, i);
+		if (i < len && s[i] == ',') {
+			i = fast_ws(s, len, i + 1);
+			continue;
+		}
+		if (i < len && s[i] == '}')
+			break;
+		return -1;
+	}
+	if (seen != 15 || fast_addr(&v[0], t->src) < 0 || fast_addr(&v[2], t->dst) < 0 ||
+	    fast_port(&v[1], &t->sport) < 0 || fast_port(&v[3], &t->dport) < 0)
+		return -1;
+	*pi = i + 1;
+	return 0;
+}
+
+/* 0 and ev filled, or -1: give the line to cJSON (ev is reset there). */
+static int
+fast_parse(const char *s, size_t len, struct ot_strtab *st, struct ot_event *ev)
+{
+	static const int ptr_fields[OT_EV_NPTRS] = { F_ROOT, F_BLOCK, F_PARENT, F_SLOT,
+						     F_HANDLE, F_VALUE, F_NBL };
+	static const uint32_t ptr_has[OT_EV_NPTRS] = { OT_HAS_ROOT, OT_HAS_BLOCK,
+						       OT_HAS_PARENT, OT_HAS_SLOT,
+						       OT_HAS_HANDLE, OT_HAS_VALUE,
+						       OT_HAS_NBL };
+	struct fval v[F_COUNT];
+	uint64_t *ptr_dst[OT_EV_NPTRS];
+	uint32_t seen = 0;
+	size_t i = fast_ws(s, len, 0), kl;
+	const char *k;
+	int64_t n;
+	int f;
+
+	if (i >= len || s[i] != '{')
+		return -1;
+	i = fast_ws(s, len, i + 1);
+	for (;;) {
+		struct fval x;
+
+		if (fast_key(s, len, &i, &k, &kl) < 0)
+			return -1;
+		f = field_from_key(k, kl);
+		if (f == F_TUPLE) {
+			if (seen & (1u << F_TUPLE) || fast_tuple(s, len, &i, &ev->tuple) < 0)
+				return -1;
+			seen |= 1u << F_TUPLE;
+		} else {
+			if (fast_value(s, len, &i, &x) < 0)
+				return -1;
+			if (f >= 0) {
+				if (seen & (1u << f))
+					return -1;
+				seen |= 1u << f;
+				v[f] = x;
+			}
+		}
+		i = fast_ws(s, len, i);
+		if (i < len && s[i] == ',') {
+			i = fast_ws(s, len, i + 1);
+			continue;
+		}
+		if (i < len && s[i] == '}')
+			break;
+		return -1;
+	}
+	/* what follows the object: cJSON ignores it, so let it look */
+	for (i++; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return -1;
+	if (!(seen & (1u << F_TS)) || !(seen & (1u << F_EV)))
+		return -1;
+
+	ev->adapter = ot_intern(st, "", 0);
+	if (v[F_TS].str) {
+		if (ot_parse_i64(v[F_TS].p, v[F_TS].len, &ev->ts) < 0 &&
+		    ot_parse_rfc3339(v[F_TS].p, v[F_TS].len, &ev->ts) < 0)
+			return -1;
+	} else if (ot_parse_i64(v[F_TS].p, v[F_TS].len, &ev->ts) < 0) {
+		return -1;
+	}
+	if (!v[F_EV].str || (f = ot_ev_from_name(v[F_EV].p, v[F_EV].len)) < 0)
+		return -1;
+	ev->ev = (enum ot_ev)f;
+	if (seen & (1u << F_CPU)) {
+		if (fast_int(&v[F_CPU], &n) < 0 || n < 0 || n > INT32_MAX)
+			return -1;
+		ev->cpu = (int32_t)n;
+		ev->has |= OT_HAS_CPU;
+	}
+	if (seen & (1u << F_PID)) {
+		if (fast_int(&v[F_PID], &n) < 0 || n < 0 || n > UINT32_MAX)
+			return -1;
+		ev->pid = (int32_t)n;
+		ev->has |= OT_HAS_PID;
+	}
+	if (seen & (1u << F_TID)) {
+		if (fast_int(&v[F_TID], &n) < 0 || n < 0 || n > UINT32_MAX)
+			return -1;
+		ev->tid = (int32_t)n;
+		ev->has |= OT_HAS_TID;
+	}
+	if (seen & (1u << F_ADAPTER)) {
+		if (!v[F_ADAPTER].str || v[F_ADAPTER].len > 255)
+			return -1;
+		ev->adapter = ot_intern(st, v[F_ADAPTER].p, v[F_ADAPTER].len);
+	}
+	if (seen & (1u << F_LAYER)) {
+		if (!v[F_LAYER].str ||
+		    (f = ot_layer_from_name(v[F_LAYER].p, v[F_LAYER].len)) < 0)
+			return -1;
+		ev->layer = (enum ot_layer)f;
+	}
+	if (seen & (1u << F_STATE)) {
+		f = -1;
+		if (v[F_STATE].str)
+			f = ot_state_from_name(v[F_STATE].p, v[F_STATE].len);
+		else if (ot_parse_i64(v[F_STATE].p, v[F_STATE].len, &n) == 0 &&
+			 (n == 4 || n == 8 || n == 12 || n == 17))
+			f = (int)n;
+		if (f < 0)
+			return -1;
+		ev->state = (enum ot_state)f;
+		ev->has |= OT_HAS_STATE;
+	}
+	ot_event_ptrs(ev, ptr_dst);
+	for (f = 0; f < OT_EV_NPTRS; f++) {
+		const struct fval *x = &v[ptr_fields[f]];
+
+		if (!(seen & (1u << ptr_fields[f])))
+			continue;
+		if (x->str) {
+			if (ot_parse_hex(x->p, x->len, ptr_dst[f]) < 0)
+				return -1;
+		} else {
+			if (ot_parse_i64(x->p, x->len, &n) < 0 || n < 0)
+				return -1;
+			*ptr_dst[f] = (uint64_t)n;
+		}
+		ev->has |= ptr_has[f];
+	}
+	if (seen & (1u << F_STATUS)) {
+		uint64_t u;
+
+		if (v[F_STATUS].str) {
+			if (ot_parse_hex(v[F_STATUS].p, v[F_STATUS].len, &u) < 0 || u > UINT32_MAX)
+				return -1;
+		} else if (ot_parse_i64(v[F_STATUS].p, v[F_STATUS].len, &n) == 0 &&
+			   n >= INT32_MIN && n <= UINT32_MAX) {
+			u = (uint32_t)n;
+		} else {
+			return -1;
+		}
+		ev->status = (uint32_t)u;
+		ev->has |= OT_HAS_STATUS;
+	}
+	if (seen & (1u << F_CODE)) {
+		if (fast_int(&v[F_CODE], &ev->code) < 0)
+			return -1;
+		ev->has |= OT_HAS_CODE;
+	}
+	if (seen & (1u << F_REASON)) {
+		if (fast_int(&v[F_REASON], &ev->reason) < 0)
+			return -1;
+		ev->has |= OT_HAS_REASON;
+	}
+	if (seen & (1u << F_TUPLE))
+		ev->has |= OT_HAS_TUPLE;
+	return 0;
+}
+
+int
+ot_jsonl_parse_line(const char *line, size_t len, struct ot_strtab *st,
+		    struct ot_event *ev, struct ot_err *err)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (fast_parse(line, len, st, ev) == 0)
+		return 0;
+	return ot_jsonl_parse_line_cjson(line, len, st, ev, err);
 }
 
 struct ot_jsonl {

@@ -6,7 +6,7 @@
  *
  * The bottom of src/store.  It calls only the two leaves it registers on
  * each connection: the SQL helper functions (db_func.c) and the
- * ot_event_batch table (db_batch.c).  The ingest writer (db_ingest.c) and
+ * batch tables (db_batch.c).  The ingest writer (db_ingest.c) and
  * the read queries (db_query.c) call it, and never each other.
  *
  * synchronous is OFF and the rollback journal is kept (journal_mode
@@ -538,9 +538,9 @@ db_connect(struct ot_db *db, struct ot_err *err)
 			goto fail;
 		}
 	}
-	if (sqlite3_create_module(s, "ot_event_batch", &ot_db_event_batch, db) != SQLITE_OK) {
+	if (ot_db_register_batches(s, db) < 0) {
 		ot_db_sql_error(s, err, "open",
-				"cannot register the event batch table");
+				"cannot register the batch tables");
 		goto fail;
 	}
 	if (readonly && sqlite3_set_authorizer(s, readonly_guard, db) != SQLITE_OK) {

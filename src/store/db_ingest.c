@@ -33,27 +33,33 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" root, block, parent, state, slot, handle, value, status, code,"
 		" reason, src, sport, dst, dport, nbl, input, line"
 		" FROM ot_event_batch",
+	/* the engine's records, a batch at a time too (db_batch.c) */
 	[ST_OBJECT] = "INSERT INTO objects (trace_id, id, slot, epoch, adapter,"
 		" layer, state, handle, value, parent_id, src, sport, dst, dport,"
 		" t_request, t_published, t_offloaded, t_terminate_req,"
 		" t_terminated, t_last, initiate_status, terminate_status,"
 		" initiate_op, fate, first_event, last_event, oid)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-		" ?1 * 1099511627776 + ?2)",
+		" SELECT trace_id, id, slot, epoch, adapter, layer, state, handle,"
+		" value, parent_id, src, sport, dst, dport, t_request, t_published,"
+		" t_offloaded, t_terminate_req, t_terminated, t_last,"
+		" initiate_status, terminate_status, initiate_op, fate, first_event,"
+		" last_event, oid FROM ot_object_batch",
 	[ST_OP] = "INSERT INTO operations (trace_id, id, adapter, layer, kind,"
 		" root, epoch, t_request, t_complete, sync, nblocks, first_event,"
-		" last_event, opid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13, ?1 * 1099511627776 + ?2)",
+		" last_event, opid) SELECT trace_id, id, adapter, layer, kind, root,"
+		" epoch, t_request, t_complete, sync, nblocks, first_event,"
+		" last_event, opid FROM ot_op_batch",
 	[ST_BLOCK] = "INSERT INTO blocks (trace_id, op_id, idx, block, parent,"
 		" state, role, slot, value, handle, object_id, t_request,"
 		" t_complete, latency_ns, status, request_event, done_event)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-		" ?14, ?15, ?16, ?17)",
+		" SELECT trace_id, op_id, idx, block, parent, state, role, slot,"
+		" value, handle, object_id, t_request, t_complete, latency_ns,"
+		" status, request_event, done_event FROM ot_block_batch",
 	[ST_WRITE] = "INSERT INTO ctx_writes (trace_id, id, event_id, ts,"
 		" adapter, layer, tid, slot, old_value, new_value, op_id,"
-		" object_id, pos) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		" ?11, ?12, ?13)",
+		" object_id, pos) SELECT trace_id, id, event_id, ts, adapter, layer,"
+		" tid, slot, old_value, new_value, op_id, object_id, pos"
+		" FROM ot_write_batch",
 	[ST_VIOL] = "INSERT INTO violations (trace_id, id, rule, severity,"
 		" message, ts, slot, root, object_id, op_id) VALUES (?1, ?2, ?3,"
 		" ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -85,7 +91,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" VALUES (?1, ?2, ?3)",
 };
 
-static const char *const role_names[] = { "placeholder", "linker", "new" };
 static const char *const severity_names[] = { "error", "warning" };
 
 /* ---------------------------------------------------------------------
@@ -284,145 +289,98 @@ sink_fail(struct ot_db *db, const char *what)
 	return ot_db_sql_error(db->s, &db->sink_err, "sink", what);
 }
 
+/* One step of a batch statement whose rows db_batch.c reads from db. */
+static int
+step_batch(struct ot_db *db, enum ot_stmt which, struct ot_err *err, const char *what)
+{
+	sqlite3_stmt *st = db->st[which];
+	int rc;
+
+	if (st == NULL)
+		return ot_errorf(err, OT_EINTERNAL, "%s: no open trace", what);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		ot_db_sql_error(db->s, err, "insert", what);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+ot_db_add_objects(struct ot_db *db, const struct ot_object_rec *o, size_t n,
+		  struct ot_err *err)
+{
+	int rc;
+
+	if (n == 0)
+		return 0;
+	db->objs = o;
+	db->nobjs = n;
+	rc = step_batch(db, ST_OBJECT, err, "insert object");
+	db->objs = NULL;
+	db->nobjs = 0;
+	return rc;
+}
+
+int
+ot_db_add_ops(struct ot_db *db, const struct ot_op_rec *op, size_t n,
+	      struct ot_err *err)
+{
+	size_t i, nb = 0;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	db->ops = op;
+	db->nops = n;
+	rc = step_batch(db, ST_OP, err, "insert operation");
+	for (i = 0; i < n; i++)
+		nb += op[i].nblocks;
+	if (rc == 0 && nb > 0)
+		rc = step_batch(db, ST_BLOCK, err, "insert block");
+	db->ops = NULL;
+	db->nops = 0;
+	return rc;
+}
+
+int
+ot_db_add_writes(struct ot_db *db, const struct ot_write_rec *w, size_t n,
+		 struct ot_err *err)
+{
+	int rc;
+
+	if (n == 0)
+		return 0;
+	db->writes = w;
+	db->nwrites = n;
+	rc = step_batch(db, ST_WRITE, err, "insert context write");
+	db->writes = NULL;
+	db->nwrites = 0;
+	return rc;
+}
+
+/* The sink stores each record as a batch of one: the same rows. */
 static int
 sink_object(void *ctx, const struct ot_object_rec *o)
 {
 	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_OBJECT];
 
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)o->id);
-	sqlite3_bind_int64(st, 3, (int64_t)o->slot);
-	sqlite3_bind_int64(st, 4, o->epoch);
-	sqlite3_bind_text(st, 5, o->adapter ? o->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, layer_name(o->layer), -1, SQLITE_STATIC);
-	bind_str(st, 7, state_or_null(o->state));
-	bind_nz(st, 8, o->handle);
-	bind_nz(st, 9, o->value);
-	bind_nz(st, 10, o->parent_id);
-	if (o->has_tuple) {
-		sqlite3_bind_text(st, 11, o->tuple.src, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 12, o->tuple.sport);
-		sqlite3_bind_text(st, 13, o->tuple.dst, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 14, o->tuple.dport);
-	} else {
-		sqlite3_bind_null(st, 11);
-		sqlite3_bind_null(st, 12);
-		sqlite3_bind_null(st, 13);
-		sqlite3_bind_null(st, 14);
-	}
-	bind_time(st, 15, o->t_request);
-	bind_time(st, 16, o->t_published);
-	bind_time(st, 17, o->t_offloaded);
-	bind_time(st, 18, o->t_terminate_req);
-	bind_time(st, 19, o->t_terminated);
-	bind_time(st, 20, o->t_last);
-	bind_opt(st, 21, o->has_initiate_status, o->initiate_status);
-	bind_opt(st, 22, o->has_terminate_status, o->terminate_status);
-	bind_nz(st, 23, o->initiate_op);
-	sqlite3_bind_text(st, 24, (unsigned)o->fate < OT_FATE_COUNT ?
-			  ot_fate_names[o->fate] : "pending", -1, SQLITE_STATIC);
-	bind_nz(st, 25, o->first_event);
-	bind_nz(st, 26, o->last_event);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert object");
-	}
-	sqlite3_reset(st);
-	return 0;
+	return ot_db_add_objects(db, o, 1, &db->sink_err);
 }
 
 static int
 sink_op(void *ctx, const struct ot_op_rec *op)
 {
 	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_OP], *sb = db->st[ST_BLOCK];
-	size_t i;
 
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)op->id);
-	sqlite3_bind_text(st, 3, op->adapter ? op->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, layer_name(op->layer), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, (unsigned)op->kind < OT_KIND_COUNT ?
-			  ot_kind_names[op->kind] : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (int64_t)op->root);
-	sqlite3_bind_int64(st, 7, op->epoch);
-	sqlite3_bind_int64(st, 8, op->t_request);
-	bind_time(st, 9, op->t_complete);
-	sqlite3_bind_int(st, 10, op->sync ? 1 : 0);
-	sqlite3_bind_int64(st, 11, (int64_t)op->nblocks);
-	bind_nz(st, 12, op->first_event);
-	bind_nz(st, 13, op->last_event);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert operation");
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < op->nblocks; i++) {
-		const struct ot_block_rec *b = &op->blocks[i];
-
-		sqlite3_bind_int64(sb, 2, (int64_t)op->id);
-		sqlite3_bind_int64(sb, 3, (int64_t)i);
-		sqlite3_bind_int64(sb, 4, (int64_t)b->block);
-		bind_nz(sb, 5, b->parent);
-		bind_str(sb, 6, state_or_null(b->state));
-		sqlite3_bind_text(sb, 7, (unsigned)b->role < 3 ?
-				  role_names[b->role] : "placeholder", -1,
-				  SQLITE_STATIC);
-		bind_nz(sb, 8, b->slot);
-		bind_nz(sb, 9, b->value);
-		bind_nz(sb, 10, b->handle);
-		bind_nz(sb, 11, b->object_id);
-		bind_time(sb, 12, b->t_request);
-		bind_time(sb, 13, b->t_complete);
-		if (b->t_request != OT_T_NONE && b->t_complete != OT_T_NONE)
-			sqlite3_bind_int64(sb, 14, ot_time_sub_sat(b->t_complete, b->t_request));
-		else
-			sqlite3_bind_null(sb, 14);
-		bind_opt(sb, 15, b->has_status, b->status);
-		bind_nz(sb, 16, b->request_event);
-		bind_nz(sb, 17, b->done_event);
-		if (sqlite3_step(sb) != SQLITE_DONE) {
-			sqlite3_reset(sb);
-			return sink_fail(db, "insert block");
-		}
-		sqlite3_reset(sb);
-	}
-	return 0;
+	return ot_db_add_ops(db, op, 1, &db->sink_err);
 }
 
 static int
 sink_write(void *ctx, const struct ot_write_rec *w)
 {
 	struct ot_db *db = ctx;
-	sqlite3_stmt *st = db->st[ST_WRITE];
 
-	if (st == NULL)
-		return ot_errorf(&db->sink_err, OT_EINTERNAL, "no open trace");
-	sqlite3_bind_int64(st, 2, (int64_t)w->id);
-	sqlite3_bind_int64(st, 3, (int64_t)w->event_id);
-	sqlite3_bind_int64(st, 4, w->ts);
-	sqlite3_bind_text(st, 5, w->adapter ? w->adapter : "", -1,
-			  SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, layer_name(w->layer), -1, SQLITE_STATIC);
-	bind_opt(st, 7, w->tid >= 0, w->tid);
-	sqlite3_bind_int64(st, 8, (int64_t)w->slot);
-	sqlite3_bind_int64(st, 9, (int64_t)w->old_value);
-	sqlite3_bind_int64(st, 10, (int64_t)w->new_value);
-	bind_nz(st, 11, w->op_id);
-	bind_nz(st, 12, w->object_id);
-	sqlite3_bind_text(st, 13, (unsigned)w->pos < 4 ?
-			  ot_wpos_names[w->pos] : "none", -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return sink_fail(db, "insert context write");
-	}
-	sqlite3_reset(st);
-	return 0;
+	return ot_db_add_writes(db, w, 1, &db->sink_err);
 }
 
 static int

@@ -8,7 +8,7 @@
  *   db_check.c   check-db's checks
  *                (none calls another)
  *   db.c         the connection: open, close, schema, shared helpers
- *   db_func.c    SQL helper functions   db_batch.c  ot_event_batch table
+ *   db_func.c    SQL helper functions   db_batch.c  the batch tables
  *                (leaves)
  */
 #ifndef OT_DB_INT_H
@@ -19,6 +19,7 @@
 
 #include <sqlite3.h>
 
+#include "offtrace/engine.h"
 #include "offtrace/event.h"
 #include "offtrace/util.h"
 
@@ -52,8 +53,15 @@ struct ot_db {
 	int64_t nviolations;
 	sqlite3_stmt *st[ST_COUNT];
 	struct ot_err sink_err;
-	const struct ot_event *batch;	/* what ot_event_batch shows, during a step */
+	/* what the batch tables of db_batch.c show, during a step */
+	const struct ot_event *batch;	/* ot_event_batch */
 	size_t nbatch;
+	const struct ot_object_rec *objs;	/* ot_object_batch */
+	size_t nobjs;
+	const struct ot_op_rec *ops;	/* ot_op_batch, ot_block_batch */
+	size_t nops;
+	const struct ot_write_rec *writes;	/* ot_write_batch */
+	size_t nwrites;
 };
 
 /*
@@ -93,8 +101,8 @@ char *ot_db_schema_indexes(void);
 /* Finalize the statements of the open trace (safe when there are none). */
 void ot_db_finalize_all(struct ot_db *db);
 
-/* db_batch.c: the ot_event_batch table; its aux is the struct ot_db. */
-extern const sqlite3_module ot_db_event_batch;
+/* db_batch.c: register the batch tables on a connection (their aux is db); -1. */
+int ot_db_register_batches(sqlite3 *s, struct ot_db *db);
 
 /* The layer column of events, objects, ... (events and sink alike). */
 static inline const char *

@@ -27,15 +27,12 @@ if [ "${OT_MODE:-normal}" = sanitize ]; then
 else
 	N=${OT_FLEET_RUNS:-30}
 fi
-SERVER=
-for c in clickhouse-server /usr/sbin/clickhouse-server /usr/bin/clickhouse-server; do
-	if command -v "$c" >/dev/null 2>&1; then SERVER=$(command -v "$c"); break; fi
-done
-CLIENT=$(command -v clickhouse-client 2>/dev/null || true)
-if [ -z "$SERVER" ] || [ -z "$CLIENT" ]; then
+. tests/tools/chserver.sh
+if ! ch_find; then
 	skip "fleet: the clickhouse-server and clickhouse-client packages are not installed (apt-get install clickhouse-server clickhouse-client)"
 	exit 0
 fi
+CLIENT=$CH_CLIENT
 for t in sqlite3 python3; do
 	if ! command -v $t >/dev/null 2>&1; then
 		skip "fleet: $t is not installed (the independent references need it)"
@@ -57,90 +54,23 @@ okc() { n=$1; shift; if eval "$1"; then pass "$n"; else fail "$n"; fi; }
 
 # ---- two servers, two shards ----
 
-# four free loopback ports, held together while they are chosen
-ports=$(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(5)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))')
+# five free loopback ports, held together while they are chosen
+ports=$(ch_ports 5)
 set -- $ports
 H1=$1 T1=$2 H2=$3 T2=$4 DEAD=$5		# DEAD: nobody listens there
-PIDS=
-stop_servers() {
-	for d in "$TMP"/ch1 "$TMP"/ch2; do
-		[ -f "$d/pid" ] || continue
-		p=$(cat "$d/pid")
-		kill "$p" 2>/dev/null
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-		kill -9 "$p" 2>/dev/null
-		rm -f "$d/pid"
-	done
-}
+stop_servers() { ch_stop "$TMP"/ch1 "$TMP"/ch2; }
 trap 'stop_servers; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 
-cat >"$TMP/users.xml" <<EOF
-<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
-  <users>
-    <default><password></password><networks><ip>127.0.0.1</ip></networks>
-      <profile>default</profile><quota>default</quota></default>
-    <fleet><password>s3cret</password><networks><ip>127.0.0.1</ip></networks>
-      <profile>default</profile><quota>default</quota></fleet>
-  </users>
-  <quotas><default></default></quotas>
-</yandex>
-EOF
-mkconf() {	# DIR HTTP TCP
-	mkdir -p "$1/data" "$1/tmp" "$1/log" "$1/user_files" "$1/format_schemas"
-	cat >"$1/config.xml" <<EOF
-<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>$1/log/server.log</log>
-    <errorlog>$1/log/err.log</errorlog><size>10M</size><count>1</count></logger>
-  <http_port>$2</http_port>
-  <tcp_port>$3</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <path>$1/data/</path>
-  <tmp_path>$1/tmp/</tmp_path>
-  <user_files_path>$1/user_files/</user_files_path>
-  <format_schema_path>$1/format_schemas/</format_schema_path>
-  <users_config>$TMP/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>104857600</mark_cache_size>
-  <uncompressed_cache_size>104857600</uncompressed_cache_size>
-  <max_concurrent_queries>50</max_concurrent_queries>
-  <timezone>UTC</timezone>
-  <mlock_executable>false</mlock_executable>
-  <remote_servers>
+ch_users "$TMP/users.xml"
+CLUSTER="  <remote_servers>
     <two>
       <shard><replica><host>127.0.0.1</host><port>$T1</port></replica></shard>
       <shard><replica><host>127.0.0.1</host><port>$T2</port></replica></shard>
     </two>
-  </remote_servers>
-</yandex>
-EOF
-}
-start_server() {	# DIR HTTP: start, wait for an answer (30 s at most)
-	(cd "$1" && exec "$SERVER" --config-file="$1/config.xml" >"$1/log/stdout" 2>&1) &
-	echo $! >"$1/pid"
-	i=0
-	while [ $i -lt 300 ]; do
-		if ot fleet query --retries 0 --clickhouse "http://127.0.0.1:$2/" 'SELECT 1' \
-			>/dev/null 2>&1; then
-			return 0
-		fi
-		kill -0 "$(cat "$1/pid")" 2>/dev/null || break
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "fleet: the server in $1 did not start:" >&2
-	tail -n 5 "$1/log/err.log" "$1/log/stdout" >&2 2>/dev/null
-	return 1
-}
+  </remote_servers>"
+mkconf() { ch_conf "$1" "$2" "$3" "$TMP/users.xml" "$CLUSTER"; }	# DIR HTTP TCP
+start_server() { ch_start "$1" "$2" "$OT"; }	# DIR HTTP
 mkconf "$TMP/ch1" "$H1" "$T1"
 mkconf "$TMP/ch2" "$H2" "$T2"
 if ! start_server "$TMP/ch1" "$H1" || ! start_server "$TMP/ch2" "$H2"; then
@@ -213,6 +143,13 @@ while [ $i -le "$N" ]; do
 			--clickhouse "$u" --label build=$b $(cat "$W/run$i.files") 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))
 	else
+		# every third run gzip-compressed, as to a server on another
+		# machine, and every fifth as TabSeparated: the checks below see
+		# the same rows whatever the body was
+		gz=0 fmt=RowBinary
+		[ $((i % 3)) = 0 ] && gz=1
+		[ $((i % 5)) = 0 ] && fmt=TabSeparated
+		OFFTRACE_PUSH_GZIP=$gz OFFTRACE_PUSH_FORMAT=$fmt \
 		OFFTRACE_LABELS="build=zz,machine=m$((i % 4)),seq=$i" $TO "$OT" push -q \
 			--clickhouse "$u" --label build=$b "$W/run$i.db" 2>>"$W/pusherr" ||
 			pushfail=$((pushfail + 1))

@@ -1,12 +1,15 @@
 /*
  * fuzz_jsonl.c - libFuzzer harness for the JSON-lines reader, driven end to
  * end: every line that parses is stored and fed to the engine, in an
- * in-memory database, exactly as ingest does.
+ * in-memory database, exactly as ingest does.  Each line also goes through
+ * the cJSON path alone: the fast path of ot_jsonl_parse_line must agree
+ * with it (the same result, event and message), else the harness aborts.
  *
  *   make fuzz && build/fuzz/fuzz_jsonl -runs=100000 testdata/samples
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "offtrace/engine.h"
@@ -37,9 +40,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *nl = memchr(data + off, '\n', size - off);
 		size_t len = nl ? (size_t)(nl - (data + off)) : size - off;
 
-		if (len <= OT_JSONL_MAX_LINE &&
-		    ot_jsonl_parse_line((const char *)data + off, len, st, &ev, &err) == 0 &&
-		    ev.ts >= last) {
+		struct ot_event ref;
+		struct ot_err rerr;
+		int rc = -1;
+
+		if (len <= OT_JSONL_MAX_LINE) {
+			memset(&rerr, 0, sizeof(rerr));
+			rc = ot_jsonl_parse_line((const char *)data + off, len, st, &ev, &err);
+			if (rc != ot_jsonl_parse_line_cjson((const char *)data + off, len, st,
+							    &ref, &rerr) ||
+			    (rc == 0 && memcmp(&ev, &ref, sizeof(ev)) != 0) ||
+			    (rc < 0 && strcmp(err.msg, rerr.msg) != 0))
+				abort();	/* the fast path and cJSON disagree */
+		}
+		if (rc == 0 && ev.ts >= last) {
 			ev.id = ++id;
 			ev.line = id;
 			if (id == 1)

@@ -5,7 +5,7 @@
  * pair, 802.1Q and 802.1ad tags, IPv6, a connection seen mid-stream, and
  * UDP/ARP frames that are not TCP.
  *
- *   mkpcap [--ng | --etl] [--repeat N] [--bad KIND] OUT
+ *   mkpcap [--ng | --etl | --pktmon] [--repeat N] [--bad KIND] OUT
  *
  * --ng writes pcapng (one Ethernet interface, if_tsresol 9, every packet an
  * enhanced packet block with epb_flags, every third with a comment).
@@ -33,7 +33,7 @@ static int ng;
 static const char *bad = "";
 static uint64_t nrec;
 static uint64_t now = UINT64_C(1700000000) * 1000000000;	/* ns */
-static int etl;
+static int etl, pktmon;
 static struct ot_etlw *etlw;
 static unsigned round_no;
 
@@ -71,6 +71,77 @@ etl_record(const uint8_t *frame, uint32_t len)
 		fprintf(stderr, "mkpcap: %s\n", err.msg);
 		exit(2);
 	}
+}
+
+static void
+etl_put(uint16_t id, uint64_t kw, const uint8_t *payload, size_t len, int64_t ts)
+{
+	struct ot_etlw_opts o = { 0x10000, 10000000, 2, 0 };
+	struct ot_etlw_rec r;
+	struct ot_err err;
+
+	memset(&err, 0, sizeof(err));
+	if (etlw == NULL && (etlw = ot_etlw_open(out, &o, ts, &err)) == NULL) {
+		fprintf(stderr, "mkpcap: %s\n", err.msg);
+		exit(2);
+	}
+	memset(&r, 0, sizeof(r));
+	r.ts = ts;
+	r.cpu = (uint32_t)(nrec % 2);
+	r.pid = 4;
+	r.tid = 88;
+	memcpy(r.provider, ot_pktmon_guid, 16);
+	r.id = id;
+	r.keyword = kw;
+	r.payload = payload;
+	r.len = len;
+	if (ot_etlw_record(etlw, &r, &err) < 0) {
+		fprintf(stderr, "mkpcap: %s\n", err.msg);
+		exit(2);
+	}
+}
+
+/* one frame as PktMon 160 records at three components */
+static void
+pktmon_record(const uint8_t *frame, uint32_t len)
+{
+	static const uint16_t down[3] = { 3, 2, 1 }, up[3] = { 1, 2, 3 };
+	static uint8_t p[OT_PKTMON_FRAME_FIXED + 2048];
+	int outbound = nrec % 2 == 1, i;
+
+	for (i = 0; i < 3; i++) {
+		ot_put_le64(p, nrec);			/* PktGroupId */
+		ot_put_le16(p + 8, 1);			/* PktNumber */
+		ot_put_le16(p + 10, (uint16_t)(i + 1));	/* AppearanceCount */
+		ot_put_le16(p + 12, outbound ? 4 : 3);	/* DirTag: Tx, Rx */
+		ot_put_le16(p + 14, OT_PKTMON_TYPE_ETHERNET);
+		ot_put_le16(p + 16, outbound ? down[i] : up[i]);	/* ComponentId */
+		ot_put_le16(p + 18, 1);			/* EdgeId */
+		ot_put_le16(p + 20, 0);			/* FilterId */
+		ot_put_le32(p + 22, 0);			/* DropReason */
+		ot_put_le32(p + 26, 0);			/* DropLocation */
+		ot_put_le16(p + 30, (uint16_t)len);	/* OriginalPayloadSize */
+		ot_put_le16(p + 32, (uint16_t)len);	/* LoggedPayloadSize */
+		memcpy(p + OT_PKTMON_FRAME_FIXED, frame, len);
+		etl_put(OT_PKTMON_FRAME, 0x10, p, OT_PKTMON_FRAME_FIXED + len,
+			(int64_t)now + 100 * i);
+	}
+}
+
+/* PktMon 20 ComponentInfo: u16 Id, u16 Type, Name, Description (UTF-16LE) */
+static void
+pktmon_component(uint16_t id, uint16_t type, const char *name, const char *desc)
+{
+	uint8_t p[256];
+	size_t nn = strlen(name) + 1, nd = strlen(desc) + 1, i;
+
+	ot_put_le16(p, id);
+	ot_put_le16(p + 2, type);
+	for (i = 0; i < nn; i++)
+		ot_put_le16(p + 4 + 2 * i, (uint8_t)name[i]);
+	for (i = 0; i < nd; i++)
+		ot_put_le16(p + 4 + 2 * (nn + i), (uint8_t)desc[i]);
+	etl_put(OT_PKTMON_COMPONENT_INFO, 0x1, p, 4 + 2 * (nn + nd), (int64_t)now + 1000);
 }
 
 struct ep {
@@ -113,6 +184,10 @@ record(const uint8_t *frame, uint32_t len, uint64_t step_ns)
 	nrec++;
 	if (etl) {
 		etl_record(frame, len);
+		return;
+	}
+	if (pktmon) {
+		pktmon_record(frame, len);
 		return;
 	}
 	if (!ng) {
@@ -365,6 +440,8 @@ main(int argc, char **argv)
 			ng = 1;
 		else if (strcmp(argv[i], "--etl") == 0)
 			etl = 1;
+		else if (strcmp(argv[i], "--pktmon") == 0)
+			pktmon = 1;
 		else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc - 1)
 			repeat = strtoul(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "--bad") == 0 && i + 1 < argc - 1)
@@ -373,7 +450,7 @@ main(int argc, char **argv)
 			break;
 	}
 	if (argc < 2 || i != argc - 1) {
-		fprintf(stderr, "usage: mkpcap [--ng | --etl] [--repeat N] [--bad KIND] OUT\n");
+		fprintf(stderr, "usage: mkpcap [--ng | --etl | --pktmon] [--repeat N] [--bad KIND] OUT\n");
 		return 2;
 	}
 	out = fopen(argv[argc - 1], "wb");
@@ -381,7 +458,7 @@ main(int argc, char **argv)
 		perror(argv[argc - 1]);
 		return 2;
 	}
-	if (etl) {
+	if (etl || pktmon) {
 		/* the writer starts at the first record */
 	} else if (ng) {
 		ng_header();
@@ -398,6 +475,13 @@ main(int argc, char **argv)
 
 	for (round_no = 0; round_no < repeat; round_no++)
 		script();
+	if (pktmon) {
+		/* the components, named at the end as pktmon does */
+		pktmon_component(1, 2, "gennic.sys", "offtrace gen NIC");
+		pktmon_component(2, 3, "genlwf.sys", "offtrace gen filter");
+		pktmon_component(3, 4, "tcpip.sys", "TCPIP");
+		now += 1000;
+	}
 	if (etlw != NULL) {
 		struct ot_err err;
 

@@ -1,8 +1,9 @@
 /*
  * test_util.c - unit tests of src/util and src/read/jsonl.c: numbers,
  * times, hex pointers, SHA-256 (both code paths), nearest rank, interning,
- * and the JSON-lines parser's exactness.
+ * and the JSON-lines parser's exactness, its fast path against cJSON's.
  */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,110 @@ test_term(void)
 	}
 }
 
+/*
+ * The fast path of ot_jsonl_parse_line against cJSON's (the reference):
+ * the same result and the same event for every line of testdata, for
+ * hand-made edge cases and for thousands of byte mutations of them.
+ */
+static int
+paths_agree(struct ot_strtab *t, const char *line, size_t len, long *taken)
+{
+	struct ot_event a, b;
+	struct ot_err ea, eb;
+	int ra, rb;
+
+	memset(&ea, 0, sizeof(ea));
+	memset(&eb, 0, sizeof(eb));
+	ra = ot_jsonl_parse_line(line, len, t, &a, &ea);
+	rb = ot_jsonl_parse_line_cjson(line, len, t, &b, &eb);
+	if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof(a)) != 0) ||
+	    (ra < 0 && strcmp(ea.msg, eb.msg) != 0)) {
+		fprintf(stderr, "jsonl paths disagree (%d, %d) on: %.*s\n", ra, rb, (int)len, line);
+		return 0;
+	}
+	if (ra == 0)
+		(*taken)++;
+	return 1;
+}
+
+static void
+test_jsonl_paths(void)
+{
+	static const char *const seeds[] = {
+		"{\"ts\":1,\"ev\":\"initiate\",\"adapter\":\"nic0\",\"root\":\"0xffffe00010000000\",\"block\":\"0xffffe00010000000\",\"state\":\"tcp\",\"slot\":\"ffffe001`23456789\",\"tuple\":{\"src\":\"10.0.0.1\",\"sport\":1024,\"dst\":\"fe80::2\",\"dport\":445}}",
+		"{ \"ts\" : \"2024-01-02T03:04:05.123456789Z\" , \"ev\" : \"initiate_done\", \"status\": \"0xC0000001\", \"cpu\": 3, \"pid\": \"0x10\", \"tid\": 4294967295 } ",
+		"{\"ts\":-5,\"ev\":\"ctx_write\",\"slot\":12,\"value\":0,\"status\":-1,\"code\":\"-7\",\"reason\":9223372036854775807,\"layer\":\"host\",\"state\":17}",
+		"{\"ts\":1,\"ev\":\"halt\",\"x\":\"y\",\"tuple\":{\"dport\":1,\"dst\":\"1.2.3.4\",\"sport\":0,\"src\":\"::1\",\"z\":5}}",
+		"{\"ts\":1,\"ev\":\"halt\",\"adapter\":\"a\\u0000b\"}",
+		"{\"ts\":1,\"ev\":\"halt\",\"adapter\":\"caf\xc3\xa9\"}",
+		"{\"ts\":1,\"ev\":\"halt\",\"cpu\":2147483648,\"nbl\":\"0x\"}",
+		"{\"ts\":00012,\"ev\":\"halt\",\"state\":5,\"tuple\":null}",
+		"{\"ts\":1,\"ev\":\"halt\"} trailing",
+	};
+	static const char repl[] = "\"\\ \t{},:-09e.xn[\x80\x01";
+	struct ot_strtab *t = ot_strtab_new();
+	char line[4096], m[4096];
+	size_t len, i, k, nseeds = sizeof(seeds) / sizeof(seeds[0]);
+	long lines = 0, taken = 0;
+	unsigned rnd = 12345;
+	int ok = 1;
+	glob_t g;
+	FILE *f;
+
+	memset(&g, 0, sizeof(g));
+	glob("testdata/*/*.jsonl", 0, NULL, &g);
+	for (i = 0; i < nseeds + g.gl_pathc; i++) {
+		if (i < nseeds) {
+			f = NULL;
+			snprintf(line, sizeof(line), "%s", seeds[i]);
+		} else if ((f = fopen(g.gl_pathv[i - nseeds], "r")) == NULL ||
+			   fgets(line, sizeof(line), f) == NULL) {
+			if (f)
+				fclose(f);
+			continue;
+		}
+		do {
+			len = strcspn(line, "\n");
+			ok &= paths_agree(t, line, len, &taken);
+			lines++;
+			/* mutations: a byte replaced, deleted, or a span repeated */
+			for (k = 0; k < 40 && len > 0; k++) {
+				size_t at, n = len;
+
+				rnd = rnd * 1103515245u + 12345u;
+				at = (rnd >> 8) % len;
+				memcpy(m, line, len);
+				switch ((rnd >> 4) % 3) {
+				case 0:
+					m[at] = repl[(rnd >> 20) % (sizeof(repl) - 1)];
+					break;
+				case 1:
+					memmove(m + at, m + at + 1, len - at - 1);
+					n--;
+					break;
+				default:
+					if (2 * len - at < sizeof(m)) {
+						memcpy(m + len, line + at, len - at);
+						n = 2 * len - at;
+					}
+					break;
+				}
+				ok &= paths_agree(t, m, n, &taken);
+				lines++;
+			}
+		} while (f != NULL && fgets(line, sizeof(line), f) != NULL);
+		if (f)
+			fclose(f);
+	}
+	globfree(&g);
+	CHECK(ok);
+	/* the fast path did take most of them */
+	CHECK(taken > lines / 20);
+	fprintf(stderr, "jsonl paths: %ld lines, %ld parsed, all agree: %s\n", lines, taken,
+		ok ? "yes" : "NO");
+	ot_strtab_free(t);
+}
+
 int
 main(void)
 {
@@ -293,6 +398,7 @@ main(void)
 	test_utf8();
 	test_strtab();
 	test_jsonl();
+	test_jsonl_paths();
 	printf("test_util: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
