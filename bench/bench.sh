@@ -11,6 +11,9 @@
 #   etl ingest         a generated manifest .etl of BENCH_ETL_MB MiB
 #   etl dump --count   the same .etl, records counted
 #   etl dump jsonl     the same .etl, `dump --format jsonl` > /dev/null
+#   etl.zst ingest     the same .etl compressed with zstd, ingested through
+#                      libarchive and a temporary copy; baseline: the plain
+#                      .etl's ingest; target: peak RSS under 256 MiB
 #   wpp dump --count   a binary WPP .etl of BENCH_WPP_MB MiB, --tmf decoded
 #   wpp ingest         the same .etl ingested with --tmf
 #   text ingest        tracefmt text of BENCH_TEXT_MB MiB
@@ -287,6 +290,21 @@ if [ "$ETL_MB" -gt 0 ]; then
 		">=1M records/s" "$(verdict "$dj_rate" 1000000)"
 	say "etl: ingest and its sqlite3 ceiling..."
 	ingest_row "etl ingest" "$DIR/big.etl"
+	plain_s=$_s
+	# the same .etl compressed with zstd: decompressed through libarchive
+	# into a temporary copy (read out of order), memory flat (issue 15)
+	if command -v zstd >/dev/null 2>&1; then
+		say "etl: the same .etl as .etl.zst..."
+		zstd -q -f -T0 "$DIR/big.etl" -o "$DIR/big.etl.zst"
+		rm -f "$DIR/last.db"
+		measure "$DIR/zst" "$PROG" ingest -q --db "$DIR/last.db" "$DIR/big.etl.zst"
+		row "etl.zst ingest" "$eb" "$recs" records "$M_S" "$M_KB" "plain .etl ingest" \
+			"$plain_s" "peak RSS < 256 MiB" \
+			"$(awk -v kb="$M_KB" 'BEGIN { print (kb < 262144 ? "met" : "NOT met") }')"
+		rm -f "$DIR/big.etl.zst"
+	else
+		say "etl: no zstd: the .etl.zst row is skipped (apt-get install zstd)"
+	fi
 	rm -f "$DIR/big.etl" "$DIR/last.db"
 fi
 
