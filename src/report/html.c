@@ -13,7 +13,7 @@
  * tables of leaks (every reason) and violations; the history of every
  * object the timeline shows or the tables name first.
  *
- * Every string from a trace goes through put_esc(): HTML and attribute
+ * Every string from a trace goes through ot_html_string(): HTML and attribute
  * escapes, control characters shown as \xNN, invalid UTF-8 as U+FFFD.
  * The page reads the database only (SELECT) and prints no generation time,
  * so the same database always gives the same bytes.
@@ -69,7 +69,7 @@
 #define C_DENS "#7a9cc6"	/* objects alive */
 #define C_GRID "#e8e8e8"
 
-static const char *const kind_color[OT_KIND_COUNT] = {
+const char *const ot_html_kind_color[OT_KIND_COUNT] = {
 	"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"
 };
 
@@ -135,9 +135,12 @@ fmt_time(const struct html *h, int64_t t, char buf[OT_TIMEBUF])
 	return ot_fmt_time_zone(t, h->r->local_time, buf);
 }
 
-/* HTML text and attribute escape of a string from a trace. */
-static void
-put_esc(FILE *out, const char *s)
+/*
+ * HTML text and attribute escape of a string from a trace (report.h); the
+ * fleet page (src/fleet/html.c) escapes its labels with it too.
+ */
+void
+ot_html_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)p), i = 0, k;
@@ -788,7 +791,7 @@ summary(struct html *h)
 		if (!r->rules[i].checked)
 			notchecked++;
 	fprintf(out, "<h1>offtrace report: trace %" PRId64 " <span class=\"mono\">", r->trace_id);
-	put_esc(out, r->name);
+	ot_html_string(out, r->name);
 	fputs("</span></h1>\n<p>", out);
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
 		fprintf(out, "span %s .. %s (%s), ", fmt_time(h, r->start_ts, a),
@@ -799,7 +802,7 @@ summary(struct html *h)
 		pl(r->events, "event", "events"), r->inputs, pl(r->inputs, "input", "inputs"));
 	for (i = 0; i < r->nin; i++) {
 		fputs("<li><code>", out);
-		put_esc(out, r->in[i].file);
+		ot_html_string(out, r->in[i].file);
 		fprintf(out, "</code> (%s): %" PRIu64 " %s from %" PRIu64 " %s",
 			r->in[i].format, r->in[i].events, pl(r->in[i].events, "event", "events"),
 			r->in[i].records, pl(r->in[i].records, "record", "records"));
@@ -815,7 +818,7 @@ summary(struct html *h)
 				const struct ot_rep_drop *dk = &r->in[i].drop[k];
 
 				fprintf(out, "%sreason %" PRIu32 " ", k ? "; " : "", dk->reason);
-				put_esc(out, dk->reason_name);
+				ot_html_string(out, dk->reason_name);
 				fprintf(out, " at 0x%08" PRIx32 ": %" PRIu64, dk->location, dk->count);
 			}
 			fputs(")", out);
@@ -824,9 +827,9 @@ summary(struct html *h)
 	}
 	for (i = 0; i < r->nskipped; i++) {
 		fputs("<li><code>", out);
-		put_esc(out, r->skipped[i].file);
+		ot_html_string(out, r->skipped[i].file);
 		fputs("</code> (", out);
-		put_esc(out, r->skipped[i].kind);
+		ot_html_string(out, r->skipped[i].kind);
 		fputs("): skipped, not a trace or capture</li>\n", out);
 	}
 	/* leaks of every reason, live at end included, each reason counted */
@@ -1145,7 +1148,7 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 		marker_open(out, M_LEAK, place_marker(&at, M_LEAK, xpos(h, l->ts != OT_T_NONE ? l->ts : h->t1)),
 			    yc);
 		fputs("leak (", out);
-		put_esc(out, l->reason);
+		ot_html_string(out, l->reason);
 		fprintf(out, ") %s", rel(h, l->ts, a, sizeof(a)));
 		marker_close(out);
 	}
@@ -1154,7 +1157,7 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 
 		marker_open(out, M_VIOLATION, place_marker(&at, M_VIOLATION, xpos(h, v->ts)), yc);
 		fprintf(out, "%s %s ", v->rule, rel(h, v->ts, a, sizeof(a)));
-		put_esc(out, v->message);
+		ot_html_string(out, v->message);
 		marker_close(out);
 	}
 	fputs("</g></a>\n", out);
@@ -1203,9 +1206,9 @@ timeline(struct html *h)
 		if (gr->other) {
 			fputs("(other adapters and layers)", out);
 		} else {
-			put_esc(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
+			ot_html_string(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
 			fputs(" / ", out);
-			put_esc(out, gr->layer);
+			ot_html_string(out, gr->layer);
 		}
 		fprintf(out, ": %" PRIu64 " %s, %" PRIu64 " shown</text></g>\n", gr->nobj,
 			pl(gr->nobj, "object", "objects"), gr->shown);
@@ -1485,7 +1488,7 @@ histogram(struct html *h, int k, const struct laxis *ax)
 		bh = (double)l->hist[b] * (B - T) / (double)ymax;
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			"<title>%" PRIu64 " %s from ", ax->L + (b - ax->lo) * ax->bw, B - bh,
-			ax->bw > 1.5 ? ax->bw - 0.5 : ax->bw, bh, kind_color[k], l->hist[b],
+			ax->bw > 1.5 ? ax->bw - 0.5 : ax->bw, bh, ot_html_kind_color[k], l->hist[b],
 			pl(l->hist[b], "operation", "operations"));
 		fmt_ns(lat_bin_lo(b), s, sizeof(s));
 		fprintf(out, "%s</title></rect>", s);
@@ -1513,7 +1516,7 @@ histogram(struct html *h, int k, const struct laxis *ax)
 	fputs("</g>", out);
 	latency_axis(out, ax, B, "latency (log scale)");
 	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%.1f,%d",
-		kind_color[k], ax->L, B);
+		ot_html_kind_color[k], ax->L, B);
 	for (b = ax->lo; b < ax->hi; b++) {
 		cum += l->hist[b];
 		fprintf(out, " %.1f,%.1f", ax->L + (b + 1 - ax->lo) * ax->bw,
@@ -1556,9 +1559,9 @@ lat_table(struct html *h, int k)
 			continue;
 		}
 		fputs("<tr data-row=\"latency\"><td>", out);
-		put_esc(out, g->adapter[0] ? g->adapter : "(no adapter)");
+		ot_html_string(out, g->adapter[0] ? g->adapter : "(no adapter)");
 		fputs("</td><td>", out);
-		put_esc(out, g->layer >= 0 && g->layer < OT_LAYER_COUNT ?
+		ot_html_string(out, g->layer >= 0 && g->layer < OT_LAYER_COUNT ?
 			     ot_layer_names[g->layer] : "?");
 		fputs("</td>", out);
 		lat_cells(out, &g->latency[k]);
@@ -1614,7 +1617,7 @@ over_time(struct html *h)
 		if (h->r->latency[k].count)
 			fprintf(out, "<li data-legend-series=\"%s\"><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\">"
 				"<line x1=\"1\" y1=\"7\" x2=\"21\" y2=\"7\" stroke=\"%s\" stroke-width=\"2\"/></svg>%s</li>",
-				ot_kind_names[k], kind_color[k], ot_kind_names[k]);
+				ot_kind_names[k], ot_html_kind_color[k], ot_kind_names[k]);
 	fprintf(out, "<li>line (or dot): mean latency of the operations requested in a time bin"
 		" of %s; ring: their max</li></ul>\n",
 		ot_fmt_dur((h->t1 - h->t0) / HTML_BINS, s, sizeof(s)));
@@ -1647,10 +1650,10 @@ over_time(struct html *h)
 				;
 			if (e2 == b) {
 				fprintf(out, "<circle data-mean=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>",
-					L + (b + 0.5) * bw, OT_Y(l->tsum[b] / (double)l->tcount[b]), kind_color[k]);
+					L + (b + 0.5) * bw, OT_Y(l->tsum[b] / (double)l->tcount[b]), ot_html_kind_color[k]);
 			} else {
 				fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
-					kind_color[k]);
+					ot_html_kind_color[k]);
 				for (first = b; b <= e2; b++)
 					fprintf(out, "%s%.1f,%.1f", b == first ? "" : " ", L + (b + 0.5) * bw,
 						OT_Y(l->tsum[b] / (double)l->tcount[b]));
@@ -1661,7 +1664,7 @@ over_time(struct html *h)
 		for (b = 0; b < HTML_BINS; b++)
 			if (l->tcount[b])
 				fprintf(out, "<circle data-max=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"none\""
-					" stroke=\"%s\"/>", L + (b + 0.5) * bw, OT_Y(l->tmax[b]), kind_color[k]);
+					" stroke=\"%s\"/>", L + (b + 0.5) * bw, OT_Y(l->tmax[b]), ot_html_kind_color[k]);
 		fputs("</g>\n", out);
 	}
 	fputs("</svg>\n", out);
@@ -1752,13 +1755,13 @@ tables(struct html *h)
 
 			fprintf(out, "<tr data-row=\"leak\"><td>%s</td>", rel(h, l->since, a, sizeof(a)));
 			fprintf(out, "<td>%s</td><td>", rel(h, l->ts, a, sizeof(a)));
-			put_esc(out, why ? why : l->reason);
+			ot_html_string(out, why ? why : l->reason);
 			fputs("</td><td>", out);
-			put_esc(out, l->adapter);
+			ot_html_string(out, l->adapter);
 			fputs("</td><td>", out);
-			put_esc(out, l->layer);
+			ot_html_string(out, l->layer);
 			fputs("</td><td>", out);
-			put_esc(out, l->state);
+			ot_html_string(out, l->state);
 			fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", l->slot);
 			obj_link(h, l->object_id);
 			fputs("</td></tr>\n", out);
@@ -1776,12 +1779,12 @@ tables(struct html *h)
 			const struct ot_rep_violation *v = &r->violations[i];
 
 			fputs("<tr data-row=\"violation\"><td>", out);
-			put_esc(out, v->rule);
+			ot_html_string(out, v->rule);
 			fprintf(out, "</td><td%s>", strcmp(v->severity, "error") == 0 ? " class=\"bad\"" : "");
-			put_esc(out, v->severity);
+			ot_html_string(out, v->severity);
 			fprintf(out, "</td><td title=\"%s\">%s</td><td>",
 				v->ts == OT_T_NONE ? "-" : fmt_time(h, v->ts, tb), rel(h, v->ts, a, sizeof(a)));
-			put_esc(out, v->message);
+			ot_html_string(out, v->message);
 			if (v->slot)
 				fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", v->slot);
 			else
@@ -1800,11 +1803,11 @@ tables(struct html *h)
 		if (r->rules[i].checked)
 			continue;
 		fputs("<tr data-row=\"rule\"><td>", out);
-		put_esc(out, r->rules[i].id);
+		ot_html_string(out, r->rules[i].id);
 		fputs("</td><td>", out);
-		put_esc(out, r->rules[i].title);
+		ot_html_string(out, r->rules[i].title);
 		fputs("</td><td>", out);
-		put_esc(out, r->rules[i].why_not);
+		ot_html_string(out, r->rules[i].why_not);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -1831,21 +1834,21 @@ event_row(struct html *h, sqlite3_stmt *ev, int64_t id, int evidence)
 		evidence ? " class=\"evidence\" data-evidence=\"\"" : "", id,
 		fmt_time(h, sqlite3_column_int64(ev, 0), tb),
 		rel(h, sqlite3_column_int64(ev, 0), a, sizeof(a)));
-	put_esc(out, html_col_text(ev, 1));
+	ot_html_string(out, html_col_text(ev, 1));
 	fputs("</td><td>", out);
-	put_esc(out, html_col_text(ev, 2));
+	ot_html_string(out, html_col_text(ev, 2));
 	fputs("</td><td class=\"mono\">", out);
 	for (c = 3; c <= 11; c++) {
 		if (sqlite3_column_type(ev, c) == SQLITE_NULL)
 			continue;
 		fprintf(out, "%s=", names[c - 3]);
-		put_esc(out, html_col_text(ev, c));
+		ot_html_string(out, html_col_text(ev, c));
 		fputs(" ", out);
 	}
 	fputs("</td><td>", out);
 	input = sqlite3_column_int64(ev, 13);
 	file = input >= 0 && (size_t)input < r->nin ? r->in[input].file : "?";
-	put_esc(out, strrchr(file, '/') ? strrchr(file, '/') + 1 : file);	/* paths: at the top */
+	ot_html_string(out, strrchr(file, '/') ? strrchr(file, '/') + 1 : file);	/* paths: at the top */
 	fprintf(out, ":%lld</td></tr>\n", (long long)sqlite3_column_int64(ev, 12));
 	return 0;
 }
@@ -1871,14 +1874,14 @@ detail(struct html *h, const struct html_hist *o, sqlite3_stmt *ev)
 
 	fprintf(out, "<div class=\"obj\" id=\"obj-%" PRIu64 "\" data-detail=\"%" PRIu64 "\">"
 		"<h3>object %" PRIu64 ": ", o->id, o->id, o->id);
-	put_esc(out, o->state);
+	ot_html_string(out, o->state);
 	fputs(" ", out);
-	put_esc(out, o->layer);
+	ot_html_string(out, o->layer);
 	fputs(" on adapter '", out);
-	put_esc(out, o->adapter);
+	ot_html_string(out, o->adapter);
 	fprintf(out, "', slot <span class=\"mono\">%s</span> epoch %" PRId64 "</h3>\n<p>fate <b%s>",
 		o->slot_hex, o->epoch, bad_fate(o->fate) ? " class=\"bad\"" : "");
-	put_esc(out, o->fate);
+	ot_html_string(out, o->fate);
 	fputs("</b>", out);
 	if (o->in_timeline)
 		fprintf(out, " &middot; <a href=\"#tl-%" PRIu64 "\">its row in the timeline</a>", o->id);
