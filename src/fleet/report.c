@@ -678,10 +678,14 @@ group_json(const struct ot_fleet_group *g, FILE *out, const char *ind)
 		fprintf(out, "%s\n%s    { \"adapter\": ", first ? "" : ",", ind);
 		first = 0;
 		ot_json_string(out, l->adapter);
-		fprintf(out, ", \"layer\": \"%s\", \"kind\": \"%s\", \"count\": %" PRIu64
+		fputs(", \"layer\": ", out);
+		ot_json_string(out, l->layer);
+		fputs(", \"kind\": ", out);
+		ot_json_string(out, l->kind);
+		fprintf(out, ", \"count\": %" PRIu64
 			", \"p50_ns\": %" PRId64 ", \"p90_ns\": %" PRId64 ", \"p99_ns\": %"
 			PRId64 ", \"p999_ns\": %" PRId64 ", \"max_ns\": %" PRId64
-			", \"mean_ns\": %" PRId64 " }", l->layer, l->kind, l->lat.count,
+			", \"mean_ns\": %" PRId64 " }", l->lat.count,
 			l->lat.p50, l->lat.p90, l->lat.p99, l->lat.p999, l->lat.max,
 			l->lat.mean);
 	}
@@ -720,8 +724,9 @@ ot_fleet_report_json(const struct ot_fleet_report *r, FILE *out)
 	for (i = 0; i < r->nworst; i++) {
 		const struct ot_fleet_run *w = &r->worst[i];
 
-		fprintf(out, "%s\n    { \"run_id\": \"%s\", \"name\": ", i ? "," : "",
-			w->run_id);
+		fprintf(out, "%s\n    { \"run_id\": ", i ? "," : "");
+		ot_json_string(out, w->run_id);
+		fputs(", \"name\": ", out);
 		ot_json_string(out, w->name);
 		fputs(", \"labels\": ", out);
 		ot_json_string(out, w->labels);
