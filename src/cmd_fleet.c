@@ -15,7 +15,7 @@
 static const char fleet_help[] =
 	"usage: offtrace fleet init --clickhouse URL... [--cluster NAME]\n"
 	"       offtrace fleet report --clickhouse URL [--since TIME] [--by LABEL]\n"
-	"                             [--format text|json] [--compare L=A L=B]\n"
+	"                             [--format text|json|html] [--compare L=A L=B]\n"
 	"       offtrace fleet query --clickhouse URL [--format csv|json|tsv] SQL\n"
 	"       offtrace fleet check --clickhouse URL [--since TIME] [--by LABEL]\n"
 	"                            [--max-leak-rate R] [--latency BUDGET]... [--junit FILE]\n\n"
@@ -24,8 +24,10 @@ static const char fleet_help[] =
 	"Distributed table over the shards; report sums the runs per value of a\n"
 	"label: runs, objects, leak rate by reason, violations by rule, latency\n"
 	"p50/p90/p99/p99.9/max per operation kind (nearest rank, as the run report)\n"
-	"and per adapter and layer, the worst runs; query prints the rows of any\n"
-	"SQL; check fails (exit 1) when a group of runs is over a limit.\n\n"
+	"and per adapter and layer, the worst runs (html: one page that also draws\n"
+	"p99 per kind per group in the order of their first push, and leaks per\n"
+	"night of push); query prints the rows of any SQL; check fails (exit 1)\n"
+	"when a group of runs is over a limit.\n\n"
 	"options:\n"
 	"      --clickhouse URL  http[s]://[USER[:PASSWORD]@]HOST[:PORT][/DATABASE]\n"
 	"                       (init: one per server, every shard of the cluster)\n"
@@ -33,8 +35,9 @@ static const char fleet_help[] =
 	"      --since TIME     only runs whose first event is at or after TIME (ns,\n"
 	"                       RFC 3339 or YYYY-MM-DD)\n"
 	"      --by LABEL       one group per value of the label (default: all runs)\n"
-	"  -f, --format FMT     report: text (default) or json; query: csv (default,\n"
-	"                       with a header line), json (an array of objects), tsv\n"
+	"  -f, --format FMT     report: text (default), json or html; query: csv\n"
+	"                       (default, with a header line), json (an array of\n"
+	"                       objects), tsv\n"
 	"      --compare LABEL=A  report: the runs of LABEL=A against those of LABEL=B\n"
 	"                       (given next, as an argument or a second --compare)\n"
 	"  -o, --output FILE    write the report to FILE instead of stdout\n"
@@ -254,7 +257,7 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 	char key[OT_FLEET_MAX_LABEL] = "", cluster[128];
 	const char *vals[2] = { NULL, NULL };
 	FILE *out = stdout, *jf = NULL;
-	int rc = EXIT_OK, json = 0;
+	int rc = EXIT_OK, fmt = 0;	/* text, json, html */
 
 	memset(&err, 0, sizeof(err));
 	memset(&q, 0, sizeof(q));
@@ -277,12 +280,14 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 			q.nonly = 2;
 		}
 		if (a->format == NULL || strcmp(a->format, "text") == 0)
-			json = 0;
+			fmt = 0;
 		else if (strcmp(a->format, "json") == 0)
-			json = 1;
+			fmt = 1;
+		else if (strcmp(a->format, "html") == 0)
+			fmt = 2;
 		else
-			return cli_usage_error(name, "bad --format '%s': want text or json",
-					       a->format);
+			return cli_usage_error(name, "bad --format '%s': want text, json or"
+					       " html", a->format);
 	} else if (a->nrest) {
 		return cli_usage_error(name, "unexpected argument '%s'", a->rest[0]);
 	}
@@ -291,6 +296,7 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 				       " --latency");
 	q.by = a->by;
 	q.since = a->since;
+	q.nights = fmt == 2 && !vals[0];
 	if (ot_fleet_check_schema(ch, cluster, sizeof(cluster), &err) < 0)
 		return cli_report_error(&err);
 	if (ot_fleet_report_load(ch, &q, &r, &err) < 0)
@@ -318,13 +324,18 @@ fleet_report(struct fleet_args *a, struct ot_ch *ch, int check)
 		}
 		ot_check_release(&res);
 	} else if (vals[0]) {
-		if (json)
-			ot_fleet_compare_json(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
-					      ot_fleet_group_find(&r, vals[1]), vals[1], out);
+		const struct ot_fleet_group *ga = ot_fleet_group_find(&r, vals[0]);
+		const struct ot_fleet_group *gb = ot_fleet_group_find(&r, vals[1]);
+
+		if (fmt == 2)
+			ot_fleet_compare_html(&r, ga, vals[0], gb, vals[1], out);
+		else if (fmt == 1)
+			ot_fleet_compare_json(&r, ga, vals[0], gb, vals[1], out);
 		else
-			ot_fleet_compare_text(&r, ot_fleet_group_find(&r, vals[0]), vals[0],
-					      ot_fleet_group_find(&r, vals[1]), vals[1], out);
-	} else if (json) {
+			ot_fleet_compare_text(&r, ga, vals[0], gb, vals[1], out);
+	} else if (fmt == 2) {
+		ot_fleet_report_html(&r, out);
+	} else if (fmt == 1) {
 		ot_fleet_report_json(&r, out);
 	} else {
 		ot_fleet_report_text(&r, out);

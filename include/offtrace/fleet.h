@@ -167,7 +167,7 @@ int ot_fleet_push(struct ot_ch *ch, const char *cluster, sqlite3 *db,
 		  int64_t trace_id, const struct ot_fleet_push_opts *o,
 		  struct ot_fleet_push_result *res, struct ot_err *err);
 
-/* ---- the fleet report (src/fleet/report.c) ---- */
+/* ---- the fleet report (src/fleet/report.c, the page in src/fleet/html.c) ---- */
 
 /* One group of runs (one value of the --by label, or all runs). */
 struct ot_fleet_rule {
@@ -193,6 +193,7 @@ struct ot_fleet_group {
 	struct ot_fleet_lat *lat;	/* per kind (adapter ""), then per
 					 * (adapter, layer, kind) */
 	size_t nlat;
+	int64_t first_push_ns, last_push_ns;	/* pushed_ns of its runs: min, max */
 };
 struct ot_fleet_run {
 	char run_id[65];
@@ -202,6 +203,13 @@ struct ot_fleet_run {
 	uint64_t objects, leaked, errors, warnings;
 };
 #define OT_FLEET_WORST 5
+/* The runs pushed on one UTC day (the HTML page's leaks per night). */
+struct ot_fleet_night {
+	int64_t day;		/* days since 1970-01-01 */
+	uint64_t runs, objects, leaked;
+	uint64_t leaked_by_reason[OT_LEAK_COUNT];
+};
+#define OT_FLEET_MAX_NIGHTS 1000	/* the latest; older ones are left out */
 struct ot_fleet_report {
 	char by[OT_FLEET_MAX_LABEL];	/* "" when not grouped */
 	int64_t since;			/* OT_T_NONE when all */
@@ -209,12 +217,16 @@ struct ot_fleet_report {
 	size_t ngroups;
 	struct ot_fleet_run worst[OT_FLEET_WORST];	/* most leaks, then errors */
 	size_t nworst;
+	struct ot_fleet_night *nights;	/* with q->nights: by day, ascending */
+	size_t nnights;
+	int nights_more;		/* older nights past OT_FLEET_MAX_NIGHTS */
 };
 struct ot_fleet_query {
 	const char *by;		/* label to group by, or NULL */
 	int64_t since;		/* runs whose first event is at or after; OT_T_NONE */
 	const char *const *only;	/* only these values of by (NULL: all) */
 	size_t nonly;
+	int nights;		/* also the runs and leaks per day of push */
 };
 int ot_fleet_report_load(struct ot_ch *ch, const struct ot_fleet_query *q,
 			 struct ot_fleet_report *r, struct ot_err *err);
@@ -227,6 +239,19 @@ int ot_fleet_compare_text(const struct ot_fleet_report *r,
 			  const struct ot_fleet_group *b, const char *bname,
 			  FILE *out);
 int ot_fleet_compare_json(const struct ot_fleet_report *r,
+			  const struct ot_fleet_group *a, const char *aname,
+			  const struct ot_fleet_group *b, const char *bname,
+			  FILE *out);
+/*
+ * The report as one self-contained HTML page (src/fleet/html.c): inline CSS
+ * and SVG, no script, a strict Content-Security-Policy, every string from
+ * the server escaped; the trends (p99 per kind per group in the order of
+ * their first push; leaks per night, when r was loaded with q->nights) with
+ * a table behind each chart, then the numbers of the JSON report as tables.
+ * The compare page: the two groups side by side, then their tables.
+ */
+int ot_fleet_report_html(const struct ot_fleet_report *r, FILE *out);
+int ot_fleet_compare_html(const struct ot_fleet_report *r,
 			  const struct ot_fleet_group *a, const char *aname,
 			  const struct ot_fleet_group *b, const char *bname,
 			  FILE *out);

@@ -168,6 +168,14 @@ const char *ot_report_csv_table(size_t i);
  */
 int ot_report_html(sqlite3 *db, const struct ot_report *r, FILE *out,
 		   struct ot_err *err);
+/*
+ * One string from a trace or a database as HTML text or attribute value:
+ * & < > " ' as references, control characters shown as \xNN, invalid UTF-8
+ * as U+FFFD.
+ */
+void ot_html_string(FILE *out, const char *s);
+/* The colour of each operation kind in the HTML pages (Okabe-Ito, no red). */
+extern const char *const ot_html_kind_color[OT_KIND_COUNT];
 
 /*
  * The trace as Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing):

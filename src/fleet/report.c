@@ -6,6 +6,7 @@
  * computes them (src/report/model.c), so a fleet report over one run has
  * that run's numbers.  Every query counts only whole runs: it joins the
  * latest runs row of each run (schemas/clickhouse.sql, "Atomicity").
+ * The text and JSON forms are here; the HTML page is src/fleet/html.c.
  */
 #include "offtrace/fleet.h"
 
@@ -23,16 +24,18 @@ sql_quote(char **b, size_t *l, size_t *c, const char *s)
 
 /*
  * The runs that count, as the right side of a join (runs_local: it runs on
- * each shard), with their group g.
+ * each shard), with their group g and, with_day, the UTC day of their push
+ * (days since 1970: no time zone of the server's in the way).
  */
 static char *
-current_runs(const struct ot_fleet_query *q)
+current_runs(const struct ot_fleet_query *q, int with_day)
 {
 	char *b = NULL;
 	size_t l = 0, c = 0, i;
 
-	ot_buf_printf(&b, &l, &c, "(SELECT run_id, push_id, g FROM (SELECT run_id,"
-		      " push_id, start_ns, ");
+	ot_buf_printf(&b, &l, &c, "(SELECT run_id, push_id, g%s FROM (SELECT run_id,"
+		      " push_id, start_ns, %s", with_day ? ", day" : "",
+		      with_day ? "intDiv(pushed_ns, 86400000000000) AS day, " : "");
 	if (q->by) {
 		ot_buf_printf(&b, &l, &c, "label_values[indexOf(label_keys, ");
 		sql_quote(&b, &l, &c, q->by);
@@ -155,7 +158,7 @@ on_runs(struct ot_fleet_report *r, char **f, size_t n)
 {
 	struct ot_fleet_group *g;
 
-	if (n != 12 || (g = group_get(r, f[0])) == NULL)
+	if (n != 14 || (g = group_get(r, f[0])) == NULL)
 		return -1;
 	g->runs = u64(f[1]);
 	g->events = u64(f[2]);
@@ -168,6 +171,8 @@ on_runs(struct ot_fleet_report *r, char **f, size_t n)
 	g->leaked = u64(f[9]);
 	g->errors = u64(f[10]);
 	g->warnings = u64(f[11]);
+	g->first_push_ns = i64(f[12]);
+	g->last_push_ns = i64(f[13]);
 	return 0;
 }
 
@@ -252,8 +257,8 @@ on_worst(struct ot_fleet_report *r, char **f, size_t n)
 static const char q_runs[] =
 	"SELECT g, count(), sum(events), sum(objects), sum(offloaded), sum(failed),"
 	" sum(terminated), sum(lost), sum(live_at_end), sum(leaked), sum(errors),"
-	" sum(warnings) FROM %DB%.runs" JOIN_CUR " GROUP BY g ORDER BY g"
-	" FORMAT TabSeparated";
+	" sum(warnings), min(pushed_ns), max(pushed_ns) FROM %DB%.runs" JOIN_CUR
+	" GROUP BY g ORDER BY g FORMAT TabSeparated";
 static const char q_leaks[] =
 	"SELECT g, reason, count() FROM %DB%.leaks" JOIN_CUR
 	" GROUP BY g, reason ORDER BY g, reason FORMAT TabSeparated";
@@ -297,6 +302,87 @@ static const char q_worst[] =
 	" label_keys, label_values), ','), start_ns, objects, leaked, errors, warnings"
 	" FROM %DB%.runs" JOIN_CUR " ORDER BY leaked DESC, errors DESC,"
 	" warnings DESC, run_id LIMIT 5 FORMAT TabSeparated";
+
+/* the latest nights first, LIMIT one more than kept: it tells there are more */
+static const char q_nights[] =
+	"SELECT day, count(), sum(objects), sum(leaked) FROM %%DB%%.runs"
+	" ANY INNER JOIN %%CUR%% USING (run_id, push_id)"
+	" GROUP BY day ORDER BY day DESC LIMIT %d FORMAT TabSeparated";
+static const char q_night_leaks[] =
+	"SELECT day, reason, count() FROM %DB%.leaks" JOIN_CUR
+	" GROUP BY day, reason ORDER BY day, reason FORMAT TabSeparated";
+
+static int
+on_night(struct ot_fleet_report *r, char **f, size_t n)
+{
+	struct ot_fleet_night *d;
+
+	if (n != 4)
+		return -1;
+	if (r->nnights == OT_FLEET_MAX_NIGHTS) {
+		r->nights_more = 1;
+		return 0;
+	}
+	r->nights = xrealloc(r->nights, st_mult(r->nnights + 1, sizeof(*r->nights)));
+	d = &r->nights[r->nnights++];
+	memset(d, 0, sizeof(*d));
+	d->day = i64(f[0]);
+	d->runs = u64(f[1]);
+	d->objects = u64(f[2]);
+	d->leaked = u64(f[3]);
+	return 0;
+}
+
+static int
+cmp_night(const void *a, const void *b)
+{
+	int64_t x = ((const struct ot_fleet_night *)a)->day;
+	int64_t y = ((const struct ot_fleet_night *)b)->day;
+
+	return (x > y) - (x < y);
+}
+
+static int
+on_night_leak(struct ot_fleet_report *r, char **f, size_t n)
+{
+	struct ot_fleet_night key, *d;
+	int k;
+
+	if (n != 3)
+		return -1;
+	key.day = i64(f[0]);
+	d = r->nnights ? bsearch(&key, r->nights, r->nnights, sizeof(*r->nights),
+				 cmp_night) : NULL;
+	if (d == NULL)		/* a night older than those kept */
+		return 0;
+	for (k = 0; k < OT_LEAK_COUNT; k++)
+		if (f[1] && strcmp(f[1], ot_leak_reason_names[k]) == 0)
+			d->leaked_by_reason[k] += u64(f[2]);
+	return 0;
+}
+
+/* The nights of q's runs into r, ascending. */
+static int
+load_nights(struct ot_ch *ch, const struct ot_fleet_query *q,
+	    struct ot_fleet_report *r, struct ot_err *err)
+{
+	char *cur = current_runs(q, 1), *sql = NULL;
+	size_t l = 0, c = 0;
+	int ret = -1;
+
+	ot_buf_printf(&sql, &l, &c, q_nights, OT_FLEET_MAX_NIGHTS + 1);
+	if (rows(ch, sql, cur, on_night, r, err) < 0)
+		goto out;
+	if (r->nnights > 1)
+		qsort(r->nights, r->nnights, sizeof(*r->nights), cmp_night);
+	if (rows(ch, q_night_leaks, cur, on_night_leak, r, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(sql);
+	free(cur);
+	return ret;
+}
 
 static int
 kind_index(const char *k)
@@ -346,14 +432,15 @@ ot_fleet_report_load(struct ot_ch *ch, const struct ot_fleet_query *q,
 	memset(r, 0, sizeof(*r));
 	snprintf(r->by, sizeof(r->by), "%s", q->by ? q->by : "");
 	r->since = q->since;
-	cur = current_runs(q);
+	cur = current_runs(q, 0);
 	if (rows(ch, q_runs, cur, on_runs, r, err) < 0 ||
 	    rows(ch, q_leaks, cur, on_leaks, r, err) < 0 ||
 	    rows(ch, q_rules, cur, on_rules, r, err) < 0 ||
 	    rows(ch, q_lat_kind, cur, on_lat, r, err) < 0 ||
 	    rows(ch, q_lat_syn, cur, on_lat, r, err) < 0 ||
 	    rows(ch, q_lat_adapter, cur, on_lat, r, err) < 0 ||
-	    rows(ch, q_worst, cur, on_worst, r, err) < 0)
+	    rows(ch, q_worst, cur, on_worst, r, err) < 0 ||
+	    (q->nights && load_nights(ch, q, r, err) < 0))
 		goto out;
 	if (r->ngroups > 1)
 		qsort(r->groups, r->ngroups, sizeof(*r->groups), cmp_group);
@@ -381,6 +468,9 @@ ot_fleet_report_release(struct ot_fleet_report *r)
 	free(r->groups);
 	r->groups = NULL;
 	r->ngroups = 0;
+	free(r->nights);
+	r->nights = NULL;
+	r->nnights = 0;
 }
 
 const struct ot_fleet_group *
@@ -601,10 +691,14 @@ group_json(const struct ot_fleet_group *g, FILE *out, const char *ind)
 		fprintf(out, "%s\n%s    { \"adapter\": ", first ? "" : ",", ind);
 		first = 0;
 		ot_json_string(out, l->adapter);
-		fprintf(out, ", \"layer\": \"%s\", \"kind\": \"%s\", \"count\": %" PRIu64
+		fputs(", \"layer\": ", out);
+		ot_json_string(out, l->layer);
+		fputs(", \"kind\": ", out);
+		ot_json_string(out, l->kind);
+		fprintf(out, ", \"count\": %" PRIu64
 			", \"p50_ns\": %" PRId64 ", \"p90_ns\": %" PRId64 ", \"p99_ns\": %"
 			PRId64 ", \"p999_ns\": %" PRId64 ", \"max_ns\": %" PRId64
-			", \"mean_ns\": %" PRId64 " }", l->layer, l->kind, l->lat.count,
+			", \"mean_ns\": %" PRId64 " }", l->lat.count,
 			l->lat.p50, l->lat.p90, l->lat.p99, l->lat.p999, l->lat.max,
 			l->lat.mean);
 	}
@@ -643,8 +737,9 @@ ot_fleet_report_json(const struct ot_fleet_report *r, FILE *out)
 	for (i = 0; i < r->nworst; i++) {
 		const struct ot_fleet_run *w = &r->worst[i];
 
-		fprintf(out, "%s\n    { \"run_id\": \"%s\", \"name\": ", i ? "," : "",
-			w->run_id);
+		fprintf(out, "%s\n    { \"run_id\": ", i ? "," : "");
+		ot_json_string(out, w->run_id);
+		fputs(", \"name\": ", out);
 		ot_json_string(out, w->name);
 		fputs(", \"labels\": ", out);
 		ot_json_string(out, w->labels);

@@ -13,7 +13,7 @@
  * tables of leaks (every reason) and violations; the history of every
  * object the timeline shows or the tables name first.
  *
- * Every string from a trace goes through put_esc(): HTML and attribute
+ * Every string from a trace goes through ot_html_string(): HTML and attribute
  * escapes, control characters shown as \xNN, invalid UTF-8 as U+FFFD.
  * The page reads the database only (SELECT) and prints no generation time,
  * so the same database always gives the same bytes.
@@ -69,7 +69,7 @@
 #define C_DENS "#7a9cc6"	/* objects alive */
 #define C_GRID "#e8e8e8"
 
-static const char *const kind_color[OT_KIND_COUNT] = {
+const char *const ot_html_kind_color[OT_KIND_COUNT] = {
 	"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9"
 };
 
@@ -135,9 +135,12 @@ fmt_time(const struct html *h, int64_t t, char buf[OT_TIMEBUF])
 	return ot_fmt_time_zone(t, h->r->local_time, buf);
 }
 
-/* HTML text and attribute escape of a string from a trace. */
-static void
-put_esc(FILE *out, const char *s)
+/*
+ * HTML text and attribute escape of a string from a trace (report.h); the
+ * fleet page (src/fleet/html.c) escapes its labels with it too.
+ */
+void
+ot_html_string(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)p), i = 0, k;
@@ -791,7 +794,7 @@ summary(struct html *h)
 		if (!r->rules[i].checked)
 			notchecked++;
 	fprintf(out, "<h1>offtrace report: trace %" PRId64 " <span class=\"mono\">", r->trace_id);
-	put_esc(out, r->name);
+	ot_html_string(out, r->name);
 	fputs("</span></h1>\n<p>", out);
 	if (r->start_ts != OT_T_NONE && r->end_ts != OT_T_NONE)
 		fprintf(out, "span %s .. %s (%s), ", fmt_time(h, r->start_ts, a),
@@ -802,7 +805,7 @@ summary(struct html *h)
 		pl(r->events, "event", "events"), r->inputs, pl(r->inputs, "input", "inputs"));
 	for (i = 0; i < r->nin; i++) {
 		fputs("<li><code>", out);
-		put_esc(out, r->in[i].file);
+		ot_html_string(out, r->in[i].file);
 		fprintf(out, "</code> (%s): %" PRIu64 " %s from %" PRIu64 " %s",
 			r->in[i].format, r->in[i].events, pl(r->in[i].events, "event", "events"),
 			r->in[i].records, pl(r->in[i].records, "record", "records"));
@@ -818,7 +821,7 @@ summary(struct html *h)
 				const struct ot_rep_drop *dk = &r->in[i].drop[k];
 
 				fprintf(out, "%sreason %" PRIu32 " ", k ? "; " : "", dk->reason);
-				put_esc(out, dk->reason_name);
+				ot_html_string(out, dk->reason_name);
 				fprintf(out, " at 0x%08" PRIx32 ": %" PRIu64, dk->location, dk->count);
 			}
 			fputs(")", out);
@@ -827,9 +830,9 @@ summary(struct html *h)
 	}
 	for (i = 0; i < r->nskipped; i++) {
 		fputs("<li><code>", out);
-		put_esc(out, r->skipped[i].file);
+		ot_html_string(out, r->skipped[i].file);
 		fputs("</code> (", out);
-		put_esc(out, r->skipped[i].kind);
+		ot_html_string(out, r->skipped[i].kind);
 		fputs("): skipped, not a trace or capture</li>\n", out);
 	}
 	/* leaks of every reason, live at end included, each reason counted */
@@ -903,7 +906,7 @@ bar(FILE *out, const char *kind, double x0, double x1, double y, double hgt,
 		x1 = x0 + 1;
 	fprintf(out, "<rect data-bar=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 		"<title>", kind, x0, y, x1 - x0, hgt, fill);
-	put_esc(out, title);	/* it holds the object's state and fate */
+	ot_html_string(out, title);	/* it holds the object's state and fate */
 	fputs("</title></rect>", out);
 }
 
@@ -1101,16 +1104,16 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 	fprintf(out, "<a href=\"#obj-%" PRId64 "\"><g data-row=\"object\" data-object=\"%" PRId64 "\""
 		" id=\"tl-%" PRId64 "\">", o->id, o->id, o->id);
 	fprintf(out, "<text x=\"10\" y=\"%.0f\" class=\"mono\">", y + 11);
-	put_esc(out, o->slot);
+	ot_html_string(out, o->slot);
 	fputs(" ", out);
-	put_esc(out, o->state);
+	ot_html_string(out, o->state);
 	fputs(" ", out);
 	if (bad_fate(o->fate) || o->nviol) {
 		fprintf(out, "<tspan fill=\"%s\" font-weight=\"bold\">", C_ERR);
-		put_esc(out, o->fate);
+		ot_html_string(out, o->fate);
 		fprintf(out, "%s</tspan></text>", o->nviol ? " !" : "");
 	} else {
-		put_esc(out, o->fate);
+		ot_html_string(out, o->fate);
 		fputs("</text>", out);
 	}
 	if (start != OT_T_NONE) {
@@ -1160,7 +1163,7 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 		marker_open(out, M_LEAK, place_marker(&at, M_LEAK, xpos(h, l->ts != OT_T_NONE ? l->ts : h->t1)),
 			    yc);
 		fputs("leak (", out);
-		put_esc(out, l->reason);
+		ot_html_string(out, l->reason);
 		fprintf(out, ") %s", rel(h, l->ts, a, sizeof(a)));
 		marker_close(out);
 	}
@@ -1168,9 +1171,9 @@ object_row(struct html *h, const struct obj_row *o, double y, const struct mark 
 		const struct ot_rep_violation *v = &r->violations[vm[j].i];
 
 		marker_open(out, M_VIOLATION, place_marker(&at, M_VIOLATION, xpos(h, v->ts)), yc);
-		put_esc(out, v->rule);
+		ot_html_string(out, v->rule);
 		fprintf(out, " %s ", rel(h, v->ts, a, sizeof(a)));
-		put_esc(out, v->message);
+		ot_html_string(out, v->message);
 		marker_close(out);
 	}
 	fputs("</g></a>\n", out);
@@ -1219,9 +1222,9 @@ timeline(struct html *h)
 		if (gr->other) {
 			fputs("(other adapters and layers)", out);
 		} else {
-			put_esc(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
+			ot_html_string(out, gr->adapter[0] ? gr->adapter : "(no adapter)");
 			fputs(" / ", out);
-			put_esc(out, gr->layer);
+			ot_html_string(out, gr->layer);
 		}
 		fprintf(out, ": %" PRIu64 " %s, %" PRIu64 " shown</text></g>\n", gr->nobj,
 			pl(gr->nobj, "object", "objects"), gr->shown);
@@ -1502,7 +1505,7 @@ histogram(struct html *h, int k, const struct laxis *ax)
 		bh = (double)l->hist[b] * (B - T) / (double)ymax;
 		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
 			"<title>%" PRIu64 " %s from ", ax->L + (b - ax->lo) * ax->bw, B - bh,
-			ax->bw > 1.5 ? ax->bw - 0.5 : ax->bw, bh, kind_color[k], l->hist[b],
+			ax->bw > 1.5 ? ax->bw - 0.5 : ax->bw, bh, ot_html_kind_color[k], l->hist[b],
 			pl(l->hist[b], "operation", "operations"));
 		fmt_ns(lat_bin_lo(b), s, sizeof(s));
 		fprintf(out, "%s</title></rect>", s);
@@ -1530,7 +1533,7 @@ histogram(struct html *h, int k, const struct laxis *ax)
 	fputs("</g>", out);
 	latency_axis(out, ax, B, "latency (log scale)");
 	fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%.1f,%d",
-		kind_color[k], ax->L, B);
+		ot_html_kind_color[k], ax->L, B);
 	for (b = ax->lo; b < ax->hi; b++) {
 		cum += l->hist[b];
 		fprintf(out, " %.1f,%.1f", ax->L + (b + 1 - ax->lo) * ax->bw,
@@ -1573,9 +1576,9 @@ lat_table(struct html *h, int k)
 			continue;
 		}
 		fputs("<tr data-row=\"latency\"><td>", out);
-		put_esc(out, g->adapter[0] ? g->adapter : "(no adapter)");
+		ot_html_string(out, g->adapter[0] ? g->adapter : "(no adapter)");
 		fputs("</td><td>", out);
-		put_esc(out, g->layer >= 0 && g->layer < OT_LAYER_COUNT ?
+		ot_html_string(out, g->layer >= 0 && g->layer < OT_LAYER_COUNT ?
 			     ot_layer_names[g->layer] : "?");
 		fputs("</td>", out);
 		lat_cells(out, &g->latency[k]);
@@ -1633,7 +1636,7 @@ over_time(struct html *h)
 		if (h->r->latency[k].count)
 			fprintf(out, "<li data-legend-series=\"%s\"><svg width=\"22\" height=\"14\" viewBox=\"0 0 22 14\">"
 				"<line x1=\"1\" y1=\"7\" x2=\"21\" y2=\"7\" stroke=\"%s\" stroke-width=\"2\"/></svg>%s</li>",
-				ot_kind_names[k], kind_color[k], ot_kind_names[k]);
+				ot_kind_names[k], ot_html_kind_color[k], ot_kind_names[k]);
 	fprintf(out, "<li>line (or dot): mean latency of the operations requested in a time bin"
 		" of %s; ring: their max</li></ul>\n",
 		ot_fmt_dur((h->t1 - h->t0) / HTML_BINS, s, sizeof(s)));
@@ -1666,10 +1669,10 @@ over_time(struct html *h)
 				;
 			if (e2 == b) {
 				fprintf(out, "<circle data-mean=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>",
-					L + (b + 0.5) * bw, OT_Y(l->tsum[b] / (double)l->tcount[b]), kind_color[k]);
+					L + (b + 0.5) * bw, OT_Y(l->tsum[b] / (double)l->tcount[b]), ot_html_kind_color[k]);
 			} else {
 				fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
-					kind_color[k]);
+					ot_html_kind_color[k]);
 				for (first = b; b <= e2; b++)
 					fprintf(out, "%s%.1f,%.1f", b == first ? "" : " ", L + (b + 0.5) * bw,
 						OT_Y(l->tsum[b] / (double)l->tcount[b]));
@@ -1680,7 +1683,7 @@ over_time(struct html *h)
 		for (b = 0; b < HTML_BINS; b++)
 			if (l->tcount[b])
 				fprintf(out, "<circle data-max=\"\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"none\""
-					" stroke=\"%s\"/>", L + (b + 0.5) * bw, OT_Y(l->tmax[b]), kind_color[k]);
+					" stroke=\"%s\"/>", L + (b + 0.5) * bw, OT_Y(l->tmax[b]), ot_html_kind_color[k]);
 		fputs("</g>\n", out);
 	}
 	fputs("</svg>\n", out);
@@ -1771,13 +1774,13 @@ tables(struct html *h)
 
 			fprintf(out, "<tr data-row=\"leak\"><td>%s</td>", rel(h, l->since, a, sizeof(a)));
 			fprintf(out, "<td>%s</td><td>", rel(h, l->ts, a, sizeof(a)));
-			put_esc(out, why ? why : l->reason);
+			ot_html_string(out, why ? why : l->reason);
 			fputs("</td><td>", out);
-			put_esc(out, l->adapter);
+			ot_html_string(out, l->adapter);
 			fputs("</td><td>", out);
-			put_esc(out, l->layer);
+			ot_html_string(out, l->layer);
 			fputs("</td><td>", out);
-			put_esc(out, l->state);
+			ot_html_string(out, l->state);
 			fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", l->slot);
 			obj_link(h, l->object_id);
 			fputs("</td></tr>\n", out);
@@ -1795,12 +1798,12 @@ tables(struct html *h)
 			const struct ot_rep_violation *v = &r->violations[i];
 
 			fputs("<tr data-row=\"violation\"><td>", out);
-			put_esc(out, v->rule);
+			ot_html_string(out, v->rule);
 			fprintf(out, "</td><td%s>", strcmp(v->severity, "error") == 0 ? " class=\"bad\"" : "");
-			put_esc(out, v->severity);
+			ot_html_string(out, v->severity);
 			fprintf(out, "</td><td title=\"%s\">%s</td><td>",
 				v->ts == OT_T_NONE ? "-" : fmt_time(h, v->ts, tb), rel(h, v->ts, a, sizeof(a)));
-			put_esc(out, v->message);
+			ot_html_string(out, v->message);
 			if (v->slot)
 				fprintf(out, "</td><td class=\"mono\">0x%" PRIx64 "</td><td>", v->slot);
 			else
@@ -1819,11 +1822,11 @@ tables(struct html *h)
 		if (r->rules[i].checked)
 			continue;
 		fputs("<tr data-row=\"rule\"><td>", out);
-		put_esc(out, r->rules[i].id);
+		ot_html_string(out, r->rules[i].id);
 		fputs("</td><td>", out);
-		put_esc(out, r->rules[i].title);
+		ot_html_string(out, r->rules[i].title);
 		fputs("</td><td>", out);
-		put_esc(out, r->rules[i].why_not);
+		ot_html_string(out, r->rules[i].why_not);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -1850,21 +1853,21 @@ event_row(struct html *h, sqlite3_stmt *ev, int64_t id, int evidence)
 		evidence ? " class=\"evidence\" data-evidence=\"\"" : "", id,
 		fmt_time(h, sqlite3_column_int64(ev, 0), tb),
 		rel(h, sqlite3_column_int64(ev, 0), a, sizeof(a)));
-	put_esc(out, html_col_text(ev, 1));
+	ot_html_string(out, html_col_text(ev, 1));
 	fputs("</td><td>", out);
-	put_esc(out, html_col_text(ev, 2));
+	ot_html_string(out, html_col_text(ev, 2));
 	fputs("</td><td class=\"mono\">", out);
 	for (c = 3; c <= 11; c++) {
 		if (sqlite3_column_type(ev, c) == SQLITE_NULL)
 			continue;
 		fprintf(out, "%s=", names[c - 3]);
-		put_esc(out, html_col_text(ev, c));
+		ot_html_string(out, html_col_text(ev, c));
 		fputs(" ", out);
 	}
 	fputs("</td><td>", out);
 	input = sqlite3_column_int64(ev, 13);
 	file = input >= 0 && (size_t)input < r->nin ? r->in[input].file : "?";
-	put_esc(out, strrchr(file, '/') ? strrchr(file, '/') + 1 : file);	/* paths: at the top */
+	ot_html_string(out, strrchr(file, '/') ? strrchr(file, '/') + 1 : file);	/* paths: at the top */
 	fprintf(out, ":%lld</td></tr>\n", (long long)sqlite3_column_int64(ev, 12));
 	return 0;
 }
@@ -1890,14 +1893,14 @@ detail(struct html *h, const struct html_hist *o, sqlite3_stmt *ev)
 
 	fprintf(out, "<div class=\"obj\" id=\"obj-%" PRIu64 "\" data-detail=\"%" PRIu64 "\">"
 		"<h3>object %" PRIu64 ": ", o->id, o->id, o->id);
-	put_esc(out, o->state);
+	ot_html_string(out, o->state);
 	fputs(" ", out);
-	put_esc(out, o->layer);
+	ot_html_string(out, o->layer);
 	fputs(" on adapter '", out);
-	put_esc(out, o->adapter);
+	ot_html_string(out, o->adapter);
 	fprintf(out, "', slot <span class=\"mono\">%s</span> epoch %" PRId64 "</h3>\n<p>fate <b%s>",
 		o->slot_hex, o->epoch, bad_fate(o->fate) ? " class=\"bad\"" : "");
-	put_esc(out, o->fate);
+	ot_html_string(out, o->fate);
 	fputs("</b>", out);
 	if (o->in_timeline)
 		fprintf(out, " &middot; <a href=\"#tl-%" PRIu64 "\">its row in the timeline</a>", o->id);

@@ -5,10 +5,12 @@
 # as two shards of one cluster; started and stopped here.
 #
 #   * N generated runs (several scenarios, three builds as labels; N is
-#     OT_FLEET_RUNS, default 30, or OT_FLEET_RUNS_SAN, default 9, under the
-#     sanitizers) are pushed through both servers; the rows a query can see
-#     equal, table by table, the sums over the runs' SQLite databases
-#     (sqlite3), and both shards hold some;
+#     OT_FLEET_RUNS, default 48, each of the twelve scenarios four times, or
+#     OT_FLEET_RUNS_SAN, default 9, under the sanitizers; the issue's 200
+#     pass too, but cost about 2.5 s a run more on a loaded 2-core machine,
+#     most of it the push itself) are pushed through both servers; the rows
+#     a query can see equal, table by table, the sums over the runs' SQLite
+#     databases (sqlite3), and both shards hold some;
 #   * 'fleet report --by build' equals tests/tools/fleetref.sh, computed
 #     from the SQLite databases with sqlite3 and awk (counts, leak rates,
 #     nearest-rank percentiles, exactly); a fleet report of each single run
@@ -19,13 +21,22 @@
 #   * a bad URL, a refused connection, a wrong password, an older schema:
 #     one line each, exit status 2; the server failing for good: 3;
 #   * compare, since, query, check (JUnit), --force, and a server without
-#     a cluster (Merge tables).
+#     a cluster (Merge tables);
+#   * the HTML page: well-formed XML, nothing but SVG unknown to the HTML
+#     parser, no active content; its tables hold the JSON report's numbers
+#     (tests/tools/fleethtml.py against fleetjson.py), the p99 per kind per
+#     build the chart draws among them; in a database of its own, runs made
+#     to look pushed on three nights (their runs rows rewritten): the nights
+#     against the SQLite databases, the builds in the order of their first
+#     push, a hostile build label as text; headless Chromium renders both
+#     pages with no console message and no injected element (a screenshot
+#     in BUILD/artifacts/fleet-html.png).
 . tests/lib.sh
 
 if [ "${OT_MODE:-normal}" = sanitize ]; then
 	N=${OT_FLEET_RUNS_SAN:-9}
 else
-	N=${OT_FLEET_RUNS:-30}
+	N=${OT_FLEET_RUNS:-48}
 fi
 . tests/tools/chserver.sh
 if ! ch_find; then
@@ -42,6 +53,9 @@ done
 ROOT=$(pwd)
 REF="sh $ROOT/tests/tools/fleetref.sh"
 FJ="python3 $ROOT/tests/tools/fleetjson.py"
+FH="python3 $ROOT/tests/tools/fleethtml.py"
+DOMQ=$BUILD/tests/domq
+. "$ROOT/tests/tools/chrome.sh"
 case $PROG in /*) OT=$PROG ;; *) OT=$ROOT/$PROG ;; esac
 # every command is bounded in time (the two pushes the test stops are
 # bounded by wait_stopped and the kill that follows)
@@ -168,21 +182,28 @@ CUR="(SELECT run_id, push_id FROM fl.runs_local ORDER BY pushed_ns DESC LIMIT 1 
 visible() {	# TABLE [WHERE]: rows of whole runs
 	chq "SELECT count() FROM fl.$1 ANY INNER JOIN $CUR USING (run_id, push_id) ${2:-}"
 }
-sqlsum() {	# MANIFEST SQL: the sum over the databases
-	cut -f2 "$1" | while read -r db; do sqlite3 -batch "$db" "$2"; done |
-		awk '{ s += $1 } END { print s + 0 }'
+sqlsums() {	# MANIFEST: rows of each of TABLES and violation_events, summed
+	sel=
+	for t in $TABLES violation_events; do sel="$sel${sel:+, }(SELECT count(*) FROM $t)"; done
+	# one sqlite3 a database, not one a table: 200 runs are 2,800 processes less
+	cut -f2 "$1" | while read -r db; do sqlite3 -batch -separator ' ' "$db" "SELECT $sel"; done |
+		awk '{ for (i = 1; i <= NF; i++) s[i] += $i; n = NF }
+		     END { for (i = 1; i <= n; i++) printf "%d%s", s[i], i < n ? " " : "\n" }'
 }
 check_counts() {	# NAME MANIFEST RUNS
 	bad=
 	want=$3
 	have=$(chq "SELECT uniqExact(run_id) FROM fl.runs")
 	[ "$have" = "$want" ] || bad="$bad runs=$have/$want"
+	sums=$(sqlsums "$2")
+	i=1
 	for t in $TABLES; do
-		want=$(sqlsum "$2" "SELECT count(*) FROM $t")
+		want=$(echo "$sums" | cut -d' ' -f$i)
 		have=$(visible $t)
 		[ "$have" = "$want" ] || bad="$bad $t=$have/$want"
+		i=$((i + 1))
 	done
-	want=$(sqlsum "$2" "SELECT count(*) FROM violation_events")
+	want=$(echo "$sums" | cut -d' ' -f$i)
 	have=$(chq "SELECT sum(length(evidence)) FROM fl.violations ANY INNER JOIN $CUR USING (run_id, push_id)")
 	[ "$have" = "$want" ] || bad="$bad evidence=$have/$want"
 	if [ -z "$bad" ]; then pass "fleet/$1"; else fail "fleet/$1: (ClickHouse/SQLite)$bad"; fi
@@ -220,16 +241,82 @@ ot fleet report --clickhouse "$U1" --by build >"$W/byb.txt" 2>"$W/err"
 ok "fleet/report text" grep -q '^build=b2: ' "$W/byb.txt"
 ok "fleet/report text: worst runs" grep -q '^worst runs' "$W/byb.txt"
 
+# ---- the HTML page ----
+# page_checks NAME FILE: well-formed, HTML apart from SVG, self-contained
+page_checks() {
+	if command -v xmllint >/dev/null 2>&1; then
+		ok "fleet/html $1: well-formed XML" xmllint --noout "$2"
+		# HTML 4's parser knows no SVG element; nothing else may trouble it
+		xmllint --html --noout "$2" 2>&1 | grep 'error :' |
+			grep -v -E 'error : Tag (svg|g|line|polyline|circle|rect|text) invalid' >"$W/htmlerr"
+		ok "fleet/html $1: the HTML parser finds nothing but SVG $(head -c 200 "$W/htmlerr")" \
+			[ ! -s "$W/htmlerr" ]
+	else
+		skip "fleet/html $1: xmllint" "not installed (apt-get install libxml2-utils)"
+	fi
+	# (an escaped string has no '<' and no '"')
+	if grep -qi '<script\|<img\|<iframe\|<link\|<object\|<embed\| src="\|href="[a-z]*:' "$2"; then
+		fail "fleet/html $1: no active content, nothing fetched"
+	else
+		pass "fleet/html $1: no active content, nothing fetched"
+	fi
+	ok "fleet/html $1: a strict CSP" grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$2"
+}
+ot fleet report --clickhouse "$U1" --by build --format html -o "$W/byb.html" 2>"$W/err"
+ok "fleet/report --by build --format html exits 0" [ $? = 0 ]
+page_checks "--by build" "$W/byb.html"
+ot fleet report --clickhouse "$U1" --by build --format html >"$W/byb2.html" 2>>"$W/err"
+ok "fleet/html: the same fleet gives the same bytes" cmp -s "$W/byb.html" "$W/byb2.html"
+# the page's tables hold the JSON report's numbers, fact for fact
+$FH facts "$W/byb.html" >"$W/byb.hlines" 2>>"$W/err"
+if [ -s "$W/byb.hlines" ] && diff "$W/byb.lines" "$W/byb.hlines" >"$W/diff"; then
+	pass "fleet/html holds the numbers of the JSON report ($(wc -l <"$W/byb.hlines") facts)"
+else
+	fail "fleet/html differs from the JSON report: $(head -n 8 "$W/diff" "$W/err" | tr '\n' ' ')"
+fi
+# the table behind the chart: each build's p99 of each kind, a point each
+awk '$2 == "latency" { print $1 "\t" $3 "\t" $7 }' "$W/byb.lines" | LC_ALL=C sort >"$W/p99.json"
+$FH trend "$W/byb.html" | LC_ALL=C sort >"$W/p99.html"
+ok "fleet/html: p99 per kind per build behind the chart = JSON ($(wc -l <"$W/p99.json") points)" \
+	cmp -s "$W/p99.json" "$W/p99.html"
+pts=$(grep -o '<circle data-point=' "$W/byb.html" | wc -l)
+ok "fleet/html: the chart draws each of them ($pts)" [ "$pts" = "$(wc -l <"$W/p99.json")" ]
+# the nights hold every run, object and leak (all pushed within minutes)
+$FH nights "$W/byb.html" >"$W/nights"
+python3 - "$W/byb.json" "$W/nights" >"$W/n.out" 2>&1 <<'EOF'
+import json, sys
+g = json.load(open(sys.argv[1]))["groups"]
+want = [sum(x["runs"] for x in g), sum(x["summary"]["objects"] for x in g),
+        sum(x["summary"]["leaked"] for x in g)] + \
+       [sum(x["leaks_by_reason"][r]["count"] for x in g)
+        for r in ["live_at_end", "halt", "upload_all", "wire_close"]]
+have = [0] * 7
+for l in open(sys.argv[2]):
+    have = [a + int(b) for a, b in zip(have, l.split()[1:])]
+assert have == want, (have, want)
+EOF
+ok "fleet/html: the nights sum to the runs, objects and leaks by reason $(head -c 200 "$W/n.out")" \
+	[ ! -s "$W/n.out" ]
+ot fleet report --clickhouse "$U1" --compare build=b1 build=b3 --format html -o "$W/cmp.html" \
+	2>"$W/err"
+ok "fleet/--compare --format html exits 0" [ $? = 0 ]
+page_checks "--compare" "$W/cmp.html"
+r1=$(grep -o 'data-what="runs"><th scope="row">runs</th><td class="n" data-v="[0-9]*"' \
+	"$W/cmp.html" | sed 's/.*data-v="//; s/"//')
+want=$(grep '^b1 runs ' "$W/byb.lines" | cut -d' ' -f3)
+ok "fleet/--compare html: b1's runs ($r1 of $want)" [ "$r1" = "$want" ]
+
 # ---- acceptance 3: a fleet report of one run is that run's report ----
 ot fleet report --clickhouse "$U2" --by seq --format json >"$W/seq.json" 2>"$W/err"
 $FJ fleet-full "$W/seq.json" >"$W/seq.lines" 2>>"$W/err"
-: >"$W/runs.lines"
+set --
 i=1
 while [ $i -le "$N" ]; do
-	ot report --format json "$W/run$i.db" >"$W/r.json" 2>>"$W/err"
-	$FJ run $i "$W/r.json" >>"$W/runs.lines" 2>>"$W/err"
+	ot report --format json "$W/run$i.db" >"$W/r$i.json" 2>>"$W/err"
+	set -- "$@" $i "$W/r$i.json"
 	i=$((i + 1))
 done
+$FJ run "$@" >"$W/runs.lines" 2>>"$W/err"
 LC_ALL=C sort -o "$W/runs.lines" "$W/runs.lines"
 LC_ALL=C sort -o "$W/seq.lines" "$W/seq.lines"
 if [ -s "$W/runs.lines" ] && diff "$W/runs.lines" "$W/seq.lines" >"$W/diff"; then
@@ -455,5 +542,88 @@ if ot fleet init --clickhouse "$S" 2>"$W/err" &&
 		cmp -s "$W/run7.lines" "$W/solo.lines"
 else
 	fail "fleet/no cluster: $(head -c 300 "$W/err")"
+fi
+# ---- the trends: three nights, builds out of name order, a hostile label ----
+# Runs pushed to a database of their own, then their runs rows rewritten
+# as if pushed at noon UTC of 2024-02-28, -29 and 2024-03-01 (their label
+# night=2, 1, 0 days before): the page's nights and the order of its builds
+# are then known, whenever the test runs.
+T=http://127.0.0.1:$H1/trend
+HOSTILE='<script>alert(1)</script>'
+: >"$W/tman"
+tpush() {	# RUN BUILD NIGHT
+	printf '%s\t%s\n' "$3" "$W/run$1.db" >>"$W/tman"
+	ot push -q --clickhouse "$T" --label "build=$2" --label "night=$3" "$W/run$1.db" \
+		2>>"$W/err"
+}
+: >"$W/err"
+if ot fleet init --clickhouse "$T" 2>"$W/err" &&
+   tpush 2 zz-old 2 && tpush 9 zz-old 2 && tpush 8 "$HOSTILE" 1 && tpush 3 aa-new 0 &&
+   tpush 1 aa-new 0; then
+	pass "fleet/trend: five runs pushed"
+else
+	fail "fleet/trend: push: $(head -c 300 "$W/err")"
+fi
+noon=1709294400000000000	# 2024-03-01T12:00:00Z
+sel=$(chq "DESCRIBE TABLE trend.runs_local" | cut -f1 | sed "s/^pushed_ns\$/toInt64($noon) - 86400000000000 * toInt64(label_values[indexOf(label_keys, 'night')]) AS pushed_ns/" |
+	paste -s -d, -)
+chq "RENAME TABLE trend.runs_local TO trend.runs_pushed" &&
+	chq "CREATE TABLE trend.runs_local AS trend.runs_pushed" &&
+	chq "INSERT INTO trend.runs_local SELECT $sel FROM trend.runs_pushed" &&
+	chq "DROP TABLE trend.runs_pushed"
+ok "fleet/trend: the runs rows rewritten to three nights" [ $? = 0 ]
+ot fleet report --clickhouse "$T" --by build --format html -o "$W/trend.html" 2>"$W/err"
+ok "fleet/trend: report --format html exits 0" [ $? = 0 ]
+page_checks "trend" "$W/trend.html"
+printf '%s\n' zz-old "$HOSTILE" aa-new >"$W/order.want"
+$FH order "$W/trend.html" >"$W/order"
+ok "fleet/trend: builds in the order of their first push, not of their names" \
+	cmp -s "$W/order.want" "$W/order"
+# each night against its runs' SQLite databases
+for nd in 2:2024-02-28 1:2024-02-29 0:2024-03-01; do
+	grep "^${nd%:*}$tab" "$W/tman" | cut -f2 | while read -r db; do
+		sqlite3 -batch -separator ' ' "$db" "SELECT 1, (SELECT count(*) FROM objects),
+			(SELECT count(*) FROM leaks), (SELECT count(*) FROM leaks WHERE reason = 'live_at_end'),
+			(SELECT count(*) FROM leaks WHERE reason = 'halt'),
+			(SELECT count(*) FROM leaks WHERE reason = 'upload_all'),
+			(SELECT count(*) FROM leaks WHERE reason = 'wire_close')"
+	done | awk -v d="${nd#*:}" '{ for (i = 1; i <= NF; i++) s[i] += $i }
+		END { printf "%s", d; for (i = 1; i <= 7; i++) printf " %d", s[i]; print "" }'
+done >"$W/nights.want"
+$FH nights "$W/trend.html" >"$W/nights.html"
+ok "fleet/trend: leaks per night = the SQLite databases' ($(tr '\n' ';' <"$W/nights.want"))" \
+	cmp -s "$W/nights.want" "$W/nights.html"
+ok "fleet/trend: the hostile label is text" grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$W/trend.html"
+ok "fleet/trend: a night axis of dates" grep -q '>2024-02-29</text>' "$W/trend.html"
+
+# ---- both pages in a browser ----
+if [ -z "$CHROME" ]; then
+	skip "fleet/html in a browser" "chromium not installed (Debian package chromium)"
+else
+	mkdir -p "$BUILD/artifacts"
+	for page in byb trend; do
+		: >"$TMP/chrome.log"
+		chrome --dump-dom "file://$W/$page.html" >"$W/$page.dom"
+		if ! grep -q '</html>' "$W/$page.dom"; then
+			fail "fleet/html $page in chromium: $(tail -n 3 "$TMP/chrome.log")"
+			continue
+		fi
+		grep ':CONSOLE' "$TMP/chrome.log" >"$W/console"
+		ok "fleet/html $page in chromium: no console message $(head -c 300 "$W/console")" \
+			[ ! -s "$W/console" ]
+		ok "fleet/html $page in chromium: no script element" [ "$(grep -ci '<script' "$W/$page.dom")" = 0 ]
+	done
+	chrome --screenshot="$BUILD/artifacts/fleet-html.png" --window-size=1400,2200 \
+		"file://$W/trend.html" >/dev/null
+	ok "fleet/html: a screenshot (artifacts/fleet-html.png)" test -s "$BUILD/artifacts/fleet-html.png"
+	if [ -x "$DOMQ" ] && [ -s "$W/trend.dom" ]; then
+		"$DOMQ" "$W/trend.dom" "table[data-table=trend] tr[data-row=trend] th" >"$W/order.dom"
+		ok "fleet/trend in chromium: the builds, the hostile one as text" \
+			cmp -s "$W/order.want" "$W/order.dom"
+		"$DOMQ" "$W/trend.dom" "svg[data-chart=nights-leaked] g[data-axis=night] text[data-tick]" \
+			>"$W/ticks"
+		ok "fleet/trend in chromium: a tick a night" \
+			[ "$(tr '\n' ' ' <"$W/ticks")" = "2024-02-28 2024-02-29 2024-03-01 " ]
+	fi
 fi
 exit 0

@@ -35,7 +35,7 @@ else
 fi
 ok "html/csp" grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$TMP/h1.html"
 
-CHROME=$(command -v chromium || command -v chromium-browser || true)
+. tests/tools/chrome.sh
 if [ -z "$CHROME" ]; then
 	skip "html/browser" "chromium not installed (Debian package chromium)"
 	exit 0
@@ -44,13 +44,6 @@ if [ ! -x "$DOMQ" ]; then
 	fail "html/domq: $DOMQ missing (make $DOMQ)"
 	exit 0
 fi
-
-chrome() {
-	timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu \
-		--disable-background-networking --disable-component-update \
-		--disable-sync --no-first-run --user-data-dir="$TMP/chrome" "$@" \
-		2>> "$TMP/chrome.log"
-}
 
 # count ATTR="VALUE" occurrences in a file
 count() { grep -o "$1" "$2" | wc -l | tr -d ' '; }

@@ -7,7 +7,8 @@ other (issue 14).  It only reformats; it computes nothing.
   fleetjson.py fleet FILE          every group, the lines of fleetref.sh
   fleetjson.py fleet-full FILE     every group: summary, leaks, rules and
                                    latency, every adapter (for one-run groups)
-  fleetjson.py run NAME FILE       a run report as a group NAME, as fleet-full
+  fleetjson.py run NAME FILE...    a run report as a group NAME, as fleet-full
+                                   (NAME FILE pairs, one per run)
 """
 import json
 import re
@@ -87,9 +88,11 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] in ("fleet", "fleet-full"):
         with open(sys.argv[2]) as f:
             lines = fleet(json.load(f), sys.argv[1] == "fleet-full")
-    elif len(sys.argv) == 4 and sys.argv[1] == "run":
-        with open(sys.argv[3]) as f:
-            lines = run(sys.argv[2], json.load(f))
+    elif len(sys.argv) >= 4 and len(sys.argv) % 2 == 0 and sys.argv[1] == "run":
+        lines = []
+        for i in range(2, len(sys.argv), 2):
+            with open(sys.argv[i + 1]) as f:
+                lines += run(sys.argv[i], json.load(f))
     else:
         sys.exit(__doc__)
     for l in sorted(lines):
