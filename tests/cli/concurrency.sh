@@ -162,9 +162,25 @@ fi
 # it between two queries.
 db4=$TMP/mid.db
 "$PROG" ingest -q --db "$db4" "$TMP/t1.jsonl" || { fail "concurrency: setup 4"; exit 0; }
-hold() {	# hold DB SECONDS: ask for the write lock now, keep it SECONDS
-	{ echo ".timeout 30000"; echo "BEGIN EXCLUSIVE;"; sleep "$2"; echo "COMMIT;"; } |
-		sqlite3 "$1"
+# hold DB SECONDS: ask for the write lock now and keep it SECONDS once
+# it is had (the shell says so in $TMP/held): a reader may make it wait
+# for long on a loaded machine
+hold() {
+	rm -f "$TMP/held"
+	{
+		echo ".timeout 120000"
+		echo "BEGIN EXCLUSIVE;"
+		echo ".output $TMP/held"
+		echo "SELECT 'held';"
+		echo ".output stdout"
+		i=0
+		while [ ! -s "$TMP/held" ] && [ $i -lt 2400 ]; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		sleep "$2"
+		echo "COMMIT;"
+	} | sqlite3 "$1"
 }
 # midway NAME DELAY CMD...: CMD started, the holder DELAY s later; 0 when
 # CMD failed as it should, 1 when it failed otherwise, 2 when it was
