@@ -409,23 +409,27 @@ put_name(FILE *f, const char *s)
 }
 
 /*
- * A message's text with its continuation lines (after a '\n'): each line
- * escaped for the terminal (ot_term_escape), the line feeds kept.
+ * A message's text with its continuation lines (after a '\n', indented as
+ * written, often by a tab): escaped for the terminal (ot_term_escape), the
+ * line feeds and tabs kept.
  */
 static void
 term_lines(FILE *f, const char *s, size_t n)
 {
-	const char *nl;
+	size_t k;
 
 	if (s == NULL)
 		return;
-	while ((nl = memchr(s, '\n', n)) != NULL) {
-		ot_term_write(f, s, (size_t)(nl - s));
-		putc('\n', f);
-		n -= (size_t)(nl - s) + 1;
-		s = nl + 1;
+	while (n > 0) {
+		for (k = 0; k < n && s[k] != '\n' && s[k] != '\t'; k++)
+			;
+		ot_term_write(f, s, k);
+		if (k == n)
+			break;
+		putc(s[k], f);
+		s += k + 1;
+		n -= k + 1;
 	}
-	ot_term_write(f, s, n);
 }
 
 static void

@@ -62,6 +62,20 @@ grep -v '^#' testdata/db/EXPECT | while IFS='	' read -r fx want cmd what; do
 	fi
 done
 
+# the text outputs of a trace too: dump of tracefmt text printed the
+# messages raw (BEL, invalid UTF-8 of gen hostile); now \xNN, while the
+# tabs and line feeds of continuation lines stay as written
+bel=$(printf '\007')
+"$PROG" gen hostile -f text -o "$TMP/h.txt" > /dev/null 2>&1
+"$PROG" dump "$TMP/h.txt" > "$TMP/out" 2> "$TMP/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -qF 'adapter=</svg>\x07bell\xff\xfe\x80end' "$TMP/out" &&
+   ! grep -q "$bel\|$esc" "$TMP/out" && grep -q "$bel" "$TMP/h.txt"; then
+	pass "dbvalues/dump-text-hostile"
+else
+	fail "dbvalues/dump-text-hostile: exit $rc: $(grep -m 1 adapter= "$TMP/out" | head -c 300)"
+fi
+
 # a damaged page (the objects table's, its header overwritten): SQLite's
 # integrity_check speaks through check-db, and the checks that cannot run
 # say so
