@@ -21,24 +21,27 @@
 #   pktmon flows       mkpcap --pktmon, BENCH_PKTMON_MB MiB: `offtrace flows`
 #   html report        `report --format html` of the jsonl ingest's database
 #   scale 1x/4x/16x    jsonl ingest of BENCH_SCALE_EVENTS events times 1, 4, 16
-#   push               the jsonl ingest's run (--events) to a private
-#                      ClickHouse server on loopback: RowBinary (push's
-#                      format) uncompressed (as push sends to a server on
-#                      the same machine) and gzip-compressed (as to another
-#                      machine), and TabSeparated; the peak RSS of a push
-#                      of the 1x scale run too (BENCH_PUSH=0 skips; skipped
-#                      with a message without the server)
+#   push               the jsonl ingest's run (--events, 10M events) to a
+#                      private ClickHouse server on loopback, as push sends
+#                      it there (RowBinary, uncompressed); then the 1x
+#                      scale run the same way (its peak RSS against the big
+#                      run's: flat), gzip-compressed (as to another
+#                      machine) and as TabSeparated (BENCH_PUSH=0 skips;
+#                      skipped with a message without the server)
 #
 # Ratio = baseline time / offtrace time on the same items (>1: offtrace is
 # faster).  The baselines:
 #   sqlite3 ceiling    the sqlite3 shell inserting exactly the rows the
 #                      ingest stored, every table, into a new database of
 #                      the same schema, page size, cache and synchronous
-#                      setting, with the same indexes built after the load,
-#                      in one transaction (read from the ingest's database,
-#                      mmap'ed, row by row: SQLite's transfer optimization
-#                      that copies records without decoding them is
-#                      defeated, so every row is decoded and inserted)
+#                      setting, with the same indexes built after the load
+#                      (read from the ingest's database, mmap'ed, row by
+#                      row: SQLite's transfer optimization that copies
+#                      records without decoding them is defeated, so every
+#                      row is decoded and inserted).  The ingest rows also
+#                      give the issue's measure: the rows stored per second
+#                      (every table) against SQLite's rate for the events
+#                      table's rows alone, timed apart
 #   cat                `cat FILE > /dev/null`, the read bound
 #   tcpdump            `tcpdump -r FILE -w /dev/null` (for pktmon: the same
 #                      packets as a pcap, mkpcap of the same rounds)
@@ -51,8 +54,8 @@
 #                      linear), RSS compared with the 1x row
 #
 # Environment: BENCH_EVENTS (10000000), BENCH_LIVE (100000), BENCH_ETL_MB
-# (1024), BENCH_WPP_MB (1024), BENCH_TEXT_MB (1024), BENCH_CAP_MB (1024),
-# BENCH_PKTMON_MB (512), BENCH_SCALE_EVENTS (500000), BENCH_HTML (1),
+# (1024), BENCH_WPP_MB (512), BENCH_TEXT_MB (1024), BENCH_CAP_MB (512),
+# BENCH_PKTMON_MB (512), BENCH_SCALE_EVENTS (250000), BENCH_HTML (1),
 # BENCH_PUSH (1), BENCH_PUSH_EVENTS (= BENCH_EVENTS; another count
 # generates and ingests a run of that size for the push), BENCH_DIR
 # (build/bench).  A size of 0 skips its rows.  The table is printed and
@@ -64,11 +67,11 @@ MKPCAP=${2:-build/tests/mkpcap}
 EVENTS=${BENCH_EVENTS:-10000000}
 LIVE=${BENCH_LIVE:-100000}
 ETL_MB=${BENCH_ETL_MB:-1024}
-WPP_MB=${BENCH_WPP_MB:-1024}
+WPP_MB=${BENCH_WPP_MB:-512}
 TEXT_MB=${BENCH_TEXT_MB:-1024}
-CAP_MB=${BENCH_CAP_MB:-1024}
+CAP_MB=${BENCH_CAP_MB:-512}
 PKT_MB=${BENCH_PKTMON_MB:-512}
-SCALE=${BENCH_SCALE_EVENTS:-500000}
+SCALE=${BENCH_SCALE_EVENTS:-250000}
 HTML=${BENCH_HTML:-1}
 PUSH=${BENCH_PUSH:-1}
 PUSH_EVENTS=${BENCH_PUSH_EVENTS:-$EVENTS}
@@ -91,30 +94,35 @@ need /usr/bin/time time
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 TSV=$DIR/results.tsv
-printf 'path\tinput_bytes\titems\tunit\tofftrace_s\trate_per_s\tpeak_rss_kib\tbaseline\tbaseline_s\tratio\ttarget\tverdict\n' >"$TSV"
+printf 'path\tinput_bytes\titems\tunit\tofftrace_s\trate_per_s\tpeak_rss_kib\tbaseline\tbaseline_s\tratio\ttarget\tverdict\tofftrace_cpu_s\tbaseline_cpu_s\tcpu_ratio\n' >"$TSV"
 say() { echo "bench: $*" >&2; }
 
-# measure OUT CMD...: run CMD (stdout to /dev/null) under GNU time; OUT.time
-# holds "seconds maxrss_kib"; a failing CMD stops the bench
+# measure OUT CMD...: run CMD (stdout to /dev/null) under GNU time: M_S
+# (elapsed seconds), M_CPU (user + system seconds, every thread and child)
+# and M_KB (peak RSS); a failing CMD stops the bench.  The CPU seconds are
+# what a loaded machine moves least: the table gives their ratio too.
 measure() {
 	_o=$1
 	shift
-	if ! /usr/bin/time -f '%e %M' -o "$_o.time" "$@" >/dev/null 2>"$_o.err"; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$_o.time" "$@" >/dev/null 2>"$_o.err"; then
 		echo "bench: failed: $*" >&2
 		tail -n 5 "$_o.err" >&2
 		exit 3
 	fi
-	read -r M_S M_KB <"$_o.time"
+	read -r M_S M_KB _mu _ms <"$_o.time"
 	# GNU time has 10 ms resolution: never divide by 0
 	M_S=$(awk -v s="$M_S" 'BEGIN { print (s < 0.01 ? 0.01 : s) }')
+	M_CPU=$(awk -v u="$_mu" -v s="$_ms" 'BEGIN { c = u + s; print (c < 0.01 ? 0.01 : c) }')
 }
 
 # row PATH BYTES ITEMS UNIT OT_S RSS_KIB BASELINE BASE_S TARGET VERDICT
+#     [OT_CPU BASE_CPU]
 row() {
 	awk -v p="$1" -v b="$2" -v n="$3" -v u="$4" -v s="$5" -v kb="$6" -v bl="$7" \
-	    -v bs="$8" -v t="$9" -v v="${10}" 'BEGIN {
+	    -v bs="$8" -v t="$9" -v v="${10}" -v oc="${11:-0}" -v bc="${12:-0}" 'BEGIN {
 		OFS = "\t"
-		print p, b, n, u, s, (s > 0 ? n / s : 0), kb, bl, bs, (bs > 0 && s > 0 ? bs / s : 0), t, v
+		print p, b, n, u, s, (s > 0 ? n / s : 0), kb, bl, bs, (bs > 0 && s > 0 ? bs / s : 0),
+		      t, v, oc, bc, (oc > 0 && bc > 0 ? bc / oc : 0)
 	}' >>"$TSV"
 }
 
@@ -149,7 +157,9 @@ rows_of() {	# DB: every row the ingest stored
 }
 
 # ceiling SRC: the sqlite3 shell inserting SRC's rows into a new database
-# of the same schema (see the head of this file); C_S its time
+# of the same schema (see the head of this file); C_S its time, C_CPU its
+# CPU seconds; CE_S of those the events table's rows alone (a first
+# transaction: the issue's "SQLite's insert ceiling" per events row)
 ceiling() {
 	_dst=$DIR/ceiling.db
 	rm -f "$_dst" "$_dst-journal"
@@ -159,22 +169,30 @@ ceiling() {
 			AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
 		echo "PRAGMA user_version = $(sqlite3 "$1" 'PRAGMA user_version');"
 	} | sqlite3 "$_dst"
+	_head="PRAGMA synchronous = OFF; PRAGMA cache_size = -32768; ATTACH '$1' AS src;
+PRAGMA src.mmap_size = 17179869184;"
 	{
-		echo "PRAGMA synchronous = OFF;"
-		echo "PRAGMA cache_size = -32768;"
-		echo "ATTACH '$1' AS src;"
-		echo "PRAGMA src.mmap_size = 17179869184;"
+		echo "$_head"
+		echo "BEGIN IMMEDIATE;"
+		echo "INSERT INTO main.events SELECT * FROM src.events WHERE +rowid <> -1;"
+		echo "COMMIT;"
+	} >"$DIR/ceiling-events.sql"
+	{
+		echo "$_head"
 		echo "BEGIN IMMEDIATE;"
 		for _t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-				AND name NOT LIKE 'sqlite_%' ORDER BY rowid"); do
+				AND name NOT LIKE 'sqlite_%' AND name <> 'events' ORDER BY rowid"); do
 			echo "INSERT INTO main.$_t SELECT * FROM src.$_t WHERE +rowid <> -1;"
 		done
 		sqlite3 "$1" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index'
 			AND sql IS NOT NULL ORDER BY rowid"
 		echo "COMMIT;"
 	} >"$DIR/ceiling.sql"
+	measure "$DIR/ceiling" sqlite3 "$_dst" ".read $DIR/ceiling-events.sql"
+	CE_S=$M_S C_CPU=$M_CPU
 	measure "$DIR/ceiling" sqlite3 "$_dst" ".read $DIR/ceiling.sql"
-	C_S=$M_S
+	C_S=$(awk -v a="$CE_S" -v b="$M_S" 'BEGIN { print a + b }')
+	C_CPU=$(awk -v a="$C_CPU" -v b="$M_CPU" 'BEGIN { print a + b }')
 	rm -f "$_dst"
 }
 
@@ -186,23 +204,29 @@ ingest_row() {
 	rm -f "$DIR/last.db" "$DIR/last.db-journal"
 	cat "$_in" >/dev/null
 	measure "$DIR/ingest" "$PROG" ingest -q --db "$DIR/last.db" "$@" "$_in"
-	_s=$M_S _kb=$M_KB
+	_s=$M_S _kb=$M_KB _cpu=$M_CPU
 	_ev=$(sqlite3 "$DIR/last.db" "SELECT count(*) FROM events")
 	_rows=$(rows_of "$DIR/last.db")
 	ceiling "$DIR/last.db"
 	_r=$(ratio "$C_S" "$_s")
+	# the issue's own measure: every row stored per second against SQLite's
+	# rate for the events table's rows
+	_rr=$(awk -v rows="$_rows" -v s="$_s" -v ev="$_ev" -v es="$CE_S" 'BEGIN {
+		printf "%.2f", (rows / s) / (ev / es) }')
 	case $_p in
-	"jsonl ingest"|"text ingest") _t=">=0.85 of ceiling" _v=$(verdict "$_r" 0.85) ;;
-	*) _t= _v= ;;
+	"jsonl ingest"|"text ingest")
+		_t=">=0.85 of ceiling"
+		_v="$(verdict "$_r" 0.85); rows/s $_rr of the events-row rate: $(verdict "$_rr" 0.85)" ;;
+	*) _t="rows/s vs events-row rate" _v=$_rr ;;
 	esac
 	row "$_p" "$(wc -c <"$_in")" "$_ev" events "$_s" "$_kb" \
-		"sqlite3 ceiling ($_rows rows)" "$C_S" "$_t" "$_v"
+		"sqlite3 ceiling ($_rows rows)" "$C_S" "$_t" "$_v" "$_cpu" "$C_CPU"
 }
 
 cat_s() {	# FILE: seconds of cat FILE > /dev/null (warm)
 	cat "$1" >/dev/null
 	measure "$DIR/cat" cat "$1"
-	CAT_S=$M_S
+	CAT_S=$M_S CAT_CPU=$M_CPU
 }
 
 # ---- JSON lines ---------------------------------------------------------
@@ -219,7 +243,7 @@ if [ "$EVENTS" -gt 0 ]; then
 	if [ "$HTML" != 0 ]; then
 		say "html: report of $(sqlite3 "$DIR/events.db" 'SELECT count(*) FROM objects') objects..."
 		measure "$DIR/html" "$PROG" report --format html -o "$DIR/report.html" "$DIR/events.db"
-		h_s=$M_S h_kb=$M_KB
+		h_s=$M_S h_kb=$M_KB h_cpu=$M_CPU
 		hobj=$(sqlite3 "$DIR/events.db" "SELECT count(*) FROM objects")
 		cat >"$DIR/scans.sql" <<-'EOF'
 		SELECT count(*), count(t_offloaded), sum(fate = 'failed'), sum(fate = 'terminated'),
@@ -235,7 +259,7 @@ if [ "$EVENTS" -gt 0 ]; then
 		EOF
 		measure "$DIR/scans" sqlite3 "$DIR/events.db" ".read $DIR/scans.sql"
 		row "html report" "$(wc -c <"$DIR/events.db")" "$hobj" objects "$h_s" "$h_kb" \
-			"sqlite3 scans, $(wc -c <"$DIR/report.html") B page" "$M_S" "" ""
+			"sqlite3 scans, $(wc -c <"$DIR/report.html") B page" "$M_S" "" "" "$h_cpu" "$M_CPU"
 	fi
 fi
 
@@ -282,12 +306,15 @@ if [ "$ETL_MB" -gt 0 ]; then
 	cat_s "$DIR/big.etl"
 	measure "$DIR/count" "$PROG" dump --count "$DIR/big.etl"
 	recs=$("$PROG" dump --count "$DIR/big.etl" | sed -n 's/^\([0-9]*\) records.*/\1/p')
-	row "etl dump --count" "$eb" "$recs" records "$M_S" "$M_KB" "cat" "$CAT_S" "" ""
+	row "etl dump --count" "$eb" "$recs" records "$M_S" "$M_KB" "cat" "$CAT_S" "" "" \
+		"$M_CPU" "$CAT_CPU"
 	say "etl: dump --format jsonl..."
 	measure "$DIR/dumpj" "$PROG" dump --format jsonl "$DIR/big.etl"
 	dj_rate=$(awk -v n="$recs" -v s="$M_S" 'BEGIN { print n / s }')
+	dj_crate=$(awk -v n="$recs" -v s="$M_CPU" 'BEGIN { print n / s }')
 	row "etl dump --format jsonl" "$eb" "$recs" records "$M_S" "$M_KB" "cat" "$CAT_S" \
-		">=1M records/s" "$(verdict "$dj_rate" 1000000)"
+		">=1M records/s" "$(verdict "$dj_rate" 1000000) ($(awk -v r="$dj_crate" \
+		'BEGIN { printf "%.2fM", r / 1e6 }') per CPU second)" "$M_CPU" "$CAT_CPU"
 	say "etl: ingest and its sqlite3 ceiling..."
 	ingest_row "etl ingest" "$DIR/big.etl"
 	plain_s=$_s
@@ -318,10 +345,11 @@ if [ "$WPP_MB" -gt 0 ]; then
 	wb=$(wc -c <"$DIR/big-wpp.etl")
 	cat_s "$DIR/big-wpp.etl"
 	measure "$DIR/wcount" "$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" "$DIR/big-wpp.etl"
-	w_s=$M_S w_kb=$M_KB
+	w_s=$M_S w_kb=$M_KB w_cpu=$M_CPU
 	wmsg=$("$PROG" dump --count --tmf "$DIR/big-wpp.etl.tmf" "$DIR/big-wpp.etl" |
 		sed -n 's/.* \([0-9]*\) WPP messages decoded.*/\1/p')
-	row "wpp dump --count --tmf" "$wb" "$wmsg" messages "$w_s" "$w_kb" "cat" "$CAT_S" "" ""
+	row "wpp dump --count --tmf" "$wb" "$wmsg" messages "$w_s" "$w_kb" "cat" "$CAT_S" "" "" \
+		"$w_cpu" "$CAT_CPU"
 	say "wpp: ingest and its sqlite3 ceiling..."
 	ingest_row "wpp ingest" "$DIR/big-wpp.etl" --tmf "$DIR/big-wpp.etl.tmf"
 	rm -rf "$DIR/big-wpp.etl" "$DIR/big-wpp.etl.tmf" "$DIR/last.db"
@@ -342,7 +370,7 @@ fi
 flows_run() {	# FILE: FL_S FL_KB FL_PK (packets counted)
 	cat "$1" >/dev/null
 	measure "$DIR/flows" "$PROG" flows "$1"
-	FL_S=$M_S FL_KB=$M_KB
+	FL_S=$M_S FL_KB=$M_KB FL_CPU=$M_CPU
 	FL_PK=$(sed -n 's/^offtrace: flows: \([0-9]*\) packets.*/\1/p' "$DIR/flows.err")
 }
 tool_s() {	# NAME CMD...: TOOL_S, or empty when NAME is not installed
@@ -350,7 +378,7 @@ tool_s() {	# NAME CMD...: TOOL_S, or empty when NAME is not installed
 	command -v "$1" >/dev/null 2>&1 || return 0
 	shift
 	measure "$DIR/tool" "$@"
-	TOOL_S=$M_S
+	TOOL_S=$M_S TOOL_CPU=$M_CPU
 }
 if [ "$CAP_MB" -gt 0 ]; then
 	# one mkpcap round is 31 packets, 3,472 bytes, new flows each round
@@ -362,14 +390,16 @@ if [ "$CAP_MB" -gt 0 ]; then
 	tool_s tcpdump tcpdump -r "$DIR/big.pcap" -w /dev/null
 	if [ -n "$TOOL_S" ]; then
 		row "pcap flows" "$cb" "$FL_PK" packets "$FL_S" "$FL_KB" "tcpdump -r -w /dev/null" \
-			"$TOOL_S" ">=0.5 of tcpdump" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 0.5)"
+			"$TOOL_S" ">=0.5 of tcpdump" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 0.5)" \
+			"$FL_CPU" "$TOOL_CPU"
 	else
 		say "pcap: tcpdump not installed (Debian package tcpdump): no tcpdump row"
 	fi
 	tool_s tshark tshark -q -z conv,tcp -r "$DIR/big.pcap"
 	if [ -n "$TOOL_S" ]; then
 		row "pcap flows" "$cb" "$FL_PK" packets "$FL_S" "$FL_KB" "tshark -q -z conv,tcp" \
-			"$TOOL_S" ">=50 x tshark" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 50)"
+			"$TOOL_S" ">=50 x tshark" "$(verdict "$(ratio "$TOOL_S" "$FL_S")" 50)" \
+			"$FL_CPU" "$TOOL_CPU"
 	else
 		say "pcap: tshark not installed (Debian package tshark): no tshark row"
 	fi
@@ -386,13 +416,14 @@ if [ "$PKT_MB" -gt 0 ]; then
 	pb=$(wc -c <"$DIR/big-pk.etl")
 	flows_run "$DIR/big-pk.etl"
 	cat_s "$DIR/big-pk.etl"
-	row "pktmon flows" "$pb" "$FL_PK" packets "$FL_S" "$FL_KB" "cat" "$CAT_S" "" ""
+	row "pktmon flows" "$pb" "$FL_PK" packets "$FL_S" "$FL_KB" "cat" "$CAT_S" "" "" \
+		"$FL_CPU" "$CAT_CPU"
 	"$MKPCAP" --repeat "$rounds" "$DIR/same.pcap"
 	cat "$DIR/same.pcap" >/dev/null
 	tool_s tcpdump tcpdump -r "$DIR/same.pcap" -w /dev/null
 	[ -z "$TOOL_S" ] ||
 		row "pktmon flows" "$pb" "$FL_PK" packets "$FL_S" "$FL_KB" \
-			"tcpdump, same packets as pcap" "$TOOL_S" "" ""
+			"tcpdump, same packets as pcap" "$TOOL_S" "" "" "$FL_CPU" "$TOOL_CPU"
 	rm -f "$DIR/big-pk.etl" "$DIR/same.pcap"
 fi
 
@@ -407,9 +438,9 @@ if [ "$SCALE" -gt 0 ]; then
 		measure "$DIR/scale" "$PROG" ingest -q --db "$DIR/scale.db" "$DIR/scale.jsonl"
 		n=$(sqlite3 "$DIR/scale.db" "SELECT count(*) FROM events")
 		if [ $k = 1 ]; then
-			s1=$M_S kb1=$M_KB
+			s1=$M_S kb1=$M_KB c1=$M_CPU
 			row "scale 1x jsonl ingest" "$(wc -c <"$DIR/scale.jsonl")" "$n" events "$M_S" \
-				"$M_KB" "" 0 "" ""
+				"$M_KB" "" 0 "" "" "$M_CPU" 0
 			mv "$DIR/scale.db" "$DIR/scale1.db"
 		else
 			lin=$(awk -v a="$s1" -v k=$k -v b="$M_S" 'BEGIN { print a * k }')
@@ -417,7 +448,8 @@ if [ "$SCALE" -gt 0 ]; then
 				print ((a * k / b >= 0.8 ? "linear" : "NOT linear") ", RSS " \
 				       (r <= 1.25 * r1 ? "flat" : "NOT flat") sprintf(" (%.2fx)", r / r1)) }')
 			row "scale ${k}x jsonl ingest" "$(wc -c <"$DIR/scale.jsonl")" "$n" events "$M_S" \
-				"$M_KB" "${k} x the 1x time" "$lin" "time linear, RSS flat" "$v"
+				"$M_KB" "${k} x the 1x time" "$lin" "time linear, RSS flat" "$v" "$M_CPU" \
+				"$(awk -v a="$c1" -v k=$k 'BEGIN { print a * k }')"
 		fi
 		rm -f "$DIR/scale.jsonl" "$DIR/scale.db"
 	done
@@ -467,7 +499,7 @@ if [ "$PUSH" != 0 ]; then
 				export OFFTRACE_PUSH_FORMAT=$1 OFFTRACE_PUSH_GZIP=$2
 				measure "$DIR/push" "$PROG" push -q --events --clickhouse "$U/$4" "$3"
 				unset OFFTRACE_PUSH_FORMAT OFFTRACE_PUSH_GZIP
-				P_S=$M_S P_KB=$M_KB
+				P_S=$M_S P_KB=$M_KB P_CPU=$M_CPU
 				P_ROWS=$(chc --query "SELECT sum(rows) FROM system.parts
 					WHERE database = '$4' AND active")
 			}
@@ -489,35 +521,39 @@ if [ "$PUSH" != 0 ]; then
 					done
 				} >"$CH/client.sh"
 				measure "$DIR/client" sh "$CH/client.sh"
-				CL_S=$M_S
+				CL_S=$M_S CL_CPU=$M_CPU
 				rm -f "$CH"/*.data
 				chc --query "DROP DATABASE $_db"
 			}
-			# RowBinary (push's format), as to this machine (no gzip) and as
-			# to another (gzip); TabSeparated for the comparison
-			for cfg in "RowBinary 0" "RowBinary 1" "TabSeparated 0"; do
-				set -- $cfg
-				f=$1 gz=$2
-				say "push: $ev events (--events) as $f$([ $gz = 1 ] && echo ', gzip'), and clickhouse-client inserting the same rows..."
-				push_fmt $f $gz "$PDB" "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
-				if [ $gz = 0 ]; then
-					client_fmt $f "p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
-					cl_s=$CL_S
+			# push_row PATH FORMAT GZIP DB NAME: one row, against the client
+			# of that format (measured once per format and run: CL_*)
+			push_row() {
+				push_fmt "$2" "$3" "$4" "$5"
+				if [ "$3" = 0 ]; then
+					client_fmt "$2" "$5"
+					eval "cl_s_$2=\$CL_S cl_cpu_$2=\$CL_CPU"
 				fi
-				r=$(ratio "$cl_s" "$P_S")
-				row "push --events, $f$([ $gz = 1 ] && echo ' gzip')" "$(wc -c <"$PDB")" \
-					"$P_ROWS" rows "$P_S" "$P_KB" "clickhouse-client, $f" "$cl_s" \
-					">=0.5 of client" "$(verdict "$r" 0.5)"
-				[ "$f $gz" = "RowBinary 0" ] && big_kb=$P_KB
-				chc --query "DROP DATABASE p_$(echo $f | tr 'A-Z' 'a-z')_$gz"
-			done
+				eval "_cs=\$cl_s_$2 _cc=\$cl_cpu_$2"
+				row "$1" "$(wc -c <"$4")" "$P_ROWS" rows "$P_S" "$P_KB" \
+					"clickhouse-client, $2" "$_cs" ">=0.5 of client" \
+					"$(verdict "$(ratio "$_cs" "$P_S")" 0.5)" "$P_CPU" "$_cc"
+				chc --query "DROP DATABASE $5"
+			}
+			say "push: the $ev-event run (--events) as push sends it to this machine, and clickhouse-client inserting the same rows..."
+			push_row "push --events, RowBinary" RowBinary 0 "$PDB" p_big
+			big_kb=$P_KB
 			if [ -f "$DIR/scale1.db" ]; then
-				say "push: peak RSS of a small run (the 1x scale run)..."
-				push_fmt RowBinary 0 "$DIR/scale1.db" p_small
-				row "push --events, small run" "$(wc -c <"$DIR/scale1.db")" "$P_ROWS" rows \
+				S1=$DIR/scale1.db
+				sev=$(sqlite3 "$S1" "SELECT count(*) FROM events")
+				say "push: the $sev-event run (the 1x scale run): RowBinary, with gzip, TabSeparated..."
+				push_row "push small run, RowBinary" RowBinary 0 "$S1" p_small
+				row "push, peak RSS small/big" "$(wc -c <"$S1")" "$P_ROWS" rows \
 					"$P_S" "$P_KB" "" 0 "RSS flat in the run's size" \
 					"$(awk -v a="$big_kb" -v b="$P_KB" 'BEGIN {
-						printf "%s (big run %.2fx)", (a <= 1.25 * b ? "flat" : "NOT flat"), a / b }')"
+						printf "%s (big run %.2fx)", (a <= 1.25 * b ? "flat" : "NOT flat"), a / b }')" \
+					"$P_CPU" 0
+				push_row "push small run, RowBinary gzip" RowBinary 1 "$S1" p_small_gz
+				push_row "push small run, TabSeparated" TabSeparated 0 "$S1" p_small_tsv
 			fi
 		else
 			say "push: skipped: the ClickHouse server did not start (see $CH/s/log)"
@@ -535,16 +571,19 @@ function hb(b) { return b >= 1e9 ? sprintf("%.2f GB", b / 1e9) : b >= 1e6 ? spri
 function hn(n) { return n >= 1e6 ? sprintf("%.2fM", n / 1e6) : n >= 1e3 ? sprintf("%.1fk", n / 1e3) : sprintf("%d", n) }
 NR == 1 { next }
 {
-	r[NR] = sprintf("%-28s %9s %8s %-8s %8.2f %9s/s %8.1f  %-36s %8s %6s  %s%s%s",
-		$1, hb($2), hn($3), $4, $5, hn($6), $7 / 1024, $8,
-		($9 > 0 ? sprintf("%.2f", $9) : ""), ($10 > 0 ? sprintf("%.2f", $10) : ""),
+	r[NR] = sprintf("%-28s %9s %8s %-8s %8.2f %7.2f %9s/s %8.1f  %-36s %8s %8s %6s %6s  %s%s%s",
+		$1, hb($2), hn($3), $4, $5, $13, hn($6), $7 / 1024, $8,
+		($9 > 0 ? sprintf("%.2f", $9) : ""), ($14 > 0 ? sprintf("%.2f", $14) : ""),
+		($10 > 0 ? sprintf("%.2f", $10) : ""), ($15 > 0 ? sprintf("%.2f", $15) : ""),
 		$11, ($11 != "" && $12 != "" ? ": " : ""), $12)
 }
 END {
 	printf "\nofftrace bench (load average at the end: %s)\n", load
-	printf "%-28s %9s %8s %-8s %8s %11s %8s  %-36s %8s %6s  %s\n", "path", "input", "items", "unit",
-		"time s", "rate", "RSS MiB", "baseline (same run, same input)", "base s", "ratio", "target"
+	printf "%-28s %9s %8s %-8s %8s %7s %11s %8s  %-36s %8s %8s %6s %6s  %s\n", "path", "input",
+		"items", "unit", "time s", "cpu s", "rate", "RSS MiB", "baseline (same run, same input)",
+		"base s", "base cpu", "ratio", "cpu r", "target"
 	for (i = 2; i <= NR; i++) print r[i]
-	print "ratio = baseline time / offtrace time on the same items (> 1: offtrace faster)"
+	print "ratio = baseline time / offtrace time on the same items (> 1: offtrace faster);"
+	print "cpu r = the same with CPU seconds (user + system, all threads), which a loaded machine moves least"
 }' "$TSV"
 echo "(tab-separated: $TSV)"
