@@ -317,7 +317,7 @@ if [ "$ETL_MB" -gt 0 ]; then
 		'BEGIN { printf "%.2fM", r / 1e6 }') per CPU second)" "$M_CPU" "$CAT_CPU"
 	say "etl: ingest and its sqlite3 ceiling..."
 	ingest_row "etl ingest" "$DIR/big.etl"
-	plain_s=$_s
+	plain_s=$_s plain_cpu=$_cpu
 	# the same .etl compressed with zstd: decompressed through libarchive
 	# into a temporary copy (read out of order), memory flat (issue 15)
 	if command -v zstd >/dev/null 2>&1; then
@@ -327,7 +327,8 @@ if [ "$ETL_MB" -gt 0 ]; then
 		measure "$DIR/zst" "$PROG" ingest -q --db "$DIR/last.db" "$DIR/big.etl.zst"
 		row "etl.zst ingest" "$eb" "$recs" records "$M_S" "$M_KB" "plain .etl ingest" \
 			"$plain_s" "peak RSS < 256 MiB" \
-			"$(awk -v kb="$M_KB" 'BEGIN { print (kb < 262144 ? "met" : "NOT met") }')"
+			"$(awk -v kb="$M_KB" 'BEGIN { print (kb < 262144 ? "met" : "NOT met") }')" \
+			"$M_CPU" "$plain_cpu"
 		rm -f "$DIR/big.etl.zst"
 	else
 		say "etl: no zstd: the .etl.zst row is skipped (apt-get install zstd)"
