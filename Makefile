@@ -5,6 +5,7 @@
 #   make demo            analyze the sample traces in testdata/
 #   make bench           one table: every path against its ceiling (bench/bench.sh)
 #   make fuzz            libFuzzer harnesses (clang) in build/fuzz/
+#   make fuzz-smoke      each harness briefly (tests/fuzz/long.sh: 30 minutes)
 #   make install         PREFIX=/usr/local DESTDIR=
 #
 # Knobs: DEVELOPER=1 (strict warnings, -Werror), SANITIZE=address,undefined,
@@ -70,7 +71,7 @@ else
 PROG = offtrace
 endif
 
-.PHONY: all check test check-run demo bench fuzz install uninstall clean deps FORCE
+.PHONY: all check test check-run demo bench fuzz fuzz-smoke install uninstall clean deps FORCE
 
 all: $(PROG)
 
@@ -158,6 +159,13 @@ check-run: $(PROG) $(UNIT_BIN) $(TOOL_BIN)
 demo: $(PROG)
 	@rm -f $(O)/demo.db
 	./$(PROG) analyze --db $(O)/demo.db testdata/samples/*.jsonl
+
+# Every libFuzzer harness briefly, from its seeds and with its dictionary
+# (the same runs `make check` makes); the long runs: tests/fuzz/long.sh.
+fuzz-smoke: $(PROG)
+	$(Q)rm -f build/fuzz-smoke.results
+	$(Q)sh tests/cli/fuzz.sh ./$(PROG) $(O) build/fuzz-smoke.results
+	$(Q)sh tests/summary.sh build/fuzz-smoke.results
 
 bench: $(PROG) $(O)/tests/mkpcap
 	sh bench/bench.sh ./$(PROG) $(O)/tests/mkpcap
