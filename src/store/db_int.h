@@ -70,6 +70,12 @@ struct ot_db {
  */
 int ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
 		    const char *what);
+/* cache_size of a writer, and while it builds the indexes (the
+ * sorter's memory: ot_db_finish_trace()) */
+#define OT_CACHE_KIB 32768	/* 32 MiB: as fast as 64 here, less RSS */
+#define OT_SORT_KIB 8192
+/* PRAGMA cache_size = -KIB on db's connection */
+int ot_db_cache_kib(struct ot_db *db, int kib, struct ot_err *err);
 int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 	       const char *phase);
 /* The first column of the first row (0 when there is no row). */
