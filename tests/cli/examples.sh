@@ -21,7 +21,9 @@
 #       the block is not run; each command counts as skipped with REASON;
 #   <!-- example: corpus DIR/FILE... -->        (man: .\" example: corpus ...)
 #       the corpus files (../shared/corpus/DIR/FILE) are linked into the
-#       directory under their names; without the corpus the block is skipped.
+#       directory under their names; without the corpus the block is skipped;
+#   <!-- example: needs PROGRAM... -->          (man: .\" example: needs ...)
+#       the block runs when each PROGRAM is on the PATH, else is skipped.
 . tests/lib.sh
 
 ROOT=$(pwd)
@@ -230,6 +232,18 @@ run_page() {
 			done
 			if [ -n "$missing" ]; then
 				skip "$name -- needs $SHARED/corpus:$missing"
+				continue
+			fi
+			;;
+		*"example: needs "*)
+			progs=${note#*needs }
+			progs=${progs% -->}
+			missing=
+			for p in $progs; do
+				command -v "$p" > /dev/null 2>&1 || missing="$missing $p"
+			done
+			if [ -n "$missing" ]; then
+				skip "$name -- needs$missing"
 				continue
 			fi
 			;;
