@@ -1,8 +1,10 @@
 /*
  * cmd_info.c - offtrace info: the log-file header and buffers of an .etl
  * file, as the native .etl reader sees them.  An inspector of the ETL
- * format itself, so it reads the file through the ETL reader (src/read/
- * etl.c), not through a source: what it prints is that reader's view.
+ * format itself, so it reads the records through the ETL reader (src/read/
+ * etl.c), not through a source's events: what it prints is that reader's
+ * view.  The source layer only finds the file: an .etl compressed or in
+ * an archive is read from its temporary copy, as dump and ingest read it.
  */
 #include "cli.h"
 
@@ -16,12 +18,14 @@
 #include "offtrace/source.h"
 
 static const char info_help[] =
-	"usage: offtrace info FILE\n\n"
+	"usage: offtrace info [--member GLOB] FILE\n\n"
 	"Print the log-file header of an .etl file (every TRACE_LOGFILE_HEADER\n"
 	"field, times in UTC), its buffers (count, size, per processor), clock,\n"
 	"pointer size, compression, and lost events and buffers.  Reads every\n"
-	"record to count them and to report damage.\n\n"
+	"record to count them and to report damage.  FILE may be compressed\n"
+	"(.gz, .zst, .xz, ...) or an archive holding one .etl.\n\n"
 	"options:\n"
+	CLI_MEMBER_HELP
 	"  -h, --help           this help\n\n"
 	"Exit status: 0 ok, 2 unreadable or damaged input.\n";
 
@@ -75,20 +79,32 @@ int
 cmd_info(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		CLI_MEMBER_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ot_err err;
+	struct ot_source_opts so;
+	struct ot_source_ctx *ctx;
+	struct ot_source *s;
 	struct ot_etl *e;
 	const struct ot_etl_header *h;
 	const struct ot_etl_stats *st;
 	struct ot_etl_record rec;
+	const char *const *names;
+	const char *path;
+	char path_buf[4096];
+	size_t nn;
 	uint32_t i;
 	int opt, r, rc = EXIT_OK;
 
 	memset(&err, 0, sizeof(err));
+	memset(&so, 0, sizeof(so));
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case OPT_MEMBER:
+			so.member = optarg;
+			break;
 		case 'h':
 			fputs(info_help, stdout);
 			return EXIT_OK;
@@ -98,14 +114,35 @@ cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("info", "want one FILE");
-	e = ot_etl_open(argv[optind], &err);
-	if (e == NULL)
+	path = argv[optind];
+	/* records as they are, nothing decoded into events */
+	so.flags = OT_SRC_RAW | OT_SRC_NO_BUILTIN | OT_SRC_NO_PROFILE;
+	if ((ctx = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 		return cli_report_error(&err);
+	/* a compressed file, an archive or a pipe: the one input it holds */
+	if (ot_source_expand(ctx, &path, 1, &names, &nn, &err) < 0) {
+		ot_source_ctx_free(ctx);
+		return cli_report_error(&err);
+	}
+	if (nn != 1) {
+		cli_errorf("%s: holds %zu traces; info reads one: choose it with --member GLOB",
+			   path, nn);
+		ot_source_ctx_free(ctx);
+		return EXIT_USAGE;
+	}
+	snprintf(path_buf, sizeof(path_buf), "%s", names[0]);
+	path = path_buf;
+	/* whatever the file is, the .etl reader says what is wrong with it */
+	if ((s = ot_source_open(ctx, path, "etl", 0, &err)) == NULL) {
+		ot_source_ctx_free(ctx);
+		return cli_report_error(&err);
+	}
+	e = ot_source_etl(s);
 	while ((r = ot_etl_next(e, &rec, &err)) > 0)
 		;
 	h = ot_etl_header(e);
 	st = ot_etl_stats(e);
-	printf("file                 %s\n", argv[optind]);
+	printf("file                 %s\n", cli_term(path));
 	printf("file size            %" PRIu64 "\n", st->file_size);
 	printf("buffer size          %" PRIu32 "\n", h->buffer_size);
 	printf("version              %" PRIu32 " (%u.%u, layout %u.%u)\n", h->version,
@@ -168,11 +205,12 @@ cmd_info(int argc, char **argv)
 		if (st->by_hdr[i])
 			printf("  %-18s %" PRIu64 "\n", ot_etl_hdr_name((int)i), st->by_hdr[i]);
 	printf("unparsed records     %" PRIu64 "\n", st->unparsed);
-	print_problems(argv[optind], e);
+	print_problems(path, e);
 	if (r < 0)
 		rc = cli_report_error(&err);
 	else if (st->unparsed)
 		rc = EXIT_USAGE;
-	ot_etl_close(e);
+	ot_source_close(s);
+	ot_source_ctx_free(ctx);
 	return rc;
 }

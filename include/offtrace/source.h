@@ -137,6 +137,7 @@ struct ot_source_stats {
 };
 
 struct ot_source;
+struct ot_etl;
 struct ot_source_ctx;
 
 /*
@@ -222,6 +223,11 @@ int ot_source_sha256(struct ot_source *s, char hex[65], uint64_t *size, struct o
 /* The size of an input ot_source_expand() found, when known before it is
  * read (a plain file's, an archive header's); -1 when not. */
 int64_t ot_source_input_size(const struct ot_source_ctx *c, const char *name);
+/* The .etl reader of an .etl source opened with OT_SRC_RAW (a plain file,
+ * or the temporary copy of compressed or archived content), for a caller
+ * that reads its records and header itself (offtrace info); NULL for any
+ * other source.  It belongs to the source: ot_source_close() closes it. */
+struct ot_etl *ot_source_etl(struct ot_source *s);
 void ot_source_close(struct ot_source *s);
 
 /* Free what the calling thread's reading kept (before a reader thread

@@ -253,6 +253,14 @@ etl_problems(struct ot_source *s, const struct ot_source_problem **v)
 	return s->npr;
 }
 
+struct ot_etl *
+src_etl_raw(struct ot_source *s)
+{
+	const struct etl_src *e = s->impl;
+
+	return e != NULL ? e->raw : NULL;
+}
+
 static void
 etl_close(struct ot_source *s)
 {

@@ -236,6 +236,12 @@ ot_source_facts(struct ot_source *s, int (*put)(void *, const char *, const char
 	return s->ops->facts ? s->ops->facts(s, put, ctx) : 0;
 }
 
+struct ot_etl *
+ot_source_etl(struct ot_source *s)
+{
+	return s->ops == &ot_source_etl_ops ? src_etl_raw(s) : NULL;
+}
+
 /* sha256 of a whole file, for sources that do not hash as they read (the
  * .etl reader reads by buffers, not in file order) */
 int

@@ -77,6 +77,8 @@ struct ot_source {
 int src_plain(const struct ot_source *s);
 FILE *src_stream(struct ot_source *s, struct ot_err *err);
 int src_spool(struct ot_source *s, struct ot_err *err);
+/* etl.c: the .etl reader of a raw .etl source, or NULL */
+struct ot_etl *src_etl_raw(struct ot_source *s);
 /* 1 and err when the stream failed under its reader (damage inside an
  * archive, a read error of a pipe), which the reader saw as a read error */
 int src_stream_error(const struct ot_source *s, struct ot_err *err);

@@ -186,6 +186,18 @@ if have zstd; then
 	"$PROG" dump "$TMP/lw.etl" > "$TMP/d1"
 	"$PROG" dump "$TMP/lw.etl.zst" > "$TMP/d2"
 	ok "archives/dump-zst" cmp -s "$TMP/d1" "$TMP/d2"
+	# info reads the .etl inside: every line the same but the file's name
+	"$PROG" info "$TMP/lw.etl" | sed 1d > "$TMP/i1"
+	"$PROG" info "$TMP/lw.etl.zst" > "$TMP/i2"
+	ok "archives/info-zst-name" grep -q "^file  *$TMP/lw.etl.zst\$" "$TMP/i2"
+	sed 1d "$TMP/i2" | cmp -s - "$TMP/i1"
+	ok "archives/info-zst" [ $? -eq 0 ]
+	(cd "$TMP" && tar cf info.tar lw.etl lw.pcapng)
+	"$PROG" info "$TMP/info.tar" > /dev/null 2> "$TMP/i.err"
+	ok "archives/info-tar-two" [ $? -eq 2 ]
+	ok "archives/info-tar-two-message" grep -q 'info.tar: holds 2 traces; info reads one: choose it with --member GLOB' "$TMP/i.err"
+	"$PROG" info --member '*.etl' "$TMP/info.tar" | sed 1d | cmp -s - "$TMP/i1"
+	ok "archives/info-tar-member" [ $? -eq 0 ]
 	"$PROG" flows -q "$TMP/lw.pcapng" > "$TMP/f1"
 	zstd -q -c "$TMP/lw.pcapng" | "$PROG" flows -q - > "$TMP/f2"
 	ok "archives/flows-pipe-zst" cmp -s "$TMP/f1" "$TMP/f2"
