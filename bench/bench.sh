@@ -94,6 +94,7 @@ need /usr/bin/time time
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 TSV=$DIR/results.tsv
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 printf 'path\tinput_bytes\titems\tunit\tofftrace_s\trate_per_s\tpeak_rss_kib\tbaseline\tbaseline_s\tratio\ttarget\tverdict\tofftrace_cpu_s\tbaseline_cpu_s\tcpu_ratio\n' >"$TSV"
 say() { echo "bench: $*" >&2; }
 
@@ -593,3 +594,22 @@ END {
 	print "cpu r = the same with CPU seconds (user + system, all threads), which a loaded machine moves least"
 }' "$TSV"
 echo "(tab-separated: $TSV)"
+
+# the same table in Markdown, with the machine it ran on, for
+# bench/RESULTS.md (BENCH_DIR/results.md)
+{
+	echo "**Machine:** $(nproc) CPU ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)),"
+	echo "$(awk '/^MemTotal/ { printf "%.0f GiB RAM", $2 / 1048576 }' /proc/meminfo),"
+	echo "$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), SQLite $(sqlite3 --version | cut -d' ' -f1);"
+	echo "load average before the run: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo
+	echo "| path | input | items | offtrace s | cpu s | rate /s | RSS MiB | baseline (same run) | base s | base cpu s | ratio | cpu ratio | target | verdict |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	awk -F'\t' 'NR > 1 {
+		printf "| %s | %.1f MiB | %d %s | %.2f | %.2f | %d | %.0f | %s | %s | %s | %s | %s | %s | %s |\n",
+			$1, $2 / 1048576, $3, $4, $5, $13, $6, $7 / 1024, $8,
+			($9 > 0 ? sprintf("%.2f", $9) : ""), ($14 > 0 ? sprintf("%.2f", $14) : ""),
+			($10 > 0 ? sprintf("%.2f", $10) : ""), ($15 > 0 ? sprintf("%.2f", $15) : ""), $11, $12
+	}' "$TSV"
+} > "$DIR/results.md"
+echo "(Markdown, with the machine: $DIR/results.md)"
