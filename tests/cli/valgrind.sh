@@ -40,6 +40,10 @@ vg analyze-gen-db 0 analyze -q --db "$TMP/lw.db" --format json "$TMP/lw.jsonl"
 vg report-db 0 report --format csv "$TMP/lw.db"
 vg gen-etl 0 gen hw-failure -o "$TMP/hw.etl"
 vg analyze-gen-etl 0 analyze -q "$TMP/hw.etl"
+# an .etl read from the temporary copy of a compressed file
+if gzip -c "$TMP/hw.etl" > "$TMP/hw.etl.gz"; then
+	vg info-gz 0 info "$TMP/hw.etl.gz"
+fi
 # the failure paths of issue 16: a write error, a refused statement
 vg report-write-error 2 report --format html -o /dev/full "$TMP/lw.db"
 vg query-refused 2 query "$TMP/lw.db" "SELECT 1; VACUUM INTO '$TMP/x.db'"
