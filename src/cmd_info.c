@@ -92,7 +92,7 @@ cmd_info(int argc, char **argv)
 	const struct ot_etl_stats *st;
 	struct ot_etl_record rec;
 	const char *const *names;
-	const char *path;
+	const char *path, *kind;
 	char path_buf[4096];
 	size_t nn;
 	uint32_t i;
@@ -132,7 +132,20 @@ cmd_info(int argc, char **argv)
 	}
 	snprintf(path_buf, sizeof(path_buf), "%s", names[0]);
 	path = path_buf;
-	/* whatever the file is, the .etl reader says what is wrong with it */
+	/* a capture, JSON lines or text: said so, with the command that
+	 * reads it; anything else, the .etl reader says what is wrong */
+	kind = ot_source_detect(ctx, path, &err);
+	if (kind != NULL && (strcmp(kind, "jsonl") == 0 || strcmp(kind, "wpptext") == 0 ||
+			     strncmp(kind, "pcap", 4) == 0)) {
+		const char *use = strcmp(kind, "jsonl") == 0 ? "JSON lines: use analyze" :
+				  strcmp(kind, "wpptext") == 0 ? "tracefmt text: use dump or analyze" :
+				  "a packet capture: use flows or dump";
+
+		cli_errorf("%s: info reads .etl files; this is %s", path, use);
+		ot_source_ctx_free(ctx);
+		return EXIT_USAGE;
+	}
+	memset(&err, 0, sizeof(err));
 	if ((s = ot_source_open(ctx, path, "etl", 0, &err)) == NULL) {
 		ot_source_ctx_free(ctx);
 		return cli_report_error(&err);

@@ -118,4 +118,14 @@ before=$(sha "$db")
 ok "errors/query-stays-read-only" sh -c "[ $rc -eq 2 ] && [ ! -s '$TMP/out' ] && [ '$(sha "$db")' = '$before' ]"
 "$PROG" query "$db" " ; -- nothing" > "$TMP/out" 2> "$TMP/err"; rc=$?
 ok "errors/query-empty" sh -c "[ $rc -eq 2 ] && grep -q 'empty SQL' '$TMP/err'"
+# info of what is no .etl: named, with the command that reads it
+"$PROG" gen clean -o "$TMP/info.jsonl" > /dev/null
+"$PROG" info "$TMP/info.jsonl" > "$TMP/out" 2> "$TMP/err"; rc=$?
+ok "errors/info-jsonl" sh -c "[ $rc -eq 2 ] && [ ! -s '$TMP/out' ] &&
+	[ \"\$(cat '$TMP/err')\" = 'offtrace: $TMP/info.jsonl: info reads .etl files; this is JSON lines: use analyze' ]"
+for f in testdata/rules/*.pcap; do
+	"$PROG" info "$f" > /dev/null 2> "$TMP/err"; rc=$?
+	ok "errors/info-pcap" sh -c "[ $rc -eq 2 ] && grep -q 'this is a packet capture: use flows or dump' '$TMP/err'"
+	break
+done
 exit 0
