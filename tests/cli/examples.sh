@@ -23,7 +23,12 @@
 #       the corpus files (../shared/corpus/DIR/FILE) are linked into the
 #       directory under their names; without the corpus the block is skipped;
 #   <!-- example: needs PROGRAM... -->          (man: .\" example: needs ...)
-#       the block runs when each PROGRAM is on the PATH, else is skipped.
+#       the block runs when each PROGRAM is on the PATH, else is skipped;
+#   <!-- example: clickhouse -->                (man: .\" example: clickhouse)
+#       the block runs against a private ClickHouse server this script
+#       starts (tests/tools/chserver.sh; skipped without the packages):
+#       http://localhost:8123 in its commands and in what they print
+#       stands for that server's loopback address.
 . tests/lib.sh
 
 ROOT=$(pwd)
@@ -38,6 +43,36 @@ export PATH
 SHARED_ABS=$(cd "$SHARED" 2>/dev/null && pwd)
 TIMEOUT=
 command -v timeout >/dev/null 2>&1 && TIMEOUT="timeout 120"
+
+# ch_example: a private ClickHouse server for the blocks marked
+# "example: clickhouse", started at the first of them; CH_URL its address
+CH_STATE=
+ch_example() {
+	case $CH_STATE in
+	up) return 0 ;;
+	none) return 1 ;;
+	esac
+	CH_STATE=none
+	. "$ROOT/tests/tools/chserver.sh"
+	ch_find || return 1
+	set -- $(ch_ports 2)
+	ch_users "$TMP/ch-users.xml"
+	ch_conf "$TMP/ch" "$1" "$2" "$TMP/ch-users.xml"
+	ch_start "$TMP/ch" "$1" "$abs" || { fail "examples: the ClickHouse server did not start"; return 1; }
+	trap 'ch_stop "$TMP/ch"; rm -rf "$TMP"' EXIT
+	CH_URL=http://127.0.0.1:$1
+	CH_STATE=up
+}
+# ch_exp NOTE FILE: the expected output FILE, with the server's address in
+# a clickhouse block
+ch_exp() {
+	case $1 in
+	*"example: clickhouse"*)
+		sed "s|http://localhost:8123|$CH_URL|g" "$2" > "$TMP/exp.ch"
+		echo "$TMP/exp.ch" ;;
+	*) echo "$2" ;;
+	esac
+}
 
 # man page -> numbered lines of fenced blocks and their comments, roff
 # escapes turned into the characters they print
@@ -247,6 +282,13 @@ run_page() {
 				continue
 			fi
 			;;
+		*"example: clickhouse"*)
+			if ! ch_example; then
+				skip "$name -- needs clickhouse-server and clickhouse-client"
+				continue
+			fi
+			cmd=$(printf '%s' "$cmd" | sed "s|http://localhost:8123|$CH_URL|g")
+			;;
 		*"example:"*)
 			fail "$name: unknown example comment: $note"
 			continue
@@ -259,13 +301,14 @@ run_page() {
 		cat "$TMP/err" "$TMP/out" > "$TMP/eo"
 		if [ "$rc" -ne 0 ] && [ "$rcany" != 1 ]; then
 			fail "$name: exit status $rc, and the page does not show it: $(head -c 300 "$TMP/err" | tr '\n' ' ')"
-		elif why=$(match "$ex/$(( i - 1 )).exp" "$TMP/oe") || match "$ex/$(( i - 1 )).exp" "$TMP/eo" > /dev/null; then
+		elif exp=$(ch_exp "$note" "$ex/$(( i - 1 )).exp") &&
+			{ why=$(match "$exp" "$TMP/oe") || match "$exp" "$TMP/eo" > /dev/null; }; then
 			pass "$name"
 		else
 			fail "$name: $why"
 			{
-				echo "--- shown ($ex/$(( i - 1 )).exp):"
-				head -n 40 "$ex/$(( i - 1 )).exp"
+				echo "--- shown ($exp):"
+				head -n 40 "$exp"
 				echo "--- printed (stdout, then stderr):"
 				head -n 60 "$TMP/oe"
 			} >&2
