@@ -81,6 +81,30 @@ cli_report_error(const struct ot_err *err)
 }
 
 int
+cli_expand_one(struct ot_source_ctx *ctx, const char *cmd, const char **path,
+	       char *buf, size_t size)
+{
+	const char *const *names;
+	struct ot_err err;
+	size_t n;
+
+	memset(&err, 0, sizeof(err));
+	if (ot_source_expand(ctx, path, 1, &names, &n, &err) < 0) {
+		ot_source_ctx_free(ctx);
+		return cli_report_error(&err);
+	}
+	if (n != 1) {
+		cli_errorf("%s: holds %zu traces; %s reads one: choose it with --member GLOB",
+			   *path, n, cmd);
+		ot_source_ctx_free(ctx);
+		return EXIT_USAGE;
+	}
+	snprintf(buf, size, "%s", names[0]);
+	*path = buf;
+	return 0;
+}
+
+int
 cli_db_error(struct ot_db *db, const struct ot_err *err)
 {
 	struct ot_err lock;

@@ -59,6 +59,16 @@ int cmd_fleet(int argc, char **argv);
 
 /* Print "offtrace: <file>:<line>: <msg>" (or a shorter form) and return the exit code for err. */
 int cli_report_error(const struct ot_err *err);
+struct ot_source_ctx;
+/*
+ * The one input a command that reads one (dump, info) was given: *path
+ * expanded (an archive, a directory, a compressed file, a pipe) and
+ * copied into buf, so that it outlives ctx.  0; else the message is
+ * printed, ctx freed, and the exit status returned (EXIT_USAGE when the
+ * file holds several inputs: --member chooses).
+ */
+int cli_expand_one(struct ot_source_ctx *ctx, const char *cmd, const char **path,
+		   char *buf, size_t size);
 /*
  * A read of db failed (err, or NULL when the command printed its own
  * message, if any): when the wait for another process's lock ran out

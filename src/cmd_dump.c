@@ -742,25 +742,10 @@ cmd_dump(int argc, char **argv)
 	if ((ctx = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 		return cli_report_error(&err);
 	/* an archive, a directory, a compressed file or a pipe: the one
-	 * input it holds */
-	{
-		const char *const *names;
-		size_t nn;
-
-		if (ot_source_expand(ctx, (const char *const *)&path, 1, &names, &nn, &err) < 0) {
-			ot_source_ctx_free(ctx);
-			return cli_report_error(&err);
-		}
-		if (nn != 1) {
-			cli_errorf("%s: holds %zu traces; dump reads one: choose it with --member GLOB",
-				   path, nn);
-			ot_source_ctx_free(ctx);
-			return EXIT_USAGE;
-		}
-		/* kept beyond the ctx, for the messages after it is freed */
-		snprintf(path_buf, sizeof(path_buf), "%s", names[0]);
-		path = path_buf;
-	}
+	 * input it holds (kept beyond the ctx, for the messages after it is
+	 * freed) */
+	if ((r = cli_expand_one(ctx, "dump", &path, path_buf, sizeof(path_buf))) != 0)
+		return r;
 	/* a capture; tracefmt text (any text with --prefix); other text is
 	 * told about --prefix; else an .etl, whose reader says what is wrong
 	 * with a file that is none */

@@ -91,10 +91,8 @@ cmd_info(int argc, char **argv)
 	const struct ot_etl_header *h;
 	const struct ot_etl_stats *st;
 	struct ot_etl_record rec;
-	const char *const *names;
 	const char *path, *kind;
 	char path_buf[4096];
-	size_t nn;
 	uint32_t i;
 	int opt, r, rc = EXIT_OK;
 
@@ -120,18 +118,8 @@ cmd_info(int argc, char **argv)
 	if ((ctx = ot_source_ctx_new(&so, NULL, &err)) == NULL)
 		return cli_report_error(&err);
 	/* a compressed file, an archive or a pipe: the one input it holds */
-	if (ot_source_expand(ctx, &path, 1, &names, &nn, &err) < 0) {
-		ot_source_ctx_free(ctx);
-		return cli_report_error(&err);
-	}
-	if (nn != 1) {
-		cli_errorf("%s: holds %zu traces; info reads one: choose it with --member GLOB",
-			   path, nn);
-		ot_source_ctx_free(ctx);
-		return EXIT_USAGE;
-	}
-	snprintf(path_buf, sizeof(path_buf), "%s", names[0]);
-	path = path_buf;
+	if ((rc = cli_expand_one(ctx, "info", &path, path_buf, sizeof(path_buf))) != 0)
+		return rc;
 	/* a capture, JSON lines or text: said so, with the command that
 	 * reads it; anything else, the .etl reader says what is wrong */
 	kind = ot_source_detect(ctx, path, &err);
