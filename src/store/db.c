@@ -69,19 +69,13 @@ ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 	return 0;
 }
 
-static int
-cache_kib(sqlite3 *s, int kib, struct ot_err *err)
+int
+ot_db_cache_kib(sqlite3 *s, int kib, struct ot_err *err, const char *phase)
 {
 	char pragma[48];
 
 	snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", kib);
-	return ot_db_exec(s, pragma, err, "open");
-}
-
-int
-ot_db_cache_kib(struct ot_db *db, int kib, struct ot_err *err)
-{
-	return cache_kib(db->s, kib, err);
+	return ot_db_exec(s, pragma, err, phase);
 }
 
 /* ---------------------------------------------------------------------
@@ -545,7 +539,7 @@ db_connect(struct ot_db *db, struct ot_err *err)
 		}
 		if (ot_db_exec(s, "PRAGMA synchronous = OFF", err, "open") < 0 ||
 		    ot_db_exec(s, "PRAGMA journal_mode = DELETE", err, "open") < 0 ||
-		    cache_kib(s, OT_CACHE_KIB, err) < 0) {
+		    ot_db_cache_kib(s, OT_CACHE_KIB, err, "open") < 0) {
 			ot_db_fail(db, err, "open", "open");
 			goto fail;
 		}

@@ -841,13 +841,13 @@ ot_db_finish_trace(struct ot_db *db, const struct ot_input_info *inputs,
 	 * 67, 89, 121 MiB at 1x, 4x, 16x of the bench's scale run).  A
 	 * smaller cache for the build bounds it; the sorter merges more runs.
 	 */
-	if (ot_db_cache_kib(db, OT_SORT_KIB, err) < 0)
+	if (ot_db_cache_kib(db->s, OT_SORT_KIB, err, "index") < 0)
 		goto fail;
 	idx = ot_db_schema_indexes();
 	rc = ot_db_exec(db->s, idx, err, "index");
 	free(idx);
 	if (rc == 0)
-		rc = ot_db_cache_kib(db, OT_CACHE_KIB, err);
+		rc = ot_db_cache_kib(db->s, OT_CACHE_KIB, err, "index");
 	if (rc < 0)
 		goto fail;
 	/* waits (--wait) for the readers to let go of the file */

@@ -74,8 +74,8 @@ int ot_db_sql_error(sqlite3 *s, struct ot_err *err, const char *phase,
  * sorter's memory: ot_db_finish_trace()) */
 #define OT_CACHE_KIB 32768	/* 32 MiB: as fast as 64 here, less RSS */
 #define OT_SORT_KIB 8192
-/* PRAGMA cache_size = -KIB on db's connection */
-int ot_db_cache_kib(struct ot_db *db, int kib, struct ot_err *err);
+/* PRAGMA cache_size = -KIB; an error names phase (ot_db_exec) */
+int ot_db_cache_kib(sqlite3 *s, int kib, struct ot_err *err, const char *phase);
 int ot_db_exec(sqlite3 *s, const char *sql, struct ot_err *err,
 	       const char *phase);
 /* The first column of the first row (0 when there is no row). */
