@@ -131,6 +131,7 @@ row() {
 
 # verdict RATIO MIN: "met" or "NOT met"
 verdict() { awk -v r="$1" -v m="$2" 'BEGIN { print (r >= m ? "met" : "NOT met") }'; }
+faster() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }	# A B: A < B seconds
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'; }
 
 # objects N BYTES_PER_MB FORMAT: gen scale objects for about N MiB
@@ -203,7 +204,7 @@ PRAGMA src.mmap_size = 17179869184;"
 		_ce=$M_S _cc=$M_CPU
 		measure "$DIR/ceiling" sqlite3 "$_dst" ".read $DIR/ceiling.sql"
 		_cs=$(awk -v a="$_ce" -v b="$M_S" 'BEGIN { print a + b }')
-		if [ -z "$C_S" ] || awk -v a="$_cs" -v b="$C_S" 'BEGIN { exit !(a < b) }'; then
+		if [ -z "$C_S" ] || faster "$_cs" "$C_S"; then
 			C_S=$_cs CE_S=$_ce
 			C_CPU=$(awk -v a="$_cc" -v b="$M_CPU" 'BEGIN { print a + b }')
 		fi
@@ -211,11 +212,11 @@ PRAGMA src.mmap_size = 17179869184;"
 	rm -f "$_dst" "$_dst.empty"
 }
 
-# ingest_row PATH INPUT [OPTIONS...]: ingest INPUT, its ceiling, one row;
-# each is run REPEAT times from the same start (no database; the schema
-# only) after a sync, and the fastest run of each is kept: this machine's
-# times vary by 10-20% from run to run, the fastest least
-# (events/s); keeps the database as $DIR/last.db
+# ingest_row PATH INPUT [OPTIONS...]: ingest INPUT, its ceiling, one row
+# (events/s); keeps the database as $DIR/last.db.  Each is run REPEAT
+# times from the same start (no database; the schema only) after a sync,
+# and the fastest run of each is kept: this machine's times vary by 10-20%
+# from run to run, the fastest least
 ingest_row() {
 	_p=$1 _in=$2
 	shift 2
@@ -226,7 +227,7 @@ ingest_row() {
 		rm -f "$DIR/last.db" "$DIR/last.db-journal"
 		sync
 		measure "$DIR/ingest" "$PROG" ingest -q --db "$DIR/last.db" "$@" "$_in"
-		if [ -z "$_s" ] || awk -v a="$M_S" -v b="$_s" 'BEGIN { exit !(a < b) }'; then
+		if [ -z "$_s" ] || faster "$M_S" "$_s"; then
 			_s=$M_S _kb=$M_KB _cpu=$M_CPU
 		fi
 	done

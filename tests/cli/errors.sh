@@ -123,9 +123,6 @@ ok "errors/query-empty" sh -c "[ $rc -eq 2 ] && grep -q 'empty SQL' '$TMP/err'"
 "$PROG" info "$TMP/info.jsonl" > "$TMP/out" 2> "$TMP/err"; rc=$?
 ok "errors/info-jsonl" sh -c "[ $rc -eq 2 ] && [ ! -s '$TMP/out' ] &&
 	[ \"\$(cat '$TMP/err')\" = 'offtrace: $TMP/info.jsonl: info reads .etl files; this is JSON lines: use analyze' ]"
-for f in testdata/rules/*.pcap; do
-	"$PROG" info "$f" > /dev/null 2> "$TMP/err"; rc=$?
-	ok "errors/info-pcap" sh -c "[ $rc -eq 2 ] && grep -q 'this is a packet capture: use flows or dump' '$TMP/err'"
-	break
-done
+"$PROG" info testdata/rules/W1-ok-terminated-within-grace.pcap > /dev/null 2> "$TMP/err"; rc=$?
+ok "errors/info-pcap" sh -c "[ $rc -eq 2 ] && grep -q 'this is a packet capture: use flows or dump' '$TMP/err'"
 exit 0

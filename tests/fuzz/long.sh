@@ -57,7 +57,8 @@ one() {
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	files=$(ls "$c" | wc -l)
-	cpu=$( [ -f "$OUT/$n.cpu" ] && tail -n 1 "$OUT/$n.cpu" | bc 2>/dev/null)
+	cpu=$( [ -f "$OUT/$n.cpu" ] && tail -n 1 "$OUT/$n.cpu" |
+		awk -F+ '{ printf "%.2f", $1 + $2 }')
 	if [ $rc -eq 0 ]; then res=clean; else res="FAILED rc=$rc (see $OUT/$n.log)"; fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$secs" "${execs:-?}" \
 		"${cov:-?}" "${ft:-?}" "$files" "${cpu:-?}" "$res" >> "$OUT/results.tsv"
